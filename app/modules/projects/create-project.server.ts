@@ -1,0 +1,30 @@
+import { projectMembers, projects } from "~db/schema";
+import type { Db } from "~/db.server";
+import type { Actor } from "~/modules/auth/actor";
+import { recordAudit } from "~/modules/audit/record-audit.server";
+import { ConflictError } from "~/utils/errors";
+import { parseOrThrow } from "~/utils/validation";
+import { projectInputSchema, type ProjectInput } from "./schemas";
+
+/** Creates a project; its manager is `managerId` when an admin names one, else the creator. */
+export async function createProject(db: Db, actor: Actor, input: ProjectInput & { managerId?: string }) {
+  const data = parseOrThrow(projectInputSchema, input);
+  const managerId = input.managerId && actor.isAdmin ? input.managerId : actor.userId;
+  return db.transaction(async (tx) => {
+    const [project] = await tx
+      .insert(projects)
+      .values({ name: data.name, description: data.description, createdBy: actor.userId })
+      .onConflictDoNothing()
+      .returning({ id: projects.id, name: projects.name, description: projects.description, createdAt: projects.createdAt });
+    if (!project) throw new ConflictError(`A project named "${data.name}" already exists.`);
+    await tx.insert(projectMembers).values({ projectId: project.id, userId: managerId, role: "manager" });
+    await recordAudit(tx, {
+      actorUserId: actor.userId,
+      action: "project.create",
+      targetType: "project",
+      targetId: project.id,
+      data: { name: project.name, managerId },
+    });
+    return project;
+  });
+}

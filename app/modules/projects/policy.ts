@@ -1,0 +1,58 @@
+/**
+ * The one answer to "may this actor do this on this project". Pure and browser-safe, so screens
+ * hide what the server would refuse; the server still asks it on every route and verb.
+ */
+export const projectRoles = ["manager", "reviewer", "researcher", "engineer"] as const;
+export type ProjectRole = (typeof projectRoles)[number];
+
+export const projectActions = [
+  "project.view",
+  "project.update",
+  "project.archive",
+  "members.manage",
+  "items.import",
+  "items.read",
+  "review.annotate",
+  "annotations.read_all",
+  "annotations.adjudicate",
+  "quality.view",
+  "datasets.manage",
+  "datasets.export",
+  "feedback.read",
+  "feedback.code",
+  "llm.run",
+] as const;
+export type ProjectAction = (typeof projectActions)[number];
+
+const grants: Record<ProjectRole, ReadonlySet<ProjectAction>> = {
+  manager: new Set(projectActions),
+  reviewer: new Set(["project.view", "review.annotate"]),
+  researcher: new Set(["project.view", "items.read", "quality.view", "feedback.read", "feedback.code"]),
+  engineer: new Set([
+    "project.view",
+    "items.import",
+    "items.read",
+    "annotations.read_all",
+    "quality.view",
+    "datasets.manage",
+    "datasets.export",
+    "feedback.read",
+    "llm.run",
+  ]),
+};
+
+export type PolicySubject = { isAdmin: boolean; role: ProjectRole | null };
+
+/** Instance admins may do everything; members what their role grants; non-members nothing. */
+export function can(subject: PolicySubject, action: ProjectAction): boolean {
+  if (subject.isAdmin) return true;
+  if (!subject.role) return false;
+  return grants[subject.role].has(action);
+}
+
+export const roleLabels: Record<ProjectRole, string> = {
+  manager: "Manager",
+  reviewer: "Reviewer",
+  researcher: "Researcher",
+  engineer: "Engineer",
+};

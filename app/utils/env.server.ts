@@ -1,0 +1,121 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The one place that reads process.env. Everything else asks `env()`.
+ * `loadEnv()` is called once at start-up by the server, the CLI and the test harness.
+ */
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).optional(),
+  DATABASE_URL: z.string().url().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  SESSION_SECRET: z.string().optional(),
+  LOUPE_DATA_DIR: z.string().min(1).default(".data"),
+  LOUPE_PUBLIC_URL: z.string().url().optional(),
+  LOUPE_TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  LOUPE_ADMIN_EMAIL: z.string().email().optional(),
+  LOUPE_ADMIN_PASSWORD: z.string().optional(),
+  LOUPE_ADMIN_NAME: z.string().min(1).default("Admin"),
+  LOUPE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Env = {
+  /** "production" only when the operator set NODE_ENV=production; it decides how strict secrets are. */
+  mode: "production" | "development" | "test";
+  databaseUrl: string | undefined;
+  port: number;
+  host: string;
+  sessionSecret: string;
+  dataDir: string;
+  publicUrl: string | undefined;
+  trustProxy: boolean;
+  admin: { email: string; password: string; name: string } | undefined;
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+};
+
+export class EnvError extends Error {}
+
+const MIN_SECRET_LENGTH = 32;
+let current: Env | undefined;
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new EnvError(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const raw = parsed.data;
+  const mode = raw.NODE_ENV ?? "development";
+  const dataDir = path.resolve(raw.LOUPE_DATA_DIR);
+  if ((raw.LOUPE_ADMIN_EMAIL === undefined) !== (raw.LOUPE_ADMIN_PASSWORD === undefined)) {
+    throw new EnvError("Set both LOUPE_ADMIN_EMAIL and LOUPE_ADMIN_PASSWORD, or neither.");
+  }
+  current = {
+    mode,
+    databaseUrl: raw.DATABASE_URL,
+    port: raw.PORT,
+    host: raw.HOST,
+    sessionSecret: resolveSessionSecret(mode, raw.SESSION_SECRET, dataDir),
+    dataDir,
+    publicUrl: raw.LOUPE_PUBLIC_URL?.replace(/\/$/, ""),
+    trustProxy: raw.LOUPE_TRUST_PROXY === "true",
+    admin:
+      raw.LOUPE_ADMIN_EMAIL && raw.LOUPE_ADMIN_PASSWORD
+        ? { email: raw.LOUPE_ADMIN_EMAIL, password: raw.LOUPE_ADMIN_PASSWORD, name: raw.LOUPE_ADMIN_NAME }
+        : undefined,
+    logLevel: raw.LOUPE_LOG_LEVEL,
+  };
+  return current;
+}
+
+export function env(): Env {
+  if (!current) throw new Error("loadEnv() has not been called");
+  return current;
+}
+
+/** Points this process (and the app bundle it loads) at the database chosen at start-up. */
+export function useDatabaseUrl(url: string) {
+  env().databaseUrl = url;
+  process.env.DATABASE_URL = url;
+}
+
+/**
+ * Libraries (React, Express) pick their fast paths from NODE_ENV. A built app is always served
+ * in production mode; the operator's own NODE_ENV keeps deciding how strict secrets are.
+ */
+export function runLibrariesInProductionMode() {
+  process.env.NODE_ENV = "production";
+}
+
+function resolveSessionSecret(mode: Env["mode"], given: string | undefined, dataDir: string): string {
+  if (given !== undefined) {
+    if (given.length < MIN_SECRET_LENGTH) {
+      throw new EnvError(
+        `SESSION_SECRET is too short (${given.length} characters): set it to a random string of at least ${MIN_SECRET_LENGTH}, e.g. \`openssl rand -hex 32\`.`,
+      );
+    }
+    return given;
+  }
+  if (mode === "production") {
+    throw new EnvError(
+      `NODE_ENV=production needs SESSION_SECRET: set it to a random string of at least ${MIN_SECRET_LENGTH} characters, e.g. \`openssl rand -hex 32\`.`,
+    );
+  }
+  const file = path.join(dataDir, "session-secret");
+  try {
+    return fs.readFileSync(file, "utf8").trim();
+  } catch {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const secret = randomBytes(32).toString("hex");
+    try {
+      fs.writeFileSync(file, secret, { mode: 0o600, flag: "wx" });
+      return secret;
+    } catch {
+      // why: another process created it between our read and write; theirs wins.
+      return fs.readFileSync(file, "utf8").trim();
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import { data, redirect, type AppLoadContext } from "@remix-run/node";
+import type { Actor } from "~/modules/auth/actor";
+import { DomainError, RateLimitedError, ValidationError } from "./errors";
+
+/** The signed-in browser user as an Actor, or a redirect to the sign-in page. */
+export function requireActor(context: AppLoadContext, request: Request): Actor {
+  if (!context.user) {
+    const url = new URL(request.url);
+    const back = url.pathname + url.search;
+    throw redirect(back === "/" ? "/login" : `/login?redirectTo=${encodeURIComponent(back)}`);
+  }
+  return { userId: context.user.id, isAdmin: context.user.isAdmin, via: "session" };
+}
+
+export type FormErrors = { formError?: string; fieldErrors?: Record<string, string> };
+
+/**
+ * Turns a domain error into what a form action returns: field messages for validation,
+ * a form-level message otherwise, with the matching status. Anything else is rethrown.
+ */
+export function formError(error: unknown) {
+  if (error instanceof ValidationError) {
+    const fieldErrors = Object.fromEntries(error.issues.map((i) => [i.field, i.message]));
+    return data<FormErrors>({ formError: error.issues.length ? undefined : error.message, fieldErrors }, { status: 400 });
+  }
+  if (error instanceof RateLimitedError) {
+    const minutes = Math.max(1, Math.ceil(error.retryAfterSeconds / 60));
+    return data<FormErrors>(
+      { formError: `${error.message} Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` },
+      { status: 429, headers: { "Retry-After": String(error.retryAfterSeconds) } },
+    );
+  }
+  if (error instanceof DomainError) return data<FormErrors>({ formError: error.message }, { status: error.status });
+  throw error;
+}
+
+/** For loaders: a domain error becomes a thrown response the route's ErrorBoundary shows. */
+export function throwAsResponse(error: unknown): never {
+  if (error instanceof DomainError) throw data(error.message, { status: error.status });
+  throw error;
+}
+
+/** Only same-site paths, so ?redirectTo= cannot send people elsewhere. */
+export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = "/projects"): string {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}

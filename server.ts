@@ -1,0 +1,95 @@
+import fs from "node:fs";
+import type { Server } from "node:http";
+import path from "node:path";
+import type { ServerBuild } from "@remix-run/node";
+import { AlreadyRunningError, openDatabase } from "./db/open-database";
+import { migrateDatabase } from "./db/migrate";
+import { closeDb, db } from "./app/db.server";
+import { createFirstAdmin, issueSetupToken } from "./app/modules/auth/setup.server";
+import { EnvError, loadEnv, runLibrariesInProductionMode, useDatabaseUrl } from "./app/utils/env.server";
+import { createApp } from "./server/app";
+import { createLogger } from "./server/log";
+
+const BUILD_DIR = path.resolve("build");
+
+async function main() {
+  const dev = process.argv.includes("--dev");
+  const env = loadEnv();
+  const log = createLogger(env.logLevel);
+
+  const database = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, purpose: "server", log: log.info });
+  let server: Server | undefined;
+  let shuttingDown = false;
+
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info(`${signal} received: finishing in-flight requests, then stopping.`);
+    const force = setTimeout(() => server?.closeAllConnections(), 15_000);
+    if (server) {
+      const closed = new Promise((resolve) => server!.close(resolve));
+      server.closeIdleConnections();
+      await closed;
+    }
+    clearTimeout(force);
+    await vite?.close();
+    await closeDb();
+    await database.close();
+    log.info("Stopped.");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  // why: a failed query must never take the whole server down; it is answered and logged.
+  process.on("unhandledRejection", (reason) => log.error("Unhandled promise rejection", reason));
+
+  useDatabaseUrl(database.url);
+  await migrateDatabase(database.url);
+
+  let vite: import("vite").ViteDevServer | undefined;
+  let build: ServerBuild | (() => Promise<ServerBuild>);
+  let assets: Parameters<typeof createApp>[0]["assets"];
+  if (dev) {
+    const { createServer } = await import("vite");
+    vite = await createServer({ server: { middlewareMode: true } });
+    const devServer = vite;
+    build = () => devServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
+    assets = { middleware: vite.middlewares };
+  } else {
+    const entry = path.join(BUILD_DIR, "server", "index.js");
+    if (!fs.existsSync(entry)) throw new Error(`No build found at ${entry}: run \`npm run build\` (npm start does it for you).`);
+    runLibrariesInProductionMode();
+    build = (await import(entry)) as ServerBuild;
+    assets = { dir: path.join(BUILD_DIR, "client") };
+  }
+
+  const app = createApp({ env, log, build, assets, dev, isShuttingDown: () => shuttingDown });
+  server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(env.port, env.host, () => resolve(s));
+    s.once("error", reject);
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : env.port;
+  const origin = env.publicUrl ?? `http://${env.host === "0.0.0.0" ? "127.0.0.1" : env.host}:${port}`;
+  log.info(`Loupe is listening on ${origin} (database: ${database.source}).`);
+
+  if (env.admin) {
+    const created = await createFirstAdmin(db, { ...env.admin, trusted: true });
+    if (created) log.info(`Created the admin account ${created.email} from LOUPE_ADMIN_EMAIL.`);
+  }
+  const setupToken = await issueSetupToken(db);
+  if (setupToken) {
+    process.stdout.write(
+      `\n  No account exists yet. Create the admin account here (the link works once, for 24 hours):\n\n    ${origin}/setup?token=${setupToken}\n\n`,
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof EnvError || error instanceof AlreadyRunningError) {
+    process.stderr.write(`\n${error.message}\n\n`);
+  } else {
+    process.stderr.write(`Loupe could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,150 @@
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { createRequestHandler, type ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express, { type NextFunction, type Request, type Response } from "express";
+import helmet from "helmet";
+import { anonCookie, csrfTokenFor, sessionCookie } from "~/modules/auth/cookies.server";
+import { findSessionUser } from "~/modules/auth/sessions.server";
+import { db } from "~/db.server";
+import type { LoupeContext } from "~/utils/context";
+import type { Env } from "~/utils/env.server";
+import { BodyTooLargeError, readBody } from "./body";
+import { checkCsrf } from "./csrf";
+import { healthCheck } from "./health";
+import type { Logger } from "./log";
+import { sendResponse, toBodyInit, toHeaders } from "./remix-bridge";
+import { securityHeaders } from "./security-headers";
+
+export const FORM_BODY_LIMIT = 1024 * 1024;
+export const API_BODY_LIMIT = 10 * 1024 * 1024;
+
+export type AppOptions = {
+  env: Env;
+  log: Logger;
+  /** The built app, or a loader for it (the Vite dev server's). */
+  build: ServerBuild | (() => Promise<ServerBuild>);
+  /** Static files: the built client folder, or the Vite dev middleware. */
+  assets: { dir: string } | { middleware: express.RequestHandler };
+  dev?: boolean;
+  isShuttingDown: () => boolean;
+};
+
+type Locals = { cspNonce: string; context?: LoupeContext };
+
+export function createApp(options: AppOptions) {
+  const { env, log } = options;
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", env.trustProxy);
+
+  app.use((_req, res, next) => {
+    (res.locals as Locals).cspNonce = randomBytes(16).toString("base64");
+    if (options.isShuttingDown()) res.setHeader("Connection", "close");
+    next();
+  });
+  app.use(securityHeaders({ dev: options.dev ?? false, https: env.publicUrl?.startsWith("https:") ?? false }));
+  app.use(compression());
+
+  app.get("/healthz", async (_req, res) => {
+    const result = options.isShuttingDown() ? { ok: false, reason: "shutting down" } : await healthCheck();
+    res.status(result.ok ? 200 : 503).json(result.ok ? { status: "ok" } : { status: "unavailable", reason: result.reason });
+  });
+
+  if ("dir" in options.assets) {
+    app.use("/assets", express.static(path.join(options.assets.dir, "assets"), { immutable: true, maxAge: "1y" }));
+    app.use(express.static(options.assets.dir, { maxAge: "1h" }));
+  } else {
+    app.use(options.assets.middleware);
+  }
+
+  app.use(async (req, res, next) => {
+    try {
+      (res.locals as Locals).context = await requestContext(req, res, env);
+      next();
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  const handle = createRequestHandler(options.build, options.dev ? "development" : "production");
+  app.all("*", async (req, res, next) => {
+    try {
+      const context = (res.locals as Locals).context!;
+      const limit = req.path.startsWith("/api/") ? API_BODY_LIMIT : FORM_BODY_LIMIT;
+      const body = req.method === "GET" || req.method === "HEAD" ? undefined : await readBody(req, limit);
+      const refusal = await checkCsrf(req, body, context, env.publicUrl);
+      if (refusal) {
+        log.warn(`CSRF check refused ${req.method} ${req.path}: ${refusal}`);
+        res.status(403).type("text/plain").send(`Forbidden: ${refusal}`);
+        return;
+      }
+      const controller = new AbortController();
+      res.on("close", () => !res.writableFinished && controller.abort());
+      const request = new Request(`${req.protocol}://${req.get("host")}${req.originalUrl}`, {
+        method: req.method,
+        headers: toHeaders(req.headers),
+        body: toBodyInit(body),
+        signal: controller.signal,
+      });
+      await sendResponse(res, await handle(request, context));
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const wantsJson = req.path.startsWith("/api/") || !req.accepts("html");
+    const send = (status: number, message: string) =>
+      wantsJson ? res.status(status).json({ error: message }) : res.status(status).type("text/plain").send(message);
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (error instanceof BodyTooLargeError) return send(413, error.message);
+    if (isDatabaseUnavailable(error)) {
+      log.warn(`Database unavailable while serving ${req.method} ${req.path}`);
+      return send(503, "Loupe cannot reach its database right now. Try again in a moment.");
+    }
+    log.error(`Unhandled error on ${req.method} ${req.path}`, error);
+    return send(500, "Something went wrong on our side. Try again; if it keeps happening, tell your admin.");
+  });
+
+  return app;
+}
+
+async function requestContext(req: Request, res: Response, env: Env): Promise<LoupeContext> {
+  const secureCookies = req.secure || (env.publicUrl?.startsWith("https:") ?? false);
+  const base = {
+    cspNonce: (res.locals as Locals).cspNonce,
+    clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+    secureCookies,
+  };
+  // why: the API authenticates by key only; ignoring cookies there is what makes it CSRF-proof.
+  if (req.path.startsWith("/api/")) return { ...base, user: null, sessionToken: null, csrfToken: "" };
+
+  const cookieHeader = req.headers.cookie ?? null;
+  const token = ((await sessionCookie(secureCookies).parse(cookieHeader)) as string | null) || null;
+  const user = token ? await findSessionUser(db, token) : null;
+  if (user && token) return { ...base, user, sessionToken: token, csrfToken: csrfTokenFor(token) };
+
+  let anon = ((await anonCookie(secureCookies).parse(cookieHeader)) as string | null) || null;
+  if (!anon) {
+    anon = randomBytes(24).toString("base64url");
+    res.append("Set-Cookie", await anonCookie(secureCookies).serialize(anon));
+  }
+  return { ...base, user: null, sessionToken: null, csrfToken: csrfTokenFor(`anon:${anon}`) };
+}
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return (
+    code === "ECONNREFUSED" ||
+    code === "CONNECT_TIMEOUT" ||
+    code === "CONNECTION_CLOSED" ||
+    code === "CONNECTION_ENDED" ||
+    code === "CONNECTION_DESTROYED" ||
+    code === "57P01" ||
+    code === "57P03"
+  );
+}

@@ -1,0 +1,60 @@
+import type { Request } from "express";
+import { safeEqual } from "~/modules/auth/crypto.server";
+import type { LoupeContext } from "~/utils/context";
+
+export const CSRF_FIELD = "_csrf";
+export const CSRF_HEADER = "x-csrf-token";
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Every state-changing browser request needs a same-origin Origin (or Referer) and the form
+ * token of its session. Returns why a request is refused, or null when it may go on.
+ * The /api/ routes are exempt: they authenticate by API key and never read cookies.
+ */
+export async function checkCsrf(
+  req: Request,
+  body: Buffer | undefined,
+  context: LoupeContext,
+  publicUrl: string | undefined,
+): Promise<string | null> {
+  if (SAFE.has(req.method) || req.path.startsWith("/api/")) return null;
+
+  const claimed = originOf(req.get("origin")) ?? originOf(req.get("referer"));
+  if (!claimed) return "the request has no Origin or Referer header.";
+  const allowed = new Set([`${req.protocol}://${req.get("host")}`]);
+  if (publicUrl) allowed.add(new URL(publicUrl).origin);
+  if (!allowed.has(claimed)) return `cross-origin request from ${claimed}.`;
+
+  const submitted = req.get(CSRF_HEADER) ?? (await formField(req, body, CSRF_FIELD));
+  if (!submitted) return "the form token is missing; reload the page and try again.";
+  if (!context.csrfToken || !safeEqual(submitted, context.csrfToken)) {
+    return "the form token does not match your session; reload the page and try again.";
+  }
+  return null;
+}
+
+function originOf(value: string | undefined): string | null {
+  if (!value || value === "null") return null;
+  try {
+    return new URL(value).origin;
+  } catch {
+    return null;
+  }
+}
+
+async function formField(req: Request, body: Buffer | undefined, name: string): Promise<string | null> {
+  if (!body) return null;
+  const type = req.get("content-type") ?? "";
+  try {
+    if (type.startsWith("application/x-www-form-urlencoded")) {
+      return new URLSearchParams(body.toString("utf8")).get(name);
+    }
+    if (type.startsWith("multipart/form-data")) {
+      const value = (await new Response(new Uint8Array(body), { headers: { "content-type": type } }).formData()).get(name);
+      return typeof value === "string" ? value : null;
+    }
+  } catch {
+    return null;
+  }
+  return null;
+}
