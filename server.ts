@@ -18,16 +18,19 @@ async function main() {
   const log = createLogger(env.logLevel);
 
   const database = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, purpose: "server", log: log.info });
-  let server: Server | undefined;
+  // why: the signal handlers exist before the HTTP server does.
+  const http: { server?: Server } = {};
+  let vite: import("vite").ViteDevServer | undefined;
   let shuttingDown = false;
 
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
     shuttingDown = true;
     log.info(`${signal} received: finishing in-flight requests, then stopping.`);
+    const { server } = http;
     const force = setTimeout(() => server?.closeAllConnections(), 15_000);
     if (server) {
-      const closed = new Promise((resolve) => server!.close(resolve));
+      const closed = new Promise((resolve) => server.close(resolve));
       server.closeIdleConnections();
       await closed;
     }
@@ -44,9 +47,8 @@ async function main() {
   process.on("unhandledRejection", (reason) => log.error("Unhandled promise rejection", reason));
 
   useDatabaseUrl(database.url);
-  await migrateDatabase(database.url);
+  await migrateWhenReachable(database.url, log);
 
-  let vite: import("vite").ViteDevServer | undefined;
   let build: ServerBuild | (() => Promise<ServerBuild>);
   let assets: Parameters<typeof createApp>[0]["assets"];
   if (dev) {
@@ -64,10 +66,11 @@ async function main() {
   }
 
   const app = createApp({ env, log, build, assets, dev, isShuttingDown: () => shuttingDown });
-  server = await new Promise<Server>((resolve, reject) => {
+  const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(env.port, env.host, () => resolve(s));
     s.once("error", reject);
   });
+  http.server = server;
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.port;
   const origin = env.publicUrl ?? `http://${env.host === "0.0.0.0" ? "127.0.0.1" : env.host}:${port}`;
@@ -82,6 +85,22 @@ async function main() {
     process.stdout.write(
       `\n  No account exists yet. Create the admin account here (the link works once, for 24 hours):\n\n    ${origin}/setup?token=${setupToken}\n\n`,
     );
+  }
+}
+
+/** A database that is still starting (a container next to ours) gets a minute before we give up. */
+async function migrateWhenReachable(url: string, log: ReturnType<typeof createLogger>) {
+  const deadline = Date.now() + 60_000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrateDatabase(url);
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? "";
+      const transient = ["ECONNREFUSED", "CONNECT_TIMEOUT", "ENOTFOUND", "EAI_AGAIN", "57P03"].includes(code);
+      if (!transient || Date.now() > deadline) throw error;
+      if (attempt === 1) log.warn(`Waiting for the database (${code})…`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
   }
 }
 

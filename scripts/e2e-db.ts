@@ -13,7 +13,8 @@ async function main([command, url]: string[]) {
     throw new Error("usage: e2e-db.ts create <admin-url> | drop <database-url>");
   }
   if (command === "create") {
-    const name = uniqueName("loupe_e2e");
+    // why: named after the parent (scripts/test.mjs), which outlives this process.
+    const name = uniqueName("loupe_e2e", process.ppid);
     await createDatabase(url, name);
     try {
       await migrateDatabase(databaseUrl(url, name));

@@ -3,7 +3,6 @@ import path from "node:path";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
-import helmet from "helmet";
 import { anonCookie, csrfTokenFor, sessionCookie } from "~/modules/auth/cookies.server";
 import { findSessionUser } from "~/modules/auth/sessions.server";
 import { db } from "~/db.server";

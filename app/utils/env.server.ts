@@ -39,7 +39,10 @@ export type Env = {
 export class EnvError extends Error {}
 
 const MIN_SECRET_LENGTH = 32;
-let current: Env | undefined;
+// why: server.ts (run by tsx) and the Remix bundle each load their own copy of this module;
+// the environment loaded at start-up is shared through globalThis so both see it.
+const KEY = Symbol.for("loupe.env");
+const shared = globalThis as { [KEY]?: Env };
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = schema.safeParse(source);
@@ -53,7 +56,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if ((raw.LOUPE_ADMIN_EMAIL === undefined) !== (raw.LOUPE_ADMIN_PASSWORD === undefined)) {
     throw new EnvError("Set both LOUPE_ADMIN_EMAIL and LOUPE_ADMIN_PASSWORD, or neither.");
   }
-  current = {
+  shared[KEY] = {
     mode,
     databaseUrl: raw.DATABASE_URL,
     port: raw.PORT,
@@ -68,10 +71,11 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
         : undefined,
     logLevel: raw.LOUPE_LOG_LEVEL,
   };
-  return current;
+  return shared[KEY];
 }
 
 export function env(): Env {
+  const current = shared[KEY];
   if (!current) throw new Error("loadEnv() has not been called");
   return current;
 }

@@ -4,15 +4,20 @@ import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 
 const NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-// loupe_t_<pid>_<base36 ms>_<rand>[_w<pool>] and loupe_e2e_<pid>_<base36 ms>_<rand>
-const OURS = /^loupe_(?:t|e2e)_(\d+)_([0-9a-z]+)_[0-9a-z]+(?:_w\d+)?$/;
+// Names from uniqueName(): loupe_<kind>_<pid>_<base36 ms>_<6 hex>, plus _w<pool> for worker copies.
+const OURS = /^loupe_(?:[a-z0-9]+_)+?(\d+)_([0-9a-z]{6,10})_[0-9a-f]{6}(?:_w\d+)?$/;
+const EPOCH = Date.UTC(2024, 0, 1);
 const STALE_AFTER_MS = 6 * 3600_000;
 const DEAD_OWNER_GRACE_MS = 15 * 60_000;
 
 /** A fresh database name such as `loupe_t_1234_m3x9k2a1_a8f3c2`, unique across runs and hosts. */
-/** @param {string} prefix @returns {string} */
-export function uniqueName(prefix) {
-  const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+/**
+ * @param {string} prefix
+ * @param {number} [owner] the process whose exit makes the database garbage (default: this one)
+ * @returns {string}
+ */
+export function uniqueName(prefix, owner = process.pid) {
+  const name = `${prefix}_${owner}_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
   return checkName(name);
 }
 
@@ -108,6 +113,24 @@ export async function dropDatabasesWithPrefix(adminUrl, prefix) {
 }
 
 /**
+ * Drops every database of ours named after process `owner` (see uniqueName), e.g. after a
+ * `vitest` that was interrupted before its teardown. Returns the names dropped.
+ * @param {string} adminUrl @param {number} owner @returns {Promise<string[]>}
+ */
+export async function dropDatabasesOwnedBy(adminUrl, owner) {
+  const sql = admin(adminUrl);
+  /** @type {string[]} */ let names;
+  try {
+    const rows = await sql`select datname from pg_database where starts_with(datname, 'loupe_')`;
+    names = rows.map((r) => r.datname).filter((name) => OURS.exec(name)?.[1] === String(owner));
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+  await dropDatabases(adminUrl, names);
+  return names;
+}
+
+/**
  * Drops databases left behind by earlier runs that were killed before cleaning up: those older
  * than 6 hours, and (on a server on this machine) those whose creating process is gone.
  * Never fails the run; returns the names dropped.
@@ -136,7 +159,9 @@ function isStale(name, local) {
   const m = OURS.exec(name);
   if (!m) return false;
   const pid = Number(m[1]);
-  const age = Date.now() - parseInt(m[2], 36);
+  const created = parseInt(m[2], 36);
+  if (!(created > EPOCH && created < Date.now() + 86_400_000)) return false;
+  const age = Date.now() - created;
   if (age > STALE_AFTER_MS) return true;
   return local && age > DEAD_OWNER_GRACE_MS && pid !== process.pid && !isAlive(pid);
 }

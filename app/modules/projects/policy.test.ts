@@ -1,0 +1,94 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import type { Actor } from "~/modules/auth/actor";
+import { createUser } from "~/modules/users/create-user.server";
+import { ForbiddenError, NotFoundError } from "~/utils/errors";
+import { addMember } from "./add-member.server";
+import { authorizeProject } from "./authorize.server";
+import { createProject } from "./create-project.server";
+import { can, projectActions, type ProjectAction, type ProjectRole } from "./policy";
+
+type Subject = ProjectRole | "admin" | "outsider";
+const Y = true;
+const n = false;
+
+// The written-down matrix: what each kind of person may do on a project. It is spelled out here
+// on purpose (not derived from policy.ts), so a change to the policy has to change this table too.
+// prettier-ignore
+const matrix: Record<ProjectAction, Record<Subject, boolean>> = {
+  //                          manager reviewer researcher engineer admin outsider
+  "project.view":           { manager: Y, reviewer: Y, researcher: Y, engineer: Y, admin: Y, outsider: n },
+  "project.update":         { manager: Y, reviewer: n, researcher: n, engineer: n, admin: Y, outsider: n },
+  "project.archive":        { manager: Y, reviewer: n, researcher: n, engineer: n, admin: Y, outsider: n },
+  "members.manage":         { manager: Y, reviewer: n, researcher: n, engineer: n, admin: Y, outsider: n },
+  "items.import":           { manager: Y, reviewer: n, researcher: n, engineer: Y, admin: Y, outsider: n },
+  "items.read":             { manager: Y, reviewer: n, researcher: Y, engineer: Y, admin: Y, outsider: n },
+  "review.annotate":        { manager: Y, reviewer: Y, researcher: n, engineer: n, admin: Y, outsider: n },
+  "annotations.read_all":   { manager: Y, reviewer: n, researcher: n, engineer: Y, admin: Y, outsider: n },
+  "annotations.adjudicate": { manager: Y, reviewer: n, researcher: n, engineer: n, admin: Y, outsider: n },
+  "quality.view":           { manager: Y, reviewer: n, researcher: Y, engineer: Y, admin: Y, outsider: n },
+  "datasets.manage":        { manager: Y, reviewer: n, researcher: n, engineer: Y, admin: Y, outsider: n },
+  "datasets.export":        { manager: Y, reviewer: n, researcher: n, engineer: Y, admin: Y, outsider: n },
+  "feedback.read":          { manager: Y, reviewer: n, researcher: Y, engineer: Y, admin: Y, outsider: n },
+  "feedback.code":          { manager: Y, reviewer: n, researcher: Y, engineer: n, admin: Y, outsider: n },
+  "llm.run":                { manager: Y, reviewer: n, researcher: n, engineer: Y, admin: Y, outsider: n },
+};
+
+const subjects: Subject[] = ["manager", "reviewer", "researcher", "engineer", "admin", "outsider"];
+
+describe("project policy", () => {
+  it("covers every action the policy knows", () => {
+    expect(Object.keys(matrix).sort()).toEqual([...projectActions].sort());
+  });
+
+  it.each(projectActions.flatMap((action) => subjects.map((subject) => [subject, action] as const)))(
+    "%s → %s",
+    (subject, action) => {
+      const asSubject =
+        subject === "admin"
+          ? { isAdmin: true, role: null }
+          : subject === "outsider"
+            ? { isAdmin: false, role: null }
+            : { isAdmin: false, role: subject };
+      expect(can(asSubject, action)).toBe(matrix[action][subject]);
+    },
+  );
+
+  it("is enforced against real memberships: allowed passes, disallowed is 403, non-members get 404", async () => {
+    const tag = randomUUID().slice(0, 8);
+    const people = {} as Record<Subject, Actor>;
+    for (const subject of subjects) {
+      const user = await createUser(db, null, {
+        email: `${subject}-${tag}@example.com`,
+        name: subject,
+        password: "correct horse battery",
+        isAdmin: subject === "admin",
+      });
+      people[subject] = { userId: user.id, isAdmin: subject === "admin", via: "session" };
+    }
+    const project = await createProject(db, people.manager, { name: `Matrix ${tag}` });
+    for (const role of ["reviewer", "researcher", "engineer"] as const) {
+      await addMember(db, people.manager, project.id, { email: `${role}-${tag}@example.com`, role });
+    }
+
+    for (const action of projectActions) {
+      for (const subject of subjects) {
+        const attempt = authorizeProject(db, people[subject], project.id, action);
+        if (matrix[action][subject]) {
+          await expect(attempt, `${subject} ${action}`).resolves.toMatchObject({ projectId: project.id });
+        } else {
+          await expect(attempt, `${subject} ${action}`).rejects.toBeInstanceOf(
+            subject === "outsider" ? NotFoundError : ForbiddenError,
+          );
+        }
+      }
+    }
+  });
+
+  it("answers 404, not 403, for a project id that does not exist or is malformed", async () => {
+    const actor: Actor = { userId: randomUUID(), isAdmin: true, via: "session" };
+    await expect(authorizeProject(db, actor, randomUUID(), "project.view")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(authorizeProject(db, actor, "not-a-uuid", "project.view")).rejects.toBeInstanceOf(NotFoundError);
+  });
+});

@@ -1,0 +1,151 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { DateTime } from "~/components/date-time";
+import { PageHeader, Section } from "~/components/page-header";
+import { Alert } from "~/components/ui/alert";
+import { Button } from "~/components/ui/button";
+import { CheckboxField } from "~/components/ui/checkbox-field";
+import { Field } from "~/components/ui/field";
+import { PostForm } from "~/components/ui/form";
+import { db } from "~/db.server";
+import { MIN_PASSWORD_LENGTH } from "~/modules/auth/schemas";
+import { createUser } from "~/modules/users/create-user.server";
+import { listUsers } from "~/modules/users/queries.server";
+import { setUserDisabled } from "~/modules/users/set-user-disabled.server";
+import { ConflictError, ValidationError } from "~/utils/errors";
+import { formError, requireActor, throwAsResponse, type FormErrors } from "~/utils/http.server";
+import { parseOrThrow } from "~/utils/validation";
+
+export const meta: MetaFunction = () => [{ title: "Users · Loupe" }];
+
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  const actor = requireActor(context, request);
+  const users = await listUsers(db, actor).catch(throwAsResponse);
+  return { users, myId: actor.userId };
+}
+
+type Result = FormErrors & { target?: string; notice?: string; values?: { email: string; name: string } };
+const userRef = z.object({ userId: z.uuid({ error: "Choose a user." }) });
+
+export async function action({ context, request }: ActionFunctionArgs) {
+  const actor = requireActor(context, request);
+  const form = Object.fromEntries(await request.formData());
+  const target = `${form.intent}:${form.userId ?? ""}`;
+  const values = { email: String(form.email ?? ""), name: String(form.name ?? "") };
+  try {
+    if (form.intent === "create") {
+      const user = await createUser(db, actor, { ...values, password: String(form.password ?? ""), isAdmin: form.isAdmin === "on" });
+      return data<Result>({ target, notice: `Created ${user.name} (${user.email}). Give them their password in person or over a secure channel.` });
+    }
+    if (form.intent === "disable" || form.intent === "enable") {
+      const { userId } = parseOrThrow(userRef, form);
+      await setUserDisabled(db, actor, { userId, disabled: form.intent === "disable" });
+      return data<Result>({ target, notice: form.intent === "disable" ? "User disabled; their sessions have ended." : "User enabled." });
+    }
+    throw new ValidationError("Unknown action.");
+  } catch (error) {
+    // why: the only conflict on create is an email already taken.
+    if (error instanceof ConflictError) return data<Result>({ target, values, fieldErrors: { email: error.message } }, { status: 409 });
+    const response = formError(error);
+    return data<Result>({ ...response.data, target, values }, response.init ?? undefined);
+  }
+}
+
+export default function AdminUsers() {
+  const { users, myId } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const rowError = (userId: string) =>
+    result?.target === `disable:${userId}` || result?.target === `enable:${userId}`
+      ? (result.formError ?? result.fieldErrors?.userId)
+      : undefined;
+  return (
+    <div>
+      <PageHeader title="Users" description="Everyone who can sign in to this Loupe. There is no open sign-up: accounts are created here." />
+      {result?.notice ? <Alert tone="success">{result.notice}</Alert> : null}
+      <div className="mt-4 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+        <table className="min-w-full divide-y divide-slate-200 text-sm">
+          <caption className="sr-only">Users</caption>
+          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+            <tr>
+              <th scope="col" className="px-4 py-3">Name</th>
+              <th scope="col" className="px-4 py-3">Email</th>
+              <th scope="col" className="px-4 py-3">Status</th>
+              <th scope="col" className="hidden px-4 py-3 md:table-cell">Created</th>
+              <th scope="col" className="px-4 py-3"><span className="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-200">
+            {users.map((user) => (
+              <tr key={user.id}>
+                <td className="px-4 py-3 font-medium">
+                  {user.name}
+                  {user.id === myId ? <span className="ml-1 font-normal text-slate-500">(you)</span> : null}
+                </td>
+                <td className="break-all px-4 py-3 text-slate-600">{user.email}</td>
+                <td className="px-4 py-3">
+                  <span className="flex flex-wrap gap-1">
+                    {user.isAdmin ? <Badge tone="indigo">Admin</Badge> : null}
+                    {user.disabledAt ? <Badge tone="red">Disabled</Badge> : <Badge tone="green">Active</Badge>}
+                  </span>
+                </td>
+                <td className="hidden whitespace-nowrap px-4 py-3 text-slate-600 md:table-cell">
+                  <DateTime value={user.createdAt} />
+                </td>
+                <td className="px-4 py-3 text-right">
+                  {user.id === myId ? null : (
+                    <PostForm>
+                      <input type="hidden" name="intent" value={user.disabledAt ? "enable" : "disable"} />
+                      <input type="hidden" name="userId" value={user.id} />
+                      <Button variant={user.disabledAt ? "secondary" : "danger"}>
+                        {user.disabledAt ? "Enable" : "Disable"}
+                        <span className="sr-only"> {user.email}</span>
+                      </Button>
+                    </PostForm>
+                  )}
+                  {rowError(user.id) ? <p role="alert" className="mt-1 text-red-700">{rowError(user.id)}</p> : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <CreateUserForm result={result?.target?.startsWith("create") ? result : undefined} />
+    </div>
+  );
+}
+
+function CreateUserForm({ result }: { result: Result | undefined }) {
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "create";
+  return (
+    <Section title="Create a user" description="They sign in with this email and password; tell them to keep the password safe.">
+      <PostForm key={result?.notice ?? "create"} className="grid max-w-xl gap-4">
+        <input type="hidden" name="intent" value="create" />
+        {result?.formError ? <Alert tone="error">{result.formError}</Alert> : null}
+        <Field label="Email" name="email" type="email" autoComplete="off" required defaultValue={result?.values?.email} error={result?.fieldErrors?.email} />
+        <Field label="Name" name="name" autoComplete="off" required maxLength={120} defaultValue={result?.values?.name} error={result?.fieldErrors?.name} />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={MIN_PASSWORD_LENGTH}
+          hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+          error={result?.fieldErrors?.password}
+        />
+        <CheckboxField label="Admin" name="isAdmin" hint="Admins manage users and can see and manage every project." />
+        <div>
+          <Button disabled={busy}>{busy ? "Creating…" : "Create user"}</Button>
+        </div>
+      </PostForm>
+    </Section>
+  );
+}
+
+const badgeTones = { indigo: "bg-indigo-50 text-indigo-700", red: "bg-red-50 text-red-700", green: "bg-emerald-50 text-emerald-700" } as const;
+
+function Badge({ tone, children }: { tone: keyof typeof badgeTones; children: string }) {
+  return <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${badgeTones[tone]}`}>{children}</span>;
+}

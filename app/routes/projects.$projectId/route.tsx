@@ -1,0 +1,95 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { PageHeader, Section } from "~/components/page-header";
+import { db } from "~/db.server";
+import { addMember } from "~/modules/projects/add-member.server";
+import { changeMemberRole } from "~/modules/projects/change-member-role.server";
+import { can, roleLabels } from "~/modules/projects/policy";
+import { getProject, listMembers } from "~/modules/projects/queries.server";
+import { removeMember } from "~/modules/projects/remove-member.server";
+import { memberInputSchema, roleSchema } from "~/modules/projects/schemas";
+import { ConflictError, ValidationError } from "~/utils/errors";
+import { formError, requireActor, throwAsResponse, type FormErrors } from "~/utils/http.server";
+import { parseOrThrow } from "~/utils/validation";
+import { Members, type MemberResult } from "./members";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.project.name} · Loupe` : "Project · Loupe" }];
+
+export async function loader({ context, request, params }: LoaderFunctionArgs) {
+  const actor = requireActor(context, request);
+  try {
+    const project = await getProject(db, actor, params.projectId ?? "");
+    return { project, members: await listMembers(db, actor, project.id), me: { id: actor.userId, isAdmin: actor.isAdmin } };
+  } catch (error) {
+    throwAsResponse(error);
+  }
+}
+
+const memberRef = z.object({ userId: z.uuid({ error: "Choose a member." }) });
+
+export async function action({ context, request, params }: ActionFunctionArgs) {
+  const actor = requireActor(context, request);
+  const projectId = params.projectId ?? "";
+  const form = Object.fromEntries(await request.formData());
+  const target = `${form.intent}:${form.userId ?? ""}`;
+  try {
+    if (form.intent === "add-member") {
+      const added = await addMember(db, actor, projectId, parseOrThrow(memberInputSchema, form));
+      return { target, notice: `Added ${added.name} as ${roleLabels[added.role]}.` };
+    }
+    if (form.intent === "change-role") {
+      const input = parseOrThrow(memberRef.extend({ role: roleSchema }), form);
+      await changeMemberRole(db, actor, projectId, input);
+      return { target, notice: `Role changed to ${roleLabels[input.role]}.` };
+    }
+    if (form.intent === "remove-member") {
+      const { userId } = parseOrThrow(memberRef, form);
+      await removeMember(db, actor, projectId, { userId });
+      // why: after leaving the project you may no longer see it at all.
+      return userId === actor.userId ? redirect("/projects") : { target, notice: "Member removed." };
+    }
+    throw new ValidationError("Unknown action.");
+  } catch (error) {
+    return failure(error, target);
+  }
+}
+
+/** A domain error as form data, tagged with the form it answers so the page shows it there. */
+function failure(error: unknown, target: string) {
+  // why: "already a member" is about the email typed in the add form.
+  if (error instanceof ConflictError && target.startsWith("add-member")) {
+    return data<MemberResult>({ fieldErrors: { email: error.message }, target }, { status: 409 });
+  }
+  const response = formError(error);
+  return data<FormErrors & { target: string }>({ ...response.data, target }, response.init ?? undefined);
+}
+
+export default function ProjectPage() {
+  const { project, members, me } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const subject = { isAdmin: me.isAdmin, role: project.role };
+  return (
+    <div>
+      <PageHeader
+        title={project.name}
+        description={
+          <>
+            <p className="whitespace-pre-line break-words">{project.description || "No description."}</p>
+            <p className="mt-2">
+              Your role: <strong className="font-medium text-slate-900">{project.role ? roleLabels[project.role] : "Admin (not a member)"}</strong>
+              {project.archived ? <span className="ml-2 rounded bg-slate-200 px-1.5 py-0.5 text-xs font-medium">Archived</span> : null}
+            </p>
+          </>
+        }
+      />
+      <Members members={members} myId={me.id} canManage={can(subject, "members.manage")} result={result} />
+      <Section title="Review, import and export">
+        <p className="text-sm text-slate-600">
+          Importing LLM outputs, reviewing them and exporting datasets arrive in later versions of Loupe. For now a project
+          holds its members and their roles.
+        </p>
+      </Section>
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+import { authenticateApiKey } from "~/modules/api-keys/authenticate-api-key.server";
+import { expect, test, unique } from "./fixtures";
+
+test.describe("API keys", () => {
+  test("a user creates a key, sees it once and then only its prefix in the list", async ({ page, makeUser, loginAs, db }) => {
+    const user = await makeUser();
+    await loginAs(page, user);
+    await page.goto("/projects");
+    await page.getByRole("link", { name: "API keys" }).click();
+    await expect(page.getByText("You have no API keys yet.")).toBeVisible();
+
+    const name = unique("nightly import");
+    await page.getByLabel("Key name").fill(name);
+    await page.getByRole("button", { name: "Create key" }).click();
+    await expect(page.getByText("it will not be shown again")).toBeVisible();
+    const secret = await page.getByLabel("New API key").inputValue();
+    expect(secret).toMatch(/^lp_[A-Za-z0-9_-]{8}_[A-Za-z0-9_-]{43}$/);
+    await expect(page.getByLabel("Key name")).toHaveValue("");
+    // The key works: it authenticates as this user.
+    expect((await authenticateApiKey(db, `Bearer ${secret}`)).userId).toBe(user.id);
+
+    const prefix = secret.slice(0, secret.indexOf("_", 3));
+    const row = page.getByRole("list", { name: "Your API keys" }).getByRole("listitem").filter({ hasText: name });
+    await expect(row).toContainText(`${prefix}…`);
+    await expect(row).toContainText("Active");
+    await expect(row).toContainText("Last used never");
+
+    await page.reload();
+    await expect(page.getByLabel("New API key")).toHaveCount(0);
+    await expect(page.getByText(secret)).toHaveCount(0);
+    expect(await page.content()).not.toContain(secret.slice(prefix.length));
+    await expect(row).toContainText(`${prefix}…`);
+  });
+
+  test("revoking a key asks first, then marks it revoked and it stops working", async ({ page, makeUser, loginAs, db }) => {
+    const user = await makeUser();
+    await loginAs(page, user);
+    await page.goto("/settings/api-keys");
+    const name = unique("old script");
+    await page.getByLabel("Key name").fill(name);
+    await page.getByRole("button", { name: "Create key" }).click();
+    const secret = await page.getByLabel("New API key").inputValue();
+
+    const row = page.getByRole("list", { name: "Your API keys" }).getByRole("listitem").filter({ hasText: name });
+    const confirm = row.getByRole("button", { name: `Yes, revoke ${name}` });
+    await expect(confirm).toBeHidden();
+    await row.getByText("Revoke", { exact: true }).click();
+    await confirm.click();
+
+    await expect(page.getByRole("status")).toHaveText("Key revoked. Requests that use it are refused from now on.");
+    await expect(row).toContainText("Revoked");
+    await expect(row.getByText("Revoke", { exact: true })).toHaveCount(0);
+    await expect(authenticateApiKey(db, `Bearer ${secret}`)).rejects.toThrow("Missing or invalid API key");
+  });
+});

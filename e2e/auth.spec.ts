@@ -1,0 +1,68 @@
+import { setUserDisabled } from "~/modules/users/set-user-disabled.server";
+import { expect, signIn, test } from "./fixtures";
+
+const GENERIC_FAILURE = "That email and password do not match an active account.";
+
+test.describe("Signing in and out", () => {
+  test("a user signs in with the right password and lands on their projects", async ({ page, makeUser }) => {
+    const user = await makeUser();
+    await page.goto("/login");
+    await signIn(page, user.email, user.password);
+    await expect(page).toHaveURL(/\/projects$/);
+    await expect(page.getByRole("heading", { level: 1, name: "Projects" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  });
+
+  test("a wrong password, an unknown email and a disabled account all get the same message", async ({ page, makeUser, admin, db }) => {
+    const user = await makeUser();
+    const disabled = await makeUser();
+    await setUserDisabled(db, admin.actor, { userId: disabled.id, disabled: true });
+
+    const attempts = [
+      { email: user.email, password: "not the password at all" },
+      { email: `nobody-${user.id}@example.com`, password: user.password },
+      { email: disabled.email, password: disabled.password },
+    ];
+    for (const attempt of attempts) {
+      await page.goto("/login");
+      await signIn(page, attempt.email, attempt.password);
+      await expect(page.getByRole("alert")).toHaveText(GENERIC_FAILURE);
+      await expect(page).toHaveURL(/\/login/);
+    }
+  });
+
+  test("signing out revokes the session: the old cookie no longer signs anyone in", async ({ page, makeUser, loginAs }) => {
+    const user = await makeUser();
+    await loginAs(page, user);
+    await page.goto("/projects");
+    await expect(page.getByRole("heading", { level: 1, name: "Projects" })).toBeVisible();
+    const [oldCookie] = (await page.context().cookies()).filter((c) => c.name === "loupe_session");
+    expect(oldCookie).toBeDefined();
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/login$/);
+
+    // Put the copied cookie back, as someone who had stolen it would.
+    await page.context().addCookies([oldCookie!]);
+    await page.goto("/projects");
+    await expect(page).toHaveURL(/\/login\?redirectTo=%2Fprojects$/);
+    await expect(page.getByRole("heading", { name: "Sign in to Loupe" })).toBeVisible();
+  });
+
+  test("an anonymous visit to a page goes to sign-in and back to that page afterwards", async ({ page, makeUser }) => {
+    const user = await makeUser();
+    // why: not /projects, which is where sign-in leads anyway; this proves redirectTo is honoured.
+    await page.goto("/settings/api-keys");
+    await expect(page).toHaveURL(/\/login\?redirectTo=%2Fsettings%2Fapi-keys$/);
+    await signIn(page, user.email, user.password);
+    await expect(page).toHaveURL(/\/settings\/api-keys$/);
+    await expect(page.getByRole("heading", { level: 1, name: "API keys" })).toBeVisible();
+  });
+
+  test("the setup page sends people to sign-in once accounts exist, whatever the token", async ({ page, admin }) => {
+    expect(admin.isAdmin).toBe(true); // an account exists from here on
+    await page.goto("/setup?token=not-a-real-token");
+    await expect(page).toHaveURL(/\/login$/);
+    await expect(page.getByRole("heading", { name: "Sign in to Loupe" })).toBeVisible();
+  });
+});

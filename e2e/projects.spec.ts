@@ -1,0 +1,130 @@
+import type { Page } from "@playwright/test";
+import { expect, test, unique } from "./fixtures";
+
+const memberRow = (page: Page, email: string) => page.getByRole("list", { name: "Members" }).getByRole("listitem").filter({ hasText: email });
+
+test.describe("Projects and their members", () => {
+  test("a user creates a project and sees it listed with the Manager role", async ({ page, makeUser, loginAs }) => {
+    const user = await makeUser();
+    await loginAs(page, user);
+    await page.goto("/projects");
+    await expect(page.getByRole("heading", { name: "No projects yet" })).toBeVisible();
+
+    const name = unique("Support answers");
+    await page.getByRole("link", { name: "New project" }).click();
+    await page.getByLabel("Name").fill(name);
+    await page.getByLabel("Description").fill("Grading the support bot's replies.");
+    await page.getByRole("button", { name: "Create project" }).click();
+
+    await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+    await expect(page.getByText("Your role: Manager")).toBeVisible();
+    await expect(memberRow(page, user.email)).toContainText(user.name);
+
+    await page.getByRole("link", { name: "Projects", exact: true }).click();
+    const card = page.getByRole("list", { name: "Your projects" }).getByRole("listitem").filter({ hasText: name });
+    await expect(card.getByText("Your role: Manager")).toBeVisible();
+    await expect(card).toContainText("1 member");
+    await expect(card).toContainText("Grading the support bot's replies.");
+  });
+
+  test("a second project with a taken name is refused next to the name field", async ({ page, makeUser, makeProject, loginAs }) => {
+    const user = await makeUser();
+    const existing = await makeProject(await makeUser());
+    await loginAs(page, user);
+    await page.goto("/projects/new");
+    await page.getByLabel("Name").fill(existing.name.toUpperCase());
+    await page.getByRole("button", { name: "Create project" }).click();
+
+    await expect(page.getByLabel("Name")).toHaveAttribute("aria-invalid", "true");
+    await expect(page.getByRole("alert")).toHaveText(`A project named "${existing.name.toUpperCase()}" already exists.`);
+    await expect(page).toHaveURL(/\/projects\/new$/);
+  });
+
+  test("a manager adds a member with a role, changes the role and removes them", async ({ page, makeUser, makeProject, loginAs }) => {
+    const manager = await makeUser();
+    const colleague = await makeUser({ name: "Grace" });
+    const project = await makeProject(manager);
+    await loginAs(page, manager);
+    await page.goto(`/projects/${project.id}`);
+
+    await page.getByLabel("Email").fill(colleague.email);
+    await page.getByLabel("Role", { exact: true }).selectOption({ label: "Researcher" });
+    await page.getByRole("button", { name: "Add member" }).click();
+    await expect(page.getByRole("status")).toHaveText(`Added ${colleague.name} as Researcher.`);
+    const row = memberRow(page, colleague.email);
+    await expect(row.getByLabel(`Role for ${colleague.name}`)).toHaveValue("researcher");
+    await expect(page.getByLabel("Email")).toHaveValue("");
+
+    await row.getByLabel(`Role for ${colleague.name}`).selectOption({ label: "Engineer" });
+    await row.getByRole("button", { name: `Save role for ${colleague.name}` }).click();
+    await expect(page.getByRole("status")).toHaveText("Role changed to Engineer.");
+    await page.reload();
+    await expect(memberRow(page, colleague.email).getByLabel(`Role for ${colleague.name}`)).toHaveValue("engineer");
+
+    await memberRow(page, colleague.email).getByText("Remove").click();
+    await memberRow(page, colleague.email).getByRole("button", { name: `Yes, remove ${colleague.name}` }).click();
+    await expect(page.getByRole("status")).toHaveText("Member removed.");
+    await expect(memberRow(page, colleague.email)).toHaveCount(0);
+    await expect(memberRow(page, manager.email)).toHaveCount(1);
+  });
+
+  test("adding someone without an account says so next to the email", async ({ page, makeUser, makeProject, loginAs }) => {
+    const manager = await makeUser();
+    const project = await makeProject(manager);
+    await loginAs(page, manager);
+    await page.goto(`/projects/${project.id}`);
+    const email = `${unique("nobody").replace(" ", "-")}@example.com`;
+    await page.getByLabel("Email").fill(email);
+    await page.getByRole("button", { name: "Add member" }).click();
+    await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+    await expect(page.getByRole("alert")).toHaveText("no active user with this email");
+  });
+
+  test("the last manager cannot be demoted or removed", async ({ page, makeUser, makeProject, loginAs }) => {
+    const manager = await makeUser();
+    const reviewer = await makeUser();
+    const project = await makeProject(manager, [{ user: reviewer, role: "reviewer" }]);
+    await loginAs(page, manager);
+    await page.goto(`/projects/${project.id}`);
+
+    const row = memberRow(page, manager.email);
+    await row.getByLabel(`Role for ${manager.name}`).selectOption({ label: "Reviewer" });
+    await row.getByRole("button", { name: `Save role for ${manager.name}` }).click();
+    await expect(row.getByRole("alert")).toHaveText("A project needs at least one manager: make someone else manager first.");
+
+    await page.reload();
+    await expect(page.getByText("Your role: Manager")).toBeVisible();
+    await expect(memberRow(page, manager.email).getByLabel(`Role for ${manager.name}`)).toHaveValue("manager");
+    await memberRow(page, manager.email).getByText("Remove").click();
+    await memberRow(page, manager.email).getByRole("button", { name: `Yes, remove ${manager.name}` }).click();
+    await expect(memberRow(page, manager.email).getByRole("alert")).toContainText("A project needs at least one manager");
+    await expect(memberRow(page, manager.email)).toHaveCount(1);
+  });
+
+  test("a reviewer sees the project and its members but cannot manage them", async ({ page, makeUser, makeProject, loginAs }) => {
+    const manager = await makeUser();
+    const reviewer = await makeUser();
+    const project = await makeProject(manager, [{ user: reviewer, role: "reviewer" }]);
+    await loginAs(page, reviewer);
+    await page.goto("/projects");
+    await page.getByRole("link", { name: project.name }).click();
+
+    await expect(page.getByRole("heading", { level: 1, name: project.name })).toBeVisible();
+    await expect(page.getByText("Your role: Reviewer")).toBeVisible();
+    await expect(memberRow(page, manager.email)).toContainText("Manager");
+    await expect(memberRow(page, reviewer.email)).toContainText("Reviewer");
+    await expect(page.getByRole("heading", { name: "Members" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Add member" })).toHaveCount(0);
+    await expect(page.getByRole("combobox")).toHaveCount(0);
+    await expect(page.getByText("Remove", { exact: true })).toHaveCount(0);
+  });
+
+  test("someone outside the project gets the not-found page for its address", async ({ page, makeUser, makeProject, loginAs }) => {
+    const project = await makeProject(await makeUser());
+    await loginAs(page, await makeUser());
+    const response = await page.goto(`/projects/${project.id}`);
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+    await expect(page.getByText(project.name)).toHaveCount(0);
+  });
+});
