@@ -49,6 +49,11 @@ async function main() {
   useDatabaseUrl(database.url);
   await migrateWhenReachable(database.url, log);
 
+  if (env.admin) {
+    const created = await createFirstAdmin(db, { ...env.admin, trusted: true });
+    if (created) log.info(`Created the admin account ${created.email} from LOUPE_ADMIN_EMAIL.`);
+  }
+
   let build: ServerBuild | (() => Promise<ServerBuild>);
   let assets: Parameters<typeof createApp>[0]["assets"];
   if (dev) {
@@ -76,10 +81,6 @@ async function main() {
   const origin = env.publicUrl ?? `http://${env.host === "0.0.0.0" ? "127.0.0.1" : env.host}:${port}`;
   log.info(`Loupe is listening on ${origin} (database: ${database.source}).`);
 
-  if (env.admin) {
-    const created = await createFirstAdmin(db, { ...env.admin, trusted: true });
-    if (created) log.info(`Created the admin account ${created.email} from LOUPE_ADMIN_EMAIL.`);
-  }
   const setupToken = await issueSetupToken(db);
   if (setupToken) {
     process.stdout.write(

@@ -52,6 +52,11 @@ export async function startEmbedded(dataDir: string, log: Log = () => {}): Promi
   try {
     const bin = await binaries();
     const runAs = postgresUser();
+    if (runAs) {
+      // why: the postgres user must be able to pass through our data directory to reach its
+      // cluster inside; execute-only lets it do that without listing or reading our other files.
+      fs.chmodSync(dataDir, fs.statSync(dataDir).mode | 0o001);
+    }
     const password = readOrCreatePassword(f.password);
     if (!fs.existsSync(path.join(f.cluster, "PG_VERSION"))) {
       log(`Creating the embedded PostgreSQL cluster in ${f.cluster} (first start only)…`);

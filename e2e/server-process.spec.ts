@@ -101,19 +101,28 @@ test("when the database goes away, /healthz says 503, pages apologise, and both 
   const relay = await cuttableRelay({ host: target.hostname, port: Number(target.port || 5432) });
   const through = new URL(target);
   through.port = String(relay.port);
-  const loupe = await start({ DATABASE_URL: through.toString(), SESSION_SECRET: SECRET });
+  const loupe = await start({
+    DATABASE_URL: through.toString(),
+    SESSION_SECRET: SECRET,
+    LOUPE_ADMIN_EMAIL: "outage@example.com",
+    LOUPE_ADMIN_PASSWORD: "through the outage",
+  });
   try {
     await untilHealthy(loupe);
+    const cookie = await signIn(loupe.url, "outage@example.com", "through the outage");
     relay.cut();
     await expect.poll(async () => (await fetch(`${loupe.url}/healthz`)).status).toBe(503);
     const page = await fetch(`${loupe.url}/login`);
     expect(page.status).toBeGreaterThanOrEqual(500);
-    expect(await page.text()).toMatch(/Something went wrong|cannot reach its database/);
+    expect(await page.text()).toContain("Loupe could not finish this request. Try again in a moment.");
+    const signedIn = await fetch(`${loupe.url}/projects`, { headers: { cookie } });
+    expect(signedIn.status).toBe(503);
+    expect(await signedIn.text()).toContain("Loupe cannot reach its database right now");
     expect(loupe.child.exitCode).toBeNull();
 
     relay.restore();
     await expect.poll(async () => (await fetch(`${loupe.url}/healthz`)).status, { timeout: 15_000 }).toBe(200);
-    expect((await fetch(`${loupe.url}/login`)).status).toBe(200);
+    expect((await fetch(`${loupe.url}/projects`, { headers: { cookie } })).status).toBe(200);
   } finally {
     await relay.close();
   }

@@ -135,15 +135,21 @@ async function requestContext(req: Request, res: Response, env: Env): Promise<Lo
   return { ...base, user: null, sessionToken: null, csrfToken: csrfTokenFor(`anon:${anon}`) };
 }
 
+const UNAVAILABLE = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "CONNECT_TIMEOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "57P01",
+  "57P03",
+]);
+
+/** True for a lost or refused database connection, also when wrapped (Drizzle sets `cause`). */
 function isDatabaseUnavailable(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code;
-  return (
-    code === "ECONNREFUSED" ||
-    code === "CONNECT_TIMEOUT" ||
-    code === "CONNECTION_CLOSED" ||
-    code === "CONNECTION_ENDED" ||
-    code === "CONNECTION_DESTROYED" ||
-    code === "57P01" ||
-    code === "57P03"
-  );
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (UNAVAILABLE.has((e as { code?: string }).code ?? "")) return true;
+  }
+  return false;
 }

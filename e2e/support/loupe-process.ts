@@ -100,6 +100,10 @@ export async function cuttableRelay(target: { host: string; port: number }) {
     restore() {
       up = true;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
