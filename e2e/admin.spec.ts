@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Page } from "@playwright/test";
 import { expect, PASSWORD, signIn, test } from "./fixtures";
 
-const userRow = (page: Page, email: string) => page.getByRole("row").filter({ hasText: email });
+const userRow = (page: Page, email: string) => page.getByRole("list", { name: "Users" }).getByRole("listitem").filter({ hasText: email });
 
 test.describe("Admins manage who can sign in", () => {
   test("an admin creates a user who can then sign in", async ({ page, browser, admin, loginAs }) => {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { test as base, type Page } from "@playwright/test";
+import { findRunningEmbedded } from "~db/embedded";
 import { connect, type Database } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { SESSION_COOKIE, sessionCookie } from "~/modules/auth/cookies.server";
@@ -16,12 +17,17 @@ import { loadEnv } from "~/utils/env.server";
  * by creating a session row, so a story only clicks through what it is about.
  */
 
-const databaseUrl = process.env.E2E_DATABASE_URL;
-if (!databaseUrl) throw new Error("E2E_DATABASE_URL is unset: run the end-to-end tests with `npm run test:e2e`.");
+// why: the web server's data dir (playwright.config.ts), so session cookies are signed with the
+// same generated secret (or with SESSION_SECRET when the environment sets one).
+const dataDir = path.join(import.meta.dirname, "..", ".data", "e2e");
+loadEnv({ ...process.env, LOUPE_DATA_DIR: dataDir });
 
-// why: the same data dir as the web server in playwright.config.ts, so the session cookie is
-// signed with the same (generated) secret, or with SESSION_SECRET when the environment sets one.
-loadEnv({ ...process.env, DATABASE_URL: databaseUrl, LOUPE_DATA_DIR: path.join(import.meta.dirname, "..", ".data", "e2e") });
+/** The web server's database: E2E_DATABASE_URL, else the embedded server it started in its data dir. */
+async function serverDatabaseUrl(): Promise<string> {
+  const url = process.env.E2E_DATABASE_URL ?? (await findRunningEmbedded(dataDir))?.url;
+  if (!url) throw new Error("No e2e database: set E2E_DATABASE_URL or run the tests with `npm run test:e2e`.");
+  return url;
+}
 
 export const PASSWORD = "e2e password that is long";
 
@@ -47,7 +53,7 @@ export const test = base.extend<Fixtures, { db: Database }>({
   db: [
     // eslint-disable-next-line no-empty-pattern -- Playwright requires a destructuring pattern here
     async ({}, use) => {
-      const connection = connect(databaseUrl, { max: 2 });
+      const connection = connect(await serverDatabaseUrl(), { max: 2 });
       await use(connection.db);
       await connection.sql.end({ timeout: 5 });
     },

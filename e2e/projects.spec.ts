@@ -58,10 +58,10 @@ test.describe("Projects and their members", () => {
     await row.getByLabel(`Role for ${colleague.name}`).selectOption({ label: "Engineer" });
     await row.getByRole("button", { name: `Save role for ${colleague.name}` }).click();
     await expect(page.getByRole("status")).toHaveText("Role changed to Engineer.");
-    await page.reload();
+    await page.goto(`/projects/${project.id}`);
     await expect(memberRow(page, colleague.email).getByLabel(`Role for ${colleague.name}`)).toHaveValue("engineer");
 
-    await memberRow(page, colleague.email).getByText("Remove").click();
+    await memberRow(page, colleague.email).getByText(`Remove ${colleague.name}`, { exact: true }).click();
     await memberRow(page, colleague.email).getByRole("button", { name: `Yes, remove ${colleague.name}` }).click();
     await expect(page.getByRole("status")).toHaveText("Member removed.");
     await expect(memberRow(page, colleague.email)).toHaveCount(0);
@@ -77,7 +77,7 @@ test.describe("Projects and their members", () => {
     await page.getByLabel("Email").fill(email);
     await page.getByRole("button", { name: "Add member" }).click();
     await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
-    await expect(page.getByRole("alert")).toHaveText("no active user with this email");
+    await expect(page.getByRole("alert")).toHaveText(/no active user/i);
   });
 
   test("the last manager cannot be demoted or removed", async ({ page, makeUser, makeProject, loginAs }) => {
@@ -92,10 +92,10 @@ test.describe("Projects and their members", () => {
     await row.getByRole("button", { name: `Save role for ${manager.name}` }).click();
     await expect(row.getByRole("alert")).toHaveText("A project needs at least one manager: make someone else manager first.");
 
-    await page.reload();
+    await page.goto(`/projects/${project.id}`);
     await expect(page.getByText("Your role: Manager")).toBeVisible();
     await expect(memberRow(page, manager.email).getByLabel(`Role for ${manager.name}`)).toHaveValue("manager");
-    await memberRow(page, manager.email).getByText("Remove").click();
+    await memberRow(page, manager.email).getByText(`Remove ${manager.name}`, { exact: true }).click();
     await memberRow(page, manager.email).getByRole("button", { name: `Yes, remove ${manager.name}` }).click();
     await expect(memberRow(page, manager.email).getByRole("alert")).toContainText("A project needs at least one manager");
     await expect(memberRow(page, manager.email)).toHaveCount(1);
@@ -116,7 +116,8 @@ test.describe("Projects and their members", () => {
     await expect(page.getByRole("heading", { name: "Members" })).toBeVisible();
     await expect(page.getByRole("button", { name: "Add member" })).toHaveCount(0);
     await expect(page.getByRole("combobox")).toHaveCount(0);
-    await expect(page.getByText("Remove", { exact: true })).toHaveCount(0);
+    await expect(page.getByText(`Remove ${manager.name}`, { exact: true })).toHaveCount(0);
+    await expect(page.getByText(`Remove ${reviewer.name}`, { exact: true })).toHaveCount(0);
   });
 
   test("someone outside the project gets the not-found page for its address", async ({ page, makeUser, makeProject, loginAs }) => {
@@ -126,5 +127,31 @@ test.describe("Projects and their members", () => {
     expect(response?.status()).toBe(404);
     await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
     await expect(page.getByText(project.name)).toHaveCount(0);
+  });
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a manager still adds a member, changes the role and removes them with plain forms", async ({ page, makeUser, makeProject, loginAs }) => {
+    const manager = await makeUser();
+    const colleague = await makeUser({ name: "Ada" });
+    const project = await makeProject(manager);
+    await loginAs(page, manager);
+    await page.goto(`/projects/${project.id}`);
+
+    await page.getByLabel("Email").fill(colleague.email);
+    await page.getByRole("button", { name: "Add member" }).click();
+    await expect(page.getByRole("status")).toHaveText(`Added ${colleague.name} as Reviewer.`);
+
+    await memberRow(page, colleague.email).getByLabel(`Role for ${colleague.name}`).selectOption({ label: "Manager" });
+    await memberRow(page, colleague.email).getByRole("button", { name: `Save role for ${colleague.name}` }).click();
+    await expect(page.getByRole("status")).toHaveText("Role changed to Manager.");
+    await expect(memberRow(page, colleague.email).getByLabel(`Role for ${colleague.name}`)).toHaveValue("manager");
+
+    await memberRow(page, colleague.email).getByText(`Remove ${colleague.name}`, { exact: true }).click();
+    await memberRow(page, colleague.email).getByRole("button", { name: `Yes, remove ${colleague.name}` }).click();
+    await expect(page.getByRole("status")).toHaveText("Member removed.");
+    await expect(memberRow(page, colleague.email)).toHaveCount(0);
   });
 });

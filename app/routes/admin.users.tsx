@@ -13,7 +13,7 @@ import { MIN_PASSWORD_LENGTH } from "~/modules/auth/schemas";
 import { createUser } from "~/modules/users/create-user.server";
 import { listUsers } from "~/modules/users/queries.server";
 import { setUserDisabled } from "~/modules/users/set-user-disabled.server";
-import { ConflictError, ValidationError } from "~/utils/errors";
+import { ValidationError } from "~/utils/errors";
 import { formError, requireActor, throwAsResponse, type FormErrors } from "~/utils/http.server";
 import { parseOrThrow } from "~/utils/validation";
 
@@ -46,9 +46,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
     throw new ValidationError("Unknown action.");
   } catch (error) {
     // why: the only conflict on create is an email already taken.
-    if (error instanceof ConflictError) return data<Result>({ target, values, fieldErrors: { email: error.message } }, { status: 409 });
-    const response = formError(error);
-    return data<Result>({ ...response.data, target, values }, response.init ?? undefined);
+    return formError(error, { extra: { target, values } as Result, conflictField: "email" });
   }
 }
 
@@ -63,53 +61,41 @@ export default function AdminUsers() {
     <div>
       <PageHeader title="Users" description="Everyone who can sign in to this Loupe. There is no open sign-up: accounts are created here." />
       {result?.notice ? <Alert tone="success">{result.notice}</Alert> : null}
-      <div className="mt-4 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <caption className="sr-only">Users</caption>
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              <th scope="col" className="px-4 py-3">Name</th>
-              <th scope="col" className="px-4 py-3">Email</th>
-              <th scope="col" className="px-4 py-3">Status</th>
-              <th scope="col" className="hidden px-4 py-3 md:table-cell">Created</th>
-              <th scope="col" className="px-4 py-3"><span className="sr-only">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-200">
-            {users.map((user) => (
-              <tr key={user.id}>
-                <td className="px-4 py-3 font-medium">
-                  {user.name}
-                  {user.id === myId ? <span className="ml-1 font-normal text-slate-500">(you)</span> : null}
-                </td>
-                <td className="break-all px-4 py-3 text-slate-600">{user.email}</td>
-                <td className="px-4 py-3">
-                  <span className="flex flex-wrap gap-1">
-                    {user.isAdmin ? <Badge tone="indigo">Admin</Badge> : null}
-                    {user.disabledAt ? <Badge tone="red">Disabled</Badge> : <Badge tone="green">Active</Badge>}
-                  </span>
-                </td>
-                <td className="hidden whitespace-nowrap px-4 py-3 text-slate-600 md:table-cell">
-                  <DateTime value={user.createdAt} />
-                </td>
-                <td className="px-4 py-3 text-right">
-                  {user.id === myId ? null : (
-                    <PostForm>
-                      <input type="hidden" name="intent" value={user.disabledAt ? "enable" : "disable"} />
-                      <input type="hidden" name="userId" value={user.id} />
-                      <Button variant={user.disabledAt ? "secondary" : "danger"}>
-                        {user.disabledAt ? "Enable" : "Disable"}
-                        <span className="sr-only"> {user.email}</span>
-                      </Button>
-                    </PostForm>
-                  )}
-                  {rowError(user.id) ? <p role="alert" className="mt-1 text-red-700">{rowError(user.id)}</p> : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ul aria-label="Users" className="mt-4 divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white shadow-sm">
+        {users.map((user) => (
+          <li key={user.id} className="flex flex-col gap-3 p-4 sm:flex-row sm:items-center sm:justify-between">
+            <div className="min-w-0 text-sm">
+              <p className="flex flex-wrap items-center gap-x-2 gap-y-1 font-medium">
+                <span className="break-words">{user.name}</span>
+                {user.id === myId ? <span className="font-normal text-slate-500">(you)</span> : null}
+                {user.isAdmin ? <Badge tone="indigo">Admin</Badge> : null}
+                {user.disabledAt ? <Badge tone="red">Disabled</Badge> : <Badge tone="green">Active</Badge>}
+              </p>
+              <p className="mt-1 break-all text-slate-600">{user.email}</p>
+              <p className="mt-1 text-slate-500">
+                Created <DateTime value={user.createdAt} />
+              </p>
+            </div>
+            <div className="sm:text-right">
+              {user.id === myId ? null : (
+                <PostForm>
+                  <input type="hidden" name="intent" value={user.disabledAt ? "enable" : "disable"} />
+                  <input type="hidden" name="userId" value={user.id} />
+                  <Button variant={user.disabledAt ? "secondary" : "danger"}>
+                    {user.disabledAt ? "Enable" : "Disable"}
+                    <span className="sr-only"> {user.email}</span>
+                  </Button>
+                </PostForm>
+              )}
+              {rowError(user.id) ? (
+                <p role="alert" className="mt-1 text-sm text-red-700">
+                  {rowError(user.id)}
+                </p>
+              ) : null}
+            </div>
+          </li>
+        ))}
+      </ul>
       <CreateUserForm result={result?.target?.startsWith("create") ? result : undefined} />
     </div>
   );

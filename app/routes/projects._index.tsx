@@ -12,15 +12,15 @@ export const meta: MetaFunction = () => [{ title: "Projects · Loupe" }];
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const actor = requireActor(context, request);
-  return { projects: await listProjects(db, actor) };
+  return { projects: await listProjects(db, actor), isAdmin: actor.isAdmin };
 }
 
 export default function Projects() {
-  const { projects } = useLoaderData<typeof loader>();
+  const { projects, isAdmin } = useLoaderData<typeof loader>();
   const newProject = <LinkButton to="/projects/new">New project</LinkButton>;
   return (
     <div>
-      <PageHeader title="Projects" description="The review projects you belong to." actions={projects.length ? newProject : null} />
+      <PageHeader title="Projects" description={isAdmin ? "Every project on this Loupe: as an admin you can open and manage all of them." : "The review projects you belong to."} actions={projects.length ? newProject : null} />
       {projects.length === 0 ? (
         <EmptyState title="No projects yet" action={newProject}>
           A project holds the LLM outputs your team reviews, the questions reviewers answer and the people who take part.

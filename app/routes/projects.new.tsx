@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useNavigation } from "@remix-run/react";
 import { PageHeader } from "~/components/page-header";
 import { Alert } from "~/components/ui/alert";
@@ -8,8 +8,7 @@ import { PostForm } from "~/components/ui/form";
 import { TextareaField } from "~/components/ui/textarea-field";
 import { db } from "~/db.server";
 import { createProject } from "~/modules/projects/create-project.server";
-import { ConflictError } from "~/utils/errors";
-import { formError, requireActor, type FormErrors } from "~/utils/http.server";
+import { formError, requireActor } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "New project · Loupe" }];
 
@@ -26,11 +25,9 @@ export async function action({ context, request }: ActionFunctionArgs) {
     const project = await createProject(db, actor, values);
     return redirect(`/projects/${project.id}`);
   } catch (error) {
-    // why: the only conflict is a taken name, so the message belongs next to that field.
-    if (error instanceof ConflictError) return data<FormErrors & { values: typeof values }>({ fieldErrors: { name: error.message }, values }, { status: 409 });
-    const failure = formError(error);
-    // why: without JavaScript the page is rendered anew; hand back what was typed.
-    return data({ ...failure.data, values }, failure.init ?? undefined);
+    // why: the only conflict is a taken name; without JavaScript the page is rendered anew,
+    // so what was typed goes back with the error.
+    return formError(error, { extra: { values }, conflictField: "name" });
   }
 }
 

@@ -42,8 +42,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
     }
     throw new ValidationError("Unknown action.");
   } catch (error) {
-    const response = formError(error);
-    return data<Result>({ ...response.data, target }, response.init ?? undefined);
+    return formError(error, { extra: { target } as Result });
   }
 }
 

@@ -1,6 +1,6 @@
 import { data, redirect, type AppLoadContext } from "@remix-run/node";
 import type { Actor } from "~/modules/auth/actor";
-import { DomainError, RateLimitedError, ValidationError } from "./errors";
+import { ConflictError, DomainError, RateLimitedError, ValidationError } from "./errors";
 
 /** The signed-in browser user as an Actor, or a redirect to the sign-in page. */
 export function requireActor(context: AppLoadContext, request: Request): Actor {
@@ -17,20 +17,30 @@ export type FormErrors = { formError?: string; fieldErrors?: Record<string, stri
 /**
  * Turns a domain error into what a form action returns: field messages for validation,
  * a form-level message otherwise, with the matching status. Anything else is rethrown.
+ * `extra` is sent back with it (which form it answers, what was typed); `conflictField` puts a
+ * ConflictError's message next to the field it is about.
  */
-export function formError(error: unknown) {
+export function formError<E extends object = object>(
+  error: unknown,
+  options: { extra?: E; conflictField?: string } = {},
+) {
+  const extra = (options.extra ?? {}) as E;
+  const reply = (body: FormErrors, init: ResponseInit) => data<FormErrors & E>({ ...extra, ...body }, init);
   if (error instanceof ValidationError) {
     const fieldErrors = Object.fromEntries(error.issues.map((i) => [i.field, i.message]));
-    return data<FormErrors>({ formError: error.issues.length ? undefined : error.message, fieldErrors }, { status: 400 });
+    return reply({ formError: error.issues.length ? undefined : error.message, fieldErrors }, { status: 400 });
+  }
+  if (error instanceof ConflictError && options.conflictField) {
+    return reply({ fieldErrors: { [options.conflictField]: error.message } }, { status: 409 });
   }
   if (error instanceof RateLimitedError) {
     const minutes = Math.max(1, Math.ceil(error.retryAfterSeconds / 60));
-    return data<FormErrors>(
+    return reply(
       { formError: `${error.message} Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` },
       { status: 429, headers: { "Retry-After": String(error.retryAfterSeconds) } },
     );
   }
-  if (error instanceof DomainError) return data<FormErrors>({ formError: error.message }, { status: error.status });
+  if (error instanceof DomainError) return reply({ formError: error.message }, { status: error.status });
   throw error;
 }
 

@@ -15,7 +15,7 @@ export async function addMember(db: Db, actor: Actor, projectId: string, input: 
   const user = await findUserByEmail(db, data.email);
   if (!user || user.disabledAt) {
     throw new ValidationError(`No active user has the email ${data.email}. An admin can create the account first.`, [
-      { field: "email", message: "no active user with this email" },
+      { field: "email", message: "No active user has this email. An admin can create the account first." },
     ]);
   }
   return db.transaction(async (tx) => {

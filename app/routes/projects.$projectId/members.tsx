@@ -71,8 +71,8 @@ function MemberControls({ member, error }: { member: Member; error: string | und
             id={`role-${member.userId}`}
             name="role"
             defaultValue={member.role}
-            // why: a new key after a save resets the select to what the server now holds.
-            key={member.role}
+            // why: a new key after a save or a refusal resets the select to what the server holds.
+            key={`${member.role}:${error ?? ""}`}
             className="rounded-md border-0 bg-white py-2 pl-3 pr-8 text-sm shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600"
           >
             {roleOptions.map((o) => (

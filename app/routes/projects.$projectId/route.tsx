@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { PageHeader, Section } from "~/components/page-header";
@@ -9,10 +9,10 @@ import { can, roleLabels } from "~/modules/projects/policy";
 import { getProject, listMembers } from "~/modules/projects/queries.server";
 import { removeMember } from "~/modules/projects/remove-member.server";
 import { memberInputSchema, roleSchema } from "~/modules/projects/schemas";
-import { ConflictError, ValidationError } from "~/utils/errors";
-import { formError, requireActor, throwAsResponse, type FormErrors } from "~/utils/http.server";
+import { ValidationError } from "~/utils/errors";
+import { formError, requireActor, throwAsResponse } from "~/utils/http.server";
 import { parseOrThrow } from "~/utils/validation";
-import { Members, type MemberResult } from "./members";
+import { Members } from "./members";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.project.name} · Loupe` : "Project · Loupe" }];
 
@@ -58,11 +58,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 /** A domain error as form data, tagged with the form it answers so the page shows it there. */
 function failure(error: unknown, target: string) {
   // why: "already a member" is about the email typed in the add form.
-  if (error instanceof ConflictError && target.startsWith("add-member")) {
-    return data<MemberResult>({ fieldErrors: { email: error.message }, target }, { status: 409 });
-  }
-  const response = formError(error);
-  return data<FormErrors & { target: string }>({ ...response.data, target }, response.init ?? undefined);
+  return formError(error, { extra: { target }, conflictField: target.startsWith("add-member") ? "email" : undefined });
 }
 
 export default function ProjectPage() {
