@@ -44,7 +44,11 @@ const MIN_SECRET_LENGTH = 32;
 const KEY = Symbol.for("loupe.env");
 const shared = globalThis as { [KEY]?: Env };
 
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+/**
+ * Reads and checks the environment. The CLI passes `needsSessionSecret: false`: it signs no
+ * cookies, so it must neither demand the secret in production nor create one in development.
+ */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env, options: { needsSessionSecret?: boolean } = {}): Env {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
@@ -61,7 +65,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     databaseUrl: raw.DATABASE_URL,
     port: raw.PORT,
     host: raw.HOST,
-    sessionSecret: resolveSessionSecret(mode, raw.SESSION_SECRET, dataDir),
+    sessionSecret: options.needsSessionSecret === false ? "" : resolveSessionSecret(mode, raw.SESSION_SECRET, dataDir),
     dataDir,
     publicUrl: raw.LOUPE_PUBLIC_URL?.replace(/\/$/, ""),
     trustProxy: raw.LOUPE_TRUST_PROXY === "true",

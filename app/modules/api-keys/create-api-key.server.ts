@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { apiKeys } from "~db/schema";
 import type { Db } from "~/db.server";
@@ -17,7 +18,8 @@ export const apiKeyNameSchema = z.object({
 export async function createApiKey(db: Db, actor: Actor, input: { name: string; userId?: string }) {
   const { name } = parseOrThrow(apiKeyNameSchema, input);
   const userId = input.userId && actor.isAdmin ? input.userId : actor.userId;
-  const prefix = `lp_${randomToken(6)}`;
+  // why: hex, so the prefix never contains the "_" that separates it from the secret.
+  const prefix = `lp_${randomBytes(4).toString("hex")}`;
   const key = `${prefix}_${randomToken(32)}`;
   return db.transaction(async (tx) => {
     const [row] = await tx

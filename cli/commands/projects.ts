@@ -1,0 +1,35 @@
+import type { Command } from "commander";
+import type { Db } from "~/db.server";
+import { createProject } from "~/modules/projects/create-project.server";
+import { activeAdmins, findActiveUser } from "~/modules/users/queries.server";
+import { CliError, note, out, withDatabase } from "../run";
+
+type CreateOptions = { name: string; description?: string; manager?: string };
+
+export function registerProjectCommands(program: Command) {
+  const group = program.command("projects").description("manage projects");
+
+  group
+    .command("create")
+    .description("create a project; prints its id")
+    .requiredOption("--name <name>", "project name, unique on this instance")
+    .option("--description <text>", "what the project is about")
+    .option("--manager <email>", "the user who manages it (default: the instance's admin, if there is exactly one)")
+    .action((options: CreateOptions) =>
+      withDatabase({ fields: { name: "--name", description: "--description" } }, async ({ db }) => {
+        const manager = options.manager ? await findActiveUser(db, options.manager) : await onlyAdmin(db);
+        // why: the project is created as its manager, so the audit log and `created_by` name a person.
+        const actor = { userId: manager.id, isAdmin: manager.isAdmin, via: "cli" as const };
+        const project = await createProject(db, actor, { name: options.name, description: options.description });
+        out(project.id);
+        note(`Created the project "${project.name}", managed by ${manager.email}.`);
+      }),
+    );
+}
+
+async function onlyAdmin(db: Db) {
+  const admins = await activeAdmins(db);
+  if (admins.length === 1) return admins[0]!;
+  const why = admins.length === 0 ? "this instance has no admin" : "this instance has several admins";
+  throw new CliError(`Name the project's manager with --manager <email> (${why} to default to).`);
+}

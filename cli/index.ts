@@ -1,0 +1,33 @@
+import fs from "node:fs";
+import { Command } from "commander";
+import { registerDbCommands } from "./commands/db";
+import { registerKeyCommands } from "./commands/keys";
+import { registerProjectCommands } from "./commands/projects";
+import { registerUserCommands } from "./commands/users";
+import { reportError } from "./run";
+
+const { version } = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+
+const program = new Command()
+  .name("loupe")
+  .description("Administer a Loupe instance from the command line.")
+  .addHelpText(
+    "after",
+    "\nDatabase: DATABASE_URL when set; otherwise the embedded PostgreSQL in LOUPE_DATA_DIR (default .data),\n" +
+      "the one `npm start` is running or, if none is, one started just for the command.",
+  )
+  .version(version, "-v, --version", "print the version")
+  // why: set before the commands are added, which inherit it.
+  .showHelpAfterError();
+
+registerDbCommands(program);
+registerUserCommands(program);
+registerKeyCommands(program);
+registerProjectCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  reportError(error);
+  process.exitCode = 1;
+}

@@ -1,0 +1,89 @@
+import fs from "node:fs";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { users } from "~db/schema";
+import { logIn } from "~/modules/auth/log-in.server";
+import { testDatabaseUrl, testDb } from "../test/db";
+import { STACK_TRACE, hasScriptCommand, runCli, tempDataDir, uniqueEmail } from "./test-helpers";
+
+const PASSWORD = "a long enough password";
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  env = { DATABASE_URL: await testDatabaseUrl(), LOUPE_DATA_DIR: tempDataDir() };
+});
+afterAll(() => fs.rmSync(env.LOUPE_DATA_DIR!, { recursive: true, force: true }));
+
+const findUser = async (email: string) => (await testDb().select().from(users).where(eq(users.email, email)))[0];
+
+describe("loupe users create", () => {
+  it("creates an account from a password piped on stdin, which then signs in", async () => {
+    const email = uniqueEmail();
+
+    const result = await runCli(["users", "create", "--email", email.toUpperCase(), "--name", "Ada", "--password-stdin"], {
+      env,
+      input: `${PASSWORD}\n`,
+    });
+
+    expect(result.code).toBe(0);
+    const user = await findUser(email);
+    expect(user).toMatchObject({ name: "Ada", isAdmin: false, disabledAt: null });
+    expect(result.stdout).toBe(`${user!.id} ${email}\n`);
+    // The trailing newline from printf/echo is not part of the password.
+    const session = await logIn(testDb(), { email, password: PASSWORD, ip: "127.0.0.1" });
+    expect(session.user.id).toBe(user!.id);
+  });
+
+  it("makes an admin with --admin, and refuses a second account with the same email", async () => {
+    const email = uniqueEmail();
+    const args = ["users", "create", "--email", email, "--name", "Grace", "--admin", "--password-stdin"];
+
+    const first = await runCli(args, { env, input: PASSWORD });
+    expect(first.code).toBe(0);
+    expect((await findUser(email))?.isAdmin).toBe(true);
+
+    const again = await runCli(args, { env, input: "another long password" });
+    expect(again.code).toBe(1);
+    expect(again.stdout).toBe("");
+    expect(again.stderr).toBe(`error: A user with the email ${email} already exists.\n`);
+    const session = await logIn(testDb(), { email, password: PASSWORD, ip: "127.0.0.1" });
+    expect(session.user.email).toBe(email);
+  });
+
+  it("names each invalid value after the option it came from", async () => {
+    const result = await runCli(["users", "create", "--email", "not-an-email", "--name", "X", "--password-stdin"], {
+      env,
+      input: "short\n",
+    });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      "error: invalid input\n  --email: Enter a valid email address.\n  password (stdin): Use at least 10 characters.\n",
+    );
+    expect(result.stderr).not.toMatch(STACK_TRACE);
+  });
+
+  it("refuses to run without --password-stdin, creating nobody", async () => {
+    const email = uniqueEmail();
+
+    const result = await runCli(["users", "create", "--email", email, "--name", "X"], { env, input: PASSWORD });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: Give the password on stdin with --password-stdin/);
+    expect(await findUser(email)).toBeUndefined();
+  });
+
+  it.skipIf(!hasScriptCommand())("refuses to read the password from an interactive terminal", async () => {
+    const email = uniqueEmail();
+
+    const result = await runCli(["users", "create", "--email", email, "--name", "X", "--password-stdin"], {
+      env,
+      via: "tty",
+    });
+
+    expect(result.code).toBe(1);
+    // On a terminal, stdout and stderr share the one pseudo-terminal.
+    expect(result.stdout).toContain("error: --password-stdin reads the password from a pipe, not from the terminal");
+    expect(await findUser(email)).toBeUndefined();
+  });
+});
