@@ -26,6 +26,13 @@ export class UnauthorizedError extends DomainError {
 
 export class ConflictError extends DomainError {
   override readonly status = 409;
+  /** What the conflict is with (e.g. the newer version of an edited record), for the client to show. */
+  constructor(
+    message: string,
+    readonly current?: unknown,
+  ) {
+    super(message);
+  }
 }
 
 export type FieldIssue = { field: string; message: string };

@@ -1,0 +1,116 @@
+import { z } from "zod";
+import { db } from "~/db.server";
+import type { Actor } from "~/modules/auth/actor";
+import { authenticateApiKey } from "~/modules/api-keys/authenticate-api-key.server";
+import { DomainError, RateLimitedError, UnauthorizedError, ValidationError, type FieldIssue } from "~/utils/errors";
+import { issuesOf } from "~/utils/validation";
+
+export type Method = "get" | "post" | "put" | "patch" | "delete";
+type AnyObject = z.ZodObject;
+
+export type Endpoint<P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject, B extends z.ZodType = z.ZodType> = {
+  method: Method;
+  /** OpenAPI-style path, e.g. `/api/v1/projects/{projectId}/members`. */
+  path: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  /** Public endpoints need no API key. */
+  public?: boolean;
+  params?: P;
+  query?: Q;
+  body?: B;
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  handler: (input: {
+    actor: Actor;
+    params: z.output<P>;
+    query: z.output<Q>;
+    body: z.output<B>;
+    request: Request;
+  }) => Promise<{ status: number; body?: unknown; headers?: Record<string, string> }>;
+};
+
+/** Every endpoint defined anywhere, in definition order: the OpenAPI document is made from this. */
+export const endpoints: Endpoint[] = [];
+
+export function defineEndpoint<P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject, B extends z.ZodType = z.ZodType>(
+  endpoint: Endpoint<P, Q, B>,
+): Endpoint<P, Q, B> {
+  endpoints.push(endpoint as unknown as Endpoint);
+  return endpoint;
+}
+
+export const errorBodySchema = z
+  .object({
+    error: z.string(),
+    issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: "Error" });
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(body === undefined ? null : JSON.stringify(body), {
+    status,
+    headers: { ...(body === undefined ? {} : { "content-type": "application/json; charset=utf-8" }), "cache-control": "no-store", ...headers },
+  });
+
+const failure = (status: number, error: string, issues?: FieldIssue[], headers?: Record<string, string>) =>
+  json(status, issues?.length ? { error, issues } : { error }, headers);
+
+/** Runs one endpoint: authenticate → parse params, query and body → handler → JSON; errors mapped once. */
+export async function runEndpoint(endpoint: Endpoint, request: Request, rawParams: Record<string, string | undefined>) {
+  try {
+    const actor = endpoint.public ? ({ userId: "", isAdmin: false, via: "api-key" } as Actor) : await authenticateApiKey(db, request.headers.get("authorization"));
+    const params = parsePart(endpoint.params, rawParams, "params");
+    const query = parsePart(endpoint.query, Object.fromEntries(new URL(request.url).searchParams), "query");
+    const body = endpoint.body ? parsePart(endpoint.body, await readJson(request), "body") : undefined;
+    const result = await endpoint.handler({ actor, params, query, body, request } as Parameters<Endpoint["handler"]>[0]);
+    return json(result.status, result.body, result.headers);
+  } catch (error) {
+    if (error instanceof Response) return error;
+    if (error instanceof UnauthorizedError) return failure(401, error.message, undefined, { "WWW-Authenticate": 'Bearer realm="loupe"' });
+    if (error instanceof RateLimitedError) return failure(429, error.message, undefined, { "Retry-After": String(error.retryAfterSeconds) });
+    if (error instanceof ValidationError) return failure(400, error.message, error.issues);
+    if (error instanceof DomainError) {
+      const current = (error as { current?: unknown }).current;
+      return current === undefined ? failure(error.status, error.message) : json(error.status, { error: error.message, current });
+    }
+    throw error;
+  }
+}
+
+function parsePart(schema: z.ZodType | undefined, value: unknown, part: "params" | "query" | "body") {
+  if (!schema) return {};
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = issuesOf(result.error).map((i) => ({ ...i, field: part === "body" ? i.field : `${part}.${i.field}` }));
+  throw new ValidationError(issues.map((i) => `${i.field}: ${i.message}`).join("; "), issues);
+}
+
+async function readJson(request: Request): Promise<unknown> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type)) {
+    throw failure(415, `Expected a JSON body with Content-Type: application/json (got ${type || "none"}).`);
+  }
+  const text = await request.text();
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw failure(400, `Body is not valid JSON: ${error instanceof Error ? error.message : "parse error"}.`);
+  }
+}
+
+/**
+ * The handler a route file exports as both `loader` and `action` for these endpoints (one path,
+ * several methods). Written as two plain exports so Remix strips it from the client bundle.
+ */
+export function apiHandler(...served: Endpoint[]) {
+  return async ({ request, params }: { request: Request; params: Record<string, string | undefined> }) => {
+    const method = request.method.toLowerCase();
+    const endpoint = served.find((e) => e.method === method);
+    if (!endpoint) {
+      const allow = served.map((e) => e.method.toUpperCase()).join(", ");
+      return failure(405, `${request.method} is not supported here; use ${allow}.`, undefined, { Allow: allow });
+    }
+    return runEndpoint(endpoint, request, params);
+  };
+}

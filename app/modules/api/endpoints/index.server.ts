@@ -1,0 +1,3 @@
+// Importing every endpoint module registers it for the OpenAPI document.
+import "./foundation.server";
+import "./openapi.server";
