@@ -1,9 +1,12 @@
 import { sql } from "drizzle-orm";
-import { index, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { users } from "./users";
 
 export const projectRoles = ["manager", "reviewer", "researcher", "engineer"] as const;
 export const projectRole = pgEnum("project_role", projectRoles);
+
+export const itemOrders = ["priority", "random"] as const;
+export const itemOrder = pgEnum("item_order", itemOrders);
 
 export const projects = pgTable(
   "projects",
@@ -13,10 +16,21 @@ export const projects = pgTable(
     description: text().notNull().default(""),
     createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
     archivedAt: timestamp({ withTimezone: true }),
+    guidelines: text().notNull().default(""),
+    /** Annotations wanted per item. */
+    overlap: integer().notNull().default(1),
+    leaseMinutes: integer().notNull().default(30),
+    itemOrder: itemOrder().notNull().default("priority"),
+    /** The template version new annotations answer; 0 until a template is set. */
+    templateVersion: integer().notNull().default(0),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("projects_name_lower_key").on(sql`lower(${t.name})`)],
+  (t) => [
+    uniqueIndex("projects_name_lower_key").on(sql`lower(${t.name})`),
+    check("projects_overlap_range", sql`${t.overlap} between 1 and 10`),
+    check("projects_lease_minutes_range", sql`${t.leaseMinutes} between 1 and 1440`),
+  ],
 );
 
 export const projectMembers = pgTable(

@@ -1,0 +1,56 @@
+import { z } from "zod";
+
+export const chatRoles = ["system", "developer", "user", "assistant", "tool"] as const;
+
+export const chatMessageSchema = z.object({
+  role: z.enum(chatRoles, { error: `Expected a role: ${chatRoles.join(", ")}.` }),
+  content: z.string({ error: "Expected message content as a string." }).max(1_000_000),
+  name: z.string().max(200).optional(),
+});
+export type ChatMessage = z.infer<typeof chatMessageSchema>;
+
+/** The input an item shows: a plain prompt, or a chat as OpenAI-style messages. */
+export const itemInputSchema = z.union(
+  [
+    z.string({ error: "Expected the prompt as a string." }).min(1, { error: "The prompt is empty." }).max(1_000_000),
+    z.object({ messages: z.array(chatMessageSchema).min(1, { error: "Give at least one message." }).max(500) }),
+  ],
+  { error: "Expected input as a string or as {messages: [{role, content}]}." },
+);
+
+export const itemOutputSchema = z.object({
+  text: z.string({ error: "Expected the output text as a string." }).max(1_000_000),
+  model: z.string().trim().max(200).optional(),
+});
+
+export const suggestionInputSchema = z.object({
+  question: z.string().min(1).max(40),
+  value: z.unknown(),
+  confidence: z.number().min(0).max(1).optional(),
+  source: z.string().trim().min(1).max(200).default("import"),
+});
+
+export const newItemSchema = z.object({
+  input: itemInputSchema,
+  outputs: z.array(itemOutputSchema).min(1, { error: "Give at least one output." }).max(10, { error: "Use at most 10 outputs." }),
+  reference: z.string().max(1_000_000).optional(),
+  metadata: z.record(z.string(), z.unknown()).default({}),
+  externalId: z.string().trim().min(1).max(500).optional(),
+  priority: z.int().min(-1_000_000).max(1_000_000).default(0),
+  suggestions: z.array(suggestionInputSchema).max(50).default([]),
+});
+export type NewItem = z.input<typeof newItemSchema>;
+export type ParsedItem = z.output<typeof newItemSchema>;
+
+export const MAX_ITEMS_PER_REQUEST = 1000;
+export const newItemsSchema = z
+  .array(newItemSchema)
+  .min(1, { error: "Send at least one item." })
+  .max(MAX_ITEMS_PER_REQUEST, { error: `Send at most ${MAX_ITEMS_PER_REQUEST} items per request.` });
+
+/** The stored shape of an item's input: always tagged, so readers never guess. */
+export type StoredInput = { type: "text"; text: string } | { type: "messages"; messages: ChatMessage[] };
+
+export function toStoredInput(input: z.output<typeof itemInputSchema>): StoredInput {
+  return typeof input === "string" ? { type: "text", text: input } : { type: "messages", messages: input.messages };
+}

@@ -1,0 +1,44 @@
+import { eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { items, itemOrders, projects } from "~db/schema";
+import type { Db } from "~/db.server";
+import type { Actor } from "~/modules/auth/actor";
+import { recordAudit } from "~/modules/audit/record-audit.server";
+import { parseOrThrow } from "~/utils/validation";
+import { authorizeProject } from "./authorize.server";
+
+export const settingsSchema = z
+  .object({
+    name: z.string().trim().min(1, { error: "Enter a project name." }).max(120),
+    description: z.string().trim().max(2000),
+    guidelines: z.string().max(100_000, { error: "Keep guidelines under 100,000 characters." }),
+    overlap: z.int({ error: "Expected a whole number." }).min(1, { error: "At least 1." }).max(10, { error: "At most 10." }),
+    leaseMinutes: z.int({ error: "Expected a whole number." }).min(1, { error: "At least 1 minute." }).max(1440, { error: "At most 1440 minutes (a day)." }),
+    itemOrder: z.enum(itemOrders, { error: `Expected one of: ${itemOrders.join(", ")}.` }),
+  })
+  .partial();
+export type SettingsInput = z.input<typeof settingsSchema>;
+
+/**
+ * Changes project settings. A new overlap re-opens or closes items at once, so the queue
+ * follows it: raising it sends finished items back for more answers.
+ */
+export async function updateProjectSettings(db: Db, actor: Actor, projectId: string, input: SettingsInput) {
+  await authorizeProject(db, actor, projectId, "project.update");
+  const changes = parseOrThrow(settingsSchema, input);
+  return db.transaction(async (tx) => {
+    const [project] = await tx
+      .update(projects)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(eq(projects.id, projectId))
+      .returning();
+    if (changes.overlap !== undefined) {
+      await tx
+        .update(items)
+        .set({ status: sql`case when ${items.submittedCount} >= ${changes.overlap} then 'done'::item_status else 'open'::item_status end` })
+        .where(sql`${items.projectId} = ${projectId} and ${items.status} <> (case when ${items.submittedCount} >= ${changes.overlap} then 'done'::item_status else 'open'::item_status end)`);
+    }
+    await recordAudit(tx, { actorUserId: actor.userId, action: "project.settings", targetType: "project", targetId: projectId, data: changes });
+    return project!;
+  });
+}

@@ -1,0 +1,168 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  real,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { projects } from "./projects";
+import { users } from "./users";
+
+/** One version of a project's review template; editing makes a new version, old ones stay. */
+export const reviewTemplates = pgTable(
+  "review_templates",
+  {
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    version: integer().notNull(),
+    questions: jsonb().$type<unknown[]>().notNull(),
+    createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique().on(t.projectId, t.version)],
+);
+
+export const itemStatus = pgEnum("item_status", ["open", "done"]);
+
+/**
+ * One unit of review. `status` is "done" once `submitted_count` reaches the project's overlap;
+ * the queue's partial indexes cover only open items, so finished ones never slow a claim.
+ */
+export const items = pgTable(
+  "items",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    externalId: text(),
+    contentHash: text().notNull(),
+    input: jsonb().$type<unknown>().notNull(),
+    outputs: jsonb().$type<unknown[]>().notNull(),
+    reference: text(),
+    metadata: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    source: text().notNull().default("api"),
+    priority: integer().notNull().default(0),
+    randomKey: integer()
+      .notNull()
+      .default(sql`(floor(random() * 2147483647))::int`),
+    status: itemStatus().notNull().default("open"),
+    submittedCount: integer().notNull().default(0),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("items_project_external_id_key").on(t.projectId, t.externalId).where(sql`${t.externalId} is not null`),
+    // why: without an external id, the content is what makes a re-import a no-op.
+    uniqueIndex("items_project_content_hash_key").on(t.projectId, t.contentHash).where(sql`${t.externalId} is null`),
+    index("items_queue_priority_idx").on(t.projectId, t.priority.desc(), t.id).where(sql`${t.status} = 'open'`),
+    index("items_queue_random_idx").on(t.projectId, t.randomKey, t.id).where(sql`${t.status} = 'open'`),
+  ],
+);
+
+export const suggestions = pgTable(
+  "suggestions",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    itemId: bigint({ mode: "number" })
+      .notNull()
+      .references(() => items.id, { onDelete: "cascade" }),
+    questionKey: text().notNull(),
+    value: jsonb().$type<unknown>().notNull(),
+    confidence: real(),
+    source: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.itemId)],
+);
+
+export const assignmentState = pgEnum("assignment_state", ["leased", "submitted", "skipped"]);
+
+/**
+ * Who holds, answered or skipped which item. One row per (item, reviewer) — the reason a
+ * reviewer never gets an item twice. A lease is live while `state = 'leased'` and unexpired.
+ */
+export const assignments = pgTable(
+  "assignments",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    itemId: bigint({ mode: "number" })
+      .notNull()
+      .references(() => items.id, { onDelete: "cascade" }),
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    state: assignmentState().notNull().default("leased"),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    skipReason: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique("assignments_item_user_key").on(t.itemId, t.userId),
+    index("assignments_live_leases_idx").on(t.itemId, t.expiresAt).where(sql`${t.state} = 'leased'`),
+    index("assignments_user_project_idx").on(t.userId, t.projectId, t.state),
+  ],
+);
+
+export const annotationStatus = pgEnum("annotation_status", ["draft", "submitted"]);
+
+/** One reviewer's answer to one item; `version` guards edits (optimistic concurrency). */
+export const annotations = pgTable(
+  "annotations",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    itemId: bigint({ mode: "number" })
+      .notNull()
+      .references(() => items.id, { onDelete: "cascade" }),
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    templateVersion: integer().notNull(),
+    values: jsonb().$type<Record<string, unknown>>().notNull(),
+    status: annotationStatus().notNull().default("draft"),
+    version: integer().notNull().default(1),
+    idempotencyKey: text(),
+    durationMs: integer(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    submittedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    unique("annotations_item_user_key").on(t.itemId, t.userId),
+    uniqueIndex("annotations_user_idempotency_key").on(t.userId, t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
+    index("annotations_user_recent_idx").on(t.userId, t.projectId, t.updatedAt.desc()),
+    index("annotations_project_submitted_idx").on(t.projectId, t.submittedAt),
+  ],
+);
+
+/** Every saved state of an annotation, newest version last (the audit trail of edits). */
+export const annotationHistory = pgTable(
+  "annotation_history",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    annotationId: uuid()
+      .notNull()
+      .references(() => annotations.id, { onDelete: "cascade" }),
+    version: integer().notNull(),
+    status: annotationStatus().notNull(),
+    values: jsonb().$type<Record<string, unknown>>().notNull(),
+    changedBy: uuid().references(() => users.id, { onDelete: "set null" }),
+    changedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.annotationId, t.version)],
+);
