@@ -1,3 +1,4 @@
 // Importing every endpoint module registers it for the OpenAPI document.
 import "./foundation.server";
 import "./openapi.server";
+import "./review.server";

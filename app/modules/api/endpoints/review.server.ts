@@ -1,0 +1,199 @@
+import { z } from "zod";
+import { db } from "~/db.server";
+import { addItems } from "~/modules/items/add-items.server";
+import { newItemsSchema } from "~/modules/items/schemas";
+import { authorizeProject } from "~/modules/projects/authorize.server";
+import { settingsSchema, updateProjectSettings } from "~/modules/projects/update-settings.server";
+import { claimNextItem } from "~/modules/review/claim-next-item.server";
+import { editAnnotation } from "~/modules/review/edit-annotation.server";
+import { getReviewItem } from "~/modules/review/queries.server";
+import { skipItem } from "~/modules/review/skip-item.server";
+import { submitAnnotation } from "~/modules/review/submit-annotation.server";
+import { getTemplate } from "~/modules/templates/get-template.server";
+import { saveTemplate } from "~/modules/templates/save-template.server";
+import { questionSchema, templateSchema } from "~/modules/templates/schemas";
+import { NotFoundError } from "~/utils/errors";
+import { defineEndpoint, errorBodySchema } from "../define.server";
+
+const projectParams = z.object({ projectId: z.uuid({ error: "Expected a project id (a UUID)." }) });
+const itemParams = z.object({ itemId: z.coerce.number({ error: "Expected an item id." }).int().positive({ error: "Expected an item id." }) });
+const err = (description: string) => ({ description, schema: errorBodySchema });
+const common = { 400: err("Invalid input; `issues` names each field"), 401: err("Missing, invalid or revoked API key"), 404: err("Not found, or not visible to you") };
+
+const templateOut = z.object({ version: z.int(), questions: z.array(questionSchema) }).meta({ id: "Template" });
+
+export const getTemplateEndpoint = defineEndpoint({
+  method: "get",
+  path: "/api/v1/projects/{projectId}/template",
+  tags: ["projects"],
+  summary: "The project's current review template",
+  params: projectParams,
+  responses: { 200: { description: "The current version", schema: templateOut }, ...common },
+  handler: async ({ actor, params }) => {
+    await authorizeProject(db, actor, params.projectId, "project.view");
+    const template = await getTemplate(db, params.projectId);
+    if (!template) throw new NotFoundError("This project has no template yet; PUT one.");
+    return { status: 200, body: template };
+  },
+});
+
+export const putTemplateEndpoint = defineEndpoint({
+  method: "put",
+  path: "/api/v1/projects/{projectId}/template",
+  tags: ["projects"],
+  summary: "Replace the review template (saved as a new version; managers)",
+  params: projectParams,
+  body: templateSchema.meta({ id: "TemplateInput" }),
+  responses: { 200: { description: "The new version", schema: templateOut }, ...common, 403: err("Only managers may edit the template") },
+  handler: async ({ actor, params, body }) => ({ status: 200, body: await saveTemplate(db, actor, params.projectId, body) }),
+});
+
+const settingsOut = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    description: z.string(),
+    guidelines: z.string(),
+    overlap: z.int(),
+    leaseMinutes: z.int(),
+    itemOrder: z.enum(["priority", "random"]),
+    templateVersion: z.int(),
+  })
+  .meta({ id: "ProjectSettings" });
+
+export const patchProjectEndpoint = defineEndpoint({
+  method: "patch",
+  path: "/api/v1/projects/{projectId}",
+  tags: ["projects"],
+  summary: "Change project settings: name, description, guidelines, overlap, lease minutes, item order (managers)",
+  params: projectParams,
+  body: settingsSchema.meta({ id: "ProjectSettingsInput" }),
+  responses: { 200: { description: "The settings now", schema: settingsOut }, ...common, 403: err("Only managers may change settings") },
+  handler: async ({ actor, params, body }) => {
+    const p = await updateProjectSettings(db, actor, params.projectId, body);
+    const { id, name, description, guidelines, overlap, leaseMinutes, itemOrder, templateVersion } = p;
+    return { status: 200, body: { id, name, description, guidelines, overlap, leaseMinutes, itemOrder, templateVersion } };
+  },
+});
+
+export const addItemsEndpoint = defineEndpoint({
+  method: "post",
+  path: "/api/v1/projects/{projectId}/items",
+  tags: ["items"],
+  summary: "Add up to 1,000 items (idempotent by externalId, else by content)",
+  params: projectParams,
+  body: newItemsSchema.meta({ id: "NewItems" }),
+  responses: {
+    200: {
+      description: "What was added; items already present count as duplicates",
+      schema: z.object({ received: z.int(), inserted: z.int(), duplicates: z.int(), ids: z.array(z.int()) }).meta({ id: "AddItemsResult" }),
+    },
+    ...common,
+    403: err("Your role may not import items"),
+  },
+  handler: async ({ actor, params, body }) => ({ status: 200, body: await addItems(db, actor, params.projectId, body) }),
+});
+
+const claimedItem = z
+  .object({
+    lease: z.object({ id: z.uuid(), expiresAt: z.iso.datetime(), resumed: z.boolean() }),
+    item: z.object({
+      id: z.int(),
+      externalId: z.string().nullable(),
+      input: z.unknown().describe("{type:'text', text} or {type:'messages', messages}"),
+      outputs: z.array(z.object({ text: z.string(), model: z.string().optional() })),
+      reference: z.string().nullable(),
+      metadata: z.record(z.string(), z.unknown()),
+    }),
+    order: z.array(z.int()).describe("Output indexes left to right for this reviewer"),
+    suggestions: z.array(z.object({ questionKey: z.string(), value: z.unknown(), confidence: z.number().nullable(), source: z.string() })),
+    templateVersion: z.int().nullable(),
+  })
+  .meta({ id: "ClaimedItem" });
+
+export const claimEndpoint = defineEndpoint({
+  method: "post",
+  path: "/api/v1/projects/{projectId}/queue/claim",
+  tags: ["review"],
+  summary: "Lease the next item to review, or 204 when nothing is left for you",
+  params: projectParams,
+  responses: { 200: { description: "The leased item", schema: claimedItem }, 204: { description: "Nothing left for you" }, ...common },
+  handler: async ({ actor, params }) => {
+    const lease = await claimNextItem(db, actor, params.projectId);
+    if (!lease) return { status: 204 };
+    const view = await getReviewItem(db, actor, lease.itemId);
+    const { id, externalId, input, outputs, reference, metadata } = view.item;
+    return {
+      status: 200,
+      body: {
+        lease: { id: lease.leaseId, expiresAt: lease.expiresAt.toISOString(), resumed: lease.resumed },
+        item: { id, externalId, input, outputs, reference, metadata },
+        order: view.order,
+        suggestions: view.suggestions,
+        templateVersion: view.template?.version ?? null,
+      },
+    };
+  },
+});
+
+const annotationOut = z
+  .object({ id: z.uuid(), itemId: z.int(), version: z.int(), values: z.record(z.string(), z.unknown()), templateVersion: z.int() })
+  .meta({ id: "Annotation" });
+
+export const submitEndpoint = defineEndpoint({
+  method: "post",
+  path: "/api/v1/items/{itemId}/annotations",
+  tags: ["review"],
+  summary: "Submit your answer; the same idempotencyKey again returns the first result with 200",
+  params: itemParams,
+  body: z
+    .object({
+      values: z.record(z.string(), z.unknown()),
+      idempotencyKey: z.string().min(8, { error: "Use an idempotency key of at least 8 characters (a UUID is ideal)." }).max(200),
+      durationMs: z.int().min(0).max(86_400_000).optional(),
+    })
+    .meta({ id: "AnnotationInput" }),
+  responses: {
+    201: { description: "Created", schema: annotationOut },
+    200: { description: "A retry: the annotation the key created before", schema: annotationOut },
+    ...common,
+    409: err("Already answered, or the item has all its answers"),
+  },
+  handler: async ({ actor, params, body }) => {
+    const result = await submitAnnotation(db, actor, { itemId: params.itemId, ...body });
+    const { created, ...annotation } = result;
+    return { status: created ? 201 : 200, body: annotation };
+  },
+});
+
+export const editEndpoint = defineEndpoint({
+  method: "patch",
+  path: "/api/v1/annotations/{annotationId}",
+  tags: ["review"],
+  summary: "Edit your submitted answer; 409 with `current` when it changed since `version`",
+  params: z.object({ annotationId: z.uuid({ error: "Expected an annotation id (a UUID)." }) }),
+  body: z.object({ values: z.record(z.string(), z.unknown()), version: z.int().positive() }).meta({ id: "AnnotationEdit" }),
+  responses: {
+    200: { description: "The new version", schema: z.object({ id: z.uuid(), version: z.int(), values: z.record(z.string(), z.unknown()) }) },
+    ...common,
+    409: { description: "Stale edit: `current` holds the newer version and values", schema: errorBodySchema.extend({ current: z.unknown() }) },
+  },
+  handler: async ({ actor, params, body }) => ({
+    status: 200,
+    body: await editAnnotation(db, actor, { annotationId: params.annotationId, ...body }),
+  }),
+});
+
+export const skipEndpoint = defineEndpoint({
+  method: "post",
+  path: "/api/v1/items/{itemId}/skip",
+  tags: ["review"],
+  summary: "Skip an item; it goes to other reviewers and never back to you",
+  params: itemParams,
+  body: z.object({ reason: z.string().max(1000).optional() }).meta({ id: "SkipInput" }),
+  responses: { 204: { description: "Skipped" }, ...common, 409: err("Already answered") },
+  handler: async ({ actor, params, body }) => {
+    await skipItem(db, actor, { itemId: params.itemId, reason: body.reason });
+    return { status: 204 };
+  },
+});

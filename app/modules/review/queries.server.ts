@@ -1,0 +1,144 @@
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { annotations, assignments, items, projects, suggestions, users } from "~db/schema";
+import type { Db } from "~/db.server";
+import type { Actor } from "~/modules/auth/actor";
+import { authorizeProject } from "~/modules/projects/authorize.server";
+import { can } from "~/modules/projects/policy";
+import { pairwiseOrder, type Answers } from "~/modules/templates/answers";
+import { getTemplate } from "~/modules/templates/get-template.server";
+import type { StoredInput } from "~/modules/items/schemas";
+import { NotFoundError } from "~/utils/errors";
+
+export type ReviewItem = Awaited<ReturnType<typeof getReviewItem>>;
+
+/**
+ * Everything the review screen shows for one item, scoped to the actor. Blind review: other
+ * reviewers' answers are included only for roles that may read all annotations. Reviewers can
+ * open only items they hold or held; roles that may read items can open any in the project.
+ */
+export async function getReviewItem(db: Db, actor: Actor, itemId: number) {
+  if (!Number.isSafeInteger(itemId) || itemId <= 0) throw new NotFoundError("No such item.");
+  const [item] = await db.select().from(items).where(eq(items.id, itemId));
+  if (!item) throw new NotFoundError("No such item.");
+  const access = await authorizeProject(db, actor, item.projectId, "project.view");
+  const subject = { isAdmin: actor.isAdmin, role: access.role };
+  const [assignment] = await db
+    .select({ id: assignments.id, state: assignments.state, expiresAt: assignments.expiresAt, skipReason: assignments.skipReason })
+    .from(assignments)
+    .where(and(eq(assignments.itemId, itemId), eq(assignments.userId, actor.userId)));
+  if (!assignment && !can(subject, "items.read")) throw new NotFoundError("No such item.");
+
+  const [[project], [own], itemSuggestions] = await Promise.all([
+    db
+      .select({ id: projects.id, name: projects.name, guidelines: projects.guidelines, templateVersion: projects.templateVersion, overlap: projects.overlap })
+      .from(projects)
+      .where(eq(projects.id, item.projectId)),
+    db
+      .select({ id: annotations.id, values: annotations.values, version: annotations.version, status: annotations.status, templateVersion: annotations.templateVersion, updatedAt: annotations.updatedAt })
+      .from(annotations)
+      .where(and(eq(annotations.itemId, itemId), eq(annotations.userId, actor.userId))),
+    db
+      .select({ questionKey: suggestions.questionKey, value: suggestions.value, confidence: suggestions.confidence, source: suggestions.source })
+      .from(suggestions)
+      .where(eq(suggestions.itemId, itemId))
+      .orderBy(desc(suggestions.createdAt)),
+  ]);
+  const template = await getTemplate(db, item.projectId, own?.status === "submitted" ? own.templateVersion : undefined);
+  const outputs = item.outputs as { text: string; model?: string }[];
+  const others = can(subject, "annotations.read_all") ? await othersAnswers(db, itemId, actor.userId) : null;
+  return {
+    project: project!,
+    role: access.role,
+    template,
+    item: {
+      id: item.id,
+      externalId: item.externalId,
+      input: item.input as StoredInput,
+      outputs,
+      reference: item.reference,
+      metadata: item.metadata,
+      status: item.status,
+      createdAt: item.createdAt,
+    },
+    assignment: assignment ?? null,
+    annotation: own ? { ...own, values: own.values as Answers } : null,
+    suggestions: itemSuggestions,
+    /** Output indexes left to right for this reviewer (randomized per reviewer and item). */
+    order: outputs.length >= 2 ? pairwiseOrder(actor.userId, item.id, outputs.length) : [0],
+    /** Other reviewers' submitted answers; null when the actor's role keeps review blind. */
+    others,
+  };
+}
+
+async function othersAnswers(db: Db, itemId: number, userId: string) {
+  return db
+    .select({ userName: users.name, values: annotations.values, submittedAt: annotations.submittedAt })
+    .from(annotations)
+    .innerJoin(users, eq(users.id, annotations.userId))
+    .where(and(eq(annotations.itemId, itemId), eq(annotations.status, "submitted"), sql`${annotations.userId} <> ${userId}`))
+    .orderBy(annotations.submittedAt);
+}
+
+/** The actor's own answers in a project, newest change first, keyset-paginated. */
+export async function listMyWork(db: Db, actor: Actor, projectId: string, page: { before?: { updatedAt: Date; id: string }; limit?: number } = {}) {
+  await authorizeProject(db, actor, projectId, "review.annotate");
+  const limit = Math.min(page.limit ?? 50, 200);
+  const rows = await db
+    .select({
+      id: annotations.id,
+      itemId: annotations.itemId,
+      status: annotations.status,
+      version: annotations.version,
+      values: annotations.values,
+      updatedAt: annotations.updatedAt,
+      preview: sql<string>`left(coalesce(${items.input}->>'text', ${items.input}->'messages'->-1->>'content', ''), 160)`,
+    })
+    .from(annotations)
+    .innerJoin(items, eq(items.id, annotations.itemId))
+    .where(
+      and(
+        eq(annotations.userId, actor.userId),
+        eq(annotations.projectId, projectId),
+        page.before
+          ? or(lt(annotations.updatedAt, page.before.updatedAt), and(eq(annotations.updatedAt, page.before.updatedAt), lt(annotations.id, page.before.id)))
+          : undefined,
+      ),
+    )
+    .orderBy(desc(annotations.updatedAt), desc(annotations.id))
+    .limit(limit + 1);
+  const more = rows.length > limit;
+  const pageRows = rows.slice(0, limit);
+  const last = pageRows.at(-1);
+  return { rows: pageRows, next: more && last ? { updatedAt: last.updatedAt, id: last.id } : null };
+}
+
+/**
+ * Project progress: items done / in progress (someone holds a live lease) / left, and answers
+ * per reviewer today and in total. Reviewers see only their own line; managers see everyone's.
+ */
+export async function getProgress(db: Db, actor: Actor, projectId: string) {
+  const access = await authorizeProject(db, actor, projectId, "project.view");
+  const seeAll = can({ isAdmin: actor.isAdmin, role: access.role }, "annotations.read_all");
+  const [[counts], reviewers] = await Promise.all([
+    db.execute<{ total: number; done: number; in_progress: number }>(sql`
+      select count(*)::int as total,
+             count(*) filter (where status = 'done')::int as done,
+             count(*) filter (where status = 'open' and exists (
+               select 1 from assignments a where a.item_id = items.id and a.state = 'leased' and a.expires_at > now()))::int as in_progress
+      from items where project_id = ${projectId}`),
+    db
+      .select({
+        userId: users.id,
+        name: users.name,
+        today: sql<number>`count(*) filter (where ${annotations.submittedAt} >= date_trunc('day', now()))::int`,
+        total: sql<number>`count(*)::int`,
+      })
+      .from(annotations)
+      .innerJoin(users, eq(users.id, annotations.userId))
+      .where(and(eq(annotations.projectId, projectId), eq(annotations.status, "submitted"), seeAll ? undefined : eq(annotations.userId, actor.userId)))
+      .groupBy(users.id, users.name)
+      .orderBy(desc(sql`count(*)`)),
+  ]);
+  const { total, done, in_progress } = counts!;
+  return { total, done, inProgress: in_progress, left: total - done - in_progress, reviewers };
+}
