@@ -1,29 +1,24 @@
 import { randomUUID } from "node:crypto";
-import { expect, test } from "@playwright/test";
-import { connect } from "~/db.server";
+import { sql } from "drizzle-orm";
+import { projects } from "~db/schema";
 import { createApiKey } from "~/modules/api-keys/create-api-key.server";
-import { createUser } from "~/modules/users/create-user.server";
-
-async function keyOwner() {
-  const { db, sql } = connect(process.env.E2E_DATABASE_URL!, { max: 1 });
-  try {
-    const user = await createUser(db, null, { email: `api-${randomUUID()}@example.com`, name: "API user", password: "api spec password", isAdmin: false });
-    const { key } = await createApiKey(db, { userId: user.id, isAdmin: false, via: "cli" }, { name: "e2e" });
-    return { ...user, key };
-  } finally {
-    await sql.end();
-  }
-}
+import { expect, test, type TestUser } from "./fixtures";
 
 test.describe("Scripts use the API with a key", () => {
-  test("a script creates a project, lists it and adds a member, with no browser and no Origin header", async ({ request }) => {
-    const owner = await keyOwner();
-    const colleague = await keyOwner();
-    const auth = { authorization: `Bearer ${owner.key}` };
+  let keyOwner: TestUser & { key: string };
+
+  test.beforeEach(async ({ db, makeUser }) => {
+    const user = await makeUser({ name: "API user" });
+    keyOwner = { ...user, key: (await createApiKey(db, user.actor, { name: "e2e" })).key };
+  });
+
+  test("a script creates a project, lists it and adds a member, with no browser and no Origin header", async ({ request, makeUser }) => {
+    const colleague = await makeUser();
+    const auth = { authorization: `Bearer ${keyOwner.key}` };
 
     const me = await request.get("/api/v1/me", { headers: auth });
     expect(me.status()).toBe(200);
-    expect((await me.json()).user.email).toBe(owner.email);
+    expect((await me.json()).user.email).toBe(keyOwner.email);
 
     const name = `Scripted ${randomUUID()}`;
     const created = await request.post("/api/v1/projects", { headers: auth, data: { name, description: "by script" } });
@@ -38,24 +33,23 @@ test.describe("Scripts use the API with a key", () => {
     expect(await added.json()).toMatchObject({ email: colleague.email, role: "reviewer" });
   });
 
-  test("the API ignores session cookies: without a key it answers 401 and creates nothing", async ({ request }) => {
-    // A signed-in browser has cookies; a cross-site page could make it send them to the API.
+  test("the API ignores a signed-in browser's session: without a key it answers 401 and creates nothing", async ({ page, db, loginAs, baseURL }) => {
+    // A cross-site page could make a signed-in browser send its cookies to the API.
+    await loginAs(page, keyOwner);
+    await page.goto("/projects");
+    await expect(page.getByRole("link", { name: "New project" })).toBeVisible(); // the session works for pages
     const name = `Cookie ${randomUUID()}`;
-    const response = await request.post("/api/v1/projects", {
-      headers: { cookie: "loupe_session=whatever; loupe_anon=whatever", origin: "https://evil.example" },
-      data: { name },
-    });
+    const response = await page.request.post("/api/v1/projects", { headers: { origin: new URL(baseURL!).origin }, data: { name } });
     expect(response.status()).toBe(401);
-    const owner = await keyOwner();
-    const list = await request.get("/api/v1/projects", { headers: { authorization: `Bearer ${owner.key}` } });
-    expect((await list.json()).projects.map((p: { name: string }) => p.name)).not.toContain(name);
+    expect(response.headers()["www-authenticate"]).toContain("Bearer");
+    const rows = await db.select({ id: projects.id }).from(projects).where(sql`lower(${projects.name}) = lower(${name})`);
+    expect(rows).toEqual([]);
   });
 
   test("an oversized API body gets 413 as JSON", async ({ baseURL }) => {
-    const owner = await keyOwner();
     const response = await fetch(`${baseURL}/api/v1/projects`, {
       method: "POST",
-      headers: { authorization: `Bearer ${owner.key}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${keyOwner.key}`, "content-type": "application/json" },
       body: JSON.stringify({ name: "big", description: "x".repeat(11 * 1024 * 1024) }),
     });
     expect(response.status).toBe(413);

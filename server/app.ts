@@ -8,6 +8,7 @@ import { findSessionUser } from "~/modules/auth/sessions.server";
 import { db } from "~/db.server";
 import type { LoupeContext } from "~/utils/context";
 import type { Env } from "~/utils/env.server";
+import { isDatabaseUnavailable } from "~/utils/database-errors";
 import { BodyTooLargeError, readBody } from "./body";
 import { checkCsrf } from "./csrf";
 import { healthCheck } from "./health";
@@ -133,23 +134,4 @@ async function requestContext(req: Request, res: Response, env: Env): Promise<Lo
     res.append("Set-Cookie", await anonCookie(secureCookies).serialize(anon));
   }
   return { ...base, user: null, sessionToken: null, csrfToken: csrfTokenFor(`anon:${anon}`) };
-}
-
-const UNAVAILABLE = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "CONNECT_TIMEOUT",
-  "CONNECTION_CLOSED",
-  "CONNECTION_ENDED",
-  "CONNECTION_DESTROYED",
-  "57P01",
-  "57P03",
-]);
-
-/** True for a lost or refused database connection, also when wrapped (Drizzle sets `cause`). */
-function isDatabaseUnavailable(error: unknown): boolean {
-  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (UNAVAILABLE.has((e as { code?: string }).code ?? "")) return true;
-  }
-  return false;
 }

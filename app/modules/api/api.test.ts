@@ -1,21 +1,22 @@
 import fs from "node:fs";
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { projectMembers, projects } from "~db/schema";
 import { db } from "~/db.server";
 import { createApiKey } from "~/modules/api-keys/create-api-key.server";
 import { revokeApiKey } from "~/modules/api-keys/revoke-api-key.server";
 import { setUserDisabled } from "~/modules/users/set-user-disabled.server";
+import * as catchAll from "~/routes/api.v1.$";
 import * as me from "~/routes/api.v1.me";
 import * as openapi from "~/routes/api.v1.openapi[.]json";
 import * as projectsRoute from "~/routes/api.v1.projects";
 import * as members from "~/routes/api.v1.projects.$projectId.members";
 import { makeUser } from "../../../test/factories";
-import { endpoints } from "./define.server";
+import { endpoints, runEndpoint, type Endpoint } from "./define.server";
 import { openApiDocument } from "./openapi.server";
 
-type Route = { loader: (a: never) => Promise<Response>; action: (a: never) => Promise<Response> };
+type Route = { loader: (a: never) => Response | Promise<Response>; action: (a: never) => Response | Promise<Response> };
 
 async function call(route: Route, method: string, path: string, options: { key?: string; body?: unknown; raw?: string; type?: string; params?: Record<string, string> } = {}) {
   const headers: Record<string, string> = {};
@@ -27,8 +28,9 @@ async function call(route: Route, method: string, path: string, options: { key?:
     headers,
     body: hasBody ? (options.raw ?? JSON.stringify(options.body)) : undefined,
   });
-  const args = { request, params: options.params ?? {}, context: {} } as never;
-  const response = method === "GET" ? await route.loader(args) : await route.action(args);
+  const context = { user: null, sessionToken: null, csrfToken: "", cspNonce: "", clientIp: "127.0.0.1", secureCookies: false };
+  const args = { request, params: options.params ?? {}, context } as never;
+  const response = method === "GET" || method === "HEAD" ? await route.loader(args) : await route.action(args);
   const text = await response.text();
   return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : undefined };
 }
@@ -137,6 +139,38 @@ describe("/api/v1", () => {
     const response = await call(me, "POST", "/api/v1/me", { key: user.key, body: {} });
     expect(response.status).toBe(405);
     expect(response.headers.get("allow")).toBe("GET");
+    const head = await call(me, "HEAD", "/api/v1/me", { key: user.key });
+    expect(head.status).toBe(200);
+  });
+
+  it("answers unknown paths with a JSON 404 that points at the document", async () => {
+    const response = await call(catchAll, "POST", "/api/v1/nothing-here", { body: {} });
+    expect(response.status).toBe(404);
+    expect(response.headers.get("content-type")).toContain("application/json");
+    expect(response.json.error).toBe("No API route for POST /api/v1/nothing-here. See /api/v1/openapi.json.");
+  });
+
+  it("answers an unexpected failure with a JSON 500 that leaks nothing", async () => {
+    // Not registered with defineEndpoint, so the OpenAPI document stays as shipped.
+    const broken: Endpoint = {
+      method: "get",
+      path: "/api/v1/broken",
+      summary: "fails",
+      tags: [],
+      public: true,
+      responses: {},
+      handler: async () => {
+        throw new Error("secret internals");
+      },
+    };
+    const quiet = vi.spyOn(console, "error").mockImplementation(() => {});
+    const response = await runEndpoint(broken, new Request("http://loupe.test/api/v1/broken"), {});
+    quiet.mockRestore();
+    expect(response.status).toBe(500);
+    expect(response.headers.get("content-type")).toContain("application/json");
+    const text = await response.text();
+    expect(JSON.parse(text).error).toMatch(/went wrong on our side/);
+    expect(text).not.toContain("secret");
   });
 });
 

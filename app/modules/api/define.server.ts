@@ -4,6 +4,7 @@ import type { Actor } from "~/modules/auth/actor";
 import { authenticateApiKey } from "~/modules/api-keys/authenticate-api-key.server";
 import { DomainError, RateLimitedError, UnauthorizedError, ValidationError, type FieldIssue } from "~/utils/errors";
 import { issuesOf } from "~/utils/validation";
+import { isDatabaseUnavailable } from "~/utils/database-errors";
 
 export type Method = "get" | "post" | "put" | "patch" | "delete";
 type AnyObject = z.ZodObject;
@@ -74,7 +75,10 @@ export async function runEndpoint(endpoint: Endpoint, request: Request, rawParam
       const current = (error as { current?: unknown }).current;
       return current === undefined ? failure(error.status, error.message) : json(error.status, { error: error.message, current });
     }
-    throw error;
+    if (isDatabaseUnavailable(error)) return failure(503, "Loupe cannot reach its database right now. Try again in a moment.", undefined, { "Retry-After": "5" });
+    // why: rethrown, Remix would answer a resource route with a text/plain 500; API clients parse JSON.
+    console.error(`Unhandled error on ${request.method} ${new URL(request.url).pathname}`, error);
+    return failure(500, "Something went wrong on our side. Try again; if it keeps happening, tell your admin.");
   }
 }
 
@@ -105,7 +109,8 @@ async function readJson(request: Request): Promise<unknown> {
  */
 export function apiHandler(...served: Endpoint[]) {
   return async ({ request, params }: { request: Request; params: Record<string, string | undefined> }) => {
-    const method = request.method.toLowerCase();
+    // why: HTTP requires HEAD wherever GET is served; Remix hands HEAD to the loader as is.
+    const method = request.method === "HEAD" ? "get" : request.method.toLowerCase();
     const endpoint = served.find((e) => e.method === method);
     if (!endpoint) {
       const allow = served.map((e) => e.method.toUpperCase()).join(", ");
