@@ -18,12 +18,20 @@ function newestMtime(entry) {
   return newest;
 }
 
+function builtAt(root) {
+  const output = path.join(root, OUTPUT);
+  return fs.existsSync(output) ? fs.statSync(output).mtimeMs : 0;
+}
+
+/** True when the build is missing or older than any of its sources. */
+export function buildIsStale(root = process.cwd()) {
+  return builtAt(root) < Math.max(...INPUTS.map((i) => newestMtime(path.join(root, i))));
+}
+
 /** Builds the app with Vite when the build is missing or older than any of its sources. */
 export function buildIfStale(root = process.cwd()) {
-  const output = path.join(root, OUTPUT);
-  const built = fs.existsSync(output) ? fs.statSync(output).mtimeMs : 0;
-  const sources = Math.max(...INPUTS.map((i) => newestMtime(path.join(root, i))));
-  if (built >= sources) return false;
+  if (!buildIsStale(root)) return false;
+  const built = builtAt(root);
   process.stdout.write(built ? "Sources changed since the last build: rebuilding…\n" : "Building Loupe (first start only)…\n");
   const result = spawnSync(process.execPath, [path.join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], {
     cwd: root,

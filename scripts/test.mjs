@@ -12,13 +12,13 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildIsStale } from "./build-if-stale.mjs";
 import { databaseName, dropDatabases, dropDatabasesOwnedBy } from "./lib/pg-admin.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 process.chdir(root);
 
 const STAGES = ["static", "unit", "e2e"];
-const BUILD_INPUTS = ["app", "public", "vite.config.ts", "tailwind.config.ts", "postcss.config.js", "package.json"];
 const BUILD_OUTPUT = "build/server/index.js";
 const VITEST_REPORT = "test-results/vitest.json";
 const PLAYWRIGHT_REPORT = "test-results/playwright.json";
@@ -269,24 +269,6 @@ function hasSpecs(dir = "e2e") {
   return entries.some((e) =>
     e.isDirectory() ? hasSpecs(path.join(dir, e.name)) : e.isFile() && e.name.endsWith(".spec.ts"),
   );
-}
-
-function newestMtime(entry) {
-  let stat;
-  try {
-    stat = fs.statSync(entry);
-  } catch {
-    return 0;
-  }
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const name of fs.readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, name)));
-  return newest;
-}
-
-function buildIsStale() {
-  if (!fs.existsSync(BUILD_OUTPUT)) return true;
-  return fs.statSync(BUILD_OUTPUT).mtimeMs < Math.max(...BUILD_INPUTS.map(newestMtime));
 }
 
 function readJson(file) {
