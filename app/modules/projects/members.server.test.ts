@@ -11,6 +11,7 @@ import { changeMemberRole } from "./change-member-role.server";
 import { createProject } from "./create-project.server";
 import { listMembers, listProjects } from "./queries.server";
 import { removeMember } from "./remove-member.server";
+import { updateProjectSettings } from "./update-settings.server";
 
 async function projectWithManager() {
   const manager = await makeUser();
@@ -108,5 +109,13 @@ describe("projects and members", () => {
       (m) => m.role === "manager",
     );
     expect(managers).toHaveLength(1);
+  });
+});
+
+describe("project settings", () => {
+  it("refuses renaming to a name another project has, as a conflict", async () => {
+    const { manager, project } = await projectWithManager();
+    const other = await createProject(db, manager.actor, { name: `Other ${randomUUID()}` });
+    await expect(updateProjectSettings(db, manager.actor, project.id, { name: other.name.toUpperCase() })).rejects.toBeInstanceOf(ConflictError);
   });
 });

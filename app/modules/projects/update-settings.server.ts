@@ -4,6 +4,7 @@ import { items, itemOrders, projects } from "~db/schema";
 import type { Db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { recordAudit } from "~/modules/audit/record-audit.server";
+import { ConflictError } from "~/utils/errors";
 import { parseOrThrow } from "~/utils/validation";
 import { authorizeProject } from "./authorize.server";
 
@@ -31,7 +32,13 @@ export async function updateProjectSettings(db: Db, actor: Actor, projectId: str
       .update(projects)
       .set({ ...changes, updatedAt: new Date() })
       .where(eq(projects.id, projectId))
-      .returning();
+      .returning()
+      .catch((error: unknown) => {
+        if ((error as { cause?: { code?: string } }).cause?.code === "23505" || (error as { code?: string }).code === "23505") {
+          throw new ConflictError(`A project named "${changes.name}" already exists.`);
+        }
+        throw error;
+      });
     if (changes.overlap !== undefined) {
       await tx
         .update(items)
