@@ -142,3 +142,10 @@ export async function getProgress(db: Db, actor: Actor, projectId: string) {
   const { total, done, in_progress } = counts!;
   return { total, done, inProgress: in_progress, left: total - done - in_progress, reviewers };
 }
+
+/** What the review start page shows of a project: its name and guidelines, for any member. */
+export async function getReviewProject(db: Db, actor: Actor, projectId: string) {
+  const access = await authorizeProject(db, actor, projectId, "project.view");
+  const [project] = await db.select({ id: projects.id, name: projects.name, guidelines: projects.guidelines }).from(projects).where(eq(projects.id, projectId));
+  return { ...project!, canReview: can({ isAdmin: actor.isAdmin, role: access.role }, "review.annotate") };
+}

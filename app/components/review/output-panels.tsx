@@ -1,0 +1,53 @@
+import { useState } from "react";
+import { Markdown, RawText } from "~/components/markdown";
+import { responseName } from "./pairwise-question";
+
+/**
+ * The outputs, left to right in the reviewer's order. With two or more they are named by
+ * position ("Response A") and never by model, so the reviewer cannot favour a model.
+ */
+export function OutputPanels({ outputs, order }: { outputs: { text: string; model?: string }[]; order: number[] }) {
+  const shown = outputs.length > 1 ? [...order, ...outputs.map((_, i) => i).filter((i) => !order.includes(i))] : [0];
+  return (
+    <div className={`grid gap-4 ${shown.length > 1 ? "lg:grid-cols-2" : ""}`}>
+      {shown.map((output, position) => (
+        <OutputPanel key={output} title={shown.length > 1 ? responseName(position) : "Output"} text={outputs[output]?.text ?? ""} />
+      ))}
+    </div>
+  );
+}
+
+function OutputPanel({ title, text }: { title: string; text: string }) {
+  const [raw, setRaw] = useState(false);
+  const id = `output-${title.replace(/\s+/g, "-").toLowerCase()}`;
+  return (
+    <section aria-labelledby={id} className="min-w-0 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+      <div className="mb-2 flex items-center justify-between gap-2">
+        <h2 id={id} className="text-sm font-semibold text-slate-800">
+          {title}
+        </h2>
+        <button
+          type="button"
+          aria-pressed={raw}
+          onClick={() => setRaw(!raw)}
+          className="rounded px-2 py-0.5 text-xs font-medium text-slate-600 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600 aria-pressed:bg-slate-800 aria-pressed:text-white"
+        >
+          Raw<span className="sr-only"> text of {title}</span>
+        </button>
+      </div>
+      <div className="max-h-[32rem] overflow-auto">{raw ? <RawText text={text} /> : <Markdown text={text} />}</div>
+    </section>
+  );
+}
+
+/** The reference answer the item came with, if any. */
+export function ReferencePanel({ text }: { text: string }) {
+  return (
+    <details className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" open>
+      <summary className="cursor-pointer text-sm font-semibold text-slate-800">Reference answer</summary>
+      <div className="mt-2 max-h-96 overflow-auto">
+        <Markdown text={text} />
+      </div>
+    </details>
+  );
+}

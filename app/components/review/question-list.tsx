@@ -1,0 +1,169 @@
+import type { ReactNode } from "react";
+import type { Question } from "~/modules/templates/schemas";
+import { ChoiceQuestion, FlagsQuestion, RatingQuestion, ThumbsQuestion } from "./choice-questions";
+import { CorrectionQuestion } from "./correction-question";
+import { PairwiseQuestion } from "./pairwise-question";
+import { SpansQuestion } from "./spans-question";
+import { TextQuestion } from "./text-question";
+
+export type Suggestion = { value: unknown; source: string; confidence: number | null };
+
+export type QuestionListProps = {
+  questions: Question[];
+  values: Record<string, unknown>;
+  onChange: (key: string, value: unknown) => void;
+  outputs: { text: string; model?: string }[];
+  /** Left-to-right output indexes, for pairwise questions and span targets. */
+  order: number[];
+  suggestions?: Record<string, Suggestion>;
+  errors?: Record<string, string>;
+  disabled?: boolean;
+};
+
+/** Props every question widget receives. Inputs are named by question key so a plain form post works. */
+export type WidgetProps<Q extends Question = Question> = {
+  question: Q;
+  value: unknown;
+  onChange: (value: unknown) => void;
+  outputs: { text: string; model?: string }[];
+  order: number[];
+  disabled?: boolean;
+  describedBy?: string;
+};
+
+/** Every question of a template as labelled, accessible controls (the review screen and the editor's preview). */
+export function QuestionList({ questions, values, onChange, outputs, order, suggestions, errors, disabled }: QuestionListProps) {
+  return (
+    <div className="space-y-5">
+      {questions.map((question, index) => (
+        <QuestionShell
+          key={question.key}
+          index={index}
+          question={question}
+          error={errors?.[question.key]}
+          suggestion={suggestions?.[question.key]}
+          onAccept={() => onChange(question.key, values[question.key] ?? suggestions?.[question.key]?.value)}
+          disabled={disabled}
+        >
+          {(describedBy) => (
+            <Widget
+              question={question}
+              value={values[question.key]}
+              onChange={(value) => onChange(question.key, value)}
+              outputs={outputs}
+              order={order}
+              disabled={disabled}
+              describedBy={describedBy}
+            />
+          )}
+        </QuestionShell>
+      ))}
+    </div>
+  );
+}
+
+function Widget(props: WidgetProps) {
+  const { question } = props;
+  switch (question.kind) {
+    case "rating":
+      return <RatingQuestion {...props} question={question} />;
+    case "thumbs":
+      return <ThumbsQuestion {...props} question={question} />;
+    case "choice":
+      return <ChoiceQuestion {...props} question={question} />;
+    case "flags":
+      return <FlagsQuestion {...props} question={question} />;
+    case "pairwise":
+      return <PairwiseQuestion {...props} question={question} />;
+    case "correction":
+      return <CorrectionQuestion {...props} question={question} />;
+    case "spans":
+      return <SpansQuestion {...props} question={question} />;
+    case "text":
+      return <TextQuestion {...props} question={question} />;
+  }
+}
+
+// Kinds whose controls form a group (fieldset + legend); the others label a single control.
+const grouped = new Set(["rating", "thumbs", "choice", "flags", "pairwise", "spans"]);
+
+function QuestionShell({
+  question,
+  index,
+  error,
+  suggestion,
+  onAccept,
+  disabled,
+  children,
+}: {
+  question: Question;
+  index: number;
+  error?: string;
+  suggestion?: Suggestion;
+  onAccept: () => void;
+  disabled?: boolean;
+  children: (describedBy: string | undefined) => ReactNode;
+}) {
+  const base = `q-${question.key}`;
+  const describedBy = [question.help ? `${base}-help` : null, error ? `${base}-error` : null, suggestion ? `${base}-suggestion` : null]
+    .filter(Boolean)
+    .join(" ") || undefined;
+  const heading = (
+    <>
+      <span className="text-slate-900">{question.text}</span>
+      {question.required ? (
+        <span className="ml-1 text-red-600" aria-hidden="true">
+          *
+        </span>
+      ) : null}
+      {question.required ? <span className="sr-only"> (required)</span> : null}
+    </>
+  );
+  const extras = (
+    <>
+      {question.help ? (
+        <p id={`${base}-help`} className="mb-2 text-xs text-slate-500">
+          {question.help}
+        </p>
+      ) : null}
+      {suggestion ? (
+        <p id={`${base}-suggestion`} className="mb-2 flex flex-wrap items-center gap-2 text-xs text-amber-800">
+          <span className="rounded bg-amber-100 px-1.5 py-0.5 font-medium">
+            Suggested by {suggestion.source}
+            {suggestion.confidence !== null ? ` (${Math.round(suggestion.confidence * 100)}% confident)` : ""}
+          </span>
+          <button type="button" onClick={onAccept} disabled={disabled} className="underline hover:text-amber-950 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600">
+            Accept suggestion for “{question.text}”
+          </button>
+        </p>
+      ) : null}
+    </>
+  );
+  const errorLine = error ? (
+    <p id={`${base}-error`} role="alert" className="mt-1 text-sm text-red-600">
+      {error}
+    </p>
+  ) : null;
+  const frame = `rounded-lg border p-4 ${error ? "border-red-300 bg-red-50/40" : suggestion ? "border-amber-300 bg-amber-50/40" : "border-slate-200 bg-white"}`;
+
+  if (grouped.has(question.kind)) {
+    return (
+      <fieldset data-question-key={question.key} data-kind={question.kind} data-index={index} className={frame} aria-describedby={describedBy}>
+        <legend className="px-1 text-sm font-medium">{heading}</legend>
+        {extras}
+        {children(describedBy)}
+        {errorLine}
+      </fieldset>
+    );
+  }
+  return (
+    <div data-question-key={question.key} data-kind={question.kind} data-index={index} className={frame}>
+      <label htmlFor={`${base}-input`} className="mb-1 block text-sm font-medium">
+        {heading}
+      </label>
+      {extras}
+      {children(describedBy)}
+      {errorLine}
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+import { useEffect, useRef } from "react";
+import type { Question } from "~/modules/templates/schemas";
+import { optionForDigit, pickOption } from "./choice-questions";
+import { pairwisePick } from "./pairwise-question";
+
+type Handlers = {
+  questions: Question[];
+  values: Record<string, unknown>;
+  order: number[];
+  onChange: (key: string, value: unknown) => void;
+  submit: () => void;
+  skip: () => void;
+  help: () => void;
+  guidelines: () => void;
+  /** Off while a dialog is open or the item cannot be answered. */
+  enabled: boolean;
+};
+
+const digitKinds = new Set(["rating", "thumbs", "choice", "flags"]);
+
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  return target instanceof HTMLInputElement && !["radio", "checkbox", "button", "submit", "reset"].includes(target.type);
+}
+
+/**
+ * The review screen's keyboard: 1–9 answer the focused (or last used, or first) rating/choice
+ * question, A/B/T pairwise, E the correction, S skip, G guidelines, ? help, Ctrl/Cmd+Enter
+ * submit. Letters and digits are left alone while the reviewer types.
+ */
+export function useReviewShortcuts(handlers: Handlers) {
+  const latest = useRef(handlers);
+  latest.current = handlers;
+  const lastQuestion = useRef<string | null>(null);
+
+  useEffect(() => {
+    const onFocus = (event: FocusEvent) => {
+      const key = (event.target as HTMLElement | null)?.closest?.("[data-question-key]")?.getAttribute("data-question-key");
+      if (key) lastQuestion.current = key;
+    };
+    const onKey = (event: KeyboardEvent) => {
+      const h = latest.current;
+      if (event.defaultPrevented || event.isComposing) return;
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        if (!h.enabled) return;
+        event.preventDefault();
+        return h.submit();
+      }
+      if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target) || !h.enabled) return;
+      if ((event.target as HTMLElement | null)?.closest?.("dialog")) return;
+      const key = event.key.toLowerCase();
+      const act = (fn: () => void) => {
+        event.preventDefault();
+        fn();
+      };
+      if (event.key === "?") return act(h.help);
+      if (/^[0-9]$/.test(key)) return answerDigit(h, Number(key), lastQuestion.current, event);
+      const pairwise = h.questions.find((q) => q.kind === "pairwise");
+      if (pairwise && (key === "a" || key === "b" || (key === "t" && pairwise.kind === "pairwise" && pairwise.allowTie))) {
+        const pick = key === "a" ? 0 : key === "b" ? 1 : "tie";
+        return act(() => h.onChange(pairwise.key, pairwisePick(h.order, h.values[pairwise.key], pick)));
+      }
+      if (key === "e") {
+        const editor = document.querySelector<HTMLTextAreaElement>("textarea[data-correction]");
+        if (editor) act(() => editor.focus());
+        return;
+      }
+      if (key === "s") return act(h.skip);
+      if (key === "g") return act(h.guidelines);
+    };
+    document.addEventListener("focusin", onFocus);
+    window.addEventListener("keydown", onKey);
+    return () => {
+      document.removeEventListener("focusin", onFocus);
+      window.removeEventListener("keydown", onKey);
+    };
+  }, []);
+}
+
+function answerDigit(h: Handlers, digit: number, last: string | null, event: KeyboardEvent) {
+  const focusedKey = (document.activeElement as HTMLElement | null)?.closest?.("[data-question-key]")?.getAttribute("data-question-key");
+  const candidates = h.questions.filter((q) => digitKinds.has(q.kind));
+  const question =
+    candidates.find((q) => q.key === focusedKey) ?? candidates.find((q) => q.key === last) ?? candidates[0];
+  if (!question) return;
+  const option = optionForDigit(question, digit);
+  if (option === null) return;
+  event.preventDefault();
+  h.onChange(question.key, pickOption(question, h.values[question.key], option));
+  // why: keep focus in the question just answered, so Tab moves on to the next one.
+  const input = document.querySelector<HTMLInputElement>(`[data-question-key="${question.key}"] input[value="${CSS.escape(String(option))}"]`);
+  input?.focus();
+}

@@ -1,0 +1,196 @@
+import { useFetcher, useRouteLoaderData } from "@remix-run/react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { Suggestion } from "~/components/review/question-list";
+import { checkAnswers, type Answers } from "~/modules/templates/answers";
+import type { Question } from "~/modules/templates/schemas";
+
+type SavedAnswer = { values: Answers; status: "draft" | "submitted"; updatedAt: string | Date } | null;
+type LocalDraft = { values: Answers; touched: string[]; savedAt: number; synced: boolean };
+export type SaveStatus = "idle" | "pending" | "saving" | "saved" | "offline" | "failed";
+type DraftReply = { draft?: { id: string }; networkError?: string; formError?: string; fieldErrors?: Record<string, string> };
+
+const AUTOSAVE_MS = 800;
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+function readLocal(key: string): LocalDraft | null {
+  try {
+    const raw = window.localStorage.getItem(key);
+    return raw ? (JSON.parse(raw) as LocalDraft) : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeLocal(key: string, draft: LocalDraft | null) {
+  try {
+    if (draft) window.localStorage.setItem(key, JSON.stringify(draft));
+    else window.localStorage.removeItem(key);
+  } catch {
+    // A full or disabled storage only loses the on-device copy; the server draft still saves.
+  }
+}
+
+const SUBMITTED = "loupe:submitted-item";
+
+/** Notes that this item's answer was sent, so the next screen can drop its copies on the device. */
+export function markSubmitted(itemId: number) {
+  try {
+    window.sessionStorage.setItem(SUBMITTED, String(itemId));
+  } catch {
+    // no storage, nothing to clean up later
+  }
+}
+
+// why: a submit that went through leads to another item; only then are its local copies garbage.
+function forgetSubmitted(userId: string, currentItemId: number) {
+  try {
+    const sent = window.sessionStorage.getItem(SUBMITTED);
+    if (!sent || sent === String(currentItemId)) return;
+    window.sessionStorage.removeItem(SUBMITTED);
+    window.localStorage.removeItem(`loupe:draft:${userId}:${sent}`);
+    window.localStorage.removeItem(`loupe:submit-key:${userId}:${sent}`);
+  } catch {
+    // no storage, nothing kept
+  }
+}
+
+/** The one suggestion per question that fits the template (newest first from the server). */
+function usableSuggestions(questions: Question[], outputs: { text: string }[], list: { questionKey: string; value: unknown; source: string; confidence: number | null }[]) {
+  const byKey: Record<string, Suggestion> = {};
+  for (const s of list) {
+    if (byKey[s.questionKey]) continue;
+    const template = { version: 0, questions: questions.filter((q) => q.key === s.questionKey) };
+    if (template.questions.length && !checkAnswers(template, { [s.questionKey]: s.value }, { outputs }, true).length) {
+      byKey[s.questionKey] = { value: s.value, source: s.source, confidence: s.confidence };
+    }
+  }
+  return byKey;
+}
+
+/**
+ * The answers on the review screen: pre-filled from the saved answer or the suggestions, mirrored
+ * to localStorage on every change and autosaved to the server (debounced) while reviewing.
+ * A draft kept on the device that the server never got wins over the server's copy on reload.
+ */
+export function useAnswerState(init: {
+  userId: string;
+  itemId: number;
+  questions: Question[];
+  outputs: { text: string }[];
+  saved: SavedAnswer;
+  suggestions: { questionKey: string; value: unknown; source: string; confidence: number | null }[];
+  autosave: boolean;
+}) {
+  const { userId, itemId, autosave } = init;
+  const storageKey = `loupe:draft:${userId}:${itemId}`;
+  const suggestions = useMemo(() => usableSuggestions(init.questions, init.outputs, init.suggestions), [init.questions, init.outputs, init.suggestions]);
+  const [values, setValues] = useState<Answers>(() =>
+    init.saved ? init.saved.values : Object.fromEntries(Object.entries(suggestions).map(([k, s]) => [k, s.value])),
+  );
+  const [touched, setTouched] = useState<string[]>([]);
+  const [changes, setChanges] = useState(0);
+  const [dirty, setDirty] = useState(false);
+  const [restored, setRestored] = useState<"device" | "server" | null>(init.saved?.status === "draft" ? "server" : null);
+  const fetcher = useFetcher<DraftReply>({ key: `draft-${itemId}` });
+  const csrf = useRouteLoaderData<{ csrfToken: string }>("root")?.csrfToken ?? "";
+  const latest = useRef({ values, touched });
+  latest.current = { values, touched };
+
+  useEffect(() => {
+    forgetSubmitted(userId, itemId);
+    if (!autosave) return writeLocal(storageKey, null);
+    const local = readLocal(storageKey);
+    const serverAt = init.saved?.status === "draft" ? new Date(init.saved.updatedAt).getTime() : 0;
+    if (local && !local.synced && local.savedAt > serverAt) {
+      setValues(local.values);
+      setTouched(local.touched);
+      setRestored("device");
+      setChanges(1); // send it to the server too
+      setDirty(true);
+    }
+    // restore once, when the item opens
+  }, []);
+
+  const save = useCallback(() => {
+    setDirty(false);
+    fetcher.submit({ _intent: "draft", _values: JSON.stringify(latest.current.values), _csrf: csrf }, { method: "post" });
+  }, [fetcher, csrf]);
+
+  useEffect(() => {
+    if (!autosave || changes === 0) return;
+    writeLocal(storageKey, { values, touched, savedAt: Date.now(), synced: false });
+    const timer = setTimeout(save, AUTOSAVE_MS);
+    return () => clearTimeout(timer);
+    // runs per change, reading the latest values
+  }, [changes]);
+
+  const reply = fetcher.state === "idle" ? fetcher.data : undefined;
+  useEffect(() => {
+    if (!reply?.draft) return;
+    const local = readLocal(storageKey);
+    if (local && same(local.values, latest.current.values)) writeLocal(storageKey, { ...local, synced: true });
+  }, [reply, storageKey]);
+
+  useEffect(() => {
+    if (!reply?.networkError) return;
+    // why: keep trying while offline; the draft is safe on the device meanwhile.
+    const retry = () => save();
+    const timer = setTimeout(retry, 10_000);
+    window.addEventListener("online", retry);
+    return () => {
+      clearTimeout(timer);
+      window.removeEventListener("online", retry);
+    };
+  }, [reply, save]);
+
+  const setValue = useCallback((key: string, value: unknown) => {
+    setValues((current) => {
+      const next = { ...current };
+      if (value === undefined || (Array.isArray(value) && value.length === 0)) delete next[key];
+      else next[key] = value;
+      return next;
+    });
+    setTouched((t) => (t.includes(key) ? t : [...t, key]));
+    setChanges((n) => n + 1);
+    setDirty(true);
+  }, []);
+
+  /** Replaces every answer (the newer version after a conflict) without autosaving it. */
+  const replace = useCallback((next: Answers) => {
+    setValues(next);
+    setTouched(Object.keys(next));
+  }, []);
+
+  const pendingSuggestions = Object.fromEntries(
+    Object.entries(suggestions).filter(([key, s]) => !touched.includes(key) && same(values[key], s.value)),
+  );
+
+  let status: SaveStatus = "idle";
+  if (fetcher.state !== "idle") status = "saving";
+  else if (dirty && autosave) status = "pending";
+  else if (reply?.networkError) status = "offline";
+  else if (reply?.formError || reply?.fieldErrors) status = "failed";
+  else if (reply?.draft) status = "saved";
+
+  return { values, setValue, replace, suggestions: pendingSuggestions, status, restored };
+}
+
+/**
+ * The idempotency key of this item's submit, made when the item loads and kept on the device, so
+ * a submit retried after a lost connection (even after a reload) is recognised as the same one.
+ */
+export function useSubmitKey(userId: string, itemId: number, fresh: string) {
+  const storageKey = `loupe:submit-key:${userId}:${itemId}`;
+  const [key, setKey] = useState(fresh);
+  useEffect(() => {
+    try {
+      const kept = window.localStorage.getItem(storageKey);
+      if (kept) setKey(kept);
+      else window.localStorage.setItem(storageKey, fresh);
+    } catch {
+      // no storage: the key from this page load still covers retries without a reload
+    }
+  }, [storageKey, fresh]);
+  return key;
+}

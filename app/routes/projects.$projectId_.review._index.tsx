@@ -1,0 +1,95 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { EmptyState } from "~/components/empty-state";
+import { Markdown } from "~/components/markdown";
+import { PageHeader } from "~/components/page-header";
+import { Button } from "~/components/ui/button";
+import { PostForm } from "~/components/ui/form";
+import { db } from "~/db.server";
+import { claimNextItem } from "~/modules/review/claim-next-item.server";
+import { getProgress, getReviewProject } from "~/modules/review/queries.server";
+import { formError, requireActor, throwAsResponse } from "~/utils/http.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Review · ${data.project.name} · Loupe` : "Review · Loupe" }];
+
+export async function loader({ context, request, params }: LoaderFunctionArgs) {
+  const actor = requireActor(context, request);
+  try {
+    const project = await getReviewProject(db, actor, params.projectId ?? "");
+    return { project, progress: await getProgress(db, actor, project.id), me: actor.userId };
+  } catch (error) {
+    throwAsResponse(error);
+  }
+}
+
+// Claiming is a write, so it lives here and never in a loader (loaders re-run on revalidation).
+export async function action({ context, request, params }: ActionFunctionArgs) {
+  const actor = requireActor(context, request);
+  const projectId = params.projectId ?? "";
+  try {
+    const lease = await claimNextItem(db, actor, projectId);
+    return lease ? redirect(`/projects/${projectId}/review/${lease.itemId}`) : { empty: true };
+  } catch (error) {
+    return formError(error);
+  }
+}
+
+export default function ReviewStart() {
+  const { project, progress, me } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const busy = useNavigation().state !== "idle";
+  const empty = (result && "empty" in result) || params.get("done") === "1";
+  const mine = progress.reviewers.find((r) => r.userId === me);
+  return (
+    <div className="mx-auto max-w-3xl">
+      <PageHeader
+        title={`Review: ${project.name}`}
+        description={`${progress.done} of ${progress.total} items done · ${progress.left} waiting · ${progress.inProgress} in progress`}
+        actions={
+          <Link to={`/projects/${project.id}/work`} className="inline-flex items-center rounded-md bg-white px-3 py-2 text-sm font-medium text-slate-800 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50">
+            My work
+          </Link>
+        }
+      />
+      {result && "formError" in result && result.formError ? (
+        <p role="alert" className="mb-4 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
+          {result.formError}
+        </p>
+      ) : null}
+      {empty ? (
+        <EmptyState
+          title="The queue is done"
+          action={
+            <Link to={`/projects/${project.id}`} className="text-sm font-medium text-indigo-700 underline">
+              Back to the project
+            </Link>
+          }
+        >
+          <p>There is nothing left for you to review in this project right now. Thank you!</p>
+          <p className="mt-2">
+            {progress.done} of {progress.total} items are done{progress.inProgress ? `, ${progress.inProgress} are with other reviewers` : ""}.
+            {mine ? ` You answered ${mine.today} today and ${mine.total} in total.` : ""}
+          </p>
+        </EmptyState>
+      ) : (
+        <section aria-labelledby="guidelines-title" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+          <h2 id="guidelines-title" className="text-lg font-semibold">
+            Guidelines
+          </h2>
+          {project.guidelines ? <Markdown text={project.guidelines} className="mt-2" /> : <p className="mt-2 text-sm text-slate-600">This project has no guidelines yet.</p>}
+          <p className="mt-4 text-sm text-slate-600">
+            They stay one click away while you review (press <kbd className="rounded border px-1 font-mono">?</kbd> for all shortcuts).
+          </p>
+          {project.canReview ? (
+            <PostForm className="mt-6">
+              <Button disabled={busy}>{busy ? "Finding an item…" : "Start reviewing"}</Button>
+            </PostForm>
+          ) : (
+            <p className="mt-6 text-sm text-slate-600">Your role in this project does not include reviewing.</p>
+          )}
+        </section>
+      )}
+    </div>
+  );
+}
