@@ -1,7 +1,8 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { PageHeader, Section } from "~/components/page-header";
+import { LinkButton } from "~/components/link-button";
+import { PageHeader } from "~/components/page-header";
 import { db } from "~/db.server";
 import { addMember } from "~/modules/projects/add-member.server";
 import { changeMemberRole } from "~/modules/projects/change-member-role.server";
@@ -9,10 +10,12 @@ import { can, roleLabels } from "~/modules/projects/policy";
 import { getProject, listMembers } from "~/modules/projects/queries.server";
 import { removeMember } from "~/modules/projects/remove-member.server";
 import { memberInputSchema, roleSchema } from "~/modules/projects/schemas";
+import { getProgress } from "~/modules/review/queries.server";
 import { ValidationError } from "~/utils/errors";
 import { formError, requireActor, throwAsResponse } from "~/utils/http.server";
 import { parseOrThrow } from "~/utils/validation";
 import { Members } from "./members";
+import { ProgressSection } from "./progress";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.project.name} · Loupe` : "Project · Loupe" }];
 
@@ -20,7 +23,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const actor = requireActor(context, request);
   try {
     const project = await getProject(db, actor, params.projectId ?? "");
-    return { project, members: await listMembers(db, actor, project.id), me: { id: actor.userId, isAdmin: actor.isAdmin } };
+    const [members, progress] = await Promise.all([listMembers(db, actor, project.id), getProgress(db, actor, project.id)]);
+    return { project, members, progress, me: { id: actor.userId, isAdmin: actor.isAdmin } };
   } catch (error) {
     throwAsResponse(error);
   }
@@ -62,7 +66,7 @@ function failure(error: unknown, target: string) {
 }
 
 export default function ProjectPage() {
-  const { project, members, me } = useLoaderData<typeof loader>();
+  const { project, members, progress, me } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const subject = { isAdmin: me.isAdmin, role: project.role };
   return (
@@ -78,14 +82,38 @@ export default function ProjectPage() {
             </p>
           </>
         }
+        actions={<ProjectActions projectId={project.id} canReview={can(subject, "review.annotate")} canManage={can(subject, "project.update")} />}
       />
+      <ProgressSection progress={progress} seesEveryone={can(subject, "annotations.read_all")} />
       <Members members={members} myId={me.id} canManage={can(subject, "members.manage")} result={result} />
-      <Section title="Review, import and export">
-        <p className="text-sm text-slate-600">
-          Importing LLM outputs, reviewing them and exporting datasets arrive in later versions of Loupe. For now a project
-          holds its members and their roles.
-        </p>
-      </Section>
     </div>
+  );
+}
+
+const secondaryLink =
+  "inline-flex items-center justify-center rounded-md bg-white px-3 py-2 text-sm font-medium text-slate-800 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50";
+
+function ProjectActions({ projectId, canReview, canManage }: { projectId: string; canReview: boolean; canManage: boolean }) {
+  return (
+    <>
+      {canReview ? (
+        <>
+          <LinkButton to={`/projects/${projectId}/review`}>Start reviewing</LinkButton>
+          <Link to={`/projects/${projectId}/work`} className={secondaryLink}>
+            My work
+          </Link>
+        </>
+      ) : null}
+      {canManage ? (
+        <>
+          <Link to={`/projects/${projectId}/template`} className={secondaryLink}>
+            Template
+          </Link>
+          <Link to={`/projects/${projectId}/settings`} className={secondaryLink}>
+            Settings
+          </Link>
+        </>
+      ) : null}
+    </>
   );
 }

@@ -1,0 +1,123 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { PageHeader, Section } from "~/components/page-header";
+import { Alert } from "~/components/ui/alert";
+import { Button } from "~/components/ui/button";
+import { Field } from "~/components/ui/field";
+import { PostForm } from "~/components/ui/form";
+import { SelectField } from "~/components/ui/select-field";
+import { TextareaField } from "~/components/ui/textarea-field";
+import { db } from "~/db.server";
+import { updateProjectSettings, type SettingsInput } from "~/modules/projects/update-settings.server";
+import { formError, requireActor, throwAsResponse } from "~/utils/http.server";
+import { GuidelinesEditor } from "./guidelines-editor";
+import { getProjectSettings } from "./queries.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Settings · ${data.settings.name} · Loupe` : "Settings · Loupe" }];
+
+export async function loader({ context, request, params }: LoaderFunctionArgs) {
+  const actor = requireActor(context, request);
+  try {
+    return { settings: await getProjectSettings(db, actor, params.projectId ?? "") };
+  } catch (error) {
+    throwAsResponse(error);
+  }
+}
+
+const text = (value: FormDataEntryValue | null) => String(value ?? "").replace(/\r\n/g, "\n");
+// why: an empty box must read as "missing", not as 0 (which Number("") gives).
+const whole = (value: FormDataEntryValue | null) => (String(value ?? "").trim() === "" ? Number.NaN : Number(value));
+
+export async function action({ context, request, params }: ActionFunctionArgs) {
+  const actor = requireActor(context, request);
+  const form = await request.formData();
+  const values = {
+    name: text(form.get("name")),
+    description: text(form.get("description")),
+    guidelines: text(form.get("guidelines")),
+    overlap: String(form.get("overlap") ?? ""),
+    leaseMinutes: String(form.get("leaseMinutes") ?? ""),
+    itemOrder: String(form.get("itemOrder") ?? ""),
+  };
+  try {
+    const input = { ...values, overlap: whole(values.overlap), leaseMinutes: whole(values.leaseMinutes), itemOrder: values.itemOrder as SettingsInput["itemOrder"] };
+    await updateProjectSettings(db, actor, params.projectId ?? "", input);
+    return { notice: "Settings saved.", values: undefined };
+  } catch (error) {
+    return formError(error, { extra: { values, notice: undefined }, conflictField: "name" });
+  }
+}
+
+const orderOptions = [
+  { value: "priority", label: "Priority, then oldest first" },
+  { value: "random", label: "Random" },
+];
+
+export default function ProjectSettings() {
+  const { settings } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const shown = { ...settings, ...result?.values };
+  const errors: Record<string, string | undefined> = (result && "fieldErrors" in result ? result.fieldErrors : undefined) ?? {};
+  return (
+    <div className="mx-auto max-w-5xl">
+      <PageHeader
+        title="Project settings"
+        description={
+          <Link to={`/projects/${settings.id}`} className="text-indigo-700 hover:underline">
+            ← Back to {settings.name}
+          </Link>
+        }
+      />
+      <PostForm className="space-y-6" aria-label="Project settings">
+        {result?.notice ? <Alert tone="success">{result.notice}</Alert> : null}
+        {result && "formError" in result && result.formError ? <Alert tone="error">{result.formError}</Alert> : null}
+        {Object.keys(errors).length ? <Alert tone="error">The settings were not saved: see the fields marked below.</Alert> : null}
+        <Section title="About">
+          <div className="space-y-4">
+            <Field label="Name" name="name" required maxLength={120} defaultValue={shown.name} error={errors.name} />
+            <TextareaField label="Description" name="description" maxLength={2000} rows={3} defaultValue={shown.description} error={errors.description} />
+          </div>
+        </Section>
+        <Section title="Guidelines" description="Markdown, shown to reviewers before their first item and in a drawer while they review.">
+          <GuidelinesEditor defaultValue={shown.guidelines} error={errors.guidelines} />
+        </Section>
+        <Section title="Queue">
+          <div className="grid gap-4 sm:grid-cols-3">
+            <Field
+              label="Annotations per item"
+              name="overlap"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={10}
+              required
+              defaultValue={shown.overlap}
+              hint="How many reviewers answer each item (1–10)."
+              error={errors.overlap}
+            />
+            <Field
+              label="Lease minutes"
+              name="leaseMinutes"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={1440}
+              required
+              defaultValue={shown.leaseMinutes}
+              hint="How long an item stays with a reviewer before it returns to the queue."
+              error={errors.leaseMinutes}
+            />
+            <SelectField label="Item order" name="itemOrder" defaultValue={shown.itemOrder} options={orderOptions} error={errors.itemOrder} />
+          </div>
+        </Section>
+        <div className="flex flex-wrap items-center gap-3">
+          <Button disabled={busy}>{busy ? "Saving…" : "Save settings"}</Button>
+          <Link to={`/projects/${settings.id}`} className="text-sm font-medium text-slate-600 hover:text-slate-900">
+            Cancel
+          </Link>
+        </div>
+      </PostForm>
+    </div>
+  );
+}
