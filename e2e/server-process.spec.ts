@@ -133,7 +133,8 @@ test("a second Loupe on the same data directory refuses clearly, and the first s
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loupe-e2e-data-"));
   const first = await start({ LOUPE_DATA_DIR: dataDir });
   await untilHealthy(first, 90_000);
-  expect(first.output()).toContain("/setup?token=");
+  // The setup link is printed just after the server starts listening.
+  await expect.poll(() => first.output()).toContain("/setup?token=");
 
   const second = await start({ LOUPE_DATA_DIR: dataDir });
   expect(await second.exited).toBe(1);
