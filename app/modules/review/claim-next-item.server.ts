@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db, Transaction } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { authorizeProject } from "~/modules/projects/authorize.server";
@@ -13,12 +13,19 @@ export type Lease = { leaseId: string; itemId: number; expiresAt: Date; resumed:
  */
 export async function claimNextItem(db: Db, actor: Actor, projectId: string): Promise<Lease | null> {
   await authorizeProject(db, actor, projectId, "review.annotate");
-  const resumed = await db.transaction((tx) => resumeOwnLease(tx, actor.userId, projectId));
-  if (resumed) return resumed;
-  const [project] = await db.execute<{ overlap: number; lease_minutes: number; item_order: string }>(
-    sql`select overlap, lease_minutes, item_order from projects where id = ${projectId}`,
-  );
+  // why: one read serves the common case (the settings, and no lease of one's own to resume);
+  // only a reviewer who holds a lease pays for the transaction that resumes it.
+  const [project] = await db.execute<{ overlap: number; lease_minutes: number; item_order: string; holds_lease: boolean }>(sql`
+    select overlap, lease_minutes, item_order,
+           exists (select 1 from assignments a join items i on i.id = a.item_id and i.status = 'open'
+                   where a.user_id = ${actor.userId} and a.project_id = ${projectId} and a.state = 'leased') as holds_lease
+    from projects where id = ${projectId}`);
   if (!project) return null;
+  if (project.holds_lease) {
+    const resumed = await db.transaction((tx) => resumeOwnLease(tx, actor.userId, projectId));
+    if (resumed) return resumed;
+  }
+  const order = project.item_order === "random" ? "random" : "priority";
   const passed: number[] = [];
   // why: one short transaction per candidate, so a claimer holds at most one item lock at a time
   // (waiting while holding another could deadlock with a claimer doing the same the other way).
@@ -27,25 +34,25 @@ export async function claimNextItem(db: Db, actor: Actor, projectId: string): Pr
       // SKIP LOCKED first so claimers spread over different items; only when that finds nothing,
       // wait for the items other claimers hold: they may still have room, and "nothing left"
       // must never be said while something is left.
-      const itemId =
-        (await lockCandidate(tx, actor.userId, projectId, project.item_order, passed, "skip locked")) ??
-        (await lockCandidate(tx, actor.userId, projectId, project.item_order, passed, "wait"));
-      if (itemId === undefined) return "empty" as const;
+      const unlocked = await tx.execute<{ id: string }>(candidateQuery(actor.userId, projectId, order, passed, "skip locked"));
+      const [candidate] = unlocked.length ? unlocked : await tx.execute<{ id: string }>(candidateQuery(actor.userId, projectId, order, passed, "wait"));
+      if (!candidate) return "empty" as const;
+      const itemId = Number(candidate.id);
       // why: a new statement sees every lease committed before we took the row lock, and anyone
-      // leasing this item must hold that lock, so this count cannot be stale.
-      const [free] = await tx.execute<{ ok: boolean }>(sql`
-        select (i.submitted_count + (
-                  select count(*) from assignments a
-                  where a.item_id = i.id and a.state = 'leased' and a.expires_at > now()
-                )) < ${project.overlap}
-           and not exists (select 1 from assignments a where a.item_id = i.id and a.user_id = ${actor.userId}) as ok
-        from items i where i.id = ${itemId} and i.status = 'open'`);
-      if (!free?.ok) return { pass: itemId };
+      // leasing this item must hold that lock, so the room it counts cannot be stale.
       const [lease] = await tx.execute<{ id: string; expires_at: string }>(sql`
         insert into assignments (item_id, project_id, user_id, expires_at)
-        values (${itemId}, ${projectId}, ${actor.userId}, now() + make_interval(mins => ${project.lease_minutes}))
+        select i.id, ${projectId}, ${actor.userId}, now() + make_interval(mins => ${project.lease_minutes})
+        from items i
+        where i.id = ${itemId} and i.status = 'open'
+          and i.submitted_count + (
+                select count(*) from assignments a
+                where a.item_id = i.id and a.state = 'leased' and a.expires_at > now()
+              ) < ${project.overlap}
+          and not exists (select 1 from assignments a where a.item_id = i.id and a.user_id = ${actor.userId})
         returning id, expires_at`);
-      return { leaseId: lease!.id, itemId, expiresAt: new Date(lease!.expires_at), resumed: false };
+      if (!lease) return { pass: itemId };
+      return { leaseId: lease.id, itemId, expiresAt: new Date(lease.expires_at), resumed: false };
     });
     if (outcome === "empty") return null;
     if ("pass" in outcome) passed.push(outcome.pass);
@@ -54,21 +61,21 @@ export async function claimNextItem(db: Db, actor: Actor, projectId: string): Pr
 }
 
 /**
- * The first open item in the project's order that this reviewer has never held and that has
- * room, locked. The scan runs on the partial "open items" index, so finished items are not in
- * it at all, however many there are.
+ * The query a claim runs to find and lock its next item: the first open item in the project's
+ * order that this reviewer has never held and that has room. It walks the partial "open items"
+ * index (items_queue_priority_idx or items_queue_random_idx), so finished items are not in it at
+ * all, however many there are; claim-plan.server.test.ts holds it to that.
  */
-async function lockCandidate(
-  tx: Transaction,
+export function candidateQuery(
   userId: string,
   projectId: string,
-  order: string,
+  order: "priority" | "random",
   skip: number[],
   mode: "skip locked" | "wait",
-): Promise<number | undefined> {
+): SQL {
   const orderBy = order === "random" ? sql`i.random_key, i.id` : sql`i.priority desc nulls last, i.id`;
   const exclude = skip.length ? sql`and i.id <> all(${`{${skip.join(",")}}`}::bigint[])` : sql``;
-  const rows = await tx.execute<{ id: string }>(sql`
+  return sql`
     select i.id from items i
     where i.project_id = ${projectId} and i.status = 'open' ${exclude}
       and not exists (select 1 from assignments a where a.item_id = i.id and a.user_id = ${userId})
@@ -78,8 +85,7 @@ async function lockCandidate(
           ) < (select overlap from projects where id = ${projectId})
     order by ${orderBy}
     limit 1
-    for update of i ${mode === "skip locked" ? sql`skip locked` : sql``}`);
-  return rows[0] ? Number(rows[0].id) : undefined;
+    for no key update of i ${mode === "skip locked" ? sql`skip locked` : sql``}`;
 }
 
 async function resumeOwnLease(tx: Transaction, userId: string, projectId: string): Promise<Lease | null> {
@@ -99,7 +105,7 @@ async function resumeOwnLease(tx: Transaction, userId: string, projectId: string
                where o.item_id = i.id and o.id <> ${own.id} and o.state = 'leased' and o.expires_at > now()
              ) < p.overlap as ok
       from items i join projects p on p.id = i.project_id
-      where i.id = ${own.item_id} for update of i`);
+      where i.id = ${own.item_id} for no key update of i`);
     if (!room?.ok) return null;
   }
   const [lease] = await tx.execute<{ expires_at: string }>(sql`

@@ -146,6 +146,23 @@ describe("the review queue", () => {
     await expect(saveDraft(db, reviewer.actor, { itemId: lease!.itemId, values: { quality: 1 } })).rejects.toBeInstanceOf(ConflictError);
   });
 
+  it("an autosave racing the submit never deadlocks: the submit wins, the late draft is refused", async () => {
+    const { project, reviewers } = await reviewProject({ items: 6, overlap: 1, reviewers: 1 });
+    const reviewer = reviewers[0]!;
+    for (;;) {
+      const lease = await claimNextItem(db, reviewer.actor, project.id);
+      if (!lease) break;
+      const [draft, submit] = await Promise.allSettled([
+        saveDraft(db, reviewer.actor, { itemId: lease.itemId, values: { quality: 1 } }),
+        submitAnnotation(db, reviewer.actor, { itemId: lease.itemId, values: answer, idempotencyKey: randomUUID() }),
+      ]);
+      expect(submit.status === "rejected" ? String(submit.reason) : "fulfilled").toBe("fulfilled");
+      if (draft.status === "rejected") expect(draft.reason).toBeInstanceOf(ConflictError);
+      const [row] = await db.select().from(annotations).where(eq(annotations.itemId, lease.itemId));
+      expect(row).toMatchObject({ status: "submitted", values: answer });
+    }
+  });
+
   it("a stale edit gets 409 with the newer values, and every accepted edit is in the history", async () => {
     const { project, reviewers } = await reviewProject({ items: 1, overlap: 1, reviewers: 1 });
     const reviewer = reviewers[0]!;

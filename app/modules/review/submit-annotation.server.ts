@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
-import { annotationHistory, annotations } from "~db/schema";
-import type { Db, Transaction } from "~/db.server";
+import { annotations } from "~db/schema";
+import type { Db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { authorizeProject } from "~/modules/projects/authorize.server";
 import { checkAnswers, type Answers } from "~/modules/templates/answers";
@@ -31,11 +31,18 @@ export async function submitAnnotation(db: Db, actor: Actor, input: SubmitInput)
     return await db.transaction(async (tx) => {
       const [locked] = await tx.execute<{ submitted_count: number; overlap: number }>(sql`
         select i.submitted_count, p.overlap from items i join projects p on p.id = i.project_id
-        where i.id = ${input.itemId} for update of i`);
-      const [existing] = await tx
-        .select({ id: annotations.id, status: annotations.status, version: annotations.version, idempotencyKey: annotations.idempotencyKey })
-        .from(annotations)
-        .where(and(eq(annotations.itemId, input.itemId), eq(annotations.userId, actor.userId)));
+        where i.id = ${input.itemId} for no key update of i`);
+      // why: a new statement after the lock, so it sees every lease and answer committed before;
+      // one statement reads this reviewer's answer and the item's room together.
+      const [state] = await tx.execute<{ id: string | null; status: string | null; idempotency_key: string | null; others: number; own_live: boolean | null }>(sql`
+        select a.id, a.status, a.idempotency_key,
+               (select count(*)::int from assignments o
+                where o.item_id = ${input.itemId} and o.user_id <> ${actor.userId} and o.state = 'leased' and o.expires_at > now()) as others,
+               (select s.state = 'leased' and s.expires_at > now() from assignments s
+                where s.item_id = ${input.itemId} and s.user_id = ${actor.userId}) as own_live
+        from (values (1)) as one (x)
+        left join annotations a on a.item_id = ${input.itemId} and a.user_id = ${actor.userId}`);
+      const existing = state!.id ? { id: state!.id, status: state!.status, idempotencyKey: state!.idempotency_key } : undefined;
       // why: a retry that waited on the lock above while the first attempt committed.
       if (existing?.status === "submitted" && existing.idempotencyKey === input.idempotencyKey) {
         return (await findByKey(tx, actor.userId, input.idempotencyKey))!;
@@ -43,25 +50,33 @@ export async function submitAnnotation(db: Db, actor: Actor, input: SubmitInput)
       if (existing?.status === "submitted") {
         throw new ConflictError("You have already answered this item; edit your answer instead.");
       }
-      await assertRoom(tx, actor.userId, input.itemId, locked!.submitted_count, locked!.overlap);
+      // A live lease of one's own already reserved a place; otherwise there must be a free one.
+      if (!state!.own_live && locked!.submitted_count + state!.others >= locked!.overlap) {
+        throw new ConflictError("This item already has all the answers it needs; your lease had expired. Take the next item.");
+      }
 
       const values = { values: input.values, templateVersion: template.version, status: "submitted" as const, idempotencyKey: input.idempotencyKey, durationMs: input.durationMs ?? null, submittedAt: new Date(), updatedAt: new Date() };
-      const [row] = existing
-        ? await tx
-            .update(annotations)
-            .set({ ...values, version: sql`${annotations.version} + 1` })
-            .where(eq(annotations.id, existing.id))
-            .returning()
-        : await tx
-            .insert(annotations)
-            .values({ ...values, itemId: input.itemId, projectId: item.projectId, userId: actor.userId })
-            .returning();
-      await tx.insert(annotationHistory).values({ annotationId: row!.id, version: row!.version, status: "submitted", values: input.values, changedBy: actor.userId });
+      // why: an upsert, because an autosave may insert the draft between our read and this write.
+      const [row] = await tx
+        .insert(annotations)
+        .values({ ...values, itemId: input.itemId, projectId: item.projectId, userId: actor.userId })
+        .onConflictDoUpdate({
+          target: [annotations.itemId, annotations.userId],
+          set: { ...values, version: sql`${annotations.version} + 1` },
+          setWhere: sql`${annotations.status} = 'draft'`,
+        })
+        .returning();
+      if (!row) throw new ConflictError("You have already answered this item; edit your answer instead.");
+      // why: one round trip for the three bookkeeping writes (they touch different tables).
       await tx.execute(sql`
-        insert into assignments (item_id, project_id, user_id, state, expires_at)
-        values (${input.itemId}, ${item.projectId}, ${actor.userId}, 'submitted', now())
-        on conflict (item_id, user_id) do update set state = 'submitted', updated_at = now()`);
-      await tx.execute(sql`
+        with history as (
+          insert into annotation_history (annotation_id, version, status, values, changed_by)
+          values (${row!.id}, ${row!.version}, 'submitted', ${JSON.stringify(input.values)}::jsonb, ${actor.userId})
+        ), assignment as (
+          insert into assignments (item_id, project_id, user_id, state, expires_at)
+          values (${input.itemId}, ${item.projectId}, ${actor.userId}, 'submitted', now())
+          on conflict (item_id, user_id) do update set state = 'submitted', updated_at = now()
+        )
         update items set submitted_count = submitted_count + 1,
           status = case when submitted_count + 1 >= ${locked!.overlap} then 'done'::item_status else 'open'::item_status end
         where id = ${input.itemId}`);
@@ -69,26 +84,13 @@ export async function submitAnnotation(db: Db, actor: Actor, input: SubmitInput)
     });
   } catch (error) {
     // why: two retries of the same submit racing each other: the loser returns the winner's result.
-    if ((error as { code?: string }).code === "23505") {
+    const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+    if (code === "23505") {
       const winner = await findByKey(db, actor.userId, input.idempotencyKey);
       if (winner) return winner;
       throw new ConflictError("You have already answered this item; edit your answer instead.");
     }
     throw error;
-  }
-}
-
-/** Room for one more answer: answers plus other reviewers' live leases stay within the overlap. */
-async function assertRoom(tx: Transaction, userId: string, itemId: number, submitted: number, overlap: number) {
-  const [others] = await tx.execute<{ n: number }>(sql`
-    select count(*)::int as n from assignments
-    where item_id = ${itemId} and user_id <> ${userId} and state = 'leased' and expires_at > now()`);
-  const [own] = await tx.execute<{ live: boolean }>(sql`
-    select state = 'leased' and expires_at > now() as live from assignments where item_id = ${itemId} and user_id = ${userId}`);
-  // A live lease of one's own already reserved a place; otherwise there must be a free one.
-  if (own?.live) return;
-  if (submitted + others!.n >= overlap) {
-    throw new ConflictError("This item already has all the answers it needs; your lease had expired. Take the next item.");
   }
 }
 
