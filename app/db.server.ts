@@ -27,6 +27,8 @@ type Holder = { [KEY]?: Connection };
 function holder(): Connection {
   const g = globalThis as Holder;
   if (!g[KEY]) {
+    // why: the URL is settled at start-up (useDatabaseUrl, or the test harness per worker) and
+    // published in DATABASE_URL so this module's copy inside the Remix bundle finds it too.
     const url = process.env.DATABASE_URL;
     if (!url) throw new Error("The database has not been opened yet (DATABASE_URL is unset).");
     g[KEY] = connect(url);

@@ -73,6 +73,8 @@ describe("loupe users create", () => {
     expect(await findUser(email)).toBeUndefined();
   });
 
+  // why skipIf: only util-linux `script` gives stdin a real terminal; it is on every Linux CI
+  // machine this project uses, and a test without it would prove nothing about TTY handling.
   it.skipIf(!hasScriptCommand())("refuses to read the password from an interactive terminal", async () => {
     const email = uniqueEmail();
 
