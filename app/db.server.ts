@@ -1,6 +1,7 @@
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "~db/schema";
+import { settledDatabaseUrl } from "~/utils/env.server";
 
 export type Database = PostgresJsDatabase<typeof schema>;
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
@@ -27,9 +28,7 @@ type Holder = { [KEY]?: Connection };
 function holder(): Connection {
   const g = globalThis as Holder;
   if (!g[KEY]) {
-    // why: the URL is settled at start-up (useDatabaseUrl, or the test harness per worker) and
-    // published in DATABASE_URL so this module's copy inside the Remix bundle finds it too.
-    const url = process.env.DATABASE_URL;
+    const url = settledDatabaseUrl();
     if (!url) throw new Error("The database has not been opened yet (DATABASE_URL is unset).");
     g[KEY] = connect(url);
   }

@@ -84,6 +84,14 @@ export function env(): Env {
   return current;
 }
 
+/**
+ * The database URL settled at start-up. It lives in DATABASE_URL rather than in `env()` alone
+ * because the test harness sets it per worker without loading the rest of the environment.
+ */
+export function settledDatabaseUrl(): string | undefined {
+  return process.env.DATABASE_URL;
+}
+
 /** Points this process (and the app bundle it loads) at the database chosen at start-up. */
 export function useDatabaseUrl(url: string) {
   env().databaseUrl = url;

@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
+import { freePort } from "../../db/embedded";
+
+export { freePort };
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -56,17 +59,6 @@ export async function untilHealthy(loupe: LoupeProcess, timeoutMs = 60_000): Pro
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`Loupe was not healthy within ${timeoutMs} ms:\n${loupe.output()}`);
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
