@@ -2,3 +2,4 @@ export * from "./users";
 export * from "./projects";
 export * from "./audit";
 export * from "./review";
+export * from "./resolution";

@@ -57,6 +57,12 @@ export const items = pgTable(
       .default(sql`(floor(random() * 2147483647))::int`),
     status: itemStatus().notNull().default("open"),
     submittedCount: integer().notNull().default(0),
+    /**
+     * When the item got its consensus: every question that has one is resolved (it had the
+     * answers its overlap wants), or a manager adjudicated it. Null while unresolved; see
+     * resolution.ts.
+     */
+    resolvedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -65,6 +71,7 @@ export const items = pgTable(
     uniqueIndex("items_project_content_hash_key").on(t.projectId, t.contentHash).where(sql`${t.externalId} is null`),
     index("items_queue_priority_idx").on(t.projectId, t.priority.desc(), t.id).where(sql`${t.status} = 'open'`),
     index("items_queue_random_idx").on(t.projectId, t.randomKey, t.id).where(sql`${t.status} = 'open'`),
+    index("items_project_resolved_idx").on(t.projectId, t.id).where(sql`${t.resolvedAt} is not null`),
   ],
 );
 
