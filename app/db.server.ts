@@ -1,4 +1,5 @@
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import type { PostgresJsSession } from "drizzle-orm/postgres-js/session";
 import postgres from "postgres";
 import * as schema from "~db/schema";
 import { settledDatabaseUrl } from "~/utils/env.server";
@@ -39,6 +40,15 @@ function holder(): Connection {
 export const db: Database = new Proxy({} as Database, {
   get: (_target, prop) => Reflect.get(holder().db, prop),
 });
+
+/**
+ * The postgres.js client under a Drizzle handle: the pool for `db`, the transaction's own
+ * connection for a transaction. Its tagged templates are named prepared statements (parsed and
+ * planned once per connection), which Drizzle's `execute` is not; the queue's hot verbs use it.
+ */
+export function sqlOf(db: Db): postgres.Sql {
+  return (db._.session as unknown as PostgresJsSession<postgres.Sql, Record<string, never>, never>).client;
+}
 
 export function sqlClient(): postgres.Sql {
   return holder().sql;

@@ -1,14 +1,15 @@
 /**
  * npm run bench:queue [-- --seconds 30 --overlap 1 --items 1000000 --reviewers 32 --order priority|random
- *                        --warmup 2 --seed 42 --keep --prepared]
+ *                        --warmup 2 --think-ms 100 --seed 42 --keep]
  *
- * A 1,000,000-item project; simulated reviewers claim and submit as fast as they can through the
- * verbs the routes use (claimNextItem → submitAnnotation), then through the bare SQL a minimal
- * SKIP LOCKED queue needs (the baseline), on the same items and the same pool. Prints and writes
- * throughput, p50/p95/p99 and the double-assignment checks to bench/results/queue-*.{json,md}.
+ * A 1,000,000-item project; simulated reviewers claim and submit through the verbs the routes use
+ * (claimNextItem → submitAnnotation), then through the bare SQL a minimal SKIP LOCKED queue needs
+ * (the baseline), on the same items and the same pool. Each runs twice: saturated (no think time:
+ * throughput, and latency that is mostly queueing) and paced (each reviewer pauses a random think
+ * time averaging --think-ms between items: latency at a load the machine can carry). Prints and
+ * writes throughput, p50/p95/p99 and the double-assignment checks to bench/results/queue-*.{json,md}.
  * Database: DATABASE_URL as is; else a throwaway database on TEST_DATABASE_URL's server; else
- * the embedded server in .data/bench. `--keep` keeps the database; `--prepared` is a what-if
- * (see preferPreparedStatements) written to queue-prepared-*. See docs/decisions/0006-queue-claim.md.
+ * the embedded server in .data/bench. `--keep` keeps the database. See docs/decisions/0006-queue-claim.md.
  */
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
@@ -41,8 +42,8 @@ const { values: flags } = parseArgs({
     reviewers: { type: "string", default: "32" },
     order: { type: "string", default: "priority" },
     seed: { type: "string", default: "42" },
+    "think-ms": { type: "string", default: "100" },
     keep: { type: "boolean", default: false },
-    prepared: { type: "boolean", default: false },
   },
 });
 const options = {
@@ -53,9 +54,8 @@ const options = {
   reviewers: positive("reviewers"),
   order: flags.order === "random" ? ("random" as const) : ("priority" as const),
   seed: positive("seed"),
+  thinkMs: positive("think-ms"),
   keep: flags.keep ?? false,
-  /** What-if, not what the app does: the verbs' queries as named prepared statements. */
-  prepared: flags.prepared ?? false,
 };
 
 type Reviewer = { actor: Actor; email: string };
@@ -67,7 +67,6 @@ async function main() {
   const started = performance.now();
   const database = await openBenchDatabase(log);
   const app = connect(database.url, { max: 40 });
-  if (options.prepared) preferPreparedStatements(app.sql);
   let fixture: Fixture | undefined;
   try {
     const [{ version }] = (await app.sql`select current_setting('server_version') as version`) as unknown as [{ version: string }];
@@ -90,21 +89,26 @@ async function main() {
     const vacuumSeconds = (performance.now() - t) / 1000;
     log(`  vacuum + analyze in ${vacuumSeconds.toFixed(1)} s`);
 
-    log(`Verbs: claimNextItem → submitAnnotation, ${options.reviewers} reviewers, ${options.warmup} s warm-up + ${options.seconds} s`);
-    const verbs = await runReviewLoop(app.sql, options, (i) => verbWorker(app.db, fixture!, i));
-    report("verbs", verbs);
-    // why: both runs start from the same state: the finished items vacuumed away from the head
-    // of the open-items index, statistics fresh. The verbs go first because the baseline leaves
-    // its leases in state 'leased' (the row lock was its lease), which the verbs would read.
+    const paced = options;
+    const saturated = { ...options, thinkMs: 0 };
+    const phase = async (name: string, loop: typeof options, make: (i: number) => Worker | Promise<Worker>) => {
+      log(`${name}, ${options.reviewers} reviewers, ${loop.thinkMs ? `think time ~${loop.thinkMs} ms` : "no think time"}, ${options.warmup} s warm-up + ${options.seconds} s`);
+      const result = await runReviewLoop(app.sql, loop, make);
+      report(name, result);
+      return result;
+    };
+    const verbs = await phase("Verbs: claimNextItem → submitAnnotation", saturated, (i) => verbWorker(app.db, fixture!, i));
+    const verbsPaced = await phase("Verbs, paced", paced, (i) => verbWorker(app.db, fixture!, i));
+    // why: the baselines start from the same state as the verbs did: the finished items vacuumed
+    // away from the head of the open-items index, statistics fresh. The verbs go first because the
+    // baseline leaves its leases in state 'leased' (the row lock was its lease), which the verbs would read.
     t = performance.now();
     await app.sql`vacuum (analyze) items, assignments, annotations, annotation_history`;
     log(`  vacuum + analyze in ${elapsed(t)}`);
+    const baseline = await phase("Baseline: bare SQL claim + submit", saturated, (i) => sqlWorker(app.sql, fixture!, i));
+    const baselinePaced = await phase("Baseline, paced", paced, (i) => sqlWorker(app.sql, fixture!, i));
 
-    log(`Baseline: bare SQL claim + submit, ${options.reviewers} workers, ${options.warmup} s warm-up + ${options.seconds} s`);
-    const baseline = await runReviewLoop(app.sql, options, (i) => sqlWorker(app.sql, fixture!, i));
-    report("baseline", baseline);
-
-    const checks = await verify(app.sql, fixture.projectId, { verbs, baseline });
+    const checks = await verify(app.sql, fixture.projectId, [verbs, verbsPaced], [baseline, baselinePaced]);
     const results = {
       benchmark: "queue",
       date: new Date().toISOString(),
@@ -112,15 +116,13 @@ async function main() {
       machine: machineInfo(),
       database: { where: database.where.replace(/, database .*$/, ""), postgres: version },
       setup: { ...options, corpus: corpus.source, generationSeconds: round(generationSeconds), vacuumAnalyzeSeconds: round(vacuumSeconds) },
-      baseline,
-      verbs,
-      ratio: ratios(verbs, baseline),
-      targets: targets(verbs, baseline),
+      saturated: { verbs, baseline, ratio: ratios(verbs, baseline), targets: targets(verbs, baseline) },
+      paced: { thinkMs: options.thinkMs, verbs: verbsPaced, baseline: baselinePaced, ratio: ratios(verbsPaced, baselinePaced), targets: targets(verbsPaced, baselinePaced) },
       checks,
       totalSeconds: round((performance.now() - started) / 1000),
     };
     const markdown = toMarkdown(results);
-    const files = writeResults(options.prepared ? "queue-prepared" : "queue", results, markdown);
+    const files = writeResults("queue", results, markdown);
     log(`\n${markdown}\nWrote ${files.join(", ")} in ${elapsed(started)} total.`);
     if (!checks.ok) process.exitCode = 1;
   } finally {
@@ -214,7 +216,8 @@ async function sqlWorker(sql: postgres.Sql, fixture: Fixture, i: number): Promis
 }
 
 /** Double assignments and counter drift, checked in SQL over everything both runs wrote. */
-async function verify(sql: postgres.Sql, projectId: string, runs: { verbs: PhaseResult; baseline: PhaseResult }): Promise<QueueChecks> {
+async function verify(sql: postgres.Sql, projectId: string, verbRuns: PhaseResult[], baselineRuns: PhaseResult[]): Promise<QueueChecks> {
+  const completed = (runs: PhaseResult[]) => runs.reduce((sum, r) => sum + r.completedIncludingWarmup, 0);
   const overlap = options.overlap;
   const [row] = await sql`
     select
@@ -238,8 +241,8 @@ async function verify(sql: postgres.Sql, projectId: string, runs: { verbs: Phase
     itemsOverAssigned: c.itemsOverAssigned!,
     sameReviewerTwice: c.sameReviewerTwice!,
     counterMismatches: c.counterMismatches!,
-    verbAnnotations: { inDatabase: c.verbAnnotations!, completedPairs: runs.verbs.completedIncludingWarmup },
-    baselineAnnotations: { inDatabase: c.baselineAnnotations!, completedPairs: runs.baseline.completedIncludingWarmup },
+    verbAnnotations: { inDatabase: c.verbAnnotations!, completedPairs: completed(verbRuns) },
+    baselineAnnotations: { inDatabase: c.baselineAnnotations!, completedPairs: completed(baselineRuns) },
   };
   const ok =
     checks.itemsOverOverlap === 0 &&
@@ -259,27 +262,6 @@ function report(name: string, p: PhaseResult) {
       `; CPU ms per pair: Node ${p.cpuMsPerPair.node}, PostgreSQL ${p.cpuMsPerPair.postgres ?? "n/a"}` +
       (Object.keys(p.errors).length ? `; errors: ${JSON.stringify(p.errors)}` : ""),
   );
-}
-
-/**
- * For --prepared: drizzle sends every query unnamed, so postgres.js first asks the server for
- * the parameter types (an extra round trip) and the server plans it afresh each time. This makes
- * the pool's queries named prepared statements instead, to measure what that change would win.
- */
-function preferPreparedStatements(sql: postgres.Sql): postgres.Sql {
-  type Unsafe = (query: string, params?: unknown[], queryOptions?: object) => unknown;
-  type Begin = (...args: unknown[]) => unknown;
-  const target = sql as unknown as { unsafe: Unsafe; begin?: Begin };
-  const unsafe = target.unsafe.bind(sql);
-  target.unsafe = (query, params, queryOptions) => unsafe(query, params, { ...queryOptions, prepare: true });
-  const begin = target.begin?.bind(sql);
-  if (begin) {
-    target.begin = (...args) => {
-      const body = args.pop() as (tx: postgres.Sql) => unknown;
-      return begin(...args, (tx: postgres.Sql) => body(preferPreparedStatements(tx)));
-    };
-  }
-  return sql;
 }
 
 /** With a DATABASE_URL we did not create, leave it as we found it. */

@@ -1,5 +1,7 @@
 import type postgres from "postgres";
+import { setTimeout as sleep } from "node:timers/promises";
 import { backendCpuDelta, backendCpuMs, processCpuMs } from "./cpu";
+import { seededRandom } from "./random";
 import { Recorder, round, type Summary } from "./stats";
 
 /** One simulated reviewer: claim returns the item id (null when the queue is empty). */
@@ -15,16 +17,20 @@ export type PhaseResult = {
   errors: Record<string, number>;
   queueEmptied: boolean;
   latencyMs: { claim: Summary; submit: Summary; pair: Summary };
+  /** Mean pause between a reviewer's items (0: none, the run is saturated). */
+  thinkMs: number;
 };
 
 /**
- * Runs `reviewers` workers, each claiming and submitting back to back until the time is up, and
- * times each claim, submit and pair; only pairs started after the warm-up count. `sql` is any
- * connection to the benchmark database, for reading its server processes' CPU.
+ * Runs `reviewers` workers, each claiming and submitting until the time is up, and times each
+ * claim, submit and pair; only pairs started after the warm-up count. With `thinkMs`, a worker
+ * pauses after each pair for an exponentially distributed time of that mean (seeded, so the
+ * workers do not move in lock step); without it, they go back to back. `sql` is any connection
+ * to the benchmark database, for reading its server processes' CPU.
  */
 export async function runReviewLoop(
   sql: postgres.Sql,
-  options: { reviewers: number; seconds: number; warmup: number },
+  options: { reviewers: number; seconds: number; warmup: number; thinkMs?: number; seed?: number },
   makeWorker: (i: number) => Worker | Promise<Worker>,
 ): Promise<PhaseResult> {
   const workers = await Promise.all(Array.from({ length: options.reviewers }, (_, i) => makeWorker(i)));
@@ -37,8 +43,10 @@ export async function runReviewLoop(
   let lastEnd = measureFrom;
   let completed = 0;
   let queueEmptied = false;
+  const thinkMs = options.thinkMs ?? 0;
   await Promise.all(
-    workers.map(async (worker) => {
+    workers.map(async (worker, i) => {
+      const random = seededRandom((options.seed ?? 1) * 7919 + i);
       while (performance.now() < deadline && !queueEmptied) {
         const t0 = performance.now();
         try {
@@ -61,6 +69,7 @@ export async function runReviewLoop(
           const key = error instanceof Error ? `${error.constructor.name}: ${error.message}` : String(error);
           errors[key] = (errors[key] ?? 0) + 1;
         }
+        if (thinkMs > 0) await sleep(-Math.log(1 - random()) * thinkMs);
       }
       await worker.close?.();
     }),
@@ -82,5 +91,6 @@ export async function runReviewLoop(
     errors,
     queueEmptied,
     latencyMs: { claim: recorder.summary("claim"), submit: recorder.summary("submit"), pair: recorder.summary("pair") },
+    thinkMs,
   };
 }

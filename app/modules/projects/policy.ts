@@ -56,3 +56,8 @@ export const roleLabels: Record<ProjectRole, string> = {
   researcher: "Researcher",
   engineer: "Engineer",
 };
+
+/** The roles whose members may do `action` (admins aside): for checks that run inside SQL. */
+export function rolesAllowed(action: ProjectAction): ProjectRole[] {
+  return projectRoles.filter((role) => grants[role].has(action));
+}

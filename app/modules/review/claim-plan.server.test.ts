@@ -1,12 +1,17 @@
 import { randomUUID } from "node:crypto";
-import { sql, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as schema from "~db/schema";
 import { db } from "~/db.server";
 import { addMember } from "~/modules/projects/add-member.server";
 import { createProject } from "~/modules/projects/create-project.server";
 import { makeUser } from "../../../test/factories";
-import { testSql } from "../../../test/db";
-import { candidateQuery, claimNextItem } from "./claim-next-item.server";
+import { testDatabaseUrl, testSql } from "../../../test/db";
+import { claimNextItem, type Lease } from "./claim-next-item.server";
+import type { Actor } from "~/modules/auth/actor";
+import { rolesAllowed } from "~/modules/projects/policy";
 
 const ITEMS = 100_000;
 
@@ -26,20 +31,56 @@ function nodes(plan: PlanNode): PlanNode[] {
   return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
 }
 
-/** The plan PostgreSQL runs for `query` (EXPLAIN ANALYZE really runs it, locks and all). */
-async function explain(query: SQL) {
-  const [row] = await db.execute<{ "QUERY PLAN": unknown }>(sql`explain (analyze, buffers, format json) ${query}`);
-  const raw = row!["QUERY PLAN"];
-  const plan = (typeof raw === "string" ? JSON.parse(raw) : raw) as [{ Plan: PlanNode }];
-  const all = nodes(plan[0].Plan);
+/** What one statement's plan says of the work it did on `items`. */
+function describePlan(query: string, plan: PlanNode) {
+  const all = nodes(plan);
   const onItems = all.filter((n) => n["Relation Name"] === "items");
   return {
+    query,
     all,
     onItems,
     /** Rows the scans of `items` produced or threw away: what a claim reads of the table. */
     itemRowsRead: onItems.reduce((sum, n) => sum + ((n["Actual Rows"] ?? 0) + (n["Rows Removed by Filter"] ?? 0)) * (n["Actual Loops"] ?? 1), 0),
-    buffers: (plan[0].Plan["Shared Hit Blocks"] ?? 0) + (plan[0].Plan["Shared Read Blocks"] ?? 0),
+    buffers: (plan["Shared Hit Blocks"] ?? 0) + (plan["Shared Read Blocks"] ?? 0),
   };
+}
+
+/**
+ * Claims through the real verb on a connection of its own with auto_explain on, and returns the
+ * plans PostgreSQL ran for the statements inside loupe_claim_item that pick a candidate (the
+ * `FOR NO KEY UPDATE … SKIP LOCKED` queries). auto_explain sends each plan as a LOG message,
+ * which client_min_messages = log routes to this client.
+ */
+async function claimWithPlans(
+  actor: Actor,
+  projectId: string,
+  { skip, planCache = "auto" }: { skip?: number[]; planCache?: "auto" | "force_custom_plan" | "force_generic_plan" } = {},
+): Promise<{ lease: Lease | null; plans: ReturnType<typeof describePlan>[] }> {
+  const messages: string[] = [];
+  const client = postgres(await testDatabaseUrl(), { max: 1, onnotice: (n) => messages.push(String(n.message)) });
+  try {
+    await client.unsafe(`load 'auto_explain'`);
+    await client.unsafe(
+      `set auto_explain.log_min_duration = 0; set auto_explain.log_analyze = on; set auto_explain.log_buffers = on;
+       set auto_explain.log_nested_statements = on; set auto_explain.log_format = json; set client_min_messages = log;
+       set plan_cache_mode = ${planCache}`,
+    );
+    // A skip list is what a retry passes (after items others had just leased): the same call.
+    const lease = skip
+      ? await client`select * from loupe_claim_item(${projectId}, ${actor.userId}, false, ${rolesAllowed("project.view")}, ${rolesAllowed("review.annotate")}, ${skip})`.then(
+          ([row]) => ({ leaseId: row!.lease_id, itemId: Number(row!.claimed_item), expiresAt: new Date(row!.lease_expires), resumed: row!.resumed }),
+        )
+      : await claimNextItem(drizzle(client, { schema, casing: "snake_case" }), actor, projectId);
+    const plans = messages
+      .map((m) => m.slice(m.indexOf("{")))
+      .filter((m) => m.startsWith("{"))
+      .map((m) => JSON.parse(m) as { "Query Text": string; Plan: PlanNode })
+      .filter((p) => /skip locked/i.test(p["Query Text"]) && !/loupe_claim_item/i.test(p["Query Text"]))
+      .map((p) => describePlan(p["Query Text"], p.Plan));
+    return { lease, plans };
+  } finally {
+    await client.end({ timeout: 5 });
+  }
 }
 
 /** Marks the first `count` open items (in queue order) done, as reviewers finishing them would, then lets (auto)vacuum tidy up. */
@@ -75,17 +116,34 @@ describe("the claim query's plan", () => {
     await db.execute(sql`delete from projects where id = ${projectId}`);
   });
 
+  /** Claims once and gives the lease back, so every measurement starts from the same queue. */
+  async function measureClaim(options: Parameters<typeof claimWithPlans>[2]) {
+    const result = await claimWithPlans(reviewer.actor, projectId, options);
+    await testSql()`delete from assignments where user_id = ${reviewer.actor.userId}`;
+    return result;
+  }
+
   it("walks the open-items index and reads the same few rows at 10% and at 90% done", async () => {
     const cases = [
-      { order: "priority", index: "items_queue_priority_idx", skip: [] },
-      { order: "random", index: "items_queue_random_idx", skip: [] },
+      { order: "priority", index: "items_queue_priority_idx", skip: undefined },
+      { order: "random", index: "items_queue_random_idx", skip: undefined },
       { order: "priority", index: "items_queue_priority_idx", skip: [ITEMS, ITEMS - 1] },
     ] as const;
-    // One at a time: each EXPLAIN ANALYZE really locks its item, which would move the others on.
+    // One at a time, each claim undone before the next. PL/pgSQL keeps a statement's plan for
+    // the session and may switch to a generic one (parameters unknown) after five runs: both
+    // kinds of plan are held to the same bar.
+    const planCaches = ["force_custom_plan", "force_generic_plan"] as const;
     const measure = async () => {
       const plans = [];
-      for (const { order, skip } of cases) {
-        for (const mode of ["skip locked", "wait"] as const) plans.push(await explain(candidateQuery(reviewer.actor.userId, projectId, order, [...skip], mode)));
+      for (const planCache of planCaches) {
+        for (const { order, skip } of cases) {
+          await testSql()`update projects set item_order = ${order} where id = ${projectId}`;
+          const { lease, plans: found } = await measureClaim({ skip: skip ? [...skip] : undefined, planCache });
+          expect(lease?.itemId).toBeGreaterThan(0);
+          // One candidate query ran: the first open item fit.
+          expect(found).toHaveLength(1);
+          plans.push(found[0]!);
+        }
       }
       return plans;
     };
@@ -98,7 +156,7 @@ describe("the claim query's plan", () => {
     const [{ open }] = (await testSql()`select count(*)::int as open from items where project_id = ${projectId} and status = 'open'`) as unknown as [{ open: number }];
     expect(open).toBe(ITEMS * 0.1);
     for (const [i, plan] of [...early, ...late].entries()) {
-      const { index } = cases[Math.floor((i % early.length) / 2)]!;
+      const { index } = cases[i % cases.length]!;
       expect(plan.all.some((n) => n["Node Type"] === "Seq Scan" && n["Relation Name"] === "items")).toBe(false);
       // No sort: the index already yields items in claim order, so the scan stops at the first fit.
       expect(plan.all.some((n) => n["Node Type"] === "Sort")).toBe(false);
@@ -112,17 +170,18 @@ describe("the claim query's plan", () => {
   });
 
   it("with live leases, reads past the held items only", async () => {
+    await testSql()`update projects set item_order = 'priority' where id = ${projectId}`;
     const others = await Promise.all(Array.from({ length: 5 }, () => makeUser()));
     for (const other of others) await addMember(db, manager.actor, projectId, { email: other.email, role: "reviewer" });
     const leases = await Promise.all(others.map((other) => claimNextItem(db, other.actor, projectId)));
     const held = leases.map((l) => l!.itemId).sort((a, b) => a - b);
     expect(new Set(held).size).toBe(5);
 
-    const plan = await explain(candidateQuery(reviewer.actor.userId, projectId, "priority", [], "skip locked"));
-    expect(plan.onItems.map((n) => n["Index Name"])).toEqual(["items_queue_priority_idx"]);
+    const { lease, plans } = await claimWithPlans(reviewer.actor, projectId);
+    expect(plans).toHaveLength(1);
+    expect(plans[0]!.onItems.map((n) => n["Index Name"])).toEqual(["items_queue_priority_idx"]);
     // The five leased items are read and passed over (no room left with overlap 1); the sixth fits.
-    expect(plan.itemRowsRead).toBe(6);
-    const lease = await claimNextItem(db, reviewer.actor, projectId);
+    expect(plans[0]!.itemRowsRead).toBe(6);
     expect(held).not.toContain(lease!.itemId);
     expect(lease!.itemId).toBeGreaterThan(held[held.length - 1]!);
   });

@@ -88,6 +88,10 @@ describe("the review queue", () => {
     await expect(submitAnnotation(db, first!.actor, { itemId: lease!.itemId, values: answer, idempotencyKey: randomUUID() })).rejects.toBeInstanceOf(
       ConflictError,
     );
+    // Once the item is finished, the expired lease is gone: no later claim reads it again.
+    await submitAnnotation(db, second!.actor, { itemId: lease!.itemId, values: answer, idempotencyKey: randomUUID() });
+    expect(await db.select().from(assignments).where(eq(assignments.id, lease!.leaseId))).toEqual([]);
+    expect(await claimNextItem(db, first!.actor, project.id)).toBeNull();
   });
 
   it("a skipped item goes to others and never back to the reviewer who skipped it", async () => {

@@ -1,0 +1,257 @@
+-- The review queue's two hot writes, each one round trip: claiming the next item and submitting
+-- an answer. They are the statements of app/modules/review/claim-next-item.server.ts and
+-- submit-annotation.server.ts moved server-side, because at 32 reviewers the cost was round trips
+-- and per-statement overhead (parse, describe, plan), not the queries themselves; PL/pgSQL keeps
+-- each statement's plan for the session. Authorization and answer validation stay in TypeScript
+-- (the policy matrix and the template check are the single sources of truth); these functions
+-- take their results as arguments. See docs/decisions/0006-queue-claim.md.
+--
+-- Each statement in a VOLATILE PL/pgSQL function runs with a fresh snapshot (READ COMMITTED), so
+-- "lock the item, then count its room in the next statement" keeps the invariant the TypeScript
+-- version kept across statements: every claim and submit of an item holds that item's row lock
+-- while it counts answers + live leases, and the count sees everything committed before the lock.
+
+CREATE OR REPLACE FUNCTION loupe_claim_item(
+  p_project uuid,
+  p_user uuid,
+  p_is_admin boolean,
+  p_view_roles text[],
+  p_claim_roles text[],
+  p_skip bigint[]
+) RETURNS TABLE (outcome text, lease_id uuid, claimed_item bigint, lease_expires timestamptz, resumed boolean, skip bigint[])
+LANGUAGE plpgsql VOLATILE AS $fn$
+#variable_conflict use_column
+DECLARE
+  v_overlap integer;
+  v_minutes integer;
+  v_order item_order;
+  v_role text;
+  v_own record;
+  v_room boolean;
+  v_candidate bigint;
+  v_lease uuid;
+  v_expires timestamptz;
+  v_skip bigint[] := coalesce(p_skip, '{}');
+  -- why: waiting for a row lock while holding another could deadlock with a claimer doing the
+  -- reverse; once this call holds a lock, it hands back 'retry' instead of waiting.
+  v_holds_lock boolean := false;
+BEGIN
+  SELECT p.overlap, p.lease_minutes, p.item_order, m.role::text
+    INTO v_overlap, v_minutes, v_order, v_role
+    FROM projects p
+    LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = p_user
+   WHERE p.id = p_project;
+  IF NOT FOUND OR NOT (p_is_admin OR coalesce(v_role = ANY (p_view_roles), false)) THEN
+    outcome := 'not_found'; RETURN NEXT; RETURN;
+  END IF;
+  IF NOT (p_is_admin OR coalesce(v_role = ANY (p_claim_roles), false)) THEN
+    outcome := 'forbidden'; RETURN NEXT; RETURN;
+  END IF;
+
+  -- A reviewer's own unfinished lease comes back first (a reload or a second tab resumes it).
+  -- A retry (p_skip given) has looked already.
+  IF cardinality(v_skip) = 0 THEN
+    SELECT a.id, a.item_id, a.expires_at > now() AS live INTO v_own
+      FROM assignments a
+      JOIN items i ON i.id = a.item_id AND i.status = 'open'
+     WHERE a.user_id = p_user AND a.project_id = p_project AND a.state = 'leased'
+     ORDER BY a.expires_at DESC
+     LIMIT 1;
+    IF FOUND THEN
+      v_room := v_own.live;
+      IF NOT v_room THEN
+        -- An expired lease is resumed only while the item still has room, so a reviewer back
+        -- from lunch keeps their draft unless others finished the item meanwhile.
+        PERFORM 1 FROM items i WHERE i.id = v_own.item_id FOR NO KEY UPDATE;
+        v_holds_lock := true;
+        SELECT i.status = 'open' AND i.submitted_count + (
+                 SELECT count(*) FROM assignments o
+                  WHERE o.item_id = i.id AND o.id <> v_own.id AND o.state = 'leased' AND o.expires_at > now()
+               ) < v_overlap
+          INTO v_room
+          FROM items i WHERE i.id = v_own.item_id;
+      END IF;
+      IF v_room THEN
+        UPDATE assignments a SET expires_at = now() + make_interval(mins => v_minutes), updated_at = now()
+         WHERE a.id = v_own.id
+        RETURNING a.expires_at INTO v_expires;
+        outcome := 'claimed'; lease_id := v_own.id; claimed_item := v_own.item_id;
+        lease_expires := v_expires; resumed := true;
+        RETURN NEXT; RETURN;
+      END IF;
+    END IF;
+  END IF;
+
+  LOOP
+    -- SKIP LOCKED first, so claimers spread over different items. The scan walks a partial
+    -- open-items index in exactly this order (items_queue_priority_idx / items_queue_random_idx),
+    -- so finished items are not read at all; claim-plan.server.test.ts holds it to that.
+    v_candidate := NULL;
+    IF v_order = 'random' THEN
+      SELECT i.id INTO v_candidate FROM items i
+       WHERE i.project_id = p_project AND i.status = 'open' AND i.id <> ALL (v_skip)
+         AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.user_id = p_user)
+         AND i.submitted_count + (
+               SELECT count(*) FROM assignments a
+                WHERE a.item_id = i.id AND a.state = 'leased' AND a.expires_at > now()
+             ) < v_overlap
+       ORDER BY i.random_key, i.id
+       LIMIT 1
+       FOR NO KEY UPDATE OF i SKIP LOCKED;
+    ELSE
+      SELECT i.id INTO v_candidate FROM items i
+       WHERE i.project_id = p_project AND i.status = 'open' AND i.id <> ALL (v_skip)
+         AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.user_id = p_user)
+         AND i.submitted_count + (
+               SELECT count(*) FROM assignments a
+                WHERE a.item_id = i.id AND a.state = 'leased' AND a.expires_at > now()
+             ) < v_overlap
+       ORDER BY i.priority DESC NULLS LAST, i.id
+       LIMIT 1
+       FOR NO KEY UPDATE OF i SKIP LOCKED;
+    END IF;
+
+    IF v_candidate IS NULL THEN
+      -- Only when that finds nothing, wait for the items other claimers hold: they may still
+      -- have room, and "nothing left" must never be said while something is left.
+      IF v_holds_lock THEN
+        outcome := 'retry'; skip := v_skip; RETURN NEXT; RETURN;
+      END IF;
+      IF v_order = 'random' THEN
+        SELECT i.id INTO v_candidate FROM items i
+         WHERE i.project_id = p_project AND i.status = 'open' AND i.id <> ALL (v_skip)
+           AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.user_id = p_user)
+           AND i.submitted_count + (
+                 SELECT count(*) FROM assignments a
+                  WHERE a.item_id = i.id AND a.state = 'leased' AND a.expires_at > now()
+               ) < v_overlap
+         ORDER BY i.random_key, i.id
+         LIMIT 1
+         FOR NO KEY UPDATE OF i;
+      ELSE
+        SELECT i.id INTO v_candidate FROM items i
+         WHERE i.project_id = p_project AND i.status = 'open' AND i.id <> ALL (v_skip)
+           AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.user_id = p_user)
+           AND i.submitted_count + (
+                 SELECT count(*) FROM assignments a
+                  WHERE a.item_id = i.id AND a.state = 'leased' AND a.expires_at > now()
+               ) < v_overlap
+         ORDER BY i.priority DESC NULLS LAST, i.id
+         LIMIT 1
+         FOR NO KEY UPDATE OF i;
+      END IF;
+      IF v_candidate IS NULL THEN
+        outcome := 'empty'; RETURN NEXT; RETURN;
+      END IF;
+    END IF;
+    v_holds_lock := true;
+
+    -- A new statement sees every lease committed before we took the row lock, and anyone leasing
+    -- this item must hold that lock, so the room it counts cannot be stale.
+    INSERT INTO assignments (item_id, project_id, user_id, expires_at)
+    SELECT i.id, p_project, p_user, now() + make_interval(mins => v_minutes)
+      FROM items i
+     WHERE i.id = v_candidate AND i.status = 'open'
+       AND i.submitted_count + (
+             SELECT count(*) FROM assignments a
+              WHERE a.item_id = i.id AND a.state = 'leased' AND a.expires_at > now()
+           ) < v_overlap
+       AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.user_id = p_user)
+    RETURNING id, expires_at INTO v_lease, v_expires;
+    IF v_lease IS NOT NULL THEN
+      outcome := 'claimed'; lease_id := v_lease; claimed_item := v_candidate;
+      lease_expires := v_expires; resumed := false;
+      RETURN NEXT; RETURN;
+    END IF;
+    -- Someone leased it between our snapshot and our lock: pass it and try the next one.
+    v_skip := v_skip || v_candidate;
+  END LOOP;
+END
+$fn$;
+--> statement-breakpoint
+
+CREATE OR REPLACE FUNCTION loupe_submit_annotation(
+  p_item bigint,
+  p_user uuid,
+  p_values jsonb,
+  p_template_version integer,
+  p_key text,
+  p_duration integer
+) RETURNS TABLE (outcome text, annotation_id uuid, annotation_version integer, answer jsonb, answered_version integer)
+LANGUAGE plpgsql VOLATILE AS $fn$
+#variable_conflict use_column
+DECLARE
+  v_project uuid;
+  v_count integer;
+  v_overlap integer;
+  v_existing record;
+  v_others integer;
+  v_own_live boolean;
+  v_id uuid;
+  v_version integer;
+BEGIN
+  SELECT i.project_id, i.submitted_count, p.overlap INTO v_project, v_count, v_overlap
+    FROM items i JOIN projects p ON p.id = i.project_id
+   WHERE i.id = p_item
+     FOR NO KEY UPDATE OF i;
+  IF NOT FOUND THEN
+    outcome := 'not_found'; RETURN NEXT; RETURN;
+  END IF;
+
+  -- After the lock: this statement sees every lease and answer committed before it.
+  SELECT a.id, a.status, a.idempotency_key, a.version, a.values, a.template_version INTO v_existing
+    FROM annotations a WHERE a.item_id = p_item AND a.user_id = p_user;
+  IF FOUND AND v_existing.status = 'submitted' THEN
+    IF v_existing.idempotency_key = p_key THEN
+      -- A retry that waited on the lock above while the first attempt committed.
+      outcome := 'replay'; annotation_id := v_existing.id; annotation_version := v_existing.version;
+      answer := v_existing.values; answered_version := v_existing.template_version;
+    ELSE
+      outcome := 'answered';
+    END IF;
+    RETURN NEXT; RETURN;
+  END IF;
+
+  -- A live lease of one's own already reserved a place; otherwise there must be a free one.
+  SELECT count(*) FILTER (WHERE o.user_id <> p_user AND o.state = 'leased' AND o.expires_at > now()),
+         coalesce(bool_or(o.user_id = p_user AND o.state = 'leased' AND o.expires_at > now()), false)
+    INTO v_others, v_own_live
+    FROM assignments o WHERE o.item_id = p_item;
+  IF NOT v_own_live AND v_count + v_others >= v_overlap THEN
+    outcome := 'full'; RETURN NEXT; RETURN;
+  END IF;
+
+  -- An upsert, because an autosave may have inserted the draft (drafts take no item lock).
+  INSERT INTO annotations AS a (item_id, project_id, user_id, template_version, values, status,
+                                idempotency_key, duration_ms, submitted_at, updated_at)
+  VALUES (p_item, v_project, p_user, p_template_version, p_values, 'submitted', p_key, p_duration, now(), now())
+  ON CONFLICT (item_id, user_id) DO UPDATE
+     SET template_version = excluded.template_version, values = excluded.values, status = 'submitted',
+         idempotency_key = excluded.idempotency_key, duration_ms = excluded.duration_ms,
+         submitted_at = excluded.submitted_at, updated_at = excluded.updated_at, version = a.version + 1
+   WHERE a.status = 'draft'
+  RETURNING a.id, a.version INTO v_id, v_version;
+  IF v_id IS NULL THEN
+    outcome := 'answered'; RETURN NEXT; RETURN;
+  END IF;
+
+  INSERT INTO annotation_history (annotation_id, version, status, values, changed_by)
+  VALUES (v_id, v_version, 'submitted', p_values, p_user);
+  INSERT INTO assignments (item_id, project_id, user_id, state, expires_at)
+  VALUES (p_item, v_project, p_user, 'submitted', now())
+  ON CONFLICT (item_id, user_id) DO UPDATE SET state = 'submitted', updated_at = now();
+  UPDATE items
+     SET submitted_count = submitted_count + 1,
+         status = CASE WHEN submitted_count + 1 >= v_overlap THEN 'done'::item_status ELSE 'open'::item_status END
+   WHERE id = p_item;
+  IF v_count + 1 >= v_overlap THEN
+    -- why: the item is finished, so leases that expired on it can never be used; left behind,
+    -- every later claim of their reviewers would read them again looking for a lease to resume.
+    DELETE FROM assignments o WHERE o.item_id = p_item AND o.state = 'leased' AND o.expires_at <= now();
+  END IF;
+
+  outcome := 'created'; annotation_id := v_id; annotation_version := v_version;
+  answer := p_values; answered_version := p_template_version;
+  RETURN NEXT;
+END
+$fn$;
