@@ -36,6 +36,10 @@ DECLARE
   -- reverse; once this call holds a lock, it hands back 'retry' instead of waiting.
   v_holds_lock boolean := false;
 BEGIN
+  -- why: a lease is a reservation, not data: if a crash loses the last few milliseconds of them,
+  -- those items just go back to the queue (a reviewer whose lease vanished is told at submit
+  -- time). So the claim's commit does not wait for its WAL to reach the disk; answers do.
+  PERFORM set_config('synchronous_commit', 'off', true);
   SELECT p.overlap, p.lease_minutes, p.item_order, m.role::text
     INTO v_overlap, v_minutes, v_order, v_role
     FROM projects p

@@ -26,7 +26,9 @@ type ClaimRow = {
  * A reviewer's own unfinished lease is handed back first (a reload or a second tab resumes it).
  * The work is one call of `loupe_claim_item` (migration 0004_queue_functions): one round trip,
  * one short transaction; the policy's roles go in as arguments, so the matrix stays the one
- * source of truth. See docs/decisions/0006-queue-claim.md.
+ * source of truth. The claim commits without waiting for its WAL (a lost lease only returns an
+ * item to the queue), so call it outside any transaction whose other writes must be durable.
+ * See docs/decisions/0006-queue-claim.md.
  */
 export async function claimNextItem(db: Db, actor: Actor, projectId: string): Promise<Lease | null> {
   if (!UUID.test(projectId)) throw new NotFoundError("No such project.");
