@@ -4,6 +4,8 @@ import { addMember } from "~/modules/projects/add-member.server";
 import { expect, startReviewing, test } from "./support/review-fixtures";
 
 test("Review is blind: a reviewer never sees another's answer, a manager does; other projects' items are 404", async ({ browser, page, db, makeUser, loginAs, reviewProject }) => {
+  // why: two sessions and eight page loads; on a loaded 2-core machine that can pass 30 s.
+  test.slow();
   const { project, manager, reviewer: first, itemIds } = await reviewProject({
     template: [{ key: "verdict", kind: "text", text: "Verdict" }],
     items: [
