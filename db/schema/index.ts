@@ -3,3 +3,4 @@ export * from "./projects";
 export * from "./audit";
 export * from "./review";
 export * from "./resolution";
+export * from "./imports";

@@ -63,6 +63,12 @@ export const items = pgTable(
      * resolution.ts.
      */
     resolvedAt: timestamp({ withTimezone: true }),
+    /**
+     * Known-correct answers the item came with (an imported gold label), question key → value in
+     * the answer shape of app/modules/templates/answers.ts; null when it has none. Never shown to
+     * reviewers; quality and dataset work compare against it.
+     */
+    gold: jsonb().$type<Record<string, unknown>>(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -72,6 +78,11 @@ export const items = pgTable(
     index("items_queue_priority_idx").on(t.projectId, t.priority.desc(), t.id).where(sql`${t.status} = 'open'`),
     index("items_queue_random_idx").on(t.projectId, t.randomKey, t.id).where(sql`${t.status} = 'open'`),
     index("items_project_resolved_idx").on(t.projectId, t.id).where(sql`${t.resolvedAt} is not null`),
+    // why: keyset pages of a project's items (GET /api/v1/projects/:id/items).
+    index("items_project_id_idx").on(t.projectId, t.id),
+    // why: "add outputs" imports find an item by its exact input; md5 keeps the key small
+    // whatever the input's size (a btree entry must fit in a third of a page).
+    index("items_project_input_md5_idx").on(t.projectId, sql`md5((${t.input})::text)`),
   ],
 );
 

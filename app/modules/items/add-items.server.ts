@@ -1,49 +1,57 @@
-import { createHash } from "node:crypto";
-import { items, suggestions } from "~db/schema";
 import type { Db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
-import { authorizeProject } from "~/modules/projects/authorize.server";
-import { parseOrThrow } from "~/utils/validation";
-import { newItemsSchema, toStoredInput, type NewItem, type ParsedItem } from "./schemas";
+import { ImportFailedError, importItems, type ImportRequest, type ImportResult } from "~/modules/imports/import-items.server";
+import type { RowError } from "~/modules/imports/schemas";
+import { ValidationError } from "~/utils/errors";
+import { MAX_ITEMS_PER_REQUEST, type NewItem } from "./schemas";
 
-/** What identifies an item's content when it has no external id: input + outputs. */
-export function contentHash(item: Pick<ParsedItem, "input" | "outputs">): string {
-  return createHash("sha256").update(JSON.stringify([toStoredInput(item.input), item.outputs])).digest("hex");
+export { contentHash } from "~/modules/imports/prepare-row.server";
+
+/**
+ * Adds up to 1,000 items given in Loupe's shape, all or nothing: through the same importer as
+ * every other way in, so the rules (validation, idempotency by external id or content) are one.
+ * A bad item fails the whole call with a ValidationError naming `<index>.<field>`.
+ */
+export async function addItems(db: Db, actor: Actor, projectId: string, input: NewItem[], source: "api" | "upload" | "cli" = "api") {
+  const json = Buffer.from(JSON.stringify(input));
+  return arrayImport(db, actor, projectId, { open: () => once(json) }, source);
 }
 
 /**
- * Adds up to 1,000 items in one transaction. Idempotent: an item whose external id (or, without
- * one, whose content) is already in the project is counted as a duplicate and left alone.
+ * A JSON array of items (the API's application/json body) through the importer, with the rules
+ * addItems has always had: at most 1,000 items, all or nothing, ids of the new items returned.
  */
-export async function addItems(db: Db, actor: Actor, projectId: string, input: NewItem[], source = "api") {
-  await authorizeProject(db, actor, projectId, "items.import");
-  const parsed = parseOrThrow(newItemsSchema, input);
-  return db.transaction(async (tx) => {
-    const inserted = await tx
-      .insert(items)
-      .values(
-        parsed.map((item) => ({
-          projectId,
-          externalId: item.externalId ?? null,
-          contentHash: contentHash(item),
-          input: toStoredInput(item.input),
-          outputs: item.outputs,
-          reference: item.reference ?? null,
-          metadata: item.metadata,
-          priority: item.priority,
-          source,
-        })),
-      )
-      .onConflictDoNothing()
-      .returning({ id: items.id, externalId: items.externalId, contentHash: items.contentHash });
-    const byKey = new Map(inserted.map((row) => [row.externalId ?? `#${row.contentHash}`, row.id]));
-    const suggestionRows = parsed.flatMap((item) => {
-      const id = byKey.get(item.externalId ?? `#${contentHash(item)}`);
-      return id === undefined
-        ? []
-        : item.suggestions.map((s) => ({ itemId: id, questionKey: s.question, value: s.value ?? null, confidence: s.confidence ?? null, source: s.source }));
+export async function arrayImport(db: Db, actor: Actor, projectId: string, input: ImportRequest["input"], source: "api" | "upload" | "cli", maxBytes?: number) {
+  let result: ImportResult;
+  try {
+    result = await importItems(db, actor, {
+      projectId,
+      input,
+      limits: maxBytes ? { maxBytes } : undefined,
+      fileType: "json",
+      policy: "all-or-nothing",
+      maxRecords: MAX_ITEMS_PER_REQUEST,
+      origin: source,
+      keepIds: true,
+      emptyMessage: "Send at least one item.",
     });
-    if (suggestionRows.length) await tx.insert(suggestions).values(suggestionRows);
-    return { received: parsed.length, inserted: inserted.length, duplicates: parsed.length - inserted.length, ids: inserted.map((r) => r.id) };
-  });
+  } catch (error) {
+    throw asValidationError(error);
+  }
+  const { received, inserted, duplicates, rejected, errors, ids = [] } = result;
+  return { received, inserted, duplicates, matched: result.matched, rejected, errors, ids };
+}
+
+function asValidationError(error: unknown): unknown {
+  if (!(error instanceof ImportFailedError)) return error;
+  if (error.reason === "too-many-rows") {
+    return new ValidationError(`Send at most ${MAX_ITEMS_PER_REQUEST.toLocaleString("en")} items per JSON array request; stream application/x-ndjson for more.`);
+  }
+  const issues = error.summary.errors.map((e: RowError) => ({ field: `${e.record - 1}${e.field ? `.${e.field}` : ""}`, message: e.message }));
+  if (issues.length === 0) return new ValidationError(error.message);
+  return new ValidationError(issues.map((i) => `${i.field}: ${i.message}`).join("; "), issues);
+}
+
+async function* once(bytes: Uint8Array) {
+  yield bytes;
 }

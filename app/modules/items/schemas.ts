@@ -30,14 +30,24 @@ export const suggestionInputSchema = z.object({
   source: z.string().trim().min(1).max(200).default("import"),
 });
 
+export const MAX_OUTPUTS = 10;
+
+/**
+ * One item in Loupe's own shape (what the items API and the importer take). `outputs` must be
+ * given; it may be empty for an item that is reviewed on its input alone (classification).
+ */
 export const newItemSchema = z.object({
   input: itemInputSchema,
-  outputs: z.array(itemOutputSchema).min(1, { error: "Give at least one output." }).max(10, { error: "Use at most 10 outputs." }),
-  reference: z.string().max(1_000_000).optional(),
-  metadata: z.record(z.string(), z.unknown()).default({}),
-  externalId: z.string().trim().min(1).max(500).optional(),
-  priority: z.int().min(-1_000_000).max(1_000_000).default(0),
+  outputs: z
+    .array(itemOutputSchema, { error: "Expected a list of outputs, each {text, model?}." })
+    .max(MAX_OUTPUTS, { error: `Use at most ${MAX_OUTPUTS} outputs.` }),
+  reference: z.string({ error: "Expected the reference as a string." }).max(1_000_000).optional(),
+  metadata: z.record(z.string(), z.unknown(), { error: "Expected metadata as an object of fields." }).default({}),
+  externalId: z.string({ error: "Expected the external id as a string." }).trim().min(1, { error: "The external id is empty." }).max(500).optional(),
+  priority: z.int({ error: "Expected the priority as a whole number." }).min(-1_000_000).max(1_000_000).default(0),
   suggestions: z.array(suggestionInputSchema).max(50).default([]),
+  /** Known-correct answers, question key → value in the question kind's answer shape. */
+  gold: z.record(z.string(), z.unknown(), { error: "Expected gold as an object of question key → answer." }).optional(),
 });
 export type NewItem = z.input<typeof newItemSchema>;
 export type ParsedItem = z.output<typeof newItemSchema>;

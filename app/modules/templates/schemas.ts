@@ -16,7 +16,8 @@ const optionValue = z
   .trim()
   .min(1, { error: "Enter a value." })
   .max(80)
-  .regex(/^[\p{L}\p{N}_.:/ -]+$/u, { error: "Use letters, digits, spaces and _ . : / - only." });
+  // why: `?` and `!` end real label names (BANKING77's "reverted_card_payment?").
+  .regex(/^[\p{L}\p{N}_.:/ ?!-]+$/u, { error: "Use letters, digits, spaces and _ . : / - ? ! only." });
 
 const base = {
   key: z

@@ -1,0 +1,92 @@
+import { isUtf8 } from "node:buffer";
+import type { RecordProblem } from "./schemas";
+
+export type { RecordProblem };
+
+/** The whole input cannot be read (empty, not gzip, no header…): nothing to import. */
+export class ImportInputError extends Error {
+  constructor(
+    message: string,
+    readonly empty = false,
+  ) {
+    super(message);
+  }
+}
+
+
+/** What a reader yields: one row's parsed value, or why it could not be parsed. */
+export type RawRecord = { line: number; record: number } & ({ value: unknown } | { problem: RecordProblem });
+
+export type ReaderLimits = { maxRecordBytes: number; maxDepth: number };
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3 && bytes % 1024 ** 3 === 0) return `${bytes / 1024 ** 3} GB`;
+  if (bytes >= 1024 * 1024) return `${Math.round(bytes / (1024 * 1024))} MB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${bytes} bytes`;
+}
+
+export const tooLong = (limit: number, what = "line"): RecordProblem => ({
+  field: null,
+  message: `the ${what} is longer than the ${formatBytes(limit)} limit`,
+});
+
+/**
+ * Checks one row's bytes before they are decoded: no NUL (PostgreSQL text cannot hold it) and
+ * valid UTF-8, naming the byte (1-based, within the row) where either goes wrong.
+ */
+export function checkBytes(bytes: Uint8Array, field: string | null = null): RecordProblem | null {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) return { field, message: `NUL byte at byte ${nul + 1} (text cannot contain NUL)` };
+  if (isUtf8(bytes)) return null;
+  return { field, message: `invalid UTF-8 at byte ${firstInvalidUtf8(bytes) + 1}` };
+}
+
+/** Index of the first byte that does not belong to a well-formed UTF-8 sequence. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const [length, min, max] = b >= 0xc2 && b <= 0xdf ? [2, 0x80, 0xbf] : b === 0xe0 ? [3, 0xa0, 0xbf] : b === 0xed ? [3, 0x80, 0x9f] : b >= 0xe1 && b <= 0xef ? [3, 0x80, 0xbf] : b === 0xf0 ? [4, 0x90, 0xbf] : b === 0xf4 ? [4, 0x80, 0x8f] : b >= 0xf1 && b <= 0xf3 ? [4, 0x80, 0xbf] : [0, 0, 0];
+    if (length === 0) return i;
+    // why: the second byte has the narrower range (it rules out overlong forms and surrogates).
+    const second = bytes[i + 1];
+    if (second === undefined || second < min || second > max) return i;
+    for (let k = 2; k < length; k++) {
+      const next = bytes[i + k];
+      if (next === undefined || next < 0x80 || next > 0xbf) return i;
+    }
+    i += length;
+  }
+  return -1;
+}
+
+/** How deep a parsed JSON value nests, counting up to `limit + 1` at most (so a deep value costs little). */
+export function depthOver(value: unknown, limit: number): boolean {
+  const deeper = (v: unknown, depth: number): boolean => {
+    if (typeof v !== "object" || v === null) return false;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (deeper(child, depth + 1)) return true;
+    return false;
+  };
+  return deeper(value, 1);
+}
+
+/** JSON.parse's complaint without the echo of the input and V8's line/column suffix. */
+export function jsonProblem(error: unknown): RecordProblem {
+  const raw = error instanceof Error ? error.message : String(error);
+  const reason = raw
+    .replace(/, "[\s\S]*" is not valid JSON$/, "")
+    .replace(/ \(line \d+ column \d+\)$/, "")
+    .replace(/^"[\s\S]*" is not valid JSON$/, "Unexpected input");
+  return { field: null, message: `not valid JSON (${reason})` };
+}
+
+/** Bytes as a Buffer without copying (web streams hand out plain Uint8Arrays). */
+export function asBuffer(chunk: Uint8Array): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}

@@ -1,0 +1,145 @@
+import type { Db } from "~/db.server";
+import { ImportInputError, type ReaderLimits } from "./bytes.server";
+import { mapRow, type Targets } from "./map-row";
+import { prepareRow, type PreparedRow } from "./prepare-row.server";
+import { openRecords } from "./read-records.server";
+import { emptyCounts, MAX_STORED_ERRORS, type FileType, type ImportOptions, type RowError } from "./schemas";
+import type { Progress } from "./tracker.server";
+import { addOutputs, insertRows } from "./write-rows.server";
+
+/** A batch is written when it reaches this many rows or this many bytes of JSON, whichever first. */
+const BATCH_ROWS = 2_000;
+const BATCH_BYTES = 4 * 1024 * 1024;
+
+export type PassInput = {
+  db: Db;
+  projectId: string;
+  source: string;
+  bytes: AsyncIterable<Uint8Array>;
+  options: ImportOptions;
+  targets: Targets;
+  limits: ReaderLimits;
+  /** Read and check everything, write nothing (all-or-nothing's first pass). */
+  dryRun: boolean;
+  maxRecords?: number;
+  emptyMessage?: string;
+  keepIds: boolean;
+  signal?: AbortSignal;
+  bytesRead: () => number;
+  /** Called after each batch is committed, with the errors so far (a list that only grows). */
+  onProgress: (progress: Progress, errors: readonly RowError[]) => Promise<void> | void;
+};
+
+export type PassResult = { progress: Progress; errors: RowError[]; fileType: FileType; ids: number[]; firstValue?: unknown };
+
+export class TooManyRecordsError extends Error {}
+
+/** A pass that stopped part-way, with what it had committed by then. */
+export class PassStopped extends Error {
+  constructor(
+    readonly reason: unknown,
+    readonly progress: Progress,
+    readonly errors: RowError[],
+  ) {
+    super(reason instanceof Error ? reason.message : String(reason), { cause: reason });
+  }
+}
+
+/**
+ * One pass over the input: read → map → validate → write in batches. While a batch is being
+ * written the next one is parsed, and at most one batch waits, so memory stays flat however
+ * large the input. Counts and `lastLine` only move when a batch has committed, so after a crash
+ * they say how far the import really got.
+ */
+export async function runPass(input: PassInput): Promise<PassResult> {
+  const { db, options, targets } = input;
+  const opened = await openRecords(input.bytes, { fileType: options.fileType, limits: input.limits, empty: input.emptyMessage });
+  const committed: Progress = { ...emptyCounts(), bytesRead: 0, lastLine: 0 };
+  const errors: RowError[] = [];
+  const ids: number[] = [];
+  let seen = 0;
+  let firstValue: unknown;
+  let batch: PreparedRow[] = [];
+  let batchSize = 0;
+  let batchRejected = 0;
+  let writing: Promise<void> | null = null;
+  let failure: unknown;
+
+  const reject = (error: RowError) => {
+    if (errors.length < MAX_STORED_ERRORS) errors.push(error);
+  };
+  const write = async (rows: PreparedRow[], rejectedBefore: number, lastLine: number) => {
+    let rejected = rejectedBefore;
+    if (rows.length) {
+      if (options.mode === "add-outputs") {
+        const r = await addOutputs(db, input.projectId, rows, input.dryRun);
+        for (const e of r.rejected) reject(e);
+        committed.matched += r.matched;
+        committed.unmatched += r.unmatched;
+        committed.duplicates += r.duplicates;
+        committed.outputsAdded += r.outputsAdded;
+        rejected += r.rejected.length;
+      } else if (!input.dryRun) {
+        const r = await insertRows(db, input.projectId, input.source, rows);
+        for (const e of r.rejected) reject(e);
+        committed.inserted += r.inserted;
+        committed.duplicates += r.duplicates;
+        rejected += r.rejected.length;
+        if (input.keepIds) ids.push(...r.ids);
+      } else {
+        committed.inserted += rows.length;
+      }
+    }
+    committed.rejected += rejected;
+    committed.received += rows.length + rejectedBefore;
+    committed.lastLine = Math.max(committed.lastLine, lastLine);
+    committed.bytesRead = input.bytesRead();
+    await input.onProgress({ ...committed }, errors);
+  };
+  const flush = async (lastLine: number) => {
+    if (writing) await writing;
+    if (failure) throw failure;
+    const rows = batch;
+    const rejected = batchRejected;
+    batch = [];
+    batchSize = 0;
+    batchRejected = 0;
+    writing = write(rows, rejected, lastLine).catch((error: unknown) => {
+      failure = error;
+    });
+  };
+
+  let lastLine = 0;
+  try {
+    for await (const raw of opened.records) {
+      input.signal?.throwIfAborted();
+      lastLine = raw.line;
+      if (++seen > (input.maxRecords ?? Infinity)) throw new TooManyRecordsError();
+      if ("problem" in raw) {
+        reject({ line: raw.line, record: raw.record, ...raw.problem });
+        batchRejected++;
+      } else {
+        if (seen === 1) firstValue = raw.value;
+        const mapped = mapRow(raw.value, options, targets);
+        const prepared = "item" in mapped ? prepareRow(mapped.item, raw.line, raw.record) : mapped;
+        if ("problem" in prepared) {
+          reject({ line: raw.line, record: raw.record, ...prepared.problem });
+          batchRejected++;
+        } else {
+          batch.push(prepared);
+          batchSize += prepared.size;
+        }
+      }
+      if (batch.length >= BATCH_ROWS || batchSize >= BATCH_BYTES || batchRejected >= BATCH_ROWS) await flush(lastLine);
+    }
+    await flush(lastLine);
+    await writing;
+    if (failure) throw failure;
+  } catch (error) {
+    // why: the batch being written must finish (or fail) before the counts are reported.
+    await writing;
+    throw new PassStopped(error, { ...committed }, errors);
+  }
+  if (seen === 0) throw new ImportInputError(input.emptyMessage ?? "The file has no rows.", true);
+  return { progress: committed, errors, fileType: opened.fileType, ids, firstValue };
+}

@@ -1,0 +1,176 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "~/db.server";
+import { MAX_OUTPUTS } from "~/modules/items/schemas";
+import type { PreparedRow, StoredOutput } from "./prepare-row.server";
+import type { RowError } from "./schemas";
+
+export type InsertResult = { inserted: number; duplicates: number; ids: number[]; rejected: RowError[] };
+
+const keyOf = (r: { externalId: string | null; contentHash: string }) => (r.externalId === null ? `#${r.contentHash}` : `=${r.externalId}`);
+
+// why: any constant works as long as every Loupe process uses the same one (see insertBatch).
+const ITEM_INSERT_LOCK = 731_104_291;
+
+/**
+ * Inserts a batch in one short transaction with one `INSERT … SELECT FROM unnest(…)` (a handful
+ * of array parameters, whatever the batch size) and the batch's suggestions, in file order (so
+ * item ids, and the review queue, follow the file). Rows whose external id — or, without one,
+ * content hash — is already in the project are skipped (`ON CONFLICT DO NOTHING`), which makes
+ * re-imports and retries after a crash no-ops.
+ */
+export async function insertRows(db: Db, projectId: string, source: string, rows: PreparedRow[]): Promise<InsertResult> {
+  try {
+    return await insertBatch(db, projectId, source, rows);
+  } catch (error) {
+    if (rows.length === 1 || !isDataError(error)) throw error;
+    // why: one row PostgreSQL refuses must not cost the good rows around it.
+    const result: InsertResult = { inserted: 0, duplicates: 0, ids: [], rejected: [] };
+    for (const row of rows) {
+      try {
+        const one = await insertBatch(db, projectId, source, [row]);
+        result.inserted += one.inserted;
+        result.duplicates += one.duplicates;
+        result.ids.push(...one.ids);
+      } catch (rowError) {
+        if (!isDataError(rowError)) throw rowError;
+        result.rejected.push({ line: row.line, record: row.record, field: null, message: `the database refused this row (${databaseMessage(rowError)})` });
+      }
+    }
+    return result;
+  }
+}
+
+async function insertBatch(db: Db, projectId: string, source: string, rows: PreparedRow[]): Promise<InsertResult> {
+  const col = <T>(pick: (r: PreparedRow) => T) => sql.param(rows.map(pick));
+  return db.transaction(async (tx) => {
+    // why: two batches inserting the same keys in different orders would deadlock on each
+    // other's not-yet-committed rows; one project's batches take turns instead (each is short).
+    await tx.execute(sql`select pg_advisory_xact_lock(${ITEM_INSERT_LOCK}, hashtext(${projectId}))`);
+    const inserted = await tx.execute<{ id: number; external_id: string | null; content_hash: string }>(sql`
+      insert into items (project_id, external_id, content_hash, input, outputs, reference, metadata, priority, gold, source)
+      select ${projectId}, r.external_id, r.content_hash, r.input::jsonb, r.outputs::jsonb, r.reference, r.metadata::jsonb, r.priority, r.gold::jsonb, ${source}
+      from unnest(${col((r) => r.externalId)}::text[], ${col((r) => r.contentHash)}::text[], ${col((r) => r.input)}::text[],
+                  ${col((r) => r.outputs)}::text[], ${col((r) => r.reference)}::text[], ${col((r) => r.metadata)}::text[],
+                  ${col((r) => r.priority)}::int[], ${col((r) => r.gold)}::text[])
+           with ordinality as r(external_id, content_hash, input, outputs, reference, metadata, priority, gold, n)
+      order by r.n
+      on conflict do nothing
+      returning id, external_id, content_hash`);
+    const ids = inserted.map((r) => Number(r.id)).sort((a, b) => a - b);
+    const withSuggestions = rows.filter((r) => r.suggestions.length);
+    if (withSuggestions.length) {
+      const byKey = new Map(inserted.map((r) => [keyOf({ externalId: r.external_id, contentHash: r.content_hash }), Number(r.id)]));
+      const suggestionRows = withSuggestions.flatMap((row) => {
+        const id = byKey.get(keyOf(row));
+        // why: the first row with a key gets the item; a repeat of it in the same batch adds nothing.
+        byKey.delete(keyOf(row));
+        return id === undefined ? [] : row.suggestions.map((s) => ({ id, question: s.question, value: JSON.stringify(s.value ?? null), confidence: s.confidence ?? null, source: s.source }));
+      });
+      if (suggestionRows.length) {
+        const s = <T>(pick: (r: (typeof suggestionRows)[number]) => T) => sql.param(suggestionRows.map(pick));
+        await tx.execute(sql`
+          insert into suggestions (item_id, question_key, value, confidence, source)
+          select r.id, r.question, r.value::jsonb, r.confidence, r.source
+          from unnest(${s((r) => r.id)}::bigint[], ${s((r) => r.question)}::text[], ${s((r) => r.value)}::text[], ${s((r) => r.confidence)}::real[], ${s((r) => r.source)}::text[])
+            as r(id, question, value, confidence, source)`);
+      }
+    }
+    return { inserted: ids.length, duplicates: rows.length - ids.length, ids, rejected: [] };
+  });
+}
+
+export type AddOutputsResult = { matched: number; unmatched: number; duplicates: number; outputsAdded: number; rejected: RowError[]; unmatchedRows: PreparedRow[] };
+
+/**
+ * Add-outputs mode: each row's outputs join the items it matches (by external id, else by the
+ * exact input), skipping outputs an item already has, so importing the same file again changes
+ * nothing. Items with submitted annotations are left alone (their answers were given to the
+ * outputs they had), as are items that would pass 10 outputs; both are reported. The items are
+ * locked in id order for a moment and re-read under the lock, so two imports adding to the same
+ * items neither deadlock nor add an output twice. `dryRun` reports the same without writing.
+ */
+export async function addOutputs(db: Db, projectId: string, rows: PreparedRow[], dryRun: boolean): Promise<AddOutputsResult> {
+  const result: AddOutputsResult = { matched: 0, unmatched: 0, duplicates: 0, outputsAdded: 0, rejected: [], unmatchedRows: [] };
+  const p = <T>(pick: (r: PreparedRow) => T) => sql.param(rows.map(pick));
+  const matches = await db.execute<{ n: number; id: number }>(sql`
+    with r as (
+      select * from unnest(${p((r) => r.externalId)}::text[], ${p((r) => r.input)}::text[]) with ordinality as r(external_id, input, n)
+    )
+    select r.n::int as n, i.id from r join items i on i.project_id = ${projectId} and i.external_id = r.external_id
+    where r.external_id is not null
+    union all
+    select r.n::int, i.id from r join items i
+      on i.project_id = ${projectId} and md5(i.input::text) = md5(r.input::jsonb::text) and i.input = r.input::jsonb
+    where r.external_id is null`);
+  const itemsOf = new Map<number, number[]>();
+  for (const m of matches) itemsOf.set(m.n - 1, [...(itemsOf.get(m.n - 1) ?? []), Number(m.id)]);
+  const ids = [...new Set(matches.map((m) => Number(m.id)))].sort((a, b) => a - b);
+
+  const apply = async (tx: Db) => {
+    const current = ids.length
+      ? await tx.execute<{ id: number; outputs: StoredOutput[]; reviewed: boolean }>(sql`
+          select i.id, i.outputs, exists (select 1 from annotations a where a.item_id = i.id and a.status = 'submitted') as reviewed
+          from items i where i.id = any(${sql.param(ids)}::bigint[]) order by i.id ${dryRun ? sql`` : sql`for no key update`}`)
+      : [];
+    const state = new Map(current.map((c) => [Number(c.id), { outputs: [...c.outputs], reviewed: c.reviewed, changed: false }]));
+    rows.forEach((row, index) => {
+      const targets = (itemsOf.get(index) ?? []).map((id) => [id, state.get(id)!] as const);
+      if (targets.length === 0) {
+        result.unmatched++;
+        result.unmatchedRows.push(row);
+        return;
+      }
+      const additions = targets.map(([id, item]) => ({
+        id,
+        item,
+        fresh: row.outputList.filter((o) => !item.outputs.some((e) => e.text === o.text && (e.model ?? null) === (o.model ?? null))),
+      }));
+      const refusal = additions.find((a) => a.fresh.length && (a.item.reviewed || a.item.outputs.length + a.fresh.length > MAX_OUTPUTS));
+      if (refusal) {
+        const { id, item, fresh } = refusal;
+        const message = item.reviewed
+          ? `item ${id} already has submitted annotations, so no outputs are added to it`
+          : `item ${id} would have ${item.outputs.length + fresh.length} outputs; at most ${MAX_OUTPUTS}`;
+        result.rejected.push({ line: row.line, record: row.record, field: null, message });
+        return;
+      }
+      let added = 0;
+      for (const { item, fresh } of additions) {
+        if (fresh.length === 0) continue;
+        item.outputs.push(...fresh);
+        item.changed = true;
+        added += fresh.length;
+      }
+      if (added === 0) result.duplicates++;
+      else result.matched++;
+      result.outputsAdded += added;
+    });
+    const changed = [...state].filter(([, s]) => s.changed);
+    if (!dryRun && changed.length) {
+      await tx.execute(sql`
+        update items i set outputs = u.outputs::jsonb
+        from unnest(${sql.param(changed.map(([id]) => id))}::bigint[], ${sql.param(changed.map(([, s]) => JSON.stringify(s.outputs)))}::text[]) as u(id, outputs)
+        where i.id = u.id`);
+    }
+  };
+  if (dryRun) await apply(db);
+  else await db.transaction((tx) => apply(tx));
+  return result;
+}
+
+const isDataError = (error: unknown) => /^2[23]/.test(sqlState(error) ?? "");
+
+function sqlState(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+function databaseMessage(error: unknown): string {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code && e instanceof Error) return e.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
