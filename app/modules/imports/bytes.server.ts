@@ -76,13 +76,15 @@ export function depthOver(value: unknown, limit: number): boolean {
   return deeper(value, 1);
 }
 
-/** JSON.parse's complaint without the echo of the input and V8's line/column suffix. */
+/** JSON.parse's complaint, without its echo of the input, with V8's 0-based position as a 1-based character. */
 export function jsonProblem(error: unknown): RecordProblem {
   const raw = error instanceof Error ? error.message : String(error);
   const reason = raw
-    .replace(/, "[\s\S]*" is not valid JSON$/, "")
     .replace(/ \(line \d+ column \d+\)$/, "")
-    .replace(/^"[\s\S]*" is not valid JSON$/, "Unexpected input");
+    .replace(/^(Unexpected token .+?), (?:\.\.\.)?"[\s\S]*" is not valid JSON$/, "$1")
+    .replace(/^"[\s\S]*" is not valid JSON$/, "Unexpected input")
+    .replace(/ in JSON at position (\d+)$/, (_, n: string) => ` at character ${Number(n) + 1}`)
+    .replace(/ at position (\d+)$/, (_, n: string) => ` at character ${Number(n) + 1}`);
   return { field: null, message: `not valid JSON (${reason})` };
 }
 

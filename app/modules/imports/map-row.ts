@@ -91,7 +91,7 @@ export function describeIssue(issue: z.core.$ZodIssue, draft: Draft, sources: Re
   const field = sourceName(path, sources) || "(row)";
   const value = path ? get(draft as Record<string, unknown>, path) : draft;
   if (value === undefined) return { field, message: `"${field}" is missing` };
-  const got = issue.code === "invalid_type" ? ` (got ${typeName(value)})` : "";
+  const got = issue.code === "invalid_type" || issue.code === "invalid_union" ? ` (got ${typeName(value)})` : "";
   return { field, message: `"${field}": ${issue.message.replace(/\.$/, "")}${got}` };
 }
 
