@@ -5,6 +5,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { AlreadyRunningError, openDatabase } from "./db/open-database";
 import { migrateDatabase } from "./db/migrate";
 import { closeDb, db } from "./app/db.server";
+import { startJobs, stopJobs } from "./app/jobs/boss.server";
 import { createFirstAdmin, issueSetupToken } from "./app/modules/auth/setup.server";
 import { EnvError, loadEnv, runLibrariesInProductionMode, useDatabaseUrl } from "./app/utils/env.server";
 import { createApp } from "./server/app";
@@ -29,12 +30,15 @@ async function main() {
     log.info(`${signal} received: finishing in-flight requests, then stopping.`);
     const { server } = http;
     const force = setTimeout(() => server?.closeAllConnections(), 15_000);
+    // why: a running import stops after its batch and records how far it got, meanwhile.
+    const jobsStopped = stopJobs().catch((error: unknown) => log.error("Stopping background jobs failed", error));
     if (server) {
       const closed = new Promise((resolve) => server.close(resolve));
       server.closeIdleConnections();
       await closed;
     }
     clearTimeout(force);
+    await jobsStopped;
     await vite?.close();
     await closeDb();
     await database.close();
@@ -48,6 +52,7 @@ async function main() {
 
   useDatabaseUrl(database.url);
   await migrateWhenReachable(database.url, log);
+  await startJobs({ databaseUrl: database.url, dataDir: env.dataDir, log });
 
   if (env.admin) {
     const created = await createFirstAdmin(db, { ...env.admin, trusted: true });

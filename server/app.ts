@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
@@ -12,12 +13,12 @@ import { isDatabaseUnavailable } from "~/utils/database-errors";
 import { BodyTooLargeError, readBody } from "./body";
 import { checkCsrf } from "./csrf";
 import { healthCheck } from "./health";
+import { importUpload } from "./import-upload";
 import type { Logger } from "./log";
 import { sendResponse, toBodyInit, toHeaders } from "./remix-bridge";
 import { securityHeaders } from "./security-headers";
 
 export const FORM_BODY_LIMIT = 1024 * 1024;
-export const API_BODY_LIMIT = 10 * 1024 * 1024;
 
 export type AppOptions = {
   env: Env;
@@ -67,12 +68,17 @@ export function createApp(options: AppOptions) {
     }
   });
 
+  app.post("/projects/:projectId/imports", importUpload({ env, log }));
+
   const handle = createRequestHandler(options.build, options.dev ? "development" : "production");
   app.all("*", async (req, res, next) => {
     try {
       const context = (res.locals as Locals).context!;
-      const limit = req.path.startsWith("/api/") ? API_BODY_LIMIT : FORM_BODY_LIMIT;
-      const body = req.method === "GET" || req.method === "HEAD" ? undefined : await readBody(req, limit);
+      const hasBody = req.method !== "GET" && req.method !== "HEAD";
+      // why: API bodies stream into their endpoint (an NDJSON import may be gigabytes); each
+      // endpoint applies its own limit. Page bodies are read here, once, for the CSRF check.
+      const streamed = hasBody && req.path.startsWith("/api/");
+      const body = hasBody && !streamed ? await readBody(req, FORM_BODY_LIMIT) : undefined;
       const refusal = await checkCsrf(req, body, context, env.publicUrl);
       if (refusal) {
         log.warn(`CSRF check refused ${req.method} ${req.path}: ${refusal}`);
@@ -84,9 +90,10 @@ export function createApp(options: AppOptions) {
       const request = new Request(`${req.protocol}://${req.get("host")}${req.originalUrl}`, {
         method: req.method,
         headers: toHeaders(req.headers),
-        body: toBodyInit(body),
+        body: streamed ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : toBodyInit(body),
         signal: controller.signal,
-      });
+        ...(streamed ? { duplex: "half" } : {}),
+      } as RequestInit);
       await sendResponse(res, await handle(request, context));
     } catch (error) {
       next(error);

@@ -1,4 +1,5 @@
 import type { Request as ExpressRequest } from "express";
+import { formatBytes } from "~/utils/format-bytes";
 
 export class BodyTooLargeError extends Error {
   constructor(readonly limit: number) {
@@ -18,10 +19,4 @@ export async function readBody(req: ExpressRequest, limit: number): Promise<Buff
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${Math.round(bytes / (1024 * 1024))} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${bytes} bytes`;
 }

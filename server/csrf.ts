@@ -18,14 +18,21 @@ export async function checkCsrf(
   publicUrl: string | undefined,
 ): Promise<string | null> {
   if (SAFE.has(req.method) || req.path.startsWith("/api/")) return null;
+  return checkOrigin(req, publicUrl) ?? checkToken(req.get(CSRF_HEADER) ?? (await formField(req, body, CSRF_FIELD)), context);
+}
 
+/** The first half of the check: the request comes from this server's own pages. */
+export function checkOrigin(req: Request, publicUrl: string | undefined): string | null {
   const claimed = originOf(req.get("origin")) ?? originOf(req.get("referer"));
   if (!claimed) return "the request has no Origin or Referer header.";
   const allowed = new Set([`${req.protocol}://${req.get("host")}`]);
   if (publicUrl) allowed.add(new URL(publicUrl).origin);
   if (!allowed.has(claimed)) return `cross-origin request from ${claimed}.`;
+  return null;
+}
 
-  const submitted = req.get(CSRF_HEADER) ?? (await formField(req, body, CSRF_FIELD));
+/** The second half: the form token (header or field) is this session's. */
+export function checkToken(submitted: string | null | undefined, context: LoupeContext): string | null {
   if (!submitted) return "the form token is missing; reload the page and try again.";
   if (!context.csrfToken || !safeEqual(submitted, context.csrfToken)) {
     return "the form token does not match your session; reload the page and try again.";

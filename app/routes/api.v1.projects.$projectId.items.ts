@@ -1,5 +1,5 @@
 import { apiHandler } from "~/modules/api/define.server";
-import { addItemsEndpoint } from "~/modules/api/endpoints/review.server";
+import { addItemsEndpoint, listItemsEndpoint } from "~/modules/api/endpoints/items.server";
 
-export const loader = apiHandler(addItemsEndpoint);
+export const loader = apiHandler(listItemsEndpoint, addItemsEndpoint);
 export const action = loader;

@@ -3,6 +3,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
+/** Import limits unless LOUPE_IMPORT_MAX_BYTES / LOUPE_IMPORT_MAX_RECORD_BYTES say otherwise. */
+const IMPORT_DEFAULTS = { maxBytes: 2 * 1024 ** 3, maxRecordBytes: 10 * 1024 * 1024 };
+
 /**
  * The one place that reads process.env. Everything else asks `env()`.
  * `loadEnv()` is called once at start-up by the server, the CLI and the test harness.
@@ -20,6 +23,8 @@ const schema = z.object({
   LOUPE_ADMIN_PASSWORD: z.string().optional(),
   LOUPE_ADMIN_NAME: z.string().min(1).default("Admin"),
   LOUPE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  LOUPE_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(IMPORT_DEFAULTS.maxBytes),
+  LOUPE_IMPORT_MAX_RECORD_BYTES: z.coerce.number().int().min(1024).default(IMPORT_DEFAULTS.maxRecordBytes),
 });
 
 export type Env = {
@@ -34,6 +39,8 @@ export type Env = {
   trustProxy: boolean;
   admin: { email: string; password: string; name: string } | undefined;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** The largest upload or import stream, and the largest line or CSV record in it. */
+  importLimits: { maxBytes: number; maxRecordBytes: number };
 };
 
 export class EnvError extends Error {}
@@ -74,6 +81,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, options: { need
         ? { email: raw.LOUPE_ADMIN_EMAIL, password: raw.LOUPE_ADMIN_PASSWORD, name: raw.LOUPE_ADMIN_NAME }
         : undefined,
     logLevel: raw.LOUPE_LOG_LEVEL,
+    importLimits: { maxBytes: raw.LOUPE_IMPORT_MAX_BYTES, maxRecordBytes: raw.LOUPE_IMPORT_MAX_RECORD_BYTES },
   };
   return shared[KEY];
 }
@@ -82,6 +90,11 @@ export function env(): Env {
   const current = shared[KEY];
   if (!current) throw new Error("loadEnv() has not been called");
   return current;
+}
+
+/** The configured import limits; the defaults when the environment was not loaded (tests calling verbs). */
+export function importLimits(): Env["importLimits"] {
+  return shared[KEY]?.importLimits ?? IMPORT_DEFAULTS;
 }
 
 /**

@@ -5,6 +5,7 @@ import { authenticateApiKey } from "~/modules/api-keys/authenticate-api-key.serv
 import { DomainError, RateLimitedError, UnauthorizedError, ValidationError, type FieldIssue } from "~/utils/errors";
 import { issuesOf } from "~/utils/validation";
 import { isDatabaseUnavailable } from "~/utils/database-errors";
+import { formatBytes } from "~/utils/format-bytes";
 
 export type Method = "get" | "post" | "put" | "patch" | "delete";
 type AnyObject = z.ZodObject;
@@ -21,6 +22,11 @@ export type Endpoint<P extends AnyObject = AnyObject, Q extends AnyObject = AnyO
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * A body the handler streams itself from `request.body` (any length): its content types, for
+   * the OpenAPI document. The endpoint then has no `body` to parse.
+   */
+  streamedBody?: { description: string; content: Record<string, z.ZodType> };
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   handler: (input: {
     actor: Actor;
@@ -40,6 +46,9 @@ export function defineEndpoint<P extends AnyObject = AnyObject, Q extends AnyObj
   endpoints.push(endpoint as unknown as Endpoint);
   return endpoint;
 }
+
+/** The largest JSON body an endpoint reads into memory (streamed bodies have their own limit). */
+export const API_BODY_LIMIT = 10 * 1024 * 1024;
 
 export const errorBodySchema = z
   .object({
@@ -95,12 +104,28 @@ async function readJson(request: Request): Promise<unknown> {
   if (!/^application\/json\b/i.test(type)) {
     throw failure(415, `Expected a JSON body with Content-Type: application/json (got ${type || "none"}).`);
   }
-  const text = await request.text();
+  const text = await readLimited(request, API_BODY_LIMIT);
   try {
     return JSON.parse(text);
   } catch (error) {
     throw failure(400, `Body is not valid JSON: ${error instanceof Error ? error.message : "parse error"}.`);
   }
+}
+
+const tooLarge = (limit: number) => failure(413, `The request body is larger than the ${formatBytes(limit)} limit.`);
+
+/** The body as text, refusing (413) as soon as it passes `limit` bytes, declared or streamed. */
+async function readLimited(request: Request, limit: number): Promise<string> {
+  if (Number(request.headers.get("content-length")) > limit) throw tooLarge(limit);
+  if (!request.body) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > limit) throw tooLarge(limit);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /**

@@ -21,7 +21,15 @@ export function openApiDocument() {
       request: {
         params: e.params,
         query: e.query,
-        body: e.body ? { content: { "application/json": { schema: e.body } }, required: true } : undefined,
+        body: e.body
+          ? { content: { "application/json": { schema: e.body } }, required: true }
+          : e.streamedBody
+            ? {
+                description: e.streamedBody.description,
+                content: Object.fromEntries(Object.entries(e.streamedBody.content).map(([type, schema]) => [type, { schema }])),
+                required: true,
+              }
+            : undefined,
       },
       responses: Object.fromEntries(
         Object.entries(e.responses).map(([status, r]) => [

@@ -64,7 +64,7 @@ describe("headless review through /api/v1", () => {
 
     const bad = await call(itemsRoute, "POST", manager.key, p, [{ input: "ok", outputs: [{ text: "fine" }] }, { input: "no outputs" }]);
     expect(bad.status).toBe(400);
-    expect(bad.json.issues).toEqual([{ field: "1.outputs", message: "Invalid input: expected array, received undefined" }]);
+    expect(bad.json.issues).toEqual([{ field: "1.outputs", message: '"outputs" is missing' }]);
     const added = await call(itemsRoute, "POST", manager.key, p, [
       { input: "What is 2+2?", outputs: [{ text: "4", model: "m1" }], externalId: "q1", metadata: { latencyMs: 120 } },
       { input: { messages: [{ role: "system", content: "Be brief" }, { role: "user", content: "Hi" }] }, outputs: [{ text: "Hello" }], externalId: "q2" },

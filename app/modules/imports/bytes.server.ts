@@ -1,4 +1,5 @@
 import { isUtf8 } from "node:buffer";
+import { formatBytes } from "~/utils/format-bytes";
 import type { RecordProblem } from "./schemas";
 
 export type { RecordProblem };
@@ -18,13 +19,6 @@ export class ImportInputError extends Error {
 export type RawRecord = { line: number; record: number } & ({ value: unknown } | { problem: RecordProblem });
 
 export type ReaderLimits = { maxRecordBytes: number; maxDepth: number };
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 ** 3 && bytes % 1024 ** 3 === 0) return `${bytes / 1024 ** 3} GB`;
-  if (bytes >= 1024 * 1024) return `${Math.round(bytes / (1024 * 1024))} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${bytes} bytes`;
-}
 
 export const tooLong = (limit: number, what = "line"): RecordProblem => ({
   field: null,

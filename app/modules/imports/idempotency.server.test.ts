@@ -66,8 +66,8 @@ describe("importing the same rows again adds nothing", () => {
 
     const again = await importItems(db, p.actor, { projectId: p.projectId, input: bytesInput(file, 64 * 1024), origin: "cli" });
     expect(again).toMatchObject({ received: 9000, inserted: 9000 - partial, duplicates: partial });
-    const [{ distinct }] = await db.execute<{ distinct: number }>(sql`select count(distinct content_hash)::int as distinct from items where project_id = ${p.projectId}`);
-    expect(distinct).toBe(9000);
+    const [hashes] = await db.execute<{ distinct: number }>(sql`select count(distinct content_hash)::int as distinct from items where project_id = ${p.projectId}`);
+    expect(hashes!.distinct).toBe(9000);
     expect(await count(p.projectId)).toBe(9000);
   });
 

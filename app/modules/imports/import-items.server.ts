@@ -8,9 +8,11 @@ import type { Db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { authorizeProject } from "~/modules/projects/authorize.server";
 import { getTemplate } from "~/modules/templates/get-template.server";
+import { importLimits } from "~/utils/env.server";
 import { DomainError } from "~/utils/errors";
 import { parseOrThrow } from "~/utils/validation";
-import { formatBytes, ImportInputError } from "./bytes.server";
+import { formatBytes } from "~/utils/format-bytes";
+import { ImportInputError } from "./bytes.server";
 import { resolveTargets } from "./map-row";
 import { suggestPreset } from "./presets";
 import { PassStopped, runPass, TooManyRecordsError, type PassResult } from "./run-pass.server";
@@ -19,7 +21,8 @@ import { createImportRow } from "./create-import.server";
 import { ImportTracker, type Progress } from "./tracker.server";
 
 export type ImportLimits = { maxBytes: number; maxRecordBytes: number; maxDepth: number };
-export const defaultImportLimits: ImportLimits = { maxBytes: 2 * 1024 ** 3, maxRecordBytes: 10 * 1024 * 1024, maxDepth: 64 };
+/** Deeper JSON than any real item needs, and well within what PostgreSQL's jsonb parser takes. */
+export const MAX_JSON_DEPTH = 64;
 
 export type ImportRequest = ImportOptionsInput & {
   projectId: string;
@@ -87,7 +90,7 @@ export async function importItems(db: Db, actor: Actor, request: ImportRequest):
     gold: request.gold,
   });
   const targets = resolveTargets(await getTemplate(db, request.projectId), options);
-  const limits = { ...defaultImportLimits, ...request.limits };
+  const limits: ImportLimits = { ...importLimits(), maxDepth: MAX_JSON_DEPTH, ...request.limits };
   const importId = request.track
     ? (request.track.importId ??
       (await createImportRow(db, actor, { projectId: request.projectId, origin: request.origin, options, ...request.track })))
@@ -186,7 +189,11 @@ function asImportFailure(error: unknown, summarize: (p: Progress, e: RowError[])
   if (reason instanceof TooManyRecordsError) return new ImportFailedError("Too many rows for one request: nothing was imported.", summary, "too-many-rows");
   if (reason instanceof ImportInputError) return new ImportFailedError(reason.message, summary, reason.empty ? "empty" : "unreadable");
   if (reason instanceof DomainError) return new ImportFailedError(reason.message, summary, "failed", reason.status);
-  if ((reason as { name?: string })?.name === "AbortError") return new ImportFailedError(`Stopped before the end.${where}`, summary, "stopped");
+  if ((reason as { name?: string })?.name === "AbortError") {
+    const message = (reason as Error).message;
+    const why = message && message !== "This operation was aborted" ? ` ${message}` : "";
+    return new ImportFailedError(`Stopped before the end.${why}${where}`, summary, "stopped");
+  }
   const wrapped = new ImportFailedError(`The import failed: ${reason instanceof Error ? reason.message : String(reason)}.${where}`, summary, "failed");
   (wrapped as { cause?: unknown }).cause = reason;
   return wrapped;

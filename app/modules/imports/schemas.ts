@@ -139,3 +139,32 @@ function parseOutput(value: string): OutputMapping {
 }
 
 export class MappingSyntaxError extends Error {}
+
+/**
+ * The upload form's fields as import options (the form and the server read the same names):
+ * format, mode, policy, gold, map_input, map_reference, map_externalId, map_label, and per output
+ * output_path, output_model, output_model_field (repeated, in order). Empty fields mean "unset".
+ */
+export function optionsFromForm(all: (name: string) => string[]): ImportOptionsInput {
+  const one = (name: string) => all(name)[0]?.trim() || undefined;
+  const paths = all("output_path");
+  const models = all("output_model");
+  const modelFields = all("output_model_field");
+  const outputs = paths
+    .map((path, i) => ({ path: path.trim(), model: models[i]?.trim() || undefined, modelPath: modelFields[i]?.trim() || undefined }))
+    .filter((o) => o.path);
+  return {
+    format: one("format") as ImportOptionsInput["format"],
+    fileType: one("fileType") as ImportOptionsInput["fileType"],
+    mode: one("mode") as ImportOptionsInput["mode"],
+    policy: one("policy") as ImportOptionsInput["policy"],
+    gold: one("gold") === "true",
+    mapping: {
+      input: one("map_input"),
+      reference: one("map_reference"),
+      externalId: one("map_externalId"),
+      label: one("map_label"),
+      outputs: outputs.length ? outputs : undefined,
+    },
+  };
+}

@@ -21,10 +21,19 @@ export async function addItems(db: Db, actor: Actor, projectId: string, input: N
  * A JSON array of items (the API's application/json body) through the importer, with the rules
  * addItems has always had: at most 1,000 items, all or nothing, ids of the new items returned.
  */
-export async function arrayImport(db: Db, actor: Actor, projectId: string, input: ImportRequest["input"], source: "api" | "upload" | "cli", maxBytes?: number) {
+export async function arrayImport(
+  db: Db,
+  actor: Actor,
+  projectId: string,
+  input: ImportRequest["input"],
+  source: "api" | "upload" | "cli",
+  options: Pick<ImportRequest, "format" | "mapping" | "mode" | "gold"> & { maxBytes?: number } = {},
+) {
+  const { maxBytes, ...rest } = options;
   let result: ImportResult;
   try {
     result = await importItems(db, actor, {
+      ...rest,
       projectId,
       input,
       limits: maxBytes ? { maxBytes } : undefined,
@@ -38,8 +47,8 @@ export async function arrayImport(db: Db, actor: Actor, projectId: string, input
   } catch (error) {
     throw asValidationError(error);
   }
-  const { received, inserted, duplicates, rejected, errors, ids = [] } = result;
-  return { received, inserted, duplicates, matched: result.matched, rejected, errors, ids };
+  const { received, inserted, matched, duplicates, unmatched, outputsAdded, rejected, errors, ids = [] } = result;
+  return { received, inserted, matched, duplicates, unmatched, outputsAdded, rejected, errors, ids };
 }
 
 function asValidationError(error: unknown): unknown {

@@ -2,3 +2,4 @@
 import "./foundation.server";
 import "./openapi.server";
 import "./review.server";
+import "./items.server";

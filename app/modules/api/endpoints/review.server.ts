@@ -1,7 +1,5 @@
 import { z } from "zod";
 import { db } from "~/db.server";
-import { addItems } from "~/modules/items/add-items.server";
-import { newItemsSchema } from "~/modules/items/schemas";
 import { authorizeProject } from "~/modules/projects/authorize.server";
 import { settingsSchema, updateProjectSettings } from "~/modules/projects/update-settings.server";
 import { claimNextItem } from "~/modules/review/claim-next-item.server";
@@ -74,24 +72,6 @@ export const patchProjectEndpoint = defineEndpoint({
     const { id, name, description, guidelines, overlap, leaseMinutes, itemOrder, templateVersion } = p;
     return { status: 200, body: { id, name, description, guidelines, overlap, leaseMinutes, itemOrder, templateVersion } };
   },
-});
-
-export const addItemsEndpoint = defineEndpoint({
-  method: "post",
-  path: "/api/v1/projects/{projectId}/items",
-  tags: ["items"],
-  summary: "Add up to 1,000 items (idempotent by externalId, else by content)",
-  params: projectParams,
-  body: newItemsSchema.meta({ id: "NewItems" }),
-  responses: {
-    200: {
-      description: "What was added; items already present count as duplicates",
-      schema: z.object({ received: z.int(), inserted: z.int(), duplicates: z.int(), ids: z.array(z.int()) }).meta({ id: "AddItemsResult" }),
-    },
-    ...common,
-    403: err("Your role may not import items"),
-  },
-  handler: async ({ actor, params, body }) => ({ status: 200, body: await addItems(db, actor, params.projectId, body) }),
 });
 
 const claimedItem = z

@@ -1,0 +1,85 @@
+import fs from "node:fs";
+import PgBoss from "pg-boss";
+import { inArray, isNotNull, and } from "drizzle-orm";
+import { imports } from "~db/schema";
+import { db } from "~/db.server";
+import { markInterruptedImports } from "~/modules/imports/tracker.server";
+import { importFilePayload, runImportFile } from "./import-file.server";
+import { instanceId } from "./instance.server";
+
+type Log = { info(m: string): void; warn(m: string): void; error(m: string, e?: unknown): void };
+type Jobs = { boss: PgBoss; queue: string; running: Map<string, AbortController>; sweep: NodeJS.Timeout; log: Log };
+
+// why: server.ts (run by tsx) and the Remix bundle each load their own copy of this module.
+const KEY = Symbol.for("loupe.jobs");
+const holder = globalThis as { [KEY]?: Jobs };
+const SWEEP_MS = 30_000;
+
+/**
+ * Starts the background workers inside this server (after migrations): pg-boss in the same
+ * PostgreSQL, one import at a time from this instance's queue. Imports this instance was running
+ * when it last stopped are marked failed first, saying how far they got.
+ */
+export async function startJobs(options: { databaseUrl: string; dataDir: string; log: Log }): Promise<void> {
+  if (holder[KEY]) return;
+  const instance = instanceId(options.dataDir);
+  const boss = new PgBoss({ connectionString: options.databaseUrl, max: 3, schedule: false, application_name: "loupe-jobs" });
+  boss.on("error", (error) => options.log.error("Background job queue error", error));
+  await boss.start();
+  // why: an upload waits on this server's disk, so only this server can run its import.
+  const queue = `import_file_${instance}`;
+  await boss.createQueue(queue, { name: queue, retryLimit: 0, expireInHours: 23 });
+
+  const interrupted = await markInterruptedImports(db, { instanceId: instance });
+  if (interrupted.length) {
+    options.log.warn(`Marked ${interrupted.length} interrupted import(s) as failed.`);
+    await removeUploads(interrupted);
+  }
+  const running = new Map<string, AbortController>();
+  await boss.work<{ importId: string }>(queue, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+    const payload = importFilePayload.parse(job!.data);
+    const controller = new AbortController();
+    running.set(job!.id, controller);
+    try {
+      await runImportFile(db, payload, controller.signal);
+    } finally {
+      running.delete(job!.id);
+    }
+  });
+  const sweep = setInterval(() => {
+    markInterruptedImports(db).catch((error: unknown) => options.log.warn(`Could not check for interrupted imports: ${String(error)}`));
+  }, SWEEP_MS);
+  sweep.unref();
+  holder[KEY] = { boss, queue, running, sweep, log: options.log };
+  options.log.info(`Background jobs started (queue ${queue}).`);
+}
+
+/** Stops the workers: running imports stop after their current batch and are recorded as stopped. */
+export async function stopJobs(): Promise<void> {
+  const jobs = holder[KEY];
+  if (!jobs) return;
+  holder[KEY] = undefined;
+  clearInterval(jobs.sweep);
+  for (const controller of jobs.running.values()) controller.abort(new DOMException("The server is shutting down.", "AbortError"));
+  await jobs.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+}
+
+/** Queues an uploaded file's import on this server; throws when no worker runs here. */
+export async function enqueueImport(importId: string): Promise<void> {
+  const jobs = holder[KEY];
+  if (!jobs) throw new Error("Background jobs are not running in this process.");
+  await jobs.boss.send(jobs.queue, { importId });
+}
+
+export function jobsRunning(): boolean {
+  return holder[KEY] !== undefined;
+}
+
+async function removeUploads(importIds: string[]) {
+  const rows = await db
+    .select({ filePath: imports.filePath })
+    .from(imports)
+    .where(and(inArray(imports.id, importIds), isNotNull(imports.filePath)));
+  for (const { filePath } of rows) if (filePath) fs.rmSync(filePath, { force: true });
+  await db.update(imports).set({ filePath: null }).where(inArray(imports.id, importIds));
+}
