@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { Command } from "commander";
 import { registerDbCommands } from "./commands/db";
+import { registerImportCommand } from "./commands/import";
 import { registerKeyCommands } from "./commands/keys";
 import { registerProjectCommands } from "./commands/projects";
 import { registerUserCommands } from "./commands/users";
@@ -24,6 +25,7 @@ registerDbCommands(program);
 registerUserCommands(program);
 registerKeyCommands(program);
 registerProjectCommands(program);
+registerImportCommand(program);
 
 try {
   await program.parseAsync(process.argv);

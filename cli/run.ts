@@ -1,4 +1,5 @@
-import { closeDb, db, type Database } from "~/db.server";
+import { closeDb, db, type Database, type Db } from "~/db.server";
+import { activeAdmins } from "~/modules/users/queries.server";
 import { EnvError, env, loadEnv, useDatabaseUrl } from "~/utils/env.server";
 import { DomainError, ValidationError } from "~/utils/errors";
 import { migrateDatabase } from "~db/migrate";
@@ -112,4 +113,12 @@ function unreachable(error: unknown): string | undefined {
     if (UNREACHABLE.has(String((e as { code?: unknown }).code))) return e.message;
   }
   return undefined;
+}
+
+/** The instance's one admin, for commands that act as someone when no user is named. */
+export async function onlyAdmin(db: Db, ask: string) {
+  const admins = await activeAdmins(db);
+  if (admins.length === 1) return admins[0]!;
+  const why = admins.length === 0 ? "this instance has no admin" : "this instance has several admins";
+  throw new CliError(`${ask} (${why} to default to).`);
 }

@@ -1,8 +1,7 @@
 import type { Command } from "commander";
-import type { Db } from "~/db.server";
 import { createProject } from "~/modules/projects/create-project.server";
-import { activeAdmins, findActiveUser } from "~/modules/users/queries.server";
-import { CliError, note, out, withDatabase } from "../run";
+import { findActiveUser } from "~/modules/users/queries.server";
+import { note, onlyAdmin, out, withDatabase } from "../run";
 
 type CreateOptions = { name: string; description?: string; manager?: string };
 
@@ -17,7 +16,7 @@ export function registerProjectCommands(program: Command) {
     .option("--manager <email>", "the user who manages it (default: the instance's admin, if there is exactly one)")
     .action((options: CreateOptions) =>
       withDatabase({ fields: { name: "--name", description: "--description" } }, async ({ db }) => {
-        const manager = options.manager ? await findActiveUser(db, options.manager) : await onlyAdmin(db);
+        const manager = options.manager ? await findActiveUser(db, options.manager) : await onlyAdmin(db, "Name the project's manager with --manager <email>");
         // why: the project is created as its manager, so the audit log and `created_by` name a person.
         const actor = { userId: manager.id, isAdmin: manager.isAdmin, via: "cli" as const };
         const project = await createProject(db, actor, { name: options.name, description: options.description });
@@ -25,11 +24,4 @@ export function registerProjectCommands(program: Command) {
         note(`Created the project "${project.name}", managed by ${manager.email}.`);
       }),
     );
-}
-
-async function onlyAdmin(db: Db) {
-  const admins = await activeAdmins(db);
-  if (admins.length === 1) return admins[0]!;
-  const why = admins.length === 0 ? "this instance has no admin" : "this instance has several admins";
-  throw new CliError(`Name the project's manager with --manager <email> (${why} to default to).`);
 }
