@@ -1,3 +1,4 @@
+import { clock, progressFigures } from "~/modules/imports/progress";
 import { formatBytes } from "~/utils/format-bytes";
 
 export type Snapshot = { bytesRead: number; received: number };
@@ -25,9 +26,7 @@ export function progressBar(totalBytes: number | undefined, stream: NodeJS.Write
 
 /** `[########------------]  42%  12 MB / 28 MB  120,000 rows  35,210 rows/s  0:03 left` */
 export function progressLine(s: Snapshot, totalBytes: number | undefined, seconds: number, columns: number): string {
-  const rate = seconds > 0 ? s.received / seconds : 0;
-  const share = totalBytes ? Math.min(1, s.bytesRead / totalBytes) : undefined;
-  const left = share && share > 0 && share < 1 ? (seconds / share) * (1 - share) : undefined;
+  const { share, rowsPerSecond: rate, secondsLeft: left } = progressFigures({ ...s, totalBytes, elapsedSeconds: seconds });
   const facts = [
     share === undefined ? "" : `${String(Math.floor(share * 100)).padStart(3)}%`,
     totalBytes ? `${formatBytes(s.bytesRead)} / ${formatBytes(totalBytes)}` : formatBytes(s.bytesRead),
@@ -39,9 +38,4 @@ export function progressLine(s: Snapshot, totalBytes: number | undefined, second
   const width = Math.max(10, Math.min(30, columns - text.length - 4));
   const filled = share === undefined ? 0 : Math.round(share * width);
   return share === undefined ? text : `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${text}`;
-}
-
-function clock(seconds: number): string {
-  const s = Math.round(seconds);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
 }

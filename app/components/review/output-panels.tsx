@@ -7,6 +7,8 @@ import { responseName } from "./pairwise-question";
  * position ("Response A") and never by model, so the reviewer cannot favour a model.
  */
 export function OutputPanels({ outputs, order }: { outputs: { text: string; model?: string }[]; order: number[] }) {
+  // why: an imported classification item has only its input to review.
+  if (outputs.length === 0) return null;
   const shown = outputs.length > 1 ? [...order, ...outputs.map((_, i) => i).filter((i) => !order.includes(i))] : [0];
   return (
     <div className={`grid gap-4 ${shown.length > 1 ? "lg:grid-cols-2" : ""}`}>

@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
+import { constants, createGunzip } from "node:zlib";
 import type { FileType } from "./schemas";
 import { asBuffer, ImportInputError, type RawRecord, type ReaderLimits } from "./bytes.server";
 import { readCsv } from "./read-csv.server";
@@ -13,10 +13,13 @@ export type Opened = { fileType: FileType; records: AsyncGenerator<RawRecord> };
  * BOM, and reads it as the given file type or, without one, as what its first byte says
  * (`[` a JSON array, `{` JSON lines, anything else CSV). An empty input is an error.
  */
-export async function openRecords(bytes: AsyncIterable<Uint8Array>, options: { fileType?: FileType; limits: ReaderLimits; empty?: string }): Promise<Opened> {
+export async function openRecords(
+  bytes: AsyncIterable<Uint8Array>,
+  options: { fileType?: FileType; limits: ReaderLimits; empty?: string; /** The first part of a file only (a preview). */ partial?: boolean },
+): Promise<Opened> {
   const peeked = await peek(bytes, 2);
   let content: AsyncIterable<Uint8Array> = peeked.stream;
-  if (peeked.head[0] === 0x1f && peeked.head[1] === 0x8b) content = gunzip(peeked.stream);
+  if (peeked.head[0] === 0x1f && peeked.head[1] === 0x8b) content = gunzip(peeked.stream, options.partial ?? false);
   const text = await peek(content, 4);
   const start = await skipBomAndSpace(text.stream, text.head);
   if (start.first === undefined) throw new ImportInputError(options.empty ?? "The file is empty.", true);
@@ -25,8 +28,9 @@ export async function openRecords(bytes: AsyncIterable<Uint8Array>, options: { f
   return { fileType, records: reader(start.stream, options.limits) };
 }
 
-function gunzip(stream: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
-  const unzip = createGunzip();
+function gunzip(stream: AsyncIterable<Uint8Array>, partial: boolean): AsyncIterable<Uint8Array> {
+  // why: the first kilobytes of a gzip file decompress fine; without this the cut end is an error.
+  const unzip = createGunzip(partial ? { finishFlush: constants.Z_SYNC_FLUSH } : {});
   const input = Readable.from(stream);
   input.on("error", (error) => unzip.destroy(error));
   input.pipe(unzip);

@@ -95,6 +95,24 @@ export type ImportSummary = ImportCounts & {
 
 export const MAX_STORED_ERRORS = 1000;
 
+export type PreviewRow = {
+  line: number;
+  /** The row as read, each value cut to a readable length. */
+  fields: Record<string, string>;
+  item?: { input: string; outputs: { text: string; model?: string }[]; externalId?: string; suggestions: string[]; gold?: string };
+  problem?: RecordProblem;
+};
+
+export type Preview = {
+  fileType: FileType;
+  suggestedFormat: PresetName | null;
+  columns: string[];
+  rows: PreviewRow[];
+  /** Why nothing could be shown: an empty or unreadable file, or options the project cannot take. */
+  error?: string;
+};
+
+
 export const emptyCounts = (): ImportCounts => ({
   received: 0,
   inserted: 0,

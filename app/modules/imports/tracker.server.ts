@@ -97,6 +97,11 @@ function pickProgress(p: Progress): Progress {
   return { received, inserted, matched, duplicates, unmatched, rejected, outputsAdded, bytesRead, lastLine };
 }
 
+const INTERRUPTED = "Interrupted at line %s: the process running it stopped. Import the file again to finish; rows already imported are skipped.";
+
+/** What an import whose process died says (the sweep writes it; pages show it before the sweep). */
+export const interruptedMessage = (line: number) => INTERRUPTED.replace("%s", String(line));
+
 /**
  * Marks imports whose process died as failed, saying how far they got: those running on this
  * server instance when it starts again, and any whose heartbeat went quiet. Returns their ids.
@@ -108,7 +113,7 @@ export async function markInterruptedImports(db: Db, options: { instanceId?: str
     .set({
       state: "failed",
       finishedAt: sql`now()`,
-      message: sql`format('Interrupted at line %s: the process running it stopped. Import the file again to finish; rows already imported are skipped.', ${imports.lastLine})`,
+      message: sql`format(${INTERRUPTED}, ${imports.lastLine})`,
     })
     .where(sql`${imports.state} = 'running' and (${imports.heartbeatAt} < now() - make_interval(secs => ${STALE_SECONDS}) ${mine})`)
     .returning({ id: imports.id });

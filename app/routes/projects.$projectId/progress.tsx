@@ -42,7 +42,7 @@ export function ProgressSection({ progress, seesEveryone }: { progress: Progress
 }
 
 function summary({ total, done, left, inProgress }: Progress): string {
-  if (total === 0) return "No items yet. Items arrive through the API (POST /api/v1/projects/:id/items).";
+  if (total === 0) return "No items yet. Import a file (Import items), run `loupe import`, or send them to POST /api/v1/projects/:id/items.";
   if (left === 0 && inProgress === 0) return `Every item is done (${done} of ${total}): the queue is empty.`;
   return `${done} of ${total} items done (${percent(done, total)}%).`;
 }

@@ -2,8 +2,10 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { LinkButton } from "~/components/link-button";
-import { PageHeader } from "~/components/page-header";
+import { ImportList } from "~/components/imports/import-list";
+import { PageHeader, Section } from "~/components/page-header";
 import { db } from "~/db.server";
+import { listImports } from "~/modules/imports/queries.server";
 import { addMember } from "~/modules/projects/add-member.server";
 import { changeMemberRole } from "~/modules/projects/change-member-role.server";
 import { can, roleLabels } from "~/modules/projects/policy";
@@ -23,8 +25,13 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const actor = requireActor(context, request);
   try {
     const project = await getProject(db, actor, params.projectId ?? "");
-    const [members, progress] = await Promise.all([listMembers(db, actor, project.id), getProgress(db, actor, project.id)]);
-    return { project, members, progress, me: { id: actor.userId, isAdmin: actor.isAdmin } };
+    const canImport = can({ isAdmin: actor.isAdmin, role: project.role }, "items.import");
+    const [members, progress, imports] = await Promise.all([
+      listMembers(db, actor, project.id),
+      getProgress(db, actor, project.id),
+      canImport ? listImports(db, actor, project.id) : null,
+    ]);
+    return { project, members, progress, imports, me: { id: actor.userId, isAdmin: actor.isAdmin } };
   } catch (error) {
     throwAsResponse(error);
   }
@@ -66,7 +73,7 @@ function failure(error: unknown, target: string) {
 }
 
 export default function ProjectPage() {
-  const { project, members, progress, me } = useLoaderData<typeof loader>();
+  const { project, members, progress, imports, me } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const subject = { isAdmin: me.isAdmin, role: project.role };
   return (
@@ -82,9 +89,18 @@ export default function ProjectPage() {
             </p>
           </>
         }
-        actions={<ProjectActions projectId={project.id} canReview={can(subject, "review.annotate")} canManage={can(subject, "project.update")} />}
+        actions={
+          <ProjectActions projectId={project.id} canReview={can(subject, "review.annotate")} canManage={can(subject, "project.update")} canImport={imports !== null} />
+        }
       />
       <ProgressSection progress={progress} seesEveryone={can(subject, "annotations.read_all")} />
+      {imports ? (
+        <div id="imports">
+          <Section title="Imports">
+            <ImportList projectId={project.id} imports={imports} />
+          </Section>
+        </div>
+      ) : null}
       <Members members={members} myId={me.id} canManage={can(subject, "members.manage")} result={result} />
     </div>
   );
@@ -93,9 +109,14 @@ export default function ProjectPage() {
 const secondaryLink =
   "inline-flex items-center justify-center rounded-md bg-white px-3 py-2 text-sm font-medium text-slate-800 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50";
 
-function ProjectActions({ projectId, canReview, canManage }: { projectId: string; canReview: boolean; canManage: boolean }) {
+function ProjectActions({ projectId, canReview, canManage, canImport }: { projectId: string; canReview: boolean; canManage: boolean; canImport: boolean }) {
   return (
     <>
+      {canImport ? (
+        <Link to={`/projects/${projectId}/import`} className={secondaryLink}>
+          Import items
+        </Link>
+      ) : null}
       {canReview ? (
         <>
           <LinkButton to={`/projects/${projectId}/review`}>Start reviewing</LinkButton>
