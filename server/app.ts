@@ -90,7 +90,7 @@ export function createApp(options: AppOptions) {
       const request = new Request(`${req.protocol}://${req.get("host")}${req.originalUrl}`, {
         method: req.method,
         headers: toHeaders(req.headers),
-        body: streamed ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : toBodyInit(body),
+        body: streamed ? streamOf(req) : toBodyInit(body),
         signal: controller.signal,
         ...(streamed ? { duplex: "half" } : {}),
       } as RequestInit);
@@ -118,6 +118,15 @@ export function createApp(options: AppOptions) {
   });
 
   return app;
+}
+
+/**
+ * The request body as a web stream that pauses the socket while 1 MB waits unread.
+ * why: an explicit byte-length strategy, because some Node 20 releases' Readable.toWeb count
+ * chunks instead of bytes and would queue thousands of them before pausing.
+ */
+function streamOf(req: Request): ReadableStream<Uint8Array> {
+  return Readable.toWeb(req, { strategy: new ByteLengthQueuingStrategy({ highWaterMark: 1024 * 1024 }) }) as ReadableStream<Uint8Array>;
 }
 
 async function requestContext(req: Request, res: Response, env: Env): Promise<LoupeContext> {
