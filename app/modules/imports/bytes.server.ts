@@ -59,15 +59,24 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   return -1;
 }
 
-/** How deep a parsed JSON value nests, counting up to `limit + 1` at most (so a deep value costs little). */
+/** Whether a parsed JSON value nests deeper than `limit` (it looks no deeper than that, so a deep value costs little). */
 export function depthOver(value: unknown, limit: number): boolean {
-  const deeper = (v: unknown, depth: number): boolean => {
-    if (typeof v !== "object" || v === null) return false;
+  const deeper = (v: object, depth: number): boolean => {
     if (depth > limit) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (deeper(child, depth + 1)) return true;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const child: unknown = v[i];
+        if (typeof child === "object" && child !== null && deeper(child, depth + 1)) return true;
+      }
+      return false;
+    }
+    for (const key in v) {
+      const child = (v as Record<string, unknown>)[key];
+      if (typeof child === "object" && child !== null && deeper(child, depth + 1)) return true;
+    }
     return false;
   };
-  return deeper(value, 1);
+  return typeof value === "object" && value !== null && deeper(value, 1);
 }
 
 /** JSON.parse's complaint, without its echo of the input, with V8's 0-based position as a 1-based character. */

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import crypto from "node:crypto";
 import { toStoredInput, type ParsedItem } from "~/modules/items/schemas";
 import type { RecordProblem } from "./schemas";
 
@@ -30,7 +30,16 @@ export function contentHash(item: Pick<ParsedItem, "input" | "outputs">): string
   return hashOf(JSON.stringify(toStoredInput(item.input)), JSON.stringify(item.outputs));
 }
 
-const hashOf = (input: string, outputs: string) => createHash("sha256").update(`[${input},${outputs}]`).digest("hex");
+// why: crypto.hash (Node 20.12+) is the one-shot form, about twice as fast per row.
+const sha256 = (text: string): string =>
+  typeof (crypto as { hash?: unknown }).hash === "function"
+    ? (crypto as unknown as { hash: (algorithm: string, data: string) => string }).hash("sha256", text)
+    : crypto.createHash("sha256").update(text).digest("hex");
+const hashOf = (input: string, outputs: string) => sha256(`[${input},${outputs}]`);
+
+const nul = (field: string) => ({ field, message: `"${field}": text cannot contain the NUL character (\\u0000)` });
+const surrogate = (field: string) => ({ field, message: `"${field}": contains a lone UTF-16 surrogate escape (\\ud800–\\udfff), which is not text` });
+const isWellFormed = (text: string) => !/[\ud800-\udfff]/.test(text) || (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 
 /**
  * Serializes a validated item for the batch insert, refusing what PostgreSQL would refuse for
@@ -42,19 +51,25 @@ export function prepareRow(item: ParsedItem, line: number, record: number): Prep
   const outputs = JSON.stringify(item.outputs);
   const metadata = JSON.stringify(item.metadata);
   const gold = item.gold ? JSON.stringify(item.gold) : null;
-  const texts: [string, string | null | undefined][] = [
+  const json: [string, string | null][] = [
     ["input", input],
     ["outputs", outputs],
     ["metadata", metadata],
-    ["reference", item.reference === undefined ? undefined : JSON.stringify(item.reference)],
-    ["externalId", item.externalId === undefined ? undefined : JSON.stringify(item.externalId)],
     ["gold", gold],
-    ["suggestions", item.suggestions.length ? JSON.stringify(item.suggestions) : undefined],
   ];
-  for (const [field, json] of texts) {
-    if (!json || !json.includes("\\u")) continue;
-    if (NUL_ESCAPE.test(json)) return { problem: { field, message: `"${field}": text cannot contain the NUL character (\\u0000)` } };
-    if (LONE_SURROGATE.test(json)) return { problem: { field, message: `"${field}": contains a lone UTF-16 surrogate escape (\\ud800–\\udfff), which is not text` } };
+  for (const [field, text] of json) {
+    if (!text || !text.includes("\\u")) continue;
+    if (NUL_ESCAPE.test(text)) return { problem: nul(field) };
+    if (LONE_SURROGATE.test(text)) return { problem: surrogate(field) };
+  }
+  for (const [field, text] of [["reference", item.reference], ["externalId", item.externalId]] as const) {
+    if (text === undefined) continue;
+    if (text.includes("\0")) return { problem: nul(field) };
+    if (!isWellFormed(text)) return { problem: surrogate(field) };
+  }
+  for (const s of item.suggestions) {
+    const text = JSON.stringify(s.value ?? null);
+    if (text.includes("\\u") && (NUL_ESCAPE.test(text) || LONE_SURROGATE.test(text))) return { problem: { field: "suggestions", message: `"suggestions": the value of "${s.question}" is not text PostgreSQL can store` } };
   }
   return {
     line,

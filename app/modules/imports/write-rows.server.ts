@@ -41,18 +41,15 @@ export async function insertRows(db: Db, projectId: string, source: string, rows
 }
 
 async function insertBatch(db: Db, projectId: string, source: string, rows: PreparedRow[]): Promise<InsertResult> {
-  const col = <T>(pick: (r: PreparedRow) => T) => sql.param(rows.map(pick));
   return db.transaction(async (tx) => {
     // why: two batches inserting the same keys in different orders would deadlock on each
     // other's not-yet-committed rows; one project's batches take turns instead (each is short).
     await tx.execute(sql`select pg_advisory_xact_lock(${ITEM_INSERT_LOCK}, hashtext(${projectId}))`);
     const inserted = await tx.execute<{ id: number; external_id: string | null; content_hash: string }>(sql`
       insert into items (project_id, external_id, content_hash, input, outputs, reference, metadata, priority, gold, source)
-      select ${projectId}, r.external_id, r.content_hash, r.input::jsonb, r.outputs::jsonb, r.reference, r.metadata::jsonb, r.priority, r.gold::jsonb, ${source}
-      from unnest(${col((r) => r.externalId)}::text[], ${col((r) => r.contentHash)}::text[], ${col((r) => r.input)}::text[],
-                  ${col((r) => r.outputs)}::text[], ${col((r) => r.reference)}::text[], ${col((r) => r.metadata)}::text[],
-                  ${col((r) => r.priority)}::int[], ${col((r) => r.gold)}::text[])
-           with ordinality as r(external_id, content_hash, input, outputs, reference, metadata, priority, gold, n)
+      select ${projectId}, r.e, r.h, r.i, r.o, r.r, r.m, r.p, r.g, ${source}
+      from rows from (jsonb_to_recordset(${batchJson(rows)}::jsonb) as (e text, h text, i jsonb, o jsonb, r text, m jsonb, p int, g jsonb))
+           with ordinality as r(e, h, i, o, r, m, p, g, n)
       order by r.n
       on conflict do nothing
       returning id, external_id, content_hash`);
@@ -77,6 +74,16 @@ async function insertBatch(db: Db, projectId: string, source: string, rows: Prep
     }
     return { inserted: ids.length, duplicates: rows.length - ids.length, ids, rejected: [] };
   });
+}
+
+/**
+ * The batch as one JSON document whose rows embed each item's already-serialized JSON as is:
+ * no escaping, one parameter, one parse in PostgreSQL. (An array parameter per column costs
+ * postgres.js two regex passes per value and a copy of every string; it was most of the CPU.)
+ */
+function batchJson(rows: PreparedRow[]): string {
+  const text = (value: string | null) => (value === null ? "null" : JSON.stringify(value));
+  return `[${rows.map((r) => `{"e":${text(r.externalId)},"h":"${r.contentHash}","i":${r.input},"o":${r.outputs},"r":${text(r.reference)},"m":${r.metadata},"p":${r.priority},"g":${r.gold ?? "null"}}`).join(",")}]`;
 }
 
 export type AddOutputsResult = { matched: number; unmatched: number; duplicates: number; outputsAdded: number; rejected: RowError[]; unmatchedRows: PreparedRow[] };
