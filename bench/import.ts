@@ -51,7 +51,7 @@ async function main() {
     const [{ version }] = (await app.sql`select current_setting('server_version') as version`) as unknown as [{ version: string }];
     log(`Import benchmark on ${database.where}, PostgreSQL ${version}`);
     const corpus = loadCorpus({ seed: options.seed, size: 1610, log });
-    let t = performance.now();
+    const t = performance.now();
     const generated = await writeRowFiles({
       corpus,
       rows: options.rows,
