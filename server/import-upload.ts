@@ -12,6 +12,7 @@ import { runImportFile } from "~/jobs/import-file.server";
 import { instanceId, uploadsDir } from "~/jobs/instance.server";
 import type { Actor } from "~/modules/auth/actor";
 import { createImportRow } from "~/modules/imports/create-import.server";
+import { countColumns } from "~/modules/imports/queries.server";
 import { importOptionsSchema, optionsFromForm } from "~/modules/imports/schemas";
 import { authorizeProject } from "~/modules/projects/authorize.server";
 import type { LoupeContext } from "~/utils/context";
@@ -100,17 +101,7 @@ export function importUpload(options: { env: Env; log: Logger }): RequestHandler
 async function answer(res: Response, wantsJson: boolean, projectId: string, importId: string) {
   if (!wantsJson) return res.redirect(303, `/projects/${encodeURIComponent(projectId)}?import=${importId}#imports`);
   const [row] = await db
-    .select({
-      state: imports.state,
-      message: imports.message,
-      received: imports.received,
-      inserted: imports.inserted,
-      matched: imports.matched,
-      duplicates: imports.duplicates,
-      unmatched: imports.unmatched,
-      outputsAdded: imports.outputsAdded,
-      rejected: imports.rejected,
-    })
+    .select({ state: imports.state, message: imports.message, ...countColumns })
     .from(imports)
     .where(eq(imports.id, importId));
   res.status(row!.state === "queued" ? 202 : 200).json({ importId, location: `/projects/${projectId}#imports`, ...row });

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
+import { readOrCreate } from "~/utils/files.server";
 
 /**
  * This server's stable name, kept in its data directory: uploads stay on the disk of the server
@@ -8,20 +8,7 @@ import path from "node:path";
  * directory share the name (and the disk).
  */
 export function instanceId(dataDir: string): string {
-  const file = path.join(dataDir, "instance-id");
-  try {
-    return fs.readFileSync(file, "utf8").trim();
-  } catch {
-    fs.mkdirSync(dataDir, { recursive: true });
-    const id = randomBytes(8).toString("hex");
-    try {
-      fs.writeFileSync(file, id, { flag: "wx" });
-      return id;
-    } catch {
-      // why: another process created it between our read and write; theirs wins.
-      return fs.readFileSync(file, "utf8").trim();
-    }
-  }
+  return readOrCreate(path.join(dataDir, "instance-id"), () => randomBytes(8).toString("hex"));
 }
 
 /** Where uploads wait for their import job. */

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { readOrCreate } from "./files.server";
 
 /** Import limits unless LOUPE_IMPORT_MAX_BYTES / LOUPE_IMPORT_MAX_RECORD_BYTES say otherwise. */
 const IMPORT_DEFAULTS = { maxBytes: 2 * 1024 ** 3, maxRecordBytes: 10 * 1024 * 1024 };
@@ -133,18 +133,5 @@ function resolveSessionSecret(mode: Env["mode"], given: string | undefined, data
       `NODE_ENV=production needs SESSION_SECRET: set it to a random string of at least ${MIN_SECRET_LENGTH} characters, e.g. \`openssl rand -hex 32\`.`,
     );
   }
-  const file = path.join(dataDir, "session-secret");
-  try {
-    return fs.readFileSync(file, "utf8").trim();
-  } catch {
-    fs.mkdirSync(dataDir, { recursive: true });
-    const secret = randomBytes(32).toString("hex");
-    try {
-      fs.writeFileSync(file, secret, { mode: 0o600, flag: "wx" });
-      return secret;
-    } catch {
-      // why: another process created it between our read and write; theirs wins.
-      return fs.readFileSync(file, "utf8").trim();
-    }
-  }
+  return readOrCreate(path.join(dataDir, "session-secret"), () => randomBytes(32).toString("hex"));
 }

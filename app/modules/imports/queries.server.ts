@@ -7,6 +7,17 @@ import { NotFoundError } from "~/utils/errors";
 import type { ImportView } from "./progress";
 import { interruptedMessage, STALE_SECONDS } from "./tracker.server";
 
+/** An import's counts, as columns to select. */
+export const countColumns = {
+  received: imports.received,
+  inserted: imports.inserted,
+  matched: imports.matched,
+  duplicates: imports.duplicates,
+  unmatched: imports.unmatched,
+  outputsAdded: imports.outputsAdded,
+  rejected: imports.rejected,
+};
+
 /**
  * The project's latest imports for its page, newest first: state, counts and bytes so far.
  * An import still "running" whose heartbeat went quiet is shown as failed at once, before the
@@ -25,13 +36,7 @@ export async function listImports(db: Db, actor: Actor, projectId: string, limit
       totalBytes: imports.totalBytes,
       bytesRead: imports.bytesRead,
       lastLine: imports.lastLine,
-      received: imports.received,
-      inserted: imports.inserted,
-      matched: imports.matched,
-      duplicates: imports.duplicates,
-      unmatched: imports.unmatched,
-      outputsAdded: imports.outputsAdded,
-      rejected: imports.rejected,
+      ...countColumns,
       mode: sql<string>`${imports.options}->>'mode'`,
       createdAt: imports.createdAt,
       startedAt: imports.startedAt,

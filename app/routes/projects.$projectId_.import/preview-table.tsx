@@ -18,18 +18,11 @@ export function PreviewTable({ preview }: { preview: Preview }) {
           <table className="min-w-full text-left text-sm">
             <thead>
               <tr className="border-b border-slate-200 text-slate-600">
-                <th scope="col" className="py-1.5 pr-3 font-medium">
-                  Line
-                </th>
-                <th scope="col" className="py-1.5 pr-3 font-medium">
-                  Input
-                </th>
-                <th scope="col" className="py-1.5 pr-3 font-medium">
-                  Outputs
-                </th>
-                <th scope="col" className="py-1.5 font-medium">
-                  Also
-                </th>
+                {["Line", "Input", "Outputs", "Also"].map((heading) => (
+                  <th key={heading} scope="col" className="py-1.5 pr-3 font-medium">
+                    {heading}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>

@@ -10,6 +10,16 @@ import { ValidationError } from "~/utils/errors";
 import { formatBytes } from "~/utils/format-bytes";
 import { API_BODY_LIMIT, defineEndpoint, errorBodySchema } from "../define.server";
 
+/** An item as the API returns it (the claim and the item list). */
+export const storedItemSchema = z.object({
+  id: z.int(),
+  externalId: z.string().nullable(),
+  input: z.unknown().describe("{type:'text', text} or {type:'messages', messages}"),
+  outputs: z.array(z.object({ text: z.string(), model: z.string().optional() })),
+  reference: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+});
+
 const projectParams = z.object({ projectId: z.uuid({ error: "Expected a project id (a UUID)." }) });
 const err = (description: string) => ({ description, schema: errorBodySchema });
 
@@ -123,13 +133,7 @@ export const listItemsEndpoint = defineEndpoint({
       schema: z
         .object({
           items: z.array(
-            z.object({
-              id: z.int(),
-              externalId: z.string().nullable(),
-              input: z.unknown().describe("{type:'text', text} or {type:'messages', messages}"),
-              outputs: z.array(z.object({ text: z.string(), model: z.string().optional() })),
-              reference: z.string().nullable(),
-              metadata: z.record(z.string(), z.unknown()),
+            storedItemSchema.extend({
               gold: z.record(z.string(), z.unknown()).nullable(),
               priority: z.int(),
               status: z.enum(["open", "done"]),

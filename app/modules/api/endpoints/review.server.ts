@@ -12,6 +12,7 @@ import { saveTemplate } from "~/modules/templates/save-template.server";
 import { questionSchema, templateSchema } from "~/modules/templates/schemas";
 import { NotFoundError } from "~/utils/errors";
 import { defineEndpoint, errorBodySchema } from "../define.server";
+import { storedItemSchema } from "./items.server";
 
 const projectParams = z.object({ projectId: z.uuid({ error: "Expected a project id (a UUID)." }) });
 const itemParams = z.object({ itemId: z.coerce.number({ error: "Expected an item id." }).int().positive({ error: "Expected an item id." }) });
@@ -77,14 +78,7 @@ export const patchProjectEndpoint = defineEndpoint({
 const claimedItem = z
   .object({
     lease: z.object({ id: z.uuid(), expiresAt: z.iso.datetime(), resumed: z.boolean() }),
-    item: z.object({
-      id: z.int(),
-      externalId: z.string().nullable(),
-      input: z.unknown().describe("{type:'text', text} or {type:'messages', messages}"),
-      outputs: z.array(z.object({ text: z.string(), model: z.string().optional() })),
-      reference: z.string().nullable(),
-      metadata: z.record(z.string(), z.unknown()),
-    }),
+    item: storedItemSchema,
     order: z.array(z.int()).describe("Output indexes left to right for this reviewer"),
     suggestions: z.array(z.object({ questionKey: z.string(), value: z.unknown(), confidence: z.number().nullable(), source: z.string() })),
     templateVersion: z.int().nullable(),
