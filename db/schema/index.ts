@@ -4,3 +4,4 @@ export * from "./audit";
 export * from "./review";
 export * from "./resolution";
 export * from "./imports";
+export * from "./datasets";
