@@ -19,7 +19,7 @@ const IBAN = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![A-Za-z0-9])/
 const CARD = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
 const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
 const IPV4 = new RegExp(`(?<![\\w.])${OCTET}(?:\\.${OCTET}){3}(?!\\.?\\d|\\w)`, "g");
-const IPV6 = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/g;
+const IPV6 = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?![\w:])/g;
 const PHONE = /(?<![\w+@/.-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,5}){1,4}(?![\w@-]|[.,]\d)/g;
 const DATE_LIKE = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$/;
 
@@ -68,29 +68,38 @@ function ipv6Like(match: string): boolean {
 }
 
 type Rule = { kind: PiiKind; pattern: RegExp; confirm?: (match: string) => boolean };
-// why: in this order, so an IBAN's or a card's digits are gone before the phone pattern looks.
+// why: in this order, and a text span belongs to the first rule whose pattern matches it, even
+// when its check then fails: an IBAN with a wrong checksum is a bad IBAN, not a phone number.
 const RULES: Rule[] = [
   { kind: "email", pattern: EMAIL },
   { kind: "iban", pattern: IBAN, confirm: ibanValid },
   { kind: "card", pattern: CARD, confirm: (m) => luhnValid(m.replace(/\D/g, "")) },
-  { kind: "ip", pattern: IPV4 },
   { kind: "ip", pattern: IPV6, confirm: ipv6Like },
+  { kind: "ip", pattern: IPV4 },
   { kind: "phone", pattern: PHONE, confirm: phoneLike },
 ];
 
 /** Replaces PII in one string, adding what it replaced to `counts`. */
 export function redactText(text: string, counts: PiiCounts): string {
-  let result = text;
+  const claimed: { start: number; end: number; kind: PiiKind | null }[] = [];
   for (const rule of RULES) {
-    rule.pattern.lastIndex = 0;
-    if (!rule.pattern.test(result)) continue;
-    result = result.replace(rule.pattern, (match) => {
-      if (rule.confirm && !rule.confirm(match)) return match;
-      counts[rule.kind]++;
-      return piiTokens[rule.kind];
-    });
+    for (const match of text.matchAll(rule.pattern)) {
+      const start = match.index;
+      const end = start + match[0].length;
+      if (end === start || claimed.some((c) => start < c.end && c.start < end)) continue;
+      claimed.push({ start, end, kind: !rule.confirm || rule.confirm(match[0]) ? rule.kind : null });
+    }
   }
-  return result;
+  const hits = claimed.filter((c) => c.kind !== null).sort((a, b) => a.start - b.start);
+  if (!hits.length) return text;
+  let out = "";
+  let at = 0;
+  for (const hit of hits) {
+    counts[hit.kind!]++;
+    out += text.slice(at, hit.start) + piiTokens[hit.kind!];
+    at = hit.end;
+  }
+  return out + text.slice(at);
 }
 
 /** Redacts every string inside a JSON value (object keys are left alone). */
