@@ -12,6 +12,7 @@ import type { Env } from "~/utils/env.server";
 import { isDatabaseUnavailable } from "~/utils/database-errors";
 import { BodyTooLargeError, readBody } from "./body";
 import { checkCsrf } from "./csrf";
+import { datasetDownloads } from "./dataset-downloads";
 import { healthCheck } from "./health";
 import { importUpload } from "./import-upload";
 import type { Logger } from "./log";
@@ -69,6 +70,8 @@ export function createApp(options: AppOptions) {
   });
 
   app.post("/projects/:projectId/imports", importUpload({ env, log }));
+  // why: before Remix, whose adapter ignores backpressure on big bodies.
+  app.use(datasetDownloads(log));
 
   const handle = createRequestHandler(options.build, options.dev ? "development" : "production");
   app.all("*", async (req, res, next) => {

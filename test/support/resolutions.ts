@@ -15,7 +15,7 @@ import type { Question } from "~/modules/templates/schemas";
 export async function resolveAsVoted(db: Db, projectId: string): Promise<void> {
   const template = await getTemplate(db, projectId);
   if (!template) return;
-  const [{ overlap }] = await db.select({ overlap: projects.overlap }).from(projects).where(eq(projects.id, projectId));
+  const [project] = await db.select({ overlap: projects.overlap }).from(projects).where(eq(projects.id, projectId));
   const rows = await db
     .select({ itemId: annotations.itemId, values: annotations.values })
     .from(annotations)
@@ -26,7 +26,7 @@ export async function resolveAsVoted(db: Db, projectId: string): Promise<void> {
   const made: (typeof resolutions.$inferInsert)[] = [];
   const resolvedItems: number[] = [];
   for (const [itemId, answers] of byItem) {
-    let all = answers.length >= overlap;
+    let all = answers.length >= project!.overlap;
     for (const q of template.questions) {
       if (q.kind === "text") continue;
       const given = answers.map((a) => a[q.key]).filter((v) => v !== undefined && v !== null);

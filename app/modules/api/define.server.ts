@@ -50,6 +50,29 @@ export function defineEndpoint<P extends AnyObject = AnyObject, Q extends AnyObj
 /** The largest JSON body an endpoint reads into memory (streamed bodies have their own limit). */
 export const API_BODY_LIMIT = 10 * 1024 * 1024;
 
+/**
+ * An endpoint served by a streaming Express route instead of Remix (large downloads, where the
+ * Remix adapter would ignore backpressure). Declared here so the OpenAPI document lists it like
+ * any other; the Express route parses its params and query with these same schemas.
+ */
+export type StreamedEndpoint<P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject> = {
+  method: "get";
+  path: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  params: P;
+  query: Q;
+  responses: Record<number, { description: string; schema?: z.ZodType; content?: string[]; headers?: Record<string, string> }>;
+};
+
+export const streamedEndpoints: StreamedEndpoint[] = [];
+
+export function defineStreamedEndpoint<P extends AnyObject, Q extends AnyObject>(endpoint: StreamedEndpoint<P, Q>): StreamedEndpoint<P, Q> {
+  streamedEndpoints.push(endpoint as unknown as StreamedEndpoint);
+  return endpoint;
+}
+
 export const errorBodySchema = z
   .object({
     error: z.string(),

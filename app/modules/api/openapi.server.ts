@@ -1,5 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
-import { endpoints } from "./define.server";
+import { endpoints, streamedEndpoints } from "./define.server";
 import "./endpoints/index.server";
 
 /** The OpenAPI 3.1 document, generated from the zod schemas the endpoints parse with. */
@@ -35,6 +35,31 @@ export function openApiDocument() {
         Object.entries(e.responses).map(([status, r]) => [
           status,
           { description: r.description, content: r.schema ? { "application/json": { schema: r.schema } } : undefined },
+        ]),
+      ),
+    });
+  }
+  for (const e of streamedEndpoints) {
+    registry.registerPath({
+      method: e.method,
+      path: e.path,
+      summary: e.summary,
+      description: e.description,
+      tags: e.tags,
+      security: [{ [bearer.name]: [] }],
+      request: { params: e.params, query: e.query },
+      responses: Object.fromEntries(
+        Object.entries(e.responses).map(([status, r]) => [
+          status,
+          {
+            description: r.description,
+            headers: r.headers ? Object.fromEntries(Object.entries(r.headers).map(([name, description]) => [name, { description, schema: { type: "string" as const } }])) : undefined,
+            content: r.content
+              ? Object.fromEntries(r.content.map((type) => [type, { schema: { type: "string" as const, format: "binary" } }]))
+              : r.schema
+                ? { "application/json": { schema: r.schema } }
+                : undefined,
+          },
         ]),
       ),
     });

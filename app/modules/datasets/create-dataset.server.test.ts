@@ -126,7 +126,7 @@ describe("createDataset", () => {
     const engineer = await makeUser();
     await addMember(db, f.manager.actor, f.projectId, { email: engineer.email, role: "engineer" });
     await expect(createDataset(db, engineer.actor, f.projectId, { name: "Engineered", filter: {}, options: {} })).resolves.toMatchObject({ version: 1 });
-    const [{ count }] = await db.execute<{ count: number }>(`select count(*)::int as count from datasets where project_id = '${f.projectId}' and name <> 'Engineered'`);
-    expect(count).toBe(0);
+    const [row] = await db.execute<{ count: number }>(`select count(*)::int as count from datasets where project_id = '${f.projectId}' and name <> 'Engineered'`);
+    expect(row?.count).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Database } from "~/db.server";
+import { clientOf } from "./client.server";
 import type { Actor } from "~/modules/auth/actor";
 import { authorizeProject } from "~/modules/projects/authorize.server";
 import { getTemplate } from "~/modules/templates/get-template.server";
@@ -34,7 +35,7 @@ export async function createDataset(db: Database, actor: Actor, projectId: strin
   const where = filterCondition(projectId, filter, template.questions);
 
   await refreshBeforeSnapshot(db, projectId);
-  const client = db.$client;
+  const client = clientOf(db);
   await ensurePseudonyms(client, projectId);
   const reader = await client.reserve();
   try {
@@ -46,10 +47,10 @@ export async function createDataset(db: Database, actor: Actor, projectId: strin
 
     const created = await client.begin(async (tx) => {
       await tx`select pg_advisory_xact_lock(hashtext(${`dataset:${projectId}:${name.toLowerCase()}`}))`;
-      const [{ version }] = await tx<{ version: number }[]>`
+      const [{ version }] = await tx<[{ version: number }]>`
         select coalesce(max(version), 0)::int + 1 as version from datasets where project_id = ${projectId} and lower(name) = lower(${name})`;
-      const [{ creator }] = await tx<{ creator: string }[]>`select coalesce((select name from users where id = ${actor.userId}), 'unknown') as creator`;
-      const [{ id }] = await tx<{ id: string }[]>`
+      const [{ creator }] = await tx<[{ creator: string }]>`select coalesce((select name from users where id = ${actor.userId}), 'unknown') as creator`;
+      const [{ id }] = await tx<[{ id: string }]>`
         insert into datasets (project_id, name, version, filter, options, template, counts, stats, content_hash, created_by, created_by_name)
         values (${projectId}, ${name}, ${version}, ${JSON.stringify(filter)}::jsonb, ${JSON.stringify(options)}::jsonb, ${JSON.stringify(template)}::jsonb,
                 '{}', '{}', '', ${actor.userId}, ${creator})

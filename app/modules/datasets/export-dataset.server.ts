@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import type { Database } from "~/db.server";
+import { clientOf } from "./client.server";
 import type { Actor } from "~/modules/auth/actor";
 import type { Question } from "~/modules/templates/schemas";
 import { parseOrThrow } from "~/utils/validation";
@@ -76,7 +77,7 @@ async function* withHeader(header: string, lines: AsyncIterable<string>) {
 type RawRow = { position: number; item_id: string; external_id: string | null; split: Split; input: FrozenRow["input"]; outputs: FrozenRow["outputs"]; resolutions: FrozenRow["resolutions"]; label: string | null };
 
 async function* readRows(db: Database, datasetId: string, split?: Split): AsyncGenerator<FrozenRow> {
-  const sql = db.$client;
+  const sql = clientOf(db);
   const where = split ? sql`and split = ${split}` : sql``;
   const cursor = sql<RawRow[]>`
     select position, item_id, external_id, split, input, outputs, resolutions, label
@@ -91,7 +92,7 @@ async function* readRows(db: Database, datasetId: string, split?: Split): AsyncG
 type RawAnnotation = { position: number; item_id: string; split: Split; reviewer: string; values: Record<string, unknown>; template_version: number; duration_ms: number | null; submitted_at: string | null; updated_at: string };
 
 async function* readAnnotations(db: Database, datasetId: string, split?: Split): AsyncGenerator<FrozenAnnotation> {
-  const sql = db.$client;
+  const sql = clientOf(db);
   const where = split ? sql`and split = ${split}` : sql``;
   const cursor = sql<RawAnnotation[]>`
     select position, item_id, split, reviewer, values, template_version, duration_ms, to_char(submitted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as submitted_at,

@@ -3,3 +3,4 @@ import "./foundation.server";
 import "./openapi.server";
 import "./review.server";
 import "./items.server";
+import "./datasets.server";
