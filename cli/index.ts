@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { Command } from "commander";
 import { registerDbCommands } from "./commands/db";
 import { registerImportCommand } from "./commands/import";
+import { registerExportCommand } from "./commands/export";
 import { registerKeyCommands } from "./commands/keys";
 import { registerProjectCommands } from "./commands/projects";
 import { registerUserCommands } from "./commands/users";
@@ -26,6 +27,7 @@ registerUserCommands(program);
 registerKeyCommands(program);
 registerProjectCommands(program);
 registerImportCommand(program);
+registerExportCommand(program);
 
 try {
   await program.parseAsync(process.argv);
