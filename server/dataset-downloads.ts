@@ -4,6 +4,7 @@ import { db } from "~/db.server";
 import { exportDatasetEndpoint } from "~/modules/api/endpoints/datasets.server";
 import { authenticateApiKey } from "~/modules/api-keys/authenticate-api-key.server";
 import type { Actor } from "~/modules/auth/actor";
+import { cardMarkdown } from "~/modules/datasets/card";
 import { contentDisposition, exportDataset } from "~/modules/datasets/export-dataset.server";
 import type { LoupeContext } from "~/utils/context";
 import { DomainError, UnauthorizedError, ValidationError } from "~/utils/errors";
@@ -14,7 +15,8 @@ import type { Logger } from "./log";
  * Dataset downloads, served by Express rather than Remix so a file of any size streams with
  * backpressure (stream.pipeline from the export's cursor-fed stream to the socket) and memory
  * stays flat. `GET /api/v1/datasets/:id/export` takes an API key; `GET /datasets/:id/download`
- * is the same file for the signed-in browser (a read, so no CSRF token is needed).
+ * is the same file for the signed-in browser (a read, so no CSRF token is needed), and with
+ * `card=md|json` that export's dataset card.
  */
 export function datasetDownloads(log: Logger): express.Router {
   const router = express.Router();
@@ -42,6 +44,14 @@ async function send(req: Request, res: Response, log: Logger, errors: "json" | "
     return refuse(res, error, errors, log);
   }
   const { card } = opened;
+  const cardAs = errors === "text" ? req.query.card : undefined;
+  if (cardAs === "md" || cardAs === "json") {
+    opened.body.destroy();
+    const stem = opened.fileName.replace(/\.[^.]+$/, "");
+    const body = cardAs === "md" ? cardMarkdown(card) : `${JSON.stringify(card, null, 2)}\n`;
+    res.status(200).set({ "Content-Type": cardAs === "md" ? "text/markdown; charset=utf-8" : "application/json; charset=utf-8", "Content-Disposition": contentDisposition(`${stem}.card.${cardAs}`), "Cache-Control": "no-store" });
+    return res.send(body);
+  }
   const cardUrl = `/api/v1/datasets/${opened.dataset.id}/card?format=${card.export.format}${card.export.split === "all" ? "" : `&split=${card.export.split}`}`;
   res.status(200).set({
     "Content-Type": opened.contentType,

@@ -90,7 +90,13 @@ export default function ProjectPage() {
           </>
         }
         actions={
-          <ProjectActions projectId={project.id} canReview={can(subject, "review.annotate")} canManage={can(subject, "project.update")} canImport={imports !== null} />
+          <ProjectActions
+            projectId={project.id}
+            canReview={can(subject, "review.annotate")}
+            canManage={can(subject, "project.update")}
+            canImport={imports !== null}
+            canExport={can(subject, "datasets.export")}
+          />
         }
       />
       <ProgressSection progress={progress} seesEveryone={can(subject, "annotations.read_all")} />
@@ -109,7 +115,19 @@ export default function ProjectPage() {
 const secondaryLink =
   "inline-flex items-center justify-center rounded-md bg-white px-3 py-2 text-sm font-medium text-slate-800 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50";
 
-function ProjectActions({ projectId, canReview, canManage, canImport }: { projectId: string; canReview: boolean; canManage: boolean; canImport: boolean }) {
+function ProjectActions({
+  projectId,
+  canReview,
+  canManage,
+  canImport,
+  canExport,
+}: {
+  projectId: string;
+  canReview: boolean;
+  canManage: boolean;
+  canImport: boolean;
+  canExport: boolean;
+}) {
   return (
     <>
       {canImport ? (
@@ -124,6 +142,11 @@ function ProjectActions({ projectId, canReview, canManage, canImport }: { projec
             My work
           </Link>
         </>
+      ) : null}
+      {canExport ? (
+        <Link to={`/projects/${projectId}/datasets`} className={secondaryLink}>
+          Datasets
+        </Link>
       ) : null}
       {canManage ? (
         <>

@@ -1,0 +1,102 @@
+import type { ItemFormat } from "./formats/rows";
+import { exportFormats, type DatasetFilterInput } from "./schemas";
+
+/**
+ * The dataset builder's form ⇄ the API's {name, filter, options}. The form is a GET form (the URL
+ * is the builder's state, so it can be shared and works without JavaScript); its fields are flat
+ * and this turns them into the nested shape the schemas check. Empty fields mean "no condition".
+ */
+export type BuilderInput = { name: string; filter: DatasetFilterInput; options: Record<string, unknown>; format: ItemFormat; after?: number };
+
+const list = (value: string | null) =>
+  (value ?? "")
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean);
+const text = (value: string | null) => (value ?? "").trim();
+// why: an empty box is "no value", not 0 (which Number("") gives); a typo stays NaN so the schema names it.
+const number = (value: string | null) => (text(value) === "" ? undefined : Number(text(value)));
+const percent = (value: string | null, fallback: number) => {
+  const n = number(value);
+  return n === undefined ? fallback : n / 100;
+};
+
+export function parseBuilderForm(form: URLSearchParams): BuilderInput {
+  const filter: DatasetFilterInput = { status: (text(form.get("status")) || "resolved") as DatasetFilterInput["status"] };
+  const ratingQuestion = text(form.get("ratingQuestion"));
+  if (ratingQuestion && (number(form.get("ratingMin")) !== undefined || number(form.get("ratingMax")) !== undefined)) {
+    filter.ratings = [{ question: ratingQuestion, min: number(form.get("ratingMin")), max: number(form.get("ratingMax")) }];
+  }
+  const correction = text(form.get("hasCorrection"));
+  if (correction === "yes" || correction === "no") filter.hasCorrection = correction === "yes";
+  const labelsIn = list(form.get("labelsIn"));
+  if (labelsIn.length) filter.labels = { question: text(form.get("labelsQuestion")), in: labelsIn };
+  const present = list(form.get("flagsPresent"));
+  const absent = list(form.get("flagsAbsent"));
+  if (present.length || absent.length) filter.flags = { present, absent };
+  const agreement = number(form.get("minAgreement"));
+  if (agreement !== undefined) filter.agreement = { min: agreement, ...(text(form.get("agreementQuestion")) ? { question: text(form.get("agreementQuestion")) } : {}) };
+  filter.models = list(form.get("models"));
+  const metaKey = text(form.get("metaKey"));
+  if (metaKey) {
+    const op = (text(form.get("metaOp")) || "eq") as "eq";
+    const raw = text(form.get("metaValue"));
+    const value = op === ("gte" as string) || op === ("lte" as string) ? Number(raw) : raw;
+    filter.metadata = [{ key: metaKey, op, ...(op === ("exists" as string) || op === ("missing" as string) ? {} : { value }) }];
+  }
+  if (text(form.get("createdFrom"))) filter.createdFrom = text(form.get("createdFrom"));
+  if (text(form.get("createdTo"))) filter.createdTo = text(form.get("createdTo"));
+
+  const options: Record<string, unknown> = {
+    dedup: form.get("dedup") === "on",
+    redactPii: form.get("redactPii") === "on",
+    split: {
+      train: percent(form.get("train"), 0.8),
+      validation: percent(form.get("validation"), 0.1),
+      test: percent(form.get("test"), 0.1),
+      seed: number(form.get("seed")) ?? 42,
+    },
+    textFrom: text(form.get("textFrom")) || "output",
+    preferenceFromCorrections: form.get("preferenceFromCorrections") === "on",
+    approval: number(form.get("minRating")) === undefined ? {} : { minRating: number(form.get("minRating")) },
+  };
+  if (text(form.get("labelQuestion"))) options.labelQuestion = text(form.get("labelQuestion"));
+  if (number(form.get("maxPerClass")) !== undefined) options.maxPerClass = number(form.get("maxPerClass"));
+  const format = text(form.get("format"));
+  return {
+    name: text(form.get("name")),
+    filter,
+    options,
+    format: (exportFormats as readonly string[]).includes(format) && format !== "annotations-jsonl" ? (format as ItemFormat) : "openai-chat",
+    after: number(form.get("after")),
+  };
+}
+
+/** Which form field shows the message of a schema issue (`filter.ratings.0.min` → `ratingMin`). */
+export function formFieldOf(issueField: string): string {
+  const map: [RegExp, string][] = [
+    [/^filter\.ratings\.\d+\.question/, "ratingQuestion"],
+    [/^filter\.ratings\.\d+\.max/, "ratingMax"],
+    [/^filter\.ratings/, "ratingMin"],
+    [/^filter\.labels\.question/, "labelsQuestion"],
+    [/^filter\.labels/, "labelsIn"],
+    [/^filter\.flags/, "flagsPresent"],
+    [/^filter\.hasCorrection/, "hasCorrection"],
+    [/^filter\.agreement\.question/, "agreementQuestion"],
+    [/^filter\.agreement/, "minAgreement"],
+    [/^filter\.models/, "models"],
+    [/^filter\.metadata\.\d+\.key/, "metaKey"],
+    [/^filter\.metadata/, "metaValue"],
+    [/^filter\.createdFrom/, "createdFrom"],
+    [/^filter\.createdTo/, "createdTo"],
+    [/^options\.split\.seed/, "seed"],
+    [/^options\.split\.train/, "train"],
+    [/^options\.split\.validation/, "validation"],
+    [/^options\.split/, "test"],
+    [/^options\.labelQuestion/, "labelQuestion"],
+    [/^options\.maxPerClass/, "maxPerClass"],
+    [/^options\.approval/, "minRating"],
+    [/^(\(body\)|name)$/, "name"],
+  ];
+  return map.find(([pattern]) => pattern.test(issueField))?.[1] ?? issueField;
+}
