@@ -38,7 +38,8 @@ async function send(req: Request, res: Response, log: Logger, errors: "json" | "
   try {
     const actor = await authenticate();
     const params = parseOrThrow(exportDatasetEndpoint.params, req.params);
-    const query = parseOrThrow(exportDatasetEndpoint.query, req.query);
+    // why: a form's "All splits" sends split= (empty), which means no split, not a bad one.
+    const query = parseOrThrow(exportDatasetEndpoint.query, Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== "")));
     opened = await exportDataset(db, actor, params.datasetId, query);
   } catch (error) {
     return refuse(res, error, errors, log);

@@ -50,7 +50,8 @@ export async function previewDataset(
     order by i.id limit ${PREVIEW_PAGE + 1}`);
   const counts = emptyPiiCounts();
   const rows = page.slice(0, PREVIEW_PAGE).map((r): PreviewRow => {
-    const raw = { position: 0, itemId: Number(r.id), externalId: null, split: "train" as const, input: r.input, outputs: r.outputs, resolutions: r.resolutions, label: r.label };
+    // why: the split is drawn when the snapshot is saved; the preview says so instead of guessing.
+    const raw = { position: 0, itemId: Number(r.id), externalId: null, split: "(at save)" as FrozenRow["split"], input: r.input, outputs: r.outputs, resolutions: r.resolutions, label: r.label };
     const row = options.redactPii ? redactValue(raw, counts) : raw;
     const prompt = row.input.type === "text" ? row.input.text : row.input.messages.map((m) => `${m.role}: ${m.content}`).join("\n");
     return {

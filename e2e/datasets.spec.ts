@@ -1,0 +1,81 @@
+import fs from "node:fs";
+import { addItems } from "~/modules/items/add-items.server";
+import { addMember } from "~/modules/projects/add-member.server";
+import { updateProjectSettings } from "~/modules/projects/update-settings.server";
+import { submitAnnotation } from "~/modules/review/submit-annotation.server";
+import { saveTemplate } from "~/modules/templates/save-template.server";
+import { resolveAsVoted } from "../test/support/resolutions";
+import { expect, test } from "./fixtures";
+
+test("Engineers build a dataset with a live count and preview, save a snapshot and download its export", async ({ page, db, makeUser, makeProject, loginAs }) => {
+  // why: a whole story (setup through the verbs, builder, save, download) on a shared 2-core machine.
+  test.slow();
+  const manager = await makeUser({ name: "Manager" });
+  const reviewer = await makeUser({ name: "Reviewer" });
+  const engineer = await makeUser({ name: "Engineer" });
+  const project = await makeProject(manager, [{ user: reviewer, role: "reviewer" }]);
+  await addMember(db, manager.actor, project.id, { email: engineer.email, role: "engineer" });
+  await saveTemplate(db, manager.actor, project.id, {
+    questions: [
+      { key: "quality", kind: "rating", text: "Quality", min: 1, max: 5 },
+      { key: "intent", kind: "choice", text: "Intent", options: [{ value: "billing" }, { value: "shipping" }] },
+    ],
+  });
+  await updateProjectSettings(db, manager.actor, project.id, { overlap: 1 });
+  const answers = [
+    { text: "Where is my parcel?", intent: "shipping", quality: 5 },
+    { text: "Refund me, mail ada@example.com", intent: "billing", quality: 4 },
+    { text: "=SUM(A1:A9) is my invoice total wrong?", intent: "billing", quality: 2 },
+  ];
+  const { ids } = await addItems(db, manager.actor, project.id, answers.map((a) => ({ input: a.text, outputs: [{ text: a.text }] })));
+  for (const [i, a] of answers.entries()) {
+    await submitAnnotation(db, reviewer.actor, { itemId: ids[i]!, values: { quality: a.quality, intent: a.intent }, idempotencyKey: `e2e-datasets-${ids[i]}` });
+  }
+  await resolveAsVoted(db, project.id);
+
+  await loginAs(page, engineer);
+  await page.goto(`/projects/${project.id}`);
+  await page.getByRole("link", { name: "Datasets" }).click();
+  await page.getByRole("link", { name: "New dataset" }).first().click();
+  await expect(page.getByRole("status", { name: "Live count" })).toContainText("3 items in the snapshot");
+
+  await page.getByLabel("Label question").selectOption("intent");
+  await page.getByLabel("Label in").fill("billing");
+  await page.getByLabel("Redact PII").check();
+  await page.getByLabel("Preview as").selectOption("classification-csv");
+  await expect(page.getByRole("status", { name: "Live count" })).toContainText("2 items in the snapshot");
+  const preview = page.getByRole("table", { name: "Rows the export will contain" });
+  await expect(preview.getByRole("row")).toHaveCount(3);
+  await expect(preview).toContainText('"Refund me, mail [EMAIL]",billing,(at save)');
+  await expect(preview).toContainText("'=SUM(A1:A9) is my invoice total wrong?,billing,(at save)");
+
+  await page.getByLabel("Dataset name").fill("Billing intents");
+  await page.getByRole("button", { name: "Save snapshot" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Billing intents · v1" })).toBeVisible();
+  await expect(page.getByRole("table", { name: "Rows per format" }).getByRole("row", { name: /Classification text,label,split/ })).toContainText("2");
+  await expect(page.getByRole("region", { name: "Dataset card" })).toContainText("emails");
+
+  await page.getByLabel("Format", { exact: true }).selectOption("classification-csv");
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Download" }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe("billing-intents-v1-classification-csv.csv");
+  const csv = fs.readFileSync((await download.path())!, "utf8");
+  expect(csv.split("\r\n").slice(0, 1)).toEqual(["text,label,split"]);
+  expect(csv).toContain("Refund me, mail [EMAIL]");
+  expect(csv).not.toContain("ada@example.com");
+  expect(csv).toMatch(/\r\n'=SUM\(A1:A9\) is my invoice total wrong\?,billing,(train|validation|test)\r\n/);
+  expect(csv.trim().split("\r\n")).toHaveLength(3);
+});
+
+test("Reviewers cannot reach a project's datasets", async ({ page, makeUser, makeProject, loginAs }) => {
+  const manager = await makeUser({ name: "Manager" });
+  const reviewer = await makeUser({ name: "Reviewer" });
+  const project = await makeProject(manager, [{ user: reviewer, role: "reviewer" }]);
+  await loginAs(page, reviewer);
+  await page.goto(`/projects/${project.id}`);
+  await expect(page.getByRole("link", { name: "Start reviewing" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Datasets" })).toHaveCount(0);
+  const response = await page.goto(`/projects/${project.id}/datasets`);
+  expect(response?.status()).toBe(403);
+});
