@@ -10,6 +10,7 @@ import { parquetStream } from "./formats/parquet.server";
 import { outcomesFor, type ClassRecord, type ItemFormat } from "./formats/rows";
 import { CSV_HEADER, formatFiles, renderAnnotation, renderRecord } from "./formats/serialize";
 import { getDatasetRecord } from "./queries.server";
+import { readAhead } from "./read-ahead";
 import { datasetOptionsSchema, exportQuerySchema, type ExportFormat, type ExportQuery } from "./schemas";
 
 export type DatasetExport = {
@@ -21,7 +22,7 @@ export type DatasetExport = {
   body: Readable;
 };
 
-const BATCH = 2000;
+const BATCH = 5000;
 
 /**
  * Opens an export of a snapshot: its card, a safe file name and a stream of the file. The bytes
@@ -82,7 +83,7 @@ async function* readRows(db: Database, datasetId: string, split?: Split): AsyncG
   const cursor = sql<RawRow[]>`
     select position, item_id, external_id, split, input, outputs, resolutions, label
     from dataset_rows where dataset_id = ${datasetId} ${where} order by position`.cursor(BATCH);
-  for await (const batch of cursor) {
+  for await (const batch of readAhead(cursor)) {
     for (const r of batch) {
       yield { position: r.position, itemId: Number(r.item_id), externalId: r.external_id, split: r.split, input: r.input, outputs: r.outputs, resolutions: r.resolutions, label: r.label };
     }
@@ -99,7 +100,7 @@ async function* readAnnotations(db: Database, datasetId: string, split?: Split):
            to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as updated_at
     from dataset_annotations where dataset_id = ${datasetId} ${where}
     order by seq`.cursor(BATCH);
-  for await (const batch of cursor) {
+  for await (const batch of readAhead(cursor)) {
     for (const a of batch) {
       yield {
         position: a.position,
