@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import type { Server } from "node:http";
 import os from "node:os";
+import v8 from "node:v8";
+import vm from "node:vm";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
@@ -15,6 +17,10 @@ import { makeDatasetProject, type DatasetProject } from "../test/support/dataset
 import { exportBytes } from "../test/support/export-bytes";
 import { createApp } from "./app";
 import { createLogger } from "./log";
+
+// why: a full collection on demand, to measure what is retained rather than GC's schedule.
+v8.setFlagsFromString("--expose-gc");
+const gc = vm.runInNewContext("gc") as () => void;
 
 let server: Server;
 let base: string;
@@ -88,28 +94,32 @@ describe("GET /api/v1/datasets/:id/export", () => {
 
 describe("a 200,000-row export", () => {
   it("streams over HTTP with backpressure while memory stays flat", { timeout: 180_000 }, async () => {
-    // why: the 200,000 frozen rows are made in SQL from one real snapshot row, not by the snapshot
+    // why: the 200,000 frozen lines are made in SQL inside a real snapshot, not by the snapshot
     // verb: this test is about streaming out; `npm run bench:export` runs the verb on 1,000,000 items.
     const big = await createDataset(db, fixture.manager.actor, fixture.projectId, { name: "Big", filter: {}, options: {} });
     const sql = clientOf(db);
-    await sql`delete from dataset_rows where dataset_id = ${big.id}`;
-    await sql`insert into dataset_rows (dataset_id, position, item_id, external_id, split, input, outputs, resolutions, label)
-      select ${big.id}, g, g, null, 'train', jsonb_build_object('type', 'text', 'text', 'Question ' || g || ': ' || repeat('why is the sky blue? ', 20)),
-             jsonb_build_array(jsonb_build_object('text', 'Answer ' || g || ': ' || repeat('because of Rayleigh scattering. ', 25))),
-             '{"quality": {"value": 5, "method": "single", "status": "resolved", "agreement": null, "annotations": 1}}', null
+    await sql`delete from dataset_lines where dataset_id = ${big.id} and format = 'openai-chat'`;
+    await sql`insert into dataset_lines (dataset_id, format, seq, split, item_id, line)
+      select ${big.id}, 'openai-chat', g, 'train', g,
+             json_build_object('messages', json_build_array(
+               json_build_object('role', 'user', 'content', 'Question ' || g || ': ' || repeat('why is the sky blue? ', 20)),
+               json_build_object('role', 'assistant', 'content', 'Answer ' || g || ': ' || repeat('because of Rayleigh scattering. ', 25))))::text || E'\n'
       from generate_series(0, 199999) g`;
     await sql`update datasets set counts = jsonb_set(counts, '{formats,openai-chat,rows}', '{"train": 200000, "validation": 0, "test": 0}') where id = ${big.id}`;
 
-    const before = process.memoryUsage().rss;
-    // Peak RSS while the first and the last third of the file went through.
-    const thirds = [before, before, before];
-    const sampler = setInterval(() => {
-      const third = Math.min(2, Math.floor((3 * bytes) / (250 * 2 ** 20)));
-      thirds[third] = Math.max(thirds[third]!, process.memoryUsage().rss);
-    }, 20);
+    // What stays alive (heap and buffers after a full collection), checked every 20 MB streamed:
+    // that is what grows when something holds the file, unlike RSS, which follows GC's schedule.
+    const live = () => {
+      gc();
+      const m = process.memoryUsage();
+      return m.heapUsed + m.external;
+    };
+    let bytes = 0;
+    let checkpoint = 0;
+    const before = live();
+    let peak = before;
     const response = await fetch(`${base}/api/v1/datasets/${big.id}/export?format=openai-chat`, { headers: { authorization: `Bearer ${key}`, "accept-encoding": "identity" } });
     expect(response.headers.get("x-loupe-rows")).toBe("200000");
-    let bytes = 0;
     let lines = 0;
     let reads = 0;
     const reader = response.body!.getReader();
@@ -118,13 +128,15 @@ describe("a 200,000-row export", () => {
       for (const b of chunk.value) if (b === 10) lines++;
       // why: a slow consumer; without backpressure the server would buffer the file meanwhile.
       if (++reads % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      if (bytes - checkpoint > 20 * 2 ** 20) {
+        checkpoint = bytes;
+        peak = Math.max(peak, live());
+      }
     }
-    clearInterval(sampler);
     expect(lines).toBe(200_000);
     expect(bytes).toBeGreaterThan(200 * 2 ** 20);
-    // The file is 250 MB: held in memory on either side, it would blow both bounds. What is
-    // left is garbage-collection sawtooth, which does not grow with the bytes sent.
-    expect(Math.max(...thirds) - before).toBeLessThan(150 * 2 ** 20);
-    expect(thirds[2]! - thirds[0]!).toBeLessThan(48 * 2 ** 20);
+    // 250 MB went through; what was alive at any checkpoint is a couple of cursor batches and the
+    // sockets' buffers (measured: heap flat, buffers 10–45 MB, not growing with the bytes sent).
+    expect(peak - before).toBeLessThan(64 * 2 ** 20);
   });
 });

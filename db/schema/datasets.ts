@@ -8,7 +8,7 @@ export const datasetSplit = pgEnum("dataset_split", datasetSplits);
 /**
  * An immutable, versioned snapshot of reviewed items (docs/decisions/0009-dataset-snapshots.md).
  * Saving the same name again makes the next version; nothing here is ever updated. Everything an
- * export reads is frozen in this row and its `dataset_rows` / `dataset_annotations`, so exporting
+ * export reads is frozen in this row and its `dataset_lines`, so exporting
  * a snapshot is a pure function of it: later annotations, edits or deleted items change nothing.
  */
 export const datasets = pgTable(
@@ -41,51 +41,29 @@ export const datasets = pgTable(
 );
 
 /**
- * One item of a snapshot as the exports see it: input, outputs and the consensus per question,
- * copied (and redacted, when asked) when the snapshot was made. `position` is the export order.
+ * Everything a snapshot froze, as lines in export order, one `format` at a time:
+ * - `item`: the frozen list of items — each item's input, outputs, consensus per question and
+ *   split as canonical JSON (keys sorted), redacted when asked; `seq` is its position;
+ * - each line-based export format: the exact bytes of every row that passed the format's checks,
+ *   rendered once from those items (Parquet encodes the classification-jsonl lines);
+ * - `annotations-jsonl`: one line per submitted annotation, the reviewer as a pseudonym.
+ * An export streams its lines, so it is the same bytes every time and costs what reading them
+ * costs; `datasets.content_hash` is the SHA-256 of the item and annotation lines.
  */
-export const datasetRows = pgTable(
-  "dataset_rows",
+export const datasetLines = pgTable(
+  "dataset_lines",
   {
     datasetId: uuid()
       .notNull()
       .references(() => datasets.id, { onDelete: "cascade" }),
-    position: integer().notNull(),
-    // why: no foreign key: deleting an item later must not change a snapshot that contains it.
-    itemId: bigint({ mode: "number" }).notNull(),
-    externalId: text(),
-    split: datasetSplit().notNull(),
-    input: jsonb().$type<unknown>().notNull(),
-    outputs: jsonb().$type<unknown[]>().notNull(),
-    /** Question key → { status, value, method, agreement, annotations } from `resolutions`. */
-    resolutions: jsonb().$type<Record<string, unknown>>().notNull(),
-    /** The class the split was stratified by (null without a label question or label). */
-    label: text(),
-  },
-  (t) => [primaryKey({ columns: [t.datasetId, t.position] })],
-);
-
-/** Every submitted annotation of a snapshot's items, frozen, with the reviewer as a pseudonym. */
-export const datasetAnnotations = pgTable(
-  "dataset_annotations",
-  {
-    datasetId: uuid()
-      .notNull()
-      .references(() => datasets.id, { onDelete: "cascade" }),
-    /** The export order: by item position, then by when the answers were submitted. */
+    format: text().notNull(),
     seq: integer().notNull(),
-    /** The item's position in `dataset_rows`. */
-    position: integer().notNull(),
-    itemId: bigint({ mode: "number" }).notNull(),
     split: datasetSplit().notNull(),
-    reviewer: text().notNull(),
-    values: jsonb().$type<Record<string, unknown>>().notNull(),
-    templateVersion: integer().notNull(),
-    durationMs: integer(),
-    submittedAt: timestamp({ withTimezone: true }),
-    updatedAt: timestamp({ withTimezone: true }).notNull(),
+    itemId: bigint({ mode: "number" }).notNull(),
+    /** The line as written, line break included. */
+    line: text().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.datasetId, t.seq] })],
+  (t) => [primaryKey({ columns: [t.datasetId, t.format, t.seq] })],
 );
 
 /**

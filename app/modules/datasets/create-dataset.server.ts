@@ -15,13 +15,15 @@ import { refreshBeforeSnapshot } from "./refresh-before-snapshot.server";
 import { newDatasetSchema, type DatasetOptions, type NewDatasetInput } from "./schemas";
 import { copyField, copyInto, ensurePseudonyms, readSnapshotAnnotations, readSnapshotRows, selectSnapshotItems } from "./snapshot-sql.server";
 import { SnapshotTally } from "./snapshot-tally";
+import { renderAnnotation, renderRecord } from "./formats/serialize";
 
 export type CreatedDataset = { id: string; name: string; version: number; counts: { items: number; train: number; validation: number; test: number; annotations: number }; contentHash: string };
 
 /**
  * Freezes a dataset snapshot: the items the filter selects (deduped, split, capped as the options
  * say), each with its input, outputs and consensus copied — redacted when asked — and every
- * submitted annotation of them with the reviewer as a pseudonym. Saving a name again makes its
+ * submitted annotation of them with the reviewer as a pseudonym; and renders each format's lines
+ * from them once, checking the format's rules (see `dataset_lines`). Saving a name again makes its
  * next version. Items are read in one repeatable-read transaction, so the snapshot is one
  * consistent moment; the rows are written with COPY in another, so it appears whole or not at all.
  */
@@ -56,22 +58,30 @@ export async function createDataset(db: Database, actor: Actor, projectId: strin
                 '{}', '{}', '', ${actor.userId}, ${creator})
         returning id`;
 
-      await copyInto(tx, "dataset_rows", ["dataset_id", "position", "item_id", "external_id", "split", "input", "outputs", "resolutions", "label"], (async function* () {
+      // why: one COPY for every line of the snapshot: the frozen item, its rows in each line
+      // format, and then the annotations; each format numbers its own lines in export order.
+      const seq = new Map<string, number>();
+      const line = (format: string, split: string, itemId: number, text: string) => {
+        const n = seq.get(format) ?? 0;
+        seq.set(format, n + 1);
+        return `${copyField(id)},${copyField(format)},${n},${split},${itemId},${copyField(text)}\n`;
+      };
+      await copyInto(tx, "dataset_lines", ["dataset_id", "format", "seq", "split", "item_id", "line"], (async function* () {
         for await (const raw of readSnapshotRows(reader)) {
           const row: FrozenRow = { ...raw, input: redact(raw.input, tally.counts.redactions), outputs: redact(raw.outputs, tally.counts.redactions), resolutions: redact(raw.resolutions, tally.counts.redactions) };
-          tally.addRow(row);
-          hash.update(`${canonicalJson(row)}\n`);
-          yield `${copyField(id)},${row.position},${row.itemId},${copyField(row.externalId)},${row.split},${copyField(JSON.stringify(row.input))},${copyField(JSON.stringify(row.outputs))},${copyField(JSON.stringify(row.resolutions))},${copyField(row.label)}\n`;
+          const frozen = `${canonicalJson(row)}\n`;
+          hash.update(frozen);
+          let out = line("item", row.split, row.itemId, frozen);
+          for (const { format, record } of tally.addRow(row)) {
+            if (format !== "parquet") out += line(format, row.split, row.itemId, renderRecord(format, record));
+          }
+          yield out;
         }
-      })());
-
-      await copyInto(tx, "dataset_annotations", ["dataset_id", "seq", "position", "item_id", "split", "reviewer", "values", "template_version", "duration_ms", "submitted_at", "updated_at"], (async function* () {
-        let seq = 0;
         for await (const raw of readSnapshotAnnotations(reader, projectId)) {
           const a: FrozenAnnotation = { ...raw, values: redact(raw.values, tally.counts.redactions) };
           tally.addAnnotation(a.split, a.reviewer);
           hash.update(`${canonicalJson(a)}\n`);
-          yield `${copyField(id)},${seq++},${a.position},${a.itemId},${a.split},${copyField(a.reviewer)},${copyField(JSON.stringify(a.values))},${a.templateVersion},${copyField(a.durationMs)},${copyField(a.submittedAt)},${copyField(a.updatedAt)}\n`;
+          yield line("annotations-jsonl", a.split, a.itemId, renderAnnotation(a));
         }
       })());
 

@@ -22,20 +22,24 @@ export async function selectSnapshotItems(reader: Reader, where: SQL, roles: Rol
     return reader.unsafe(text, params as never[]);
   };
   const promptKey = options.dedup ? promptKeyExpression : sql`null::text`;
+  const { seed, validation, test } = options.split;
+  // why: the shuffle key is the item's identity (external id, else content), not its row id, so
+  // the same items with the same seed get the same split in any project or database.
   await run(sql`create temp table snapshot_candidates on commit drop as
-    select i.id, ${labelExpression(roles.label?.key ?? null)} as label, ${promptKey} as prompt_key from items i where ${where}`);
+    select i.id, ${labelExpression(roles.label?.key ?? null)} as label, ${promptKey} as prompt_key,
+           md5(${String(seed)} || ':' || coalesce(i.external_id, i.content_hash)) as shuffle
+    from items i where ${where}`);
   const [{ matched, distinct }] = (await run(sql`select count(*)::int as matched, count(distinct prompt_key)::int as distinct from snapshot_candidates`)) as unknown as [
     { matched: number; distinct: number },
   ];
   const kept = options.dedup
-    ? sql`select distinct on (prompt_key) id, label from snapshot_candidates order by prompt_key, id`
-    : sql`select id, label from snapshot_candidates`;
+    ? sql`select distinct on (prompt_key) id, label, shuffle from snapshot_candidates order by prompt_key, id`
+    : sql`select id, label, shuffle from snapshot_candidates`;
   const cap = options.maxPerClass ?? 2_147_483_647;
-  const { seed, validation, test } = options.split;
   await run(sql`create temp table snapshot_items on commit drop as
     with kept as (${kept}),
     ranked as (
-      select id, label, row_number() over (partition by label order by md5(${String(seed)} || ':' || id::text), id) - 1 as rank,
+      select id, label, row_number() over (partition by label order by shuffle, id) - 1 as rank,
              count(*) over (partition by label) as n
       from kept
     ),

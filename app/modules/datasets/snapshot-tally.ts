@@ -56,12 +56,17 @@ export class SnapshotTally {
     };
   }
 
-  addRow(row: FrozenRow) {
+  /** Counts one item and returns each format's records of it (the rows that passed the checks). */
+  addRow(row: FrozenRow): { format: ItemFormat; record: unknown }[] {
     this.counts.items[row.split]++;
+    const records: { format: ItemFormat; record: unknown }[] = [];
     for (const format of itemFormats) {
       const t = this.counts.formats[format];
       for (const outcome of outcomesFor(format, row, this.roles)) {
-        if (outcome.kind === "row") t.rows[row.split]++;
+        if (outcome.kind === "row") {
+          t.rows[row.split]++;
+          records.push({ format, record: outcome.record });
+        }
         else if (outcome.kind === "skip") (t.skipped[outcome.reason] ??= perSplit())[row.split]++;
         else {
           t.invalid.count[row.split]++;
@@ -88,6 +93,7 @@ export class SnapshotTally {
         a.figures.max = a.figures.max === null ? r.agreement : Math.max(a.figures.max, r.agreement);
       }
     }
+    return records;
   }
 
   addAnnotation(split: Split, reviewer: string) {
