@@ -69,7 +69,8 @@ async function main() {
     const corpus = loadCorpus({ seed: options.seed, size: 600, log });
     let t = performance.now();
     await generateItems(app.sql, { projectId: project.id, count: options.items, seed: options.seed, corpus, onProgress: progress("items", options.items) });
-    await annotateItems(app.sql, { projectId: project.id, userIds: reviewers.map((r) => r.userId), seed: options.seed, templateVersion: template.version, onProgress: progress("\n  annotations + resolutions", options.items) });
+    log("");
+    await annotateItems(app.sql, { projectId: project.id, userIds: reviewers.map((r) => r.userId), seed: options.seed, templateVersion: template.version, onProgress: progress("annotations + resolutions", options.items) });
     await app.sql`vacuum (analyze) items, annotations, resolutions`;
     const fixtureSeconds = (performance.now() - t) / 1000;
     log(`\n  ${options.items.toLocaleString("en")} annotated, resolved items in ${fixtureSeconds.toFixed(1)} s (${corpus.source})`);

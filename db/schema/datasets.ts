@@ -6,7 +6,7 @@ export const datasetSplits = ["train", "validation", "test"] as const;
 export const datasetSplit = pgEnum("dataset_split", datasetSplits);
 
 /**
- * An immutable, versioned snapshot of reviewed items (docs/decisions/0009-dataset-snapshots.md).
+ * An immutable, versioned snapshot of reviewed items (docs/decisions/0010-dataset-snapshots.md).
  * Saving the same name again makes the next version; nothing here is ever updated. Everything an
  * export reads is frozen in this row and its `dataset_lines`, so exporting
  * a snapshot is a pure function of it: later annotations, edits or deleted items change nothing.

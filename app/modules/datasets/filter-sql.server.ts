@@ -11,7 +11,7 @@ import type { DatasetFilter } from "./schemas";
  * what a snapshot takes. Question keys are checked against the template: a filter on a
  * question that does not exist is an error that names the field, not an empty dataset.
  */
-export function filterCondition(projectId: string, filter: DatasetFilter, questions: Question[]): SQL {
+export function filterCondition(projectId: string, filter: DatasetFilter, questions: Question[], use: "scan" | "page" = "scan"): SQL {
   const kinds = new Map(questions.map((q) => [q.key, q.kind]));
   const need = (key: string, field: string, allowed: Question["kind"][]) => {
     const kind = kinds.get(key);
@@ -21,8 +21,12 @@ export function filterCondition(projectId: string, filter: DatasetFilter, questi
       ]);
     }
   };
+  // why: for a page, a subquery the planner cannot turn into a join, so it probes the primary key
+  // once per item read in id order instead of scanning every matching consensus row and sorting;
+  // for a whole-project scan (count, snapshot), EXISTS lets it pick a hash semi-join.
+  const exists = (query: SQL) => (use === "page" ? sql`coalesce((${query} limit 1), false)` : sql`exists (${query})`);
   const resolved = (key: string, condition: SQL) =>
-    sql`exists (select 1 from resolutions r where r.item_id = i.id and r.question_key = ${key} and r.status = 'resolved' and ${condition})`;
+    exists(sql`select true from resolutions r where r.item_id = i.id and r.question_key = ${key} and r.status = 'resolved' and ${condition}`);
   const parts: SQL[] = [sql`i.project_id = ${projectId}`];
 
   if (filter.status === "resolved") parts.push(sql`i.resolved_at is not null`);
@@ -37,7 +41,7 @@ export function filterCondition(projectId: string, filter: DatasetFilter, questi
   if (filter.hasCorrection !== undefined) {
     const keys = questions.filter((q) => q.kind === "correction").map((q) => q.key);
     if (!keys.length) throw new ValidationError("filter.hasCorrection: the template has no correction question.", [{ field: "filter.hasCorrection", message: "This project's template has no correction question." }]);
-    const any = sql`exists (select 1 from resolutions r where r.item_id = i.id and r.question_key in (${sql.join(keys.map((k) => sql`${k}`), sql`, `)}) and r.status = 'resolved')`;
+    const any = exists(sql`select true from resolutions r where r.item_id = i.id and r.question_key in (${sql.join(keys.map((k) => sql`${k}`), sql`, `)}) and r.status = 'resolved'`);
     parts.push(filter.hasCorrection ? any : sql`not ${any}`);
   }
   if (filter.labels) {
@@ -57,15 +61,15 @@ export function filterCondition(projectId: string, filter: DatasetFilter, questi
     const { question, min } = filter.agreement;
     if (question) {
       if (!kinds.has(question)) need(question, "filter.agreement.question", ["rating", "thumbs", "choice", "pairwise", "correction", "spans", "flags"]);
-      parts.push(sql`exists (select 1 from resolutions r where r.item_id = i.id and r.question_key = ${question} and r.agreement >= ${min})`);
+      parts.push(exists(sql`select true from resolutions r where r.item_id = i.id and r.question_key = ${question} and r.agreement >= ${min}`));
     } else {
-      parts.push(sql`exists (select 1 from resolutions r where r.item_id = i.id and r.agreement is not null)`);
-      parts.push(sql`not exists (select 1 from resolutions r where r.item_id = i.id and r.agreement < ${min})`);
+      parts.push(exists(sql`select true from resolutions r where r.item_id = i.id and r.agreement is not null`));
+      parts.push(sql`not ${exists(sql`select true from resolutions r where r.item_id = i.id and r.agreement < ${min}`)}`);
     }
   }
   if (filter.models.length) {
     const list = sql`array[${sql.join(filter.models.map((m) => sql`${m}`), sql`, `)}]::text[]`;
-    parts.push(sql`(i.metadata ->> 'model' = any(${list}) or exists (select 1 from jsonb_array_elements(i.outputs) o where o ->> 'model' = any(${list})))`);
+    parts.push(sql`(i.metadata ->> 'model' = any(${list}) or ${exists(sql`select true from jsonb_array_elements(i.outputs) o where o ->> 'model' = any(${list})`)})`);
   }
   for (const c of filter.metadata) {
     const field = sql`(i.metadata -> ${c.key})`;

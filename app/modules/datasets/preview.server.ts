@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { authorizeProject } from "~/modules/projects/authorize.server";
@@ -41,13 +41,11 @@ export async function previewDataset(
   const roles = settleRoles(template.questions, options);
   const where = filterCondition(projectId, filter, template.questions);
   const label = labelExpression(roles.label?.key ?? null);
+  const pageWhere = filterCondition(projectId, filter, template.questions, "page");
 
-  const page = await db.execute<{ id: string; input: FrozenRow["input"]; outputs: FrozenRow["outputs"]; label: string | null; resolutions: FrozenRow["resolutions"] }>(sql`
-    select i.id, i.input, i.outputs, ${label} as label,
-      coalesce((select jsonb_object_agg(r.question_key, jsonb_build_object('status', r.status, 'value', r.value, 'method', r.method,
-                'agreement', r.agreement, 'annotations', r.annotation_count)) from resolutions r where r.item_id = i.id), '{}'::jsonb) as resolutions
-    from items i where ${where} and i.id > ${input.after ?? 0}
-    order by i.id limit ${PREVIEW_PAGE + 1}`);
+  const page = await db.execute<{ id: string; input: FrozenRow["input"]; outputs: FrozenRow["outputs"]; label: string | null; resolutions: FrozenRow["resolutions"] }>(
+    previewPageQuery(pageWhere, label, input.after ?? 0),
+  );
   const counts = emptyPiiCounts();
   const rows = page.slice(0, PREVIEW_PAGE).map((r): PreviewRow => {
     // why: the split is drawn when the snapshot is saved; the preview says so instead of guessing.
@@ -66,6 +64,16 @@ export async function previewDataset(
   });
   const next = page.length > PREVIEW_PAGE ? rows.at(-1)!.itemId : null;
   return { questions: template.questions, estimate: await estimate(db, where, label, options), rows, next };
+}
+
+/** One preview page: the next items after `after` in id order (keyset), with their consensus. */
+export function previewPageQuery(where: SQL, label: SQL, after: number): SQL {
+  return sql`
+    select i.id, i.input, i.outputs, ${label} as label,
+      coalesce((select jsonb_object_agg(r.question_key, jsonb_build_object('status', r.status, 'value', r.value, 'method', r.method,
+                'agreement', r.agreement, 'annotations', r.annotation_count)) from resolutions r where r.item_id = i.id), '{}'::jsonb) as resolutions
+    from items i where ${where} and i.id > ${after}
+    order by i.id limit ${PREVIEW_PAGE + 1}`;
 }
 
 async function estimate(db: Database, where: ReturnType<typeof filterCondition>, label: ReturnType<typeof labelExpression>, options: DatasetOptions): Promise<SnapshotEstimate> {
