@@ -5,11 +5,10 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "~/db.server";
+import { db, sqlOf } from "~/db.server";
 import { createApiKey } from "~/modules/api-keys/create-api-key.server";
 import { sessionCookie } from "~/modules/auth/cookies.server";
 import { createSession } from "~/modules/auth/sessions.server";
-import { clientOf } from "~/modules/datasets/client.server";
 import { createDataset } from "~/modules/datasets/create-dataset.server";
 import { loadEnv } from "~/utils/env.server";
 import { makeUser } from "../test/factories";
@@ -97,7 +96,7 @@ describe("a 200,000-row export", () => {
     // why: the 200,000 frozen lines are made in SQL inside a real snapshot, not by the snapshot
     // verb: this test is about streaming out; `npm run bench:export` runs the verb on 1,000,000 items.
     const big = await createDataset(db, fixture.manager.actor, fixture.projectId, { name: "Big", filter: {}, options: {} });
-    const sql = clientOf(db);
+    const sql = sqlOf(db);
     await sql`delete from dataset_lines where dataset_id = ${big.id} and format = 'openai-chat'`;
     await sql`insert into dataset_lines (dataset_id, format, seq, split, item_id, line)
       select ${big.id}, 'openai-chat', g, 'train', g,

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Database } from "~/db.server";
-import { clientOf } from "./client.server";
+import { sqlOf, type Database } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { authorizeProject } from "~/modules/projects/authorize.server";
 import { getTemplate } from "~/modules/templates/get-template.server";
@@ -37,7 +36,7 @@ export async function createDataset(db: Database, actor: Actor, projectId: strin
   const where = filterCondition(projectId, filter, template.questions);
 
   await refreshBeforeSnapshot(db, projectId);
-  const client = clientOf(db);
+  const client = sqlOf(db);
   await ensurePseudonyms(client, projectId);
   const reader = await client.reserve();
   try {

@@ -1,6 +1,5 @@
 import { Readable } from "node:stream";
-import type { Database } from "~/db.server";
-import { clientOf } from "./client.server";
+import { sqlOf, type Database } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { parseOrThrow } from "~/utils/validation";
 import { buildCard, type DatasetCard, type DatasetRecord } from "./card";
@@ -67,7 +66,7 @@ async function* chunks(header: string, batches: AsyncIterable<Buffer[]>): AsyncG
  * batch ahead. Raw: the bytes as PostgreSQL sent them, never decoded to strings and encoded back.
  */
 async function* readLines(db: Database, datasetId: string, format: string, split?: Split): AsyncGenerator<Buffer[]> {
-  const sql = clientOf(db);
+  const sql = sqlOf(db);
   const where = split ? sql`and split = ${split}` : sql``;
   const cursor = sql`select line from dataset_lines where dataset_id = ${datasetId} and format = ${format} ${where} order by seq`.raw().cursor(BATCH);
   for await (const batch of readAhead(cursor)) yield (batch as unknown as Buffer[][]).map((row) => row[0]!);

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "~/db.server";
+import { db, sqlOf } from "~/db.server";
 import { addMember } from "~/modules/projects/add-member.server";
 import { createProject } from "~/modules/projects/create-project.server";
 import { templatePresets } from "~/modules/templates/presets";
@@ -10,7 +10,6 @@ import { annotateItems } from "../../../bench/lib/annotations";
 import { loadCorpus } from "../../../bench/lib/corpus";
 import { generateItems } from "../../../bench/lib/items";
 import { makeUser } from "../../../test/factories";
-import { clientOf } from "./client.server";
 import { filterCondition, labelExpression } from "./filter-sql.server";
 import { PREVIEW_PAGE, previewPageQuery } from "./preview.server";
 import { datasetFilterSchema, type DatasetFilterInput } from "./schemas";
@@ -29,7 +28,7 @@ beforeAll(async () => {
   projectId = project.id;
   const template = await saveTemplate(db, manager.actor, project.id, templatePresets["rate-and-correct"].template);
   await addMember(db, manager.actor, project.id, { email: reviewer.email, role: "reviewer" });
-  const sqlClient = clientOf(db);
+  const sqlClient = sqlOf(db);
   await generateItems(sqlClient, { projectId, count: ITEMS, seed: 9, corpus: loadCorpus({ seed: 9, size: 100, log: () => {} }), connections: 1 });
   // Half the items answered and resolved, so "resolved" and "any" differ.
   const [{ middle }] = await sqlClient<[{ middle: string }]>`select (min(id) + (max(id) - min(id)) / 2)::text as middle from items where project_id = ${projectId}`;
