@@ -80,7 +80,7 @@ export async function runPass(input: PassInput): Promise<PassResult> {
         committed.outputsAdded += r.outputsAdded;
         rejected += r.rejected.length;
       } else if (!input.dryRun) {
-        const r = await insertRows(db, input.projectId, input.source, rows, { keepIds: input.keepIds });
+        const r = await insertRows(db, input.projectId, input.source, rows);
         for (const e of r.rejected) reject(e);
         committed.inserted += r.inserted;
         committed.duplicates += r.duplicates;

@@ -1,18 +1,10 @@
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { sql } from "drizzle-orm";
-import type postgres from "postgres";
-import { sqlOf, type Db } from "~/db.server";
+import type { Db } from "~/db.server";
 import { MAX_OUTPUTS } from "~/modules/items/schemas";
 import type { PreparedRow, StoredOutput } from "./prepare-row.server";
 import type { RowError } from "./schemas";
 
-export type InsertResult = {
-  inserted: number;
-  duplicates: number;
-  ids: number[];
-  rejected: RowError[];
-};
+export type InsertResult = { inserted: number; duplicates: number; ids: number[]; rejected: RowError[] };
 
 const keyOf = (r: { externalId: string | null; inputKey: string; outputsKey: string }) =>
   r.externalId === null ? `#${r.inputKey}${r.outputsKey}` : `=${r.externalId}`;
@@ -21,29 +13,20 @@ const keyOf = (r: { externalId: string | null; inputKey: string; outputsKey: str
 const ITEM_INSERT_LOCK = 731_104_291;
 
 /**
- * Inserts a batch in one short transaction, in file order (so item ids, and the review queue,
- * follow the file), skipping rows whose external id — or, without one, content keys — are already
- * in the project, which makes re-imports and retries after a crash no-ops.
- *
- * Batches whose new ids nobody needs (no suggestions to attach, no `keepIds`) go in with `COPY`,
- * the cheapest way into PostgreSQL (ADR 0009), after a lookup of their keys under the project's
- * insert lock has dropped the rows already there, so the COPY never meets a duplicate. The others
- * use one `INSERT … SELECT FROM jsonb_to_recordset(…) ON CONFLICT DO NOTHING RETURNING id`.
- * Items get a random queue key only in a random-order project (items.randomKey).
+ * Inserts a batch in one short transaction with one `INSERT … SELECT FROM unnest(…)` (a handful
+ * of array parameters, whatever the batch size) and the batch's suggestions, in file order (so
+ * item ids, and the review queue, follow the file). Rows whose external id — or, without one,
+ * content keys — are already in the project are skipped (`ON CONFLICT DO NOTHING`), which makes
+ * re-imports and retries after a crash no-ops. Items get a random queue key only in a
+ * random-order project (see items.randomKey).
  */
-export async function insertRows(db: Db, projectId: string, source: string, rows: PreparedRow[], options: { keepIds?: boolean } = {}): Promise<InsertResult> {
+export async function insertRows(db: Db, projectId: string, source: string, rows: PreparedRow[]): Promise<InsertResult> {
   try {
-    if (options.keepIds || rows.some((r) => r.suggestions.length)) return await insertBatch(db, projectId, source, rows);
-    return await copyBatch(db, projectId, source, rows);
+    return await insertBatch(db, projectId, source, rows);
   } catch (error) {
     if (rows.length === 1 || !isDataError(error)) throw error;
     // why: one row PostgreSQL refuses must not cost the good rows around it.
-    const result: InsertResult = {
-      inserted: 0,
-      duplicates: 0,
-      ids: [],
-      rejected: [],
-    };
+    const result: InsertResult = { inserted: 0, duplicates: 0, ids: [], rejected: [] };
     for (const row of rows) {
       try {
         const one = await insertBatch(db, projectId, source, [row]);
@@ -52,105 +35,19 @@ export async function insertRows(db: Db, projectId: string, source: string, rows
         result.ids.push(...one.ids);
       } catch (rowError) {
         if (!isDataError(rowError)) throw rowError;
-        result.rejected.push({
-          line: row.line,
-          record: row.record,
-          field: null,
-          message: `the database refused this row (${databaseMessage(rowError)})`,
-        });
+        result.rejected.push({ line: row.line, record: row.record, field: null, message: `the database refused this row (${databaseMessage(rowError)})` });
       }
     }
     return result;
   }
 }
 
-async function copyBatch(db: Db, projectId: string, source: string, rows: PreparedRow[]): Promise<InsertResult> {
-  // why: a key met twice in one batch goes in once (COPY has no ON CONFLICT); the first one wins.
-  const seen = new Set<string>();
-  const unique = rows.filter((r) => !seen.has(keyOf(r)) && seen.add(keyOf(r)));
-  const client = sqlOf(db);
-  const transaction = <T>(fn: (tx: postgres.TransactionSql) => Promise<T>) =>
-    // why: inside a caller's transaction (Drizzle hands its postgres.js transaction down) a savepoint stands in.
-    "begin" in client ? (client.begin(fn) as Promise<T>) : ((client as unknown as postgres.TransactionSql).savepoint(fn) as Promise<T>);
-  const inserted = await transaction(async (tx) => {
-    const [lock] = await tx<{ random: boolean }[]>`
-        select (select item_order = 'random' from projects where id = ${projectId}) as random
-        from pg_advisory_xact_lock(${ITEM_INSERT_LOCK}, hashtext(${projectId}))`;
-    // why: a COPY that fails after its last byte never settles its stream in postgres.js 3.4
-    // (porsager/postgres#1173: the connection is left in an aborted transaction), so nothing
-    // may make it fail: duplicates are dropped here, and rows were checked when prepared.
-    const fresh = await withoutExisting(tx, projectId, unique);
-    if (fresh.length) {
-      const writable = await tx`
-          copy items (project_id, external_id, input_key, outputs_key, input, outputs, reference, metadata, priority, gold, source, random_key)
-          from stdin`.writable();
-      await pipeline(Readable.from(copyText(projectId, source, fresh, lock!.random)), writable);
-    }
-    return fresh.length;
-  });
-  return {
-    inserted,
-    duplicates: rows.length - inserted,
-    ids: [],
-    rejected: [],
-  };
-}
-
-/** The rows whose keys are not in the project yet (under the project's insert lock, so it stays true). */
-async function withoutExisting(tx: postgres.TransactionSql, projectId: string, rows: PreparedRow[]): Promise<PreparedRow[]> {
-  const keys = `[${rows
-    .map((r) => `{"e":${r.externalId === null ? "null" : JSON.stringify(r.externalId)},"k":"${r.inputKey}","l":"${r.outputsKey}"}`)
-    .join(",")}]`;
-  const found = await tx<{ e: string | null; k: string; l: string }[]>`
-    select r.e, r.k, r.l from json_to_recordset(${keys}::text::json) as r(e text, k uuid, l uuid)
-    where case when r.e is null
-               then exists (select 1 from items i where i.input_key = r.k and i.outputs_key = r.l and i.external_id is null)
-               else exists (select 1 from items i where i.project_id = ${projectId} and i.external_id = r.e) end`;
-  const existing = new Set(found.map((f) => keyOf({ externalId: f.e, inputKey: f.k, outputsKey: f.l })));
-  return rows.filter((r) => !existing.has(keyOf(r)));
-}
-
-/**
- * The rows in COPY's text format, a chunk of lines at a time. The JSON columns need only their
- * backslashes doubled (JSON text has no raw tab, newline or carriage return); free text is escaped in full.
- */
-function* copyText(projectId: string, source: string, rows: PreparedRow[], random: boolean): Generator<string> {
-  const src = copyEscape(source);
-  for (let i = 0; i < rows.length; i += 250) {
-    let chunk = "";
-    for (const r of rows.slice(i, i + 250)) {
-      const key = random ? String(Math.floor(Math.random() * 2147483647)) : "\\N";
-      chunk += `${projectId}\t${r.externalId === null ? "\\N" : copyEscape(r.externalId)}\t${r.inputKey}\t${r.outputsKey}\t${copyJson(r.input)}\t${copyJson(
-        r.outputs,
-      )}\t${r.reference === null ? "\\N" : copyEscape(r.reference)}\t${copyJson(r.metadata)}\t${r.priority}\t${
-        r.gold === null ? "\\N" : copyJson(r.gold)
-      }\t${src}\t${key}\n`;
-    }
-    yield chunk;
-  }
-}
-
-const copyJson = (json: string) => (json.includes("\\") ? json.replaceAll("\\", "\\\\") : json);
-const COPY_SPECIAL = /[\\\t\n\r]/g;
-const COPY_ESCAPES: Record<string, string> = {
-  "\\": "\\\\",
-  "\t": "\\t",
-  "\n": "\\n",
-  "\r": "\\r",
-};
-const copyEscape = (text: string) => text.replace(COPY_SPECIAL, (c) => COPY_ESCAPES[c]!);
-
 async function insertBatch(db: Db, projectId: string, source: string, rows: PreparedRow[]): Promise<InsertResult> {
   return db.transaction(async (tx) => {
     // why: two batches inserting the same keys in different orders would deadlock on each
     // other's not-yet-committed rows; one project's batches take turns instead (each is short).
     await tx.execute(sql`select pg_advisory_xact_lock(${ITEM_INSERT_LOCK}, hashtext(${projectId}))`);
-    const inserted = await tx.execute<{
-      id: number;
-      external_id: string | null;
-      input_key: string;
-      outputs_key: string;
-    }>(sql`
+    const inserted = await tx.execute<{ id: number; external_id: string | null; input_key: string; outputs_key: string }>(sql`
       insert into items (project_id, external_id, input_key, outputs_key, input, outputs, reference, metadata, priority, gold, source, random_key)
       select ${projectId}, r.e, r.k, r.l, r.i, r.o, r.r, r.m, r.p, r.g, ${source},
              case when (select item_order from projects where id = ${projectId}) = 'random' then floor(random() * 2147483647)::int end
@@ -162,47 +59,23 @@ async function insertBatch(db: Db, projectId: string, source: string, rows: Prep
     const ids = inserted.map((r) => Number(r.id)).sort((a, b) => a - b);
     const withSuggestions = rows.filter((r) => r.suggestions.length);
     if (withSuggestions.length) {
-      const byKey = new Map(
-        inserted.map((r) => [
-          keyOf({
-            externalId: r.external_id,
-            inputKey: r.input_key,
-            outputsKey: r.outputs_key,
-          }),
-          Number(r.id),
-        ]),
-      );
+      const byKey = new Map(inserted.map((r) => [keyOf({ externalId: r.external_id, inputKey: r.input_key, outputsKey: r.outputs_key }), Number(r.id)]));
       const suggestionRows = withSuggestions.flatMap((row) => {
         const id = byKey.get(keyOf(row));
         // why: the first row with a key gets the item; a repeat of it in the same batch adds nothing.
         byKey.delete(keyOf(row));
-        return id === undefined
-          ? []
-          : row.suggestions.map((s) => ({
-              id,
-              question: s.question,
-              value: JSON.stringify(s.value ?? null),
-              confidence: s.confidence ?? null,
-              source: s.source,
-            }));
+        return id === undefined ? [] : row.suggestions.map((s) => ({ id, question: s.question, value: JSON.stringify(s.value ?? null), confidence: s.confidence ?? null, source: s.source }));
       });
       if (suggestionRows.length) {
         const s = <T>(pick: (r: (typeof suggestionRows)[number]) => T) => sql.param(suggestionRows.map(pick));
         await tx.execute(sql`
           insert into suggestions (item_id, question_key, value, confidence, source)
           select r.id, r.question, r.value::jsonb, r.confidence, r.source
-          from unnest(${s((r) => r.id)}::bigint[], ${s((r) => r.question)}::text[], ${s((r) => r.value)}::text[], ${s((r) => r.confidence)}::real[], ${s(
-          (r) => r.source,
-        )}::text[])
+          from unnest(${s((r) => r.id)}::bigint[], ${s((r) => r.question)}::text[], ${s((r) => r.value)}::text[], ${s((r) => r.confidence)}::real[], ${s((r) => r.source)}::text[])
             as r(id, question, value, confidence, source)`);
       }
     }
-    return {
-      inserted: ids.length,
-      duplicates: rows.length - ids.length,
-      ids,
-      rejected: [],
-    };
+    return { inserted: ids.length, duplicates: rows.length - ids.length, ids, rejected: [] };
   });
 }
 
@@ -213,24 +86,10 @@ async function insertBatch(db: Db, projectId: string, source: string, rows: Prep
  */
 function batchJson(rows: PreparedRow[]): string {
   const text = (value: string | null) => (value === null ? "null" : JSON.stringify(value));
-  return `[${rows
-    .map(
-      (r) =>
-        `{"e":${text(r.externalId)},"k":"${r.inputKey}","l":"${r.outputsKey}","i":${r.input},"o":${r.outputs},"r":${text(r.reference)},"m":${r.metadata},"p":${
-          r.priority
-        },"g":${r.gold ?? "null"}}`,
-    )
-    .join(",")}]`;
+  return `[${rows.map((r) => `{"e":${text(r.externalId)},"k":"${r.inputKey}","l":"${r.outputsKey}","i":${r.input},"o":${r.outputs},"r":${text(r.reference)},"m":${r.metadata},"p":${r.priority},"g":${r.gold ?? "null"}}`).join(",")}]`;
 }
 
-export type AddOutputsResult = {
-  matched: number;
-  unmatched: number;
-  duplicates: number;
-  outputsAdded: number;
-  rejected: RowError[];
-  unmatchedRows: PreparedRow[];
-};
+export type AddOutputsResult = { matched: number; unmatched: number; duplicates: number; outputsAdded: number; rejected: RowError[]; unmatchedRows: PreparedRow[] };
 
 /**
  * Add-outputs mode: each row's outputs join the items it matches (by external id, else by the
@@ -241,14 +100,7 @@ export type AddOutputsResult = {
  * items neither deadlock nor add an output twice. `dryRun` reports the same without writing.
  */
 export async function addOutputs(db: Db, projectId: string, rows: PreparedRow[], dryRun: boolean): Promise<AddOutputsResult> {
-  const result: AddOutputsResult = {
-    matched: 0,
-    unmatched: 0,
-    duplicates: 0,
-    outputsAdded: 0,
-    rejected: [],
-    unmatchedRows: [],
-  };
+  const result: AddOutputsResult = { matched: 0, unmatched: 0, duplicates: 0, outputsAdded: 0, rejected: [], unmatchedRows: [] };
   const p = <T>(pick: (r: PreparedRow) => T) => sql.param(rows.map(pick));
   // why: by input key through its two indexes (items with and without an external id), then the
   // stored input compared as JSON, so a key collision could never join the wrong item.
@@ -273,11 +125,7 @@ export async function addOutputs(db: Db, projectId: string, rows: PreparedRow[],
 
   const apply = async (tx: Db) => {
     const current = ids.length
-      ? await tx.execute<{
-          id: number;
-          outputs: StoredOutput[];
-          reviewed: boolean;
-        }>(sql`
+      ? await tx.execute<{ id: number; outputs: StoredOutput[]; reviewed: boolean }>(sql`
           select i.id, i.outputs, exists (select 1 from annotations a where a.item_id = i.id and a.status = 'submitted') as reviewed
           from items i where i.id = any(${sql.param(ids)}::bigint[]) order by i.id ${dryRun ? sql`` : sql`for no key update`}`)
       : [];
@@ -300,12 +148,7 @@ export async function addOutputs(db: Db, projectId: string, rows: PreparedRow[],
         const message = item.reviewed
           ? `item ${id} already has submitted annotations, so no outputs are added to it`
           : `item ${id} would have ${item.outputs.length + fresh.length} outputs; at most ${MAX_OUTPUTS}`;
-        result.rejected.push({
-          line: row.line,
-          record: row.record,
-          field: null,
-          message,
-        });
+        result.rejected.push({ line: row.line, record: row.record, field: null, message });
         return;
       }
       let added = 0;
@@ -323,9 +166,7 @@ export async function addOutputs(db: Db, projectId: string, rows: PreparedRow[],
     if (!dryRun && changed.length) {
       await tx.execute(sql`
         update items i set outputs = u.outputs::jsonb
-        from unnest(${sql.param(changed.map(([id]) => id))}::bigint[], ${sql.param(
-        changed.map(([, s]) => JSON.stringify(s.outputs)),
-      )}::text[]) as u(id, outputs)
+        from unnest(${sql.param(changed.map(([id]) => id))}::bigint[], ${sql.param(changed.map(([, s]) => JSON.stringify(s.outputs)))}::text[]) as u(id, outputs)
         where i.id = u.id`);
     }
   };
