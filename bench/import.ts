@@ -39,7 +39,7 @@ const { values: flags } = parseArgs({
 const options = { rows: Number(flags.rows), seed: Number(flags.seed), externalIds: flags["external-ids"] ?? false, keep: flags.keep ?? false };
 if (!Number.isInteger(options.rows) || options.rows < 1) throw new Error("--rows must be a positive whole number");
 const log = (line: string) => console.log(line);
-const COLUMNS = "external_id, content_hash, input, outputs, metadata";
+const COLUMNS = "external_id, input_key, outputs_key, input, outputs, metadata";
 
 async function main() {
   const started = performance.now();
@@ -50,10 +50,15 @@ async function main() {
   try {
     const [{ version }] = (await app.sql`select current_setting('server_version') as version`) as unknown as [{ version: string }];
     log(`Import benchmark on ${database.where}, PostgreSQL ${version}`);
+    const tag = randomUUID().slice(0, 8);
+    const user = await createUser(app.db, null, { email: `bench-import-${tag}@example.com`, name: "Bench importer", password: `bench password ${tag}`, isAdmin: false });
+    const actor = { userId: user.id, isAdmin: false, via: "cli" as const };
+    const project = await createProject(app.db, actor, { name: `Import bench ${tag}` });
     const corpus = loadCorpus({ seed: options.seed, size: 1610, log });
     const t = performance.now();
     const generated = await writeRowFiles({
       corpus,
+      projectId: project.id,
       rows: options.rows,
       seed: options.seed,
       ...files,
@@ -62,16 +67,12 @@ async function main() {
     });
     log(`\n  ${options.rows.toLocaleString("en")} rows, ${(generated.jsonlBytes / 1048576).toFixed(1)} MB of JSONL, in ${((performance.now() - t) / 1000).toFixed(1)} s (${corpus.source})`);
 
-    const tag = randomUUID().slice(0, 8);
-    const user = await createUser(app.db, null, { email: `bench-import-${tag}@example.com`, name: "Bench importer", password: `bench password ${tag}`, isAdmin: false });
-    const actor = { userId: user.id, isAdmin: false, via: "cli" as const };
-    const project = await createProject(app.db, actor, { name: `Import bench ${tag}` });
 
     log("Baseline: COPY into a bare table (same columns, no index or constraint)");
     await app.sql.unsafe(`create table bench_bare_items (
-      id bigint generated always as identity, project_id uuid not null default '${project.id}', external_id text, content_hash text not null,
+      id bigint generated always as identity, project_id uuid not null default '${project.id}', external_id text, input_key uuid not null, outputs_key uuid not null,
       input jsonb not null, outputs jsonb not null, reference text, metadata jsonb not null, source text not null default 'bench',
-      priority int not null default 0, random_key int not null default (floor(random() * 2147483647))::int, status text not null default 'open',
+      priority int not null default 0, random_key int, status text not null default 'open',
       submitted_count int not null default 0, gold jsonb, created_at timestamptz not null default now())`);
     const baseline = await timeCopy(app.sql, "bench_bare_items", files.copy, options.rows);
     report("baseline", baseline);
@@ -86,7 +87,7 @@ async function main() {
     const indexed = await timeCopy(app.sql, "bench_indexed_items", files.copy, options.rows);
     report("indexed COPY", indexed);
 
-    const [check] = await app.sql<{ items: number; hashes: number }[]>`select count(*)::int as items, count(distinct content_hash)::int as hashes from items where project_id = ${project.id}`;
+    const [check] = await app.sql<{ items: number; hashes: number }[]>`select count(*)::int as items, count(distinct (input_key, outputs_key))::int as hashes from items where project_id = ${project.id}`;
     const results = {
       benchmark: "import",
       date: new Date().toISOString(),

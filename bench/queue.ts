@@ -80,6 +80,7 @@ async function main() {
       count: options.items,
       seed: options.seed,
       corpus,
+      randomKeys: options.order === "random",
       onProgress: (done) => process.stdout.write(`\r  generating items: ${done.toLocaleString("en")} / ${options.items.toLocaleString("en")}`),
     });
     const generationSeconds = (performance.now() - t) / 1000;

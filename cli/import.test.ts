@@ -120,7 +120,7 @@ describe("loupe import", () => {
     const retry = await runCli(["import", "--project", project.id, file, "--as", engineer.email], { env });
     expect(retry.code).toBe(0);
     expect(retry.stdout).toBe(`received 150000, inserted ${150_000 - partial}, matched 0, duplicates ${partial}, unmatched 0, outputs added 0, rejected 0\n`);
-    const [check] = await testDb().execute<{ n: number; hashes: number }>(sql`select count(*)::int as n, count(distinct content_hash)::int as hashes from items where project_id = ${project.id}`);
+    const [check] = await testDb().execute<{ n: number; hashes: number }>(sql`select count(*)::int as n, count(distinct (input_key, outputs_key))::int as hashes from items where project_id = ${project.id}`);
     expect(check).toEqual({ n: 150_000, hashes: 150_000 });
   }, 240_000);
 });

@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { contentHash } from "~/modules/imports/prepare-row.server";
+import { contentKeys } from "~/modules/imports/prepare-row.server";
 import type { Corpus } from "./corpus";
 import { seededRandom } from "./random";
 
@@ -14,7 +14,7 @@ const cut = (text: string, from: number, length: number) => Array.from(text.repl
  * Row n pairs a prompt cut from one corpus record with an answer cut from another (seeded), and
  * numbers both, so every row is distinct; lines are 300–600 bytes.
  */
-export async function writeRowFiles(options: { corpus: Corpus; rows: number; seed: number; jsonl: string; copy: string; externalIds: boolean; onProgress?: (n: number) => void }): Promise<RowFiles> {
+export async function writeRowFiles(options: { corpus: Corpus; projectId: string; rows: number; seed: number; jsonl: string; copy: string; externalIds: boolean; onProgress?: (n: number) => void }): Promise<RowFiles> {
   const random = seededRandom(options.seed);
   const records = options.corpus.records;
   const pick = () => records[Math.floor(random() * records.length)]!;
@@ -36,9 +36,9 @@ export async function writeRowFiles(options: { corpus: Corpus; rows: number; see
     const row = { input, outputs: [{ text: output, model: answer.model }], metadata, ...(options.externalIds ? { externalId: `bench-${n}` } : {}) };
     const line = `${JSON.stringify(row)}\n`;
     jsonlChunk += line;
-    // The baseline loads what the importer writes per row: external_id, content_hash, input, outputs, metadata.
-    const hash = contentHash({ input, outputs: row.outputs });
-    copyChunk += `${options.externalIds ? `bench-${n}` : "\\N"}\t${hash}\t${copyText(JSON.stringify({ type: "text", text: input }))}\t${copyText(JSON.stringify(row.outputs))}\t${copyText(JSON.stringify(metadata))}\n`;
+    // The baseline loads what the importer writes per row: external_id, input_key, outputs_key, input, outputs, metadata.
+    const keys = contentKeys(options.projectId, { input, outputs: row.outputs });
+    copyChunk += `${options.externalIds ? `bench-${n}` : "\\N"}\t${keys.inputKey}\t${keys.outputsKey}\t${copyText(JSON.stringify({ type: "text", text: input }))}\t${copyText(JSON.stringify(row.outputs))}\t${copyText(JSON.stringify(metadata))}\n`;
     if (n % 5000 === 0 || n === options.rows) {
       jsonlBytes += Buffer.byteLength(jsonlChunk);
       copyBytes += Buffer.byteLength(copyChunk);

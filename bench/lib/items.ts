@@ -15,6 +15,8 @@ export type GenerateOptions = {
   /** Rows per INSERT statement (and per progress report). */
   chunk?: number;
   onProgress?: (done: number) => void;
+  /** Give items random queue keys, as the app does in random-order projects. */
+  randomKeys?: boolean;
 };
 
 type Variant = { n: number; input: string; outputs: string; hash: string; model: string; dataset: string };
@@ -45,9 +47,10 @@ export async function generateItems(sql: postgres.Sql, options: GenerateOptions)
       await conn`analyze bench_variants`;
       for (let range = ranges.shift(); range; range = ranges.shift()) {
         await conn`
-          insert into items (project_id, external_id, content_hash, input, outputs, metadata, source, random_key)
-          select ${projectId}, 'bench-' || g, encode(sha256(convert_to(p.hash || a.hash, 'UTF8')), 'hex'), p.input, a.outputs,
-                 jsonb_build_object('model', a.model, 'dataset', a.dataset, 'latencyMs', 150 + h.h2 % 4000), 'bench', (h.h3 % 2147483647)::int
+          insert into items (project_id, external_id, input_key, outputs_key, input, outputs, metadata, source, random_key)
+          select ${projectId}, 'bench-' || g, loupe_key(${projectId.toLowerCase()}, p.input::text), loupe_key(a.outputs::text), p.input, a.outputs,
+                 jsonb_build_object('model', a.model, 'dataset', a.dataset, 'latencyMs', 150 + h.h2 % 4000), 'bench',
+                 case when ${options.randomKeys ?? false} then (h.h3 % 2147483647)::int end
           from generate_series(${range[0]}::bigint, ${range[1]}::bigint) g
           cross join lateral (
             select (g * 2654435761 + ${seed}) % 4294967291 as h1,

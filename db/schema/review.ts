@@ -45,16 +45,28 @@ export const items = pgTable(
       .notNull()
       .references(() => projects.id, { onDelete: "cascade" }),
     externalId: text(),
-    contentHash: text().notNull(),
+    /**
+     * What identifies the item's content when it has no external id, with `outputsKey`:
+     * `loupe_key(project id, input JSON)`, the first 16 bytes of a SHA-256 as a uuid (see
+     * itemKey in app/modules/imports/prepare-row.server.ts). It also finds an item by its exact
+     * input ("add outputs" imports). Outputs added later change neither key.
+     */
+    inputKey: uuid().notNull(),
+    /** `loupe_key(outputs JSON)` as first imported. */
+    outputsKey: uuid().notNull(),
     input: jsonb().$type<unknown>().notNull(),
     outputs: jsonb().$type<unknown[]>().notNull(),
     reference: text(),
     metadata: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     source: text().notNull().default("api"),
     priority: integer().notNull().default(0),
-    randomKey: integer()
-      .notNull()
-      .default(sql`(floor(random() * 2147483647))::int`),
+    /**
+     * The item's place in a random-order queue; null in priority-order projects, which need no
+     * such index entry (a random key is a random insert into an index: see ADR 0009). Set when
+     * the item is written into a random-order project, or for all its items when a project
+     * switches to random order.
+     */
+    randomKey: integer(),
     status: itemStatus().notNull().default("open"),
     submittedCount: integer().notNull().default(0),
     /**
@@ -73,16 +85,17 @@ export const items = pgTable(
   },
   (t) => [
     uniqueIndex("items_project_external_id_key").on(t.projectId, t.externalId).where(sql`${t.externalId} is not null`),
-    // why: without an external id, the content is what makes a re-import a no-op.
-    uniqueIndex("items_project_content_hash_key").on(t.projectId, t.contentHash).where(sql`${t.externalId} is null`),
+    // why: without an external id, the content is what makes a re-import a no-op. The project is
+    // inside input_key, so the key needs no project_id column: a smaller index, kept in memory.
+    uniqueIndex("items_content_key").on(t.inputKey, t.outputsKey).where(sql`${t.externalId} is null`),
+    // why: "add outputs" imports find an item by its exact input; items without an external id
+    // are found through items_content_key's leading column.
+    index("items_external_input_key_idx").on(t.inputKey).where(sql`${t.externalId} is not null`),
     index("items_queue_priority_idx").on(t.projectId, t.priority.desc(), t.id).where(sql`${t.status} = 'open'`),
-    index("items_queue_random_idx").on(t.projectId, t.randomKey, t.id).where(sql`${t.status} = 'open'`),
+    index("items_queue_random_idx").on(t.projectId, t.randomKey, t.id).where(sql`${t.status} = 'open' and ${t.randomKey} is not null`),
     index("items_project_resolved_idx").on(t.projectId, t.id).where(sql`${t.resolvedAt} is not null`),
     // why: keyset pages of a project's items (GET /api/v1/projects/:id/items).
     index("items_project_id_idx").on(t.projectId, t.id),
-    // why: "add outputs" imports find an item by its exact input; md5 keeps the key small
-    // whatever the input's size (a btree entry must fit in a third of a page).
-    index("items_project_input_md5_idx").on(t.projectId, sql`md5((${t.input})::text)`),
   ],
 );
 

@@ -24,10 +24,11 @@ export async function selectSnapshotItems(reader: Reader, where: SQL, roles: Rol
   const promptKey = options.dedup ? promptKeyExpression : sql`null::text`;
   const { seed, validation, test } = options.split;
   // why: the shuffle key is the item's identity (external id, else content), not its row id, so
-  // the same items with the same seed get the same split in any project or database.
+  // the same items with the same seed get the same split in any project or database (so the
+  // content part leaves the project out: input_key has it inside).
   await run(sql`create temp table snapshot_candidates on commit drop as
     select i.id, ${labelExpression(roles.label?.key ?? null)} as label, ${promptKey} as prompt_key,
-           md5(${String(seed)} || ':' || coalesce(i.external_id, i.content_hash)) as shuffle
+           md5(${String(seed)} || ':' || coalesce(i.external_id, loupe_key(i.input::text)::text || i.outputs_key::text)) as shuffle
     from items i where ${where}`);
   const [{ matched, distinct }] = (await run(sql`select count(*)::int as matched, count(distinct prompt_key)::int as distinct from snapshot_candidates`)) as unknown as [
     { matched: number; distinct: number },

@@ -6,11 +6,34 @@ import { templatePresets } from "~/modules/templates/presets";
 import { ValidationError } from "~/utils/errors";
 import { makeUser } from "../../../test/factories";
 import { importItems } from "./import-items.server";
+import { contentKeys, itemKey } from "./prepare-row.server";
 import { markInterruptedImports } from "./tracker.server";
 import { bytesInput, importProject, importText, jsonl, storedItems } from "./test-helpers";
 
 const rows = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => ({ input: `Question ${i + offset}`, outputs: [{ text: `Answer ${i + offset}`, model: "m1" }] }));
 const count = async (projectId: string) => (await db.select({ n: sql<number>`count(*)::int` }).from(items).where(eq(items.projectId, projectId)))[0]!.n;
+
+describe("item keys", () => {
+  it("Node's itemKey is SQL's loupe_key, so both sides of the database agree on an item's identity", async () => {
+    const parts = ["1F2E3D4C-0000-4000-8000-00000000000A".toLowerCase(), '{"type":"text","text":"Grüße, 你好 — \\"quoted\\"\\n"}'];
+    const [row] = await db.execute<{ key: string; one: string }>(sql`select loupe_key(${parts[0]!}, ${parts[1]!})::text as key, loupe_key('x')::text as one`);
+    expect(itemKey(...parts)).toBe(row!.key);
+    expect(itemKey("x")).toBe(row!.one);
+    expect(itemKey("x")).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    // why: the project is part of the input key, so the same content in two projects are two items.
+    const a = contentKeys("00000000-0000-4000-8000-000000000001", { input: "Q", outputs: [{ text: "A" }] });
+    const b = contentKeys("00000000-0000-4000-8000-000000000002", { input: "Q", outputs: [{ text: "A" }] });
+    expect(a.inputKey).not.toBe(b.inputKey);
+    expect(a.outputsKey).toBe(b.outputsKey);
+  });
+
+  it("the keys stored are the ones Node computed from the stored JSON", async () => {
+    const p = await importProject();
+    await importText(p, jsonl({ input: "Keyed question", outputs: [{ text: "Keyed answer", model: "m1" }] }));
+    const [stored] = await db.select({ inputKey: items.inputKey, outputsKey: items.outputsKey }).from(items).where(eq(items.projectId, p.projectId));
+    expect(stored).toEqual(contentKeys(p.projectId, { input: "Keyed question", outputs: [{ text: "Keyed answer", model: "m1" }] }));
+  });
+});
 
 describe("importing the same rows again adds nothing", () => {
   it("re-importing a file (keyed by content hash, or by externalId) is a no-op", async () => {
@@ -66,7 +89,7 @@ describe("importing the same rows again adds nothing", () => {
 
     const again = await importItems(db, p.actor, { projectId: p.projectId, input: bytesInput(file, 64 * 1024), origin: "cli" });
     expect(again).toMatchObject({ received: 9000, inserted: 9000 - partial, duplicates: partial });
-    const [hashes] = await db.execute<{ distinct: number }>(sql`select count(distinct content_hash)::int as distinct from items where project_id = ${p.projectId}`);
+    const [hashes] = await db.execute<{ distinct: number }>(sql`select count(distinct (input_key, outputs_key))::int as distinct from items where project_id = ${p.projectId}`);
     expect(hashes!.distinct).toBe(9000);
     expect(await count(p.projectId)).toBe(9000);
   });

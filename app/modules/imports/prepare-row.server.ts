@@ -9,7 +9,9 @@ export type PreparedRow = {
   line: number;
   record: number;
   externalId: string | null;
-  contentHash: string;
+  /** itemKey(project id, input JSON): with `outputsKey`, the item's identity without an external id. */
+  inputKey: string;
+  outputsKey: string;
   input: string;
   outputs: string;
   outputList: StoredOutput[];
@@ -23,11 +25,25 @@ export type PreparedRow = {
 };
 
 /**
- * What identifies an item's content when it has no external id: SHA-256 of `[input, outputs]`
- * as JSON, input in its stored (tagged) form. Outputs added later do not change it.
+ * What identifies an item's content when it has no external id: the keys of its input (within
+ * its project) and of its outputs, each over the JSON as stored (input in its tagged form).
+ * Outputs added later change neither.
  */
-export function contentHash(item: Pick<ParsedItem, "input" | "outputs">): string {
-  return hashOf(JSON.stringify(toStoredInput(item.input)), JSON.stringify(item.outputs));
+export function contentKeys(projectId: string, item: Pick<ParsedItem, "input" | "outputs">): { inputKey: string; outputsKey: string } {
+  return { inputKey: inputKeyOf(projectId, JSON.stringify(toStoredInput(item.input))), outputsKey: itemKey(JSON.stringify(item.outputs)) };
+}
+
+/** The key "add outputs" imports find an item's exact input by. */
+export const inputKeyOf = (projectId: string, inputJson: string) => itemKey(projectId.toLowerCase(), inputJson);
+
+/**
+ * The first 16 bytes of SHA-256 over the parts joined by a newline, as a uuid: the same value as
+ * SQL's `loupe_key(parts…)` (migration 0007_item_keys). 16 bytes keep the unique index small enough
+ * to stay in memory at millions of items; 2⁻⁶⁴ collision odds at 4 billion items are ample.
+ */
+export function itemKey(...parts: string[]): string {
+  const hex = sha256(parts.join("\n"));
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 // why: crypto.hash (Node 20.12+) is the one-shot form, about twice as fast per row.
@@ -35,7 +51,6 @@ const sha256 = (text: string): string =>
   typeof (crypto as { hash?: unknown }).hash === "function"
     ? (crypto as unknown as { hash: (algorithm: string, data: string) => string }).hash("sha256", text)
     : crypto.createHash("sha256").update(text).digest("hex");
-const hashOf = (input: string, outputs: string) => sha256(`[${input},${outputs}]`);
 
 const nul = (field: string) => ({ field, message: `"${field}": text cannot contain the NUL character (\\u0000)` });
 const surrogate = (field: string) => ({ field, message: `"${field}": contains a lone UTF-16 surrogate escape (\\ud800–\\udfff), which is not text` });
@@ -46,7 +61,7 @@ const isWellFormed = (text: string) => !/[\ud800-\udfff]/.test(text) || (text as
  * the whole batch: a NUL character or a lone UTF-16 surrogate (both only reachable through
  * JSON `\u` escapes; raw bytes are checked when the row is read).
  */
-export function prepareRow(item: ParsedItem, line: number, record: number): PreparedRow | { problem: RecordProblem } {
+export function prepareRow(item: ParsedItem, line: number, record: number, projectId: string): PreparedRow | { problem: RecordProblem } {
   const input = JSON.stringify(toStoredInput(item.input));
   const outputs = JSON.stringify(item.outputs);
   const metadata = JSON.stringify(item.metadata);
@@ -75,7 +90,8 @@ export function prepareRow(item: ParsedItem, line: number, record: number): Prep
     line,
     record,
     externalId: item.externalId ?? null,
-    contentHash: hashOf(input, outputs),
+    inputKey: inputKeyOf(projectId, input),
+    outputsKey: itemKey(outputs),
     input,
     outputs,
     outputList: item.outputs,

@@ -68,7 +68,7 @@ export async function runPass(input: PassInput): Promise<PassResult> {
   const reject = (error: RowError) => {
     if (errors.length < MAX_STORED_ERRORS) errors.push(error);
   };
-  const write = async (rows: PreparedRow[], rejectedBefore: number, lastLine: number) => {
+  const write = async (rows: PreparedRow[], rejectedBefore: number, lastLine: number, last: boolean) => {
     let rejected = rejectedBefore;
     if (rows.length) {
       if (options.mode === "add-outputs") {
@@ -80,7 +80,7 @@ export async function runPass(input: PassInput): Promise<PassResult> {
         committed.outputsAdded += r.outputsAdded;
         rejected += r.rejected.length;
       } else if (!input.dryRun) {
-        const r = await insertRows(db, input.projectId, input.source, rows);
+        const r = await insertRows(db, input.projectId, input.source, rows, { durable: last });
         for (const e of r.rejected) reject(e);
         committed.inserted += r.inserted;
         committed.duplicates += r.duplicates;
@@ -96,7 +96,8 @@ export async function runPass(input: PassInput): Promise<PassResult> {
     committed.bytesRead = input.bytesRead();
     await input.onProgress({ ...committed }, errors);
   };
-  const flush = async (lastLine: number) => {
+  // why: only the last batch waits for its WAL flush, which makes every earlier batch durable too.
+  const flush = async (lastLine: number, last = false) => {
     if (writing) await writing;
     if (failure) throw failure;
     const rows = batch;
@@ -104,7 +105,7 @@ export async function runPass(input: PassInput): Promise<PassResult> {
     batch = [];
     batchSize = 0;
     batchRejected = 0;
-    writing = write(rows, rejected, lastLine).catch((error: unknown) => {
+    writing = write(rows, rejected, lastLine, last).catch((error: unknown) => {
       failure = error;
     });
   };
@@ -121,7 +122,7 @@ export async function runPass(input: PassInput): Promise<PassResult> {
       } else {
         if (seen === 1) firstValue = raw.value;
         const mapped = mapRow(raw.value, options, targets);
-        const prepared = "item" in mapped ? prepareRow(mapped.item, raw.line, raw.record) : mapped;
+        const prepared = "item" in mapped ? prepareRow(mapped.item, raw.line, raw.record, input.projectId) : mapped;
         if ("problem" in prepared) {
           reject({ line: raw.line, record: raw.record, ...prepared.problem });
           batchRejected++;
@@ -132,7 +133,7 @@ export async function runPass(input: PassInput): Promise<PassResult> {
       }
       if (batch.length >= BATCH_ROWS || batchSize >= BATCH_BYTES || batchRejected >= BATCH_ROWS) await flush(lastLine);
     }
-    await flush(lastLine);
+    await flush(lastLine, true);
     await writing;
     if (failure) throw failure;
   } catch (error) {

@@ -6,7 +6,8 @@ import type { RowError } from "./schemas";
 
 export type InsertResult = { inserted: number; duplicates: number; ids: number[]; rejected: RowError[] };
 
-const keyOf = (r: { externalId: string | null; contentHash: string }) => (r.externalId === null ? `#${r.contentHash}` : `=${r.externalId}`);
+const keyOf = (r: { externalId: string | null; inputKey: string; outputsKey: string }) =>
+  r.externalId === null ? `#${r.inputKey}${r.outputsKey}` : `=${r.externalId}`;
 
 // why: any constant works as long as every Loupe process uses the same one (see insertBatch).
 const ITEM_INSERT_LOCK = 731_104_291;
@@ -15,19 +16,21 @@ const ITEM_INSERT_LOCK = 731_104_291;
  * Inserts a batch in one short transaction with one `INSERT … SELECT FROM unnest(…)` (a handful
  * of array parameters, whatever the batch size) and the batch's suggestions, in file order (so
  * item ids, and the review queue, follow the file). Rows whose external id — or, without one,
- * content hash — is already in the project are skipped (`ON CONFLICT DO NOTHING`), which makes
- * re-imports and retries after a crash no-ops.
+ * content keys — are already in the project are skipped (`ON CONFLICT DO NOTHING`), which makes
+ * re-imports and retries after a crash no-ops. Items get a random queue key only in a
+ * random-order project (see items.randomKey).
  */
-export async function insertRows(db: Db, projectId: string, source: string, rows: PreparedRow[]): Promise<InsertResult> {
+export async function insertRows(db: Db, projectId: string, source: string, rows: PreparedRow[], options: { durable?: boolean } = {}): Promise<InsertResult> {
+  const durable = options.durable ?? true;
   try {
-    return await insertBatch(db, projectId, source, rows);
+    return await insertBatch(db, projectId, source, rows, durable);
   } catch (error) {
     if (rows.length === 1 || !isDataError(error)) throw error;
     // why: one row PostgreSQL refuses must not cost the good rows around it.
     const result: InsertResult = { inserted: 0, duplicates: 0, ids: [], rejected: [] };
     for (const row of rows) {
       try {
-        const one = await insertBatch(db, projectId, source, [row]);
+        const one = await insertBatch(db, projectId, source, [row], durable);
         result.inserted += one.inserted;
         result.duplicates += one.duplicates;
         result.ids.push(...one.ids);
@@ -40,23 +43,30 @@ export async function insertRows(db: Db, projectId: string, source: string, rows
   }
 }
 
-async function insertBatch(db: Db, projectId: string, source: string, rows: PreparedRow[]): Promise<InsertResult> {
+/**
+ * `durable: false` commits without waiting for the WAL flush. A server crash can then lose the
+ * last such batches, never one in the middle (commits reach the WAL in order); the caller ends
+ * with a durable batch, whose flush makes every earlier one durable too (ADR 0009).
+ */
+async function insertBatch(db: Db, projectId: string, source: string, rows: PreparedRow[], durable: boolean): Promise<InsertResult> {
   return db.transaction(async (tx) => {
+    if (!durable) await tx.execute(sql`set local synchronous_commit = off`);
     // why: two batches inserting the same keys in different orders would deadlock on each
     // other's not-yet-committed rows; one project's batches take turns instead (each is short).
     await tx.execute(sql`select pg_advisory_xact_lock(${ITEM_INSERT_LOCK}, hashtext(${projectId}))`);
-    const inserted = await tx.execute<{ id: number; external_id: string | null; content_hash: string }>(sql`
-      insert into items (project_id, external_id, content_hash, input, outputs, reference, metadata, priority, gold, source)
-      select ${projectId}, r.e, r.h, r.i, r.o, r.r, r.m, r.p, r.g, ${source}
-      from rows from (jsonb_to_recordset(${batchJson(rows)}::jsonb) as (e text, h text, i jsonb, o jsonb, r text, m jsonb, p int, g jsonb))
-           with ordinality as r(e, h, i, o, r, m, p, g, n)
+    const inserted = await tx.execute<{ id: number; external_id: string | null; input_key: string; outputs_key: string }>(sql`
+      insert into items (project_id, external_id, input_key, outputs_key, input, outputs, reference, metadata, priority, gold, source, random_key)
+      select ${projectId}, r.e, r.k, r.l, r.i, r.o, r.r, r.m, r.p, r.g, ${source},
+             case when (select item_order from projects where id = ${projectId}) = 'random' then floor(random() * 2147483647)::int end
+      from rows from (jsonb_to_recordset(${batchJson(rows)}::jsonb) as (e text, k uuid, l uuid, i jsonb, o jsonb, r text, m jsonb, p int, g jsonb))
+           with ordinality as r(e, k, l, i, o, r, m, p, g, n)
       order by r.n
       on conflict do nothing
-      returning id, external_id, content_hash`);
+      returning id, external_id, input_key, outputs_key`);
     const ids = inserted.map((r) => Number(r.id)).sort((a, b) => a - b);
     const withSuggestions = rows.filter((r) => r.suggestions.length);
     if (withSuggestions.length) {
-      const byKey = new Map(inserted.map((r) => [keyOf({ externalId: r.external_id, contentHash: r.content_hash }), Number(r.id)]));
+      const byKey = new Map(inserted.map((r) => [keyOf({ externalId: r.external_id, inputKey: r.input_key, outputsKey: r.outputs_key }), Number(r.id)]));
       const suggestionRows = withSuggestions.flatMap((row) => {
         const id = byKey.get(keyOf(row));
         // why: the first row with a key gets the item; a repeat of it in the same batch adds nothing.
@@ -83,7 +93,7 @@ async function insertBatch(db: Db, projectId: string, source: string, rows: Prep
  */
 function batchJson(rows: PreparedRow[]): string {
   const text = (value: string | null) => (value === null ? "null" : JSON.stringify(value));
-  return `[${rows.map((r) => `{"e":${text(r.externalId)},"h":"${r.contentHash}","i":${r.input},"o":${r.outputs},"r":${text(r.reference)},"m":${r.metadata},"p":${r.priority},"g":${r.gold ?? "null"}}`).join(",")}]`;
+  return `[${rows.map((r) => `{"e":${text(r.externalId)},"k":"${r.inputKey}","l":"${r.outputsKey}","i":${r.input},"o":${r.outputs},"r":${text(r.reference)},"m":${r.metadata},"p":${r.priority},"g":${r.gold ?? "null"}}`).join(",")}]`;
 }
 
 export type AddOutputsResult = { matched: number; unmatched: number; duplicates: number; outputsAdded: number; rejected: RowError[]; unmatchedRows: PreparedRow[] };
@@ -99,15 +109,22 @@ export type AddOutputsResult = { matched: number; unmatched: number; duplicates:
 export async function addOutputs(db: Db, projectId: string, rows: PreparedRow[], dryRun: boolean): Promise<AddOutputsResult> {
   const result: AddOutputsResult = { matched: 0, unmatched: 0, duplicates: 0, outputsAdded: 0, rejected: [], unmatchedRows: [] };
   const p = <T>(pick: (r: PreparedRow) => T) => sql.param(rows.map(pick));
+  // why: by input key through its two indexes (items with and without an external id), then the
+  // stored input compared as JSON, so a key collision could never join the wrong item.
   const matches = await db.execute<{ n: number; id: number }>(sql`
     with r as (
-      select * from unnest(${p((r) => r.externalId)}::text[], ${p((r) => r.input)}::text[]) with ordinality as r(external_id, input, n)
+      select * from unnest(${p((r) => r.externalId)}::text[], ${p((r) => r.inputKey)}::uuid[], ${p((r) => r.input)}::text[])
+        with ordinality as r(external_id, input_key, input, n)
     )
     select r.n::int as n, i.id from r join items i on i.project_id = ${projectId} and i.external_id = r.external_id
     where r.external_id is not null
     union all
     select r.n::int, i.id from r join items i
-      on i.project_id = ${projectId} and md5(i.input::text) = md5(r.input::jsonb::text) and i.input = r.input::jsonb
+      on i.input_key = r.input_key and i.external_id is null and i.project_id = ${projectId} and i.input = r.input::jsonb
+    where r.external_id is null
+    union all
+    select r.n::int, i.id from r join items i
+      on i.input_key = r.input_key and i.external_id is not null and i.project_id = ${projectId} and i.input = r.input::jsonb
     where r.external_id is null`);
   const itemsOf = new Map<number, number[]>();
   for (const m of matches) itemsOf.set(m.n - 1, [...(itemsOf.get(m.n - 1) ?? []), Number(m.id)]);

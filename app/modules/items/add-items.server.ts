@@ -5,8 +5,6 @@ import type { RowError } from "~/modules/imports/schemas";
 import { ValidationError } from "~/utils/errors";
 import { MAX_ITEMS_PER_REQUEST, type NewItem } from "./schemas";
 
-export { contentHash } from "~/modules/imports/prepare-row.server";
-
 /**
  * Adds up to 1,000 items given in Loupe's shape, all or nothing: through the same importer as
  * every other way in, so the rules (validation, idempotency by external id or content) are one.

@@ -22,7 +22,8 @@ export type SettingsInput = z.input<typeof settingsSchema>;
 
 /**
  * Changes project settings. A new overlap re-opens or closes items at once, so the queue
- * follows it: raising it sends finished items back for more answers.
+ * follows it: raising it sends finished items back for more answers. Switching to random order
+ * gives every item a random queue key.
  */
 export async function updateProjectSettings(db: Db, actor: Actor, projectId: string, input: SettingsInput) {
   await authorizeProject(db, actor, projectId, "project.update");
@@ -44,6 +45,13 @@ export async function updateProjectSettings(db: Db, actor: Actor, projectId: str
         .update(items)
         .set({ status: sql`case when ${items.submittedCount} >= ${changes.overlap} then 'done'::item_status else 'open'::item_status end` })
         .where(sql`${items.projectId} = ${projectId} and ${items.status} <> (case when ${items.submittedCount} >= ${changes.overlap} then 'done'::item_status else 'open'::item_status end)`);
+    }
+    if (changes.itemOrder === "random") {
+      // why: only random-order projects keep random queue keys (see items.randomKey).
+      await tx
+        .update(items)
+        .set({ randomKey: sql`floor(random() * 2147483647)::int` })
+        .where(sql`${items.projectId} = ${projectId} and ${items.randomKey} is null`);
     }
     await recordAudit(tx, { actorUserId: actor.userId, action: "project.settings", targetType: "project", targetId: projectId, data: changes });
     return project!;

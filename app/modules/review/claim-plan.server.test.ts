@@ -106,8 +106,8 @@ describe("the claim query's plan", () => {
     await addMember(db, manager.actor, projectId, { email: reviewer.email, role: "reviewer" });
     // why: a SQL generator, because 100,000 items through addItems would take minutes.
     await db.execute(sql`
-      insert into items (project_id, external_id, content_hash, input, outputs, random_key)
-      select ${projectId}, 'plan-' || g, md5(g::text), jsonb_build_object('type', 'text', 'text', 'Prompt ' || g),
+      insert into items (project_id, external_id, input_key, outputs_key, input, outputs, random_key)
+      select ${projectId}, 'plan-' || g, md5('in' || g)::uuid, md5('out' || g)::uuid, jsonb_build_object('type', 'text', 'text', 'Prompt ' || g),
              jsonb_build_array(jsonb_build_object('text', 'Answer ' || g)), ((g * 2654435761) % 2147483647)::int
       from generate_series(1, ${ITEMS}) g`);
   });

@@ -202,6 +202,27 @@ describe("the review queue", () => {
     expect(await claimNextItem(db, reviewers[1]!.actor, project.id)).toMatchObject({ itemId: lease!.itemId });
   });
 
+  it("random order: items get queue keys only then, and an item written without one is still served", async () => {
+    const { manager, project, reviewers, itemIds } = await reviewProject({ items: 3, overlap: 1, reviewers: 1 });
+    const keys = async () =>
+      (await db.select({ id: items.id, key: items.randomKey }).from(items).where(eq(items.projectId, project.id)).orderBy(items.id)).map((r) => r.key);
+    expect(await keys()).toEqual([null, null, null]);
+    await updateProjectSettings(db, manager.actor, project.id, { itemOrder: "random" });
+    expect((await keys()).every((k) => Number.isInteger(k))).toBe(true);
+    const added = await addItems(db, manager.actor, project.id, [{ input: "Later prompt", outputs: [{ text: "Later answer" }] }]);
+    expect(await keys()).not.toContain(null);
+    // why: an item written while the order was being switched can lack a key; the claim must not strand it.
+    await db.update(items).set({ randomKey: null }).where(eq(items.id, added.ids[0]!));
+    const claimed = new Set<number>();
+    for (let i = 0; i < 4; i++) {
+      const lease = await claimNextItem(db, reviewers[0]!.actor, project.id);
+      claimed.add(lease!.itemId);
+      await submitAnnotation(db, reviewers[0]!.actor, { itemId: lease!.itemId, values: answer, idempotencyKey: randomUUID() });
+    }
+    expect([...claimed].sort((a, b) => a - b)).toEqual([...itemIds, added.ids[0]!]);
+    expect(await claimNextItem(db, reviewers[0]!.actor, project.id)).toBeNull();
+  });
+
   it("only members who may review can claim", async () => {
     const { project } = await reviewProject({ items: 1, overlap: 1, reviewers: 0 });
     const stranger = await makeUser();
