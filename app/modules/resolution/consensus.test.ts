@@ -3,7 +3,7 @@ import type { Span } from "~/modules/templates/answers";
 import { questionSchema, type Question, type QuestionInput } from "~/modules/templates/schemas";
 import { consensusOf, type Vote } from "./consensus";
 
-const q = (input: Omit<QuestionInput, "text">) => questionSchema.parse({ text: "?", ...input } as QuestionInput) as Question;
+const q = (input: Record<string, unknown>) => questionSchema.parse({ text: "?", ...input } as QuestionInput) as Question;
 const votes = (...values: unknown[]): Vote[] => values.map((value, i) => ({ userId: `u${i}`, value }));
 
 const rating = q({ key: "quality", kind: "rating", min: 1, max: 5 });
