@@ -4,3 +4,4 @@ import "./openapi.server";
 import "./review.server";
 import "./items.server";
 import "./datasets.server";
+import "./quality.server";
