@@ -5,30 +5,11 @@ import { ensurePseudonyms } from "~/modules/datasets/snapshot-sql.server";
 import { authorizeProject } from "~/modules/projects/authorize.server";
 import { can } from "~/modules/projects/policy";
 import { refreshResolutions } from "~/modules/resolution/refresh-resolutions.server";
-import type { Question, QuestionKind } from "~/modules/templates/schemas";
-import { AgreementAccumulator, cohensKappa, type Metric, type UnitMetrics } from "./agreement";
+import type { Question } from "~/modules/templates/schemas";
+import { AgreementAccumulator, cohensKappa, type Metric } from "./agreement";
+import type { QualityReport, QuestionMetrics, QuestionQuality, ReviewerAgreement } from "./report";
 
-export type QuestionMetrics = UnitMetrics & { cohensKappa: Metric };
-export type ReviewerAgreement = { reviewer: string; items: number; agreed: number; agreement: number | null };
-export type QuestionQuality = {
-  key: string;
-  kind: QuestionKind;
-  text: string;
-  items: number;
-  annotations: number;
-  reviewers: number;
-  resolved: number;
-  unresolved: number;
-  adjudicated: number;
-  /** Mean of the per-item consensus agreement (share agreeing with the consensus). */
-  consensusAgreement: number | null;
-  metrics: QuestionMetrics;
-  /** Multi-choice and flags: each option as a yes/no question. */
-  options: { option: string; metrics: QuestionMetrics }[] | null;
-  perReviewer: ReviewerAgreement[] | null;
-  perReviewerReason: string | null;
-};
-export type QualityReport = { projectId: string; questions: QuestionQuality[] };
+
 
 const BATCH = 2000;
 const nullAll = (reason: string): QuestionMetrics => {
