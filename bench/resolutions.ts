@@ -1,10 +1,11 @@
 /**
- * npm run bench:resolutions [-- --blocks 10 --per-block 400 --items 20000 --refresh-items 100000]
+ * npm run bench:resolutions [-- --blocks 10 --per-block 400 --reviewers 1 --items 20000 --refresh-items 100000]
  *
  * 1. What the stale-mark triggers of migration resolution_triggers cost on the review submit
- *    path, without the noise of a saturated 32-reviewer run: one reviewer on one connection claims
- *    and submits through the verbs (claimNextItem → submitAnnotation), in alternating blocks with
- *    the `annotations` triggers disabled and enabled, so drift on a shared machine hits both alike.
+ *    path, without the drift of separate runs: --reviewers concurrent reviewers (one connection
+ *    each) claim and submit through the verbs (claimNextItem → submitAnnotation), in alternating
+ *    blocks with the `annotations` triggers disabled and enabled, so load on a shared machine hits
+ *    both alike. One reviewer measures the work; many measure contention on the marks' index too.
  * 2. How fast refreshResolutions recomputes a whole project after a template change
  *    (--refresh-items answered items, marked project-wide by saving the template again).
  * Prints the figures. Database as bench:queue (a throwaway database on TEST_DATABASE_URL's
@@ -27,45 +28,58 @@ import { generateItems } from "./lib/items";
 import { summarize } from "./lib/stats";
 
 const { values: flags } = parseArgs({
-  options: { blocks: { type: "string", default: "10" }, "per-block": { type: "string", default: "400" }, items: { type: "string", default: "20000" }, "refresh-items": { type: "string", default: "100000" } },
+  options: { blocks: { type: "string", default: "10" }, "per-block": { type: "string", default: "400" }, items: { type: "string", default: "20000" }, reviewers: { type: "string", default: "1" }, "refresh-items": { type: "string", default: "100000" } },
 });
 const blocks = Number(flags.blocks);
 const perBlock = Number(flags["per-block"]);
+const reviewerCount = Number(flags.reviewers);
 const TRIGGERS = ["annotations_mark_stale_insert", "annotations_mark_stale_update", "annotations_mark_stale_delete"];
 
 async function main() {
   const database = await openBenchDatabase(console.log);
-  const app = connect(database.url, { max: 1 });
+  const app = connect(database.url, { max: reviewerCount });
   try {
     const manager = await createUser(app.db, null, { email: `trigger-bench-m-${Date.now()}@example.com`, name: "M", password: "bench password long", isAdmin: false });
-    const reviewer = await createUser(app.db, null, { email: `trigger-bench-r-${Date.now()}@example.com`, name: "R", password: "bench password long", isAdmin: false });
     const managerActor = { userId: manager.id, isAdmin: false, via: "session" as const };
-    const actor = { userId: reviewer.id, isAdmin: false, via: "session" as const };
     const project = await createProject(app.db, managerActor, { name: `Trigger bench ${Date.now()}` });
     await saveTemplate(app.db, managerActor, project.id, templatePresets["rate-and-correct"].template);
-    await addMember(app.db, managerActor, project.id, { email: reviewer.email, role: "reviewer" });
+    const reviewers = [];
+    for (let r = 0; r < reviewerCount; r++) {
+      const user = await createUser(app.db, null, { email: `trigger-bench-r${r}-${Date.now()}@example.com`, name: `R${r}`, password: "bench password long", isAdmin: false });
+      await addMember(app.db, managerActor, project.id, { email: user.email, role: "reviewer" });
+      reviewers.push({ ...user, actor: { userId: user.id, isAdmin: false, via: "session" as const } });
+    }
+    const reviewer = reviewers[0]!;
     await generateItems(app.sql, { projectId: project.id, count: Number(flags.items), seed: 42, corpus: loadCorpus({ seed: 42, size: 600, log: console.log }), connections: 1 });
     await app.sql`vacuum (analyze) items`;
 
     const samples: Record<"off" | "on", number[]> = { off: [], on: [] };
+    const blockSeconds = { off: 0, on: 0 };
     for (let b = 0; b < blocks; b++) {
       const mode = b % 2 === 0 ? "off" : "on";
       for (const t of TRIGGERS) await app.sql.unsafe(`alter table annotations ${mode === "off" ? "disable" : "enable"} trigger ${t}`);
-      for (let i = 0; i < perBlock; i++) {
-        const lease = await claimNextItem(app.db, actor, project.id);
-        if (!lease) throw new Error("Out of items; raise --items.");
-        const t0 = performance.now();
-        await submitAnnotation(app.db, actor, { itemId: lease.itemId, values: { quality: 1 + (i % 5) }, idempotencyKey: `tb-${b}-${i}` });
-        samples[mode].push(performance.now() - t0);
-      }
+      const started = performance.now();
+      await Promise.all(
+        reviewers.map(async ({ actor }, r) => {
+          for (let i = 0; i < perBlock / reviewerCount; i++) {
+            const lease = await claimNextItem(app.db, actor, project.id);
+            if (!lease) throw new Error("Out of items; raise --items.");
+            const t0 = performance.now();
+            await submitAnnotation(app.db, actor, { itemId: lease.itemId, values: { quality: 1 + (i % 5) }, idempotencyKey: `tb-${b}-${r}-${i}` });
+            samples[mode].push(performance.now() - t0);
+          }
+        }),
+      );
+      blockSeconds[mode] += (performance.now() - started) / 1000;
     }
     for (const t of TRIGGERS) await app.sql.unsafe(`alter table annotations enable trigger ${t}`);
     const [{ marks }] = await app.sql<[{ marks: number }]>`select count(*)::int as marks from resolution_stale where project_id = ${project.id}`;
     const off = summarize(samples.off);
     const on = summarize(samples.on);
-    console.log(`submitAnnotation, one reviewer, one connection, ${blocks} alternating blocks of ${perBlock}:`);
-    console.log(`  triggers off: p50 ${off.p50} ms, p95 ${off.p95} ms, mean ${off.mean} ms (${off.count} submits)`);
-    console.log(`  triggers on:  p50 ${on.p50} ms, p95 ${on.p95} ms, mean ${on.mean} ms (${on.count} submits, ${marks} stale marks written)`);
+    const rate = (mode: "off" | "on") => Math.round(samples[mode].length / blockSeconds[mode]);
+    console.log(`claimNextItem → submitAnnotation, ${reviewerCount} reviewer(s), one connection each, ${blocks} alternating blocks of ${perBlock}:`);
+    console.log(`  triggers off: submit p50 ${off.p50} ms, p95 ${off.p95} ms, mean ${off.mean} ms; ${rate("off")} pairs/s (${off.count} submits)`);
+    console.log(`  triggers on:  submit p50 ${on.p50} ms, p95 ${on.p95} ms, mean ${on.mean} ms; ${rate("on")} pairs/s (${on.count} submits, ${marks} stale marks written)`);
     console.log(`  difference of means: ${(on.mean - off.mean).toFixed(3)} ms per submit (${(((on.mean - off.mean) / off.mean) * 100).toFixed(1)}%)`);
 
     const big = await createProject(app.db, managerActor, { name: `Refresh bench ${Date.now()}` });

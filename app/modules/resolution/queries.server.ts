@@ -1,3 +1,4 @@
+import type postgres from "postgres";
 import { sqlOf, type Database } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import type { StoredInput } from "~/modules/items/schemas";
@@ -39,19 +40,7 @@ export async function listDisagreements(db: Database, actor: Actor, projectId: s
   await authorizeProject(db, actor, projectId, "annotations.adjudicate");
   await refreshResolutions(db, projectId);
   const sql = sqlOf(db);
-  const which =
-    filter.show === "adjudicated"
-      ? sql`r.method = 'adjudicated'`
-      : sql`r.method <> 'adjudicated' and (r.status = 'unresolved' or r.agreement < 1)`;
-  const rows = await sql<{ item_id: string; questions: DisagreementRow["questions"] }[]>`
-    select r.item_id, jsonb_agg(jsonb_build_object('question', r.question_key, 'status', r.status, 'agreement', r.agreement,
-             'spread', r.detail -> 'spread', 'answers', r.annotation_count, 'method', r.method) order by r.question_key) as questions
-    from resolutions r
-    where r.project_id = ${projectId} and ${which} and r.item_id > ${filter.after ?? 0}
-      ${filter.question ? sql`and r.question_key = ${filter.question}` : sql``}
-      ${filter.minSpread !== undefined ? sql`and (r.detail ->> 'spread')::float8 >= ${filter.minSpread}` : sql``}
-      ${filter.maxAgreement !== undefined ? sql`and r.agreement <= ${filter.maxAgreement}` : sql``}
-    group by r.item_id order by r.item_id limit ${DISAGREEMENT_PAGE + 1}`;
+  const rows = await disagreementPageQuery(sql, projectId, filter);
   const page = rows.slice(0, DISAGREEMENT_PAGE);
   const ids = page.map((r) => Number(r.item_id));
   const inputs = ids.length ? await sql<{ id: string; input: StoredInput }[]>`select id, input from items where id = any(${ids}::bigint[])` : [];
@@ -60,6 +49,23 @@ export async function listDisagreements(db: Database, actor: Actor, projectId: s
     rows: page.map((r): DisagreementRow => ({ itemId: Number(r.item_id), prompt: promptOf(byId.get(Number(r.item_id))!), questions: r.questions })),
     next: rows.length > DISAGREEMENT_PAGE ? ids[ids.length - 1]! : null,
   };
+}
+
+/** One page (and one row more) of the list, in item order; exported for its EXPLAIN check. */
+export function disagreementPageQuery(sql: postgres.Sql, projectId: string, filter: DisagreementFilter) {
+  const which =
+    filter.show === "adjudicated"
+      ? sql`r.method = 'adjudicated'`
+      : sql`r.method <> 'adjudicated' and (r.status = 'unresolved' or r.agreement < 1)`;
+  return sql<{ item_id: string; questions: DisagreementRow["questions"] }[]>`
+    select r.item_id, jsonb_agg(jsonb_build_object('question', r.question_key, 'status', r.status, 'agreement', r.agreement,
+             'spread', r.detail -> 'spread', 'answers', r.annotation_count, 'method', r.method) order by r.question_key) as questions
+    from resolutions r
+    where r.project_id = ${projectId} and ${which} and r.item_id > ${filter.after ?? 0}
+      ${filter.question ? sql`and r.question_key = ${filter.question}` : sql``}
+      ${filter.minSpread !== undefined ? sql`and (r.detail ->> 'spread')::float8 >= ${filter.minSpread}` : sql``}
+      ${filter.maxAgreement !== undefined ? sql`and r.agreement <= ${filter.maxAgreement}` : sql``}
+    group by r.item_id order by r.item_id limit ${DISAGREEMENT_PAGE + 1}`;
 }
 
 /** The questions a manager may filter the list by (those with a consensus). */
