@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { createApiKey } from "~/modules/api-keys/create-api-key.server";
+import * as resolutionRoute from "~/routes/api.v1.items.$itemId.resolutions.$questionKey";
 import * as qualityRoute from "~/routes/api.v1.projects.$projectId.quality";
 import { makeDatasetProject } from "../../../test/support/dataset-project";
 import { openApiDocument } from "./openapi.server";
@@ -10,6 +11,41 @@ async function get(projectId: string, key: string) {
   const response = await qualityRoute.loader({ request, params: { projectId }, context: {} } as never);
   return { status: response.status, json: JSON.parse(await response.text()) };
 }
+
+async function adjudication(method: "PUT" | "DELETE", itemId: number, questionKey: string, key: string, body?: unknown) {
+  const request = new Request(`http://loupe.test/api/v1/items/${itemId}/resolutions/${questionKey}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const response = await resolutionRoute.loader({ request, params: { itemId: String(itemId), questionKey }, context: {} } as never);
+  return { status: response.status, json: JSON.parse(await response.text()) };
+}
+
+describe("PUT/DELETE /api/v1/items/:id/resolutions/:questionKey", () => {
+  it("a manager's key settles the tied label and the item becomes resolved; bad values are 400 naming value; reviewers 403", async () => {
+    const f = await makeDatasetProject();
+    const tied = f.itemIds[4]!; // billing vs shipping
+    const { key } = await createApiKey(db, f.manager.actor, { name: "script" });
+    const bad = await adjudication("PUT", tied, "intent", key, { value: "refunds" });
+    expect(bad.status).toBe(400);
+    expect(bad.json.issues).toEqual([{ field: "value", message: "Expected one of: billing, shipping, other." }]);
+    const neither = await adjudication("PUT", tied, "intent", key, {});
+    expect(neither.json.issues).toEqual([{ field: "value", message: "Give either value or fromAnnotationId." }]);
+
+    const reviewer = await createApiKey(db, f.reviewers[0]!.actor, { name: "r" });
+    expect((await adjudication("PUT", tied, "intent", reviewer.key, { value: "billing" })).status).toBe(403);
+
+    const settled = await adjudication("PUT", tied, "intent", key, { value: "billing" });
+    expect(settled.status).toBe(200);
+    expect(settled.json).toMatchObject({ status: "resolved", value: "billing", method: "adjudicated" });
+    expect(Date.parse(settled.json.resolvedAt)).not.toBeNaN();
+
+    const cleared = await adjudication("DELETE", tied, "intent", key);
+    expect(cleared.json).toMatchObject({ status: "unresolved", value: null, method: "majority", resolvedAt: null });
+    expect((await adjudication("DELETE", tied, "intent", key)).status).toBe(404);
+  });
+});
 
 describe("GET /api/v1/projects/:id/quality", () => {
   it("answers per question the kind, counts and every metric as {value, reason}; reviewers are refused", async () => {
@@ -37,5 +73,6 @@ describe("GET /api/v1/projects/:id/quality", () => {
     expect(op.tags).toEqual(["quality"]);
     expect(JSON.stringify(doc.components?.schemas?.QualityReport)).toContain("QuestionQuality");
     expect(doc.components?.schemas?.Metric).toBeDefined();
+    expect(doc.paths!["/api/v1/items/{itemId}/resolutions/{questionKey}"]!.put!.requestBody).toBeDefined();
   });
 });

@@ -5,3 +5,4 @@ import "./review.server";
 import "./items.server";
 import "./datasets.server";
 import "./quality.server";
+import "./resolutions.server";
