@@ -75,51 +75,70 @@ async function questionQuality(sql: postgres.Sql, projectId: string, q: Question
   const reviewers = await perReviewer(sql, projectId, q, named);
   if (multi) {
     const options = q.kind === "flags" ? q.options : q.options.map((o) => o.value);
-    const perOption = [];
-    for (const option of options) {
-      const value = sql`case when jsonb_typeof(a.values -> ${q.key}) = 'array' then (case when a.values -> ${q.key} ? ${option} then '1' else '0' end) end`;
-      perOption.push({ option, metrics: await metricsFor(sql, answered, value, counts.reviewers, false) });
-    }
+    const value = sql`case when jsonb_typeof(a.values -> ${q.key}) = 'array' then (case when a.values -> ${q.key} ? o.opt then '1' else '0' end) end`;
+    const byOption = await metricsFor(sql, answered, value, counts.reviewers, false, options);
+    const perOption = options.map((option) => ({ option, metrics: byOption.get(option)! }));
     return { ...base, metrics: nullAll("A multi-label question is measured per option (chosen or not); see the options."), options: perOption, perReviewer: reviewers, perReviewerReason: null };
   }
-  return { ...base, metrics: await metricsFor(sql, answered, category(sql, q), counts.reviewers, q.kind === "rating"), options: null, perReviewer: reviewers, perReviewerReason: null };
+  const metrics = (await metricsFor(sql, answered, category(sql, q), counts.reviewers, q.kind === "rating")).get("")!;
+  return { ...base, metrics, options: null, perReviewer: reviewers, perReviewerReason: null };
 }
 
-async function metricsFor(sql: postgres.Sql, answered: postgres.PendingQuery<postgres.Row[]>, value: postgres.PendingQuery<postgres.Row[]>, raters: number, numeric: boolean): Promise<QuestionMetrics> {
-  const acc = new AgreementAccumulator(numeric);
-  let unit: number | undefined;
+/**
+ * The metrics of one question — or, with `options`, of each option as its own yes/no question —
+ * in one pass: `GROUP BY option, item, value` counts streamed through a cursor in that order.
+ */
+async function metricsFor(
+  sql: postgres.Sql,
+  answered: postgres.PendingQuery<postgres.Row[]>,
+  value: postgres.PendingQuery<postgres.Row[]>,
+  raters: number,
+  numeric: boolean,
+  options?: string[],
+): Promise<Map<string, QuestionMetrics>> {
+  const from = options ? sql`annotations a cross join unnest(${options}::text[]) as o(opt)` : sql`annotations a`;
+  const dim = options ? sql`o.opt` : sql`''::text`;
+  const accumulators = new Map<string, AgreementAccumulator>((options ?? [""]).map((o) => [o, new AgreementAccumulator(numeric)]));
+  let unit: string | undefined;
   let counts = new Map<string, number>();
-  const cursor = sql<{ item_id: string; v: string; n: number }[]>`
-    select a.item_id, ${value} as v, count(*)::int as n from annotations a
+  let acc: AgreementAccumulator | undefined;
+  const cursor = sql<{ dim: string; item_id: string; v: string; n: number }[]>`
+    select ${dim} as dim, a.item_id, ${value} as v, count(*)::int as n from ${from}
     where ${answered} and ${value} is not null
-    group by a.item_id, v order by a.item_id`.cursor(BATCH);
+    group by 1, a.item_id, 3 order by 1, a.item_id`.cursor(BATCH);
   for await (const rows of cursor) {
     for (const r of rows) {
-      const id = Number(r.item_id);
+      const id = `${r.dim}\u0000${r.item_id}`;
       if (id !== unit) {
-        if (unit !== undefined) acc.addUnit(counts);
+        if (acc) acc.addUnit(counts);
         unit = id;
+        acc = accumulators.get(r.dim);
         counts = new Map();
       }
       counts.set(r.v, r.n);
     }
   }
-  if (unit !== undefined) acc.addUnit(counts);
-  const result = acc.result();
+  if (acc) acc.addUnit(counts);
 
-  let cohen: Metric;
-  if (raters !== 2) {
-    cohen = { value: null, reason: `Cohen's κ is defined for exactly two reviewers; ${raters} answered this question (see Fleiss' κ and Krippendorff's α).` };
-  } else {
-    const table = await sql<{ a: string; b: string; n: number }[]>`
-      with answers as (select a.item_id, a.user_id, ${value} as v from annotations a where ${answered} and ${value} is not null),
+  const tables = new Map<string, { a: string; b: string; n: number }[]>();
+  if (raters === 2) {
+    const rows = await sql<{ dim: string; a: string; b: string; n: number }[]>`
+      with answers as (select ${dim} as dim, a.item_id, a.user_id, ${value} as v from ${from} where ${answered} and ${value} is not null),
            raters as (select min(user_id::text)::uuid as first, max(user_id::text)::uuid as second from answers)
-      select x.v as a, y.v as b, count(*)::int as n
-      from raters r join answers x on x.user_id = r.first join answers y on y.user_id = r.second and y.item_id = x.item_id
-      group by x.v, y.v`;
-    cohen = cohensKappa(table);
+      select x.dim, x.v as a, y.v as b, count(*)::int as n
+      from raters r join answers x on x.user_id = r.first join answers y on y.user_id = r.second and y.item_id = x.item_id and y.dim = x.dim
+      group by x.dim, x.v, y.v`;
+    for (const { dim: d, ...row } of rows) tables.set(d, [...(tables.get(d) ?? []), row]);
   }
-  return { ...result, cohensKappa: cohen };
+  const result = new Map<string, QuestionMetrics>();
+  for (const [d, accumulator] of accumulators) {
+    const cohen: Metric =
+      raters === 2
+        ? cohensKappa(tables.get(d) ?? [])
+        : { value: null, reason: `Cohen's κ is defined for exactly two reviewers; ${raters} answered this question (see Fleiss' κ and Krippendorff's α).` };
+    result.set(d, { ...accumulator.result(), cohensKappa: cohen });
+  }
+  return result;
 }
 
 /** Each reviewer's share of answers equal to the consensus, over items resolved by votes of two or more (or adjudicated). */
