@@ -4,7 +4,7 @@ import { addMember } from "~/modules/projects/add-member.server";
 import { updateProjectSettings } from "~/modules/projects/update-settings.server";
 import { submitAnnotation } from "~/modules/review/submit-annotation.server";
 import { saveTemplate } from "~/modules/templates/save-template.server";
-import { resolveAsVoted } from "../test/support/resolutions";
+import { refreshResolutions } from "~/modules/resolution/refresh-resolutions.server";
 import { expect, test } from "./fixtures";
 
 test("Engineers build a dataset with a live count and preview, save a snapshot and download its export", async ({ page, db, makeUser, makeProject, loginAs }) => {
@@ -31,7 +31,7 @@ test("Engineers build a dataset with a live count and preview, save a snapshot a
   for (const [i, a] of answers.entries()) {
     await submitAnnotation(db, reviewer.actor, { itemId: ids[i]!, values: { quality: a.quality, intent: a.intent }, idempotencyKey: `e2e-datasets-${ids[i]}` });
   }
-  await resolveAsVoted(db, project.id);
+  await refreshResolutions(db, project.id);
 
   await loginAs(page, engineer);
   await page.goto(`/projects/${project.id}`);

@@ -3,13 +3,19 @@ import os from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { imports, items } from "~db/schema";
+import { imports, items, resolutionStale } from "~db/schema";
 import { db } from "~/db.server";
 import { createImportRow } from "~/modules/imports/create-import.server";
 import { importOptionsSchema } from "~/modules/imports/schemas";
 import { importProject, jsonl } from "~/modules/imports/test-helpers";
 import { testDatabaseUrl } from "../../test/db";
-import { enqueueImport, startJobs, stopJobs } from "./boss.server";
+import { addItems } from "~/modules/items/add-items.server";
+import { addMember } from "~/modules/projects/add-member.server";
+import { createProject } from "~/modules/projects/create-project.server";
+import { submitAnnotation } from "~/modules/review/submit-annotation.server";
+import { saveTemplate } from "~/modules/templates/save-template.server";
+import { makeUser } from "../../test/factories";
+import { enqueueImport, requestResolutionSweep, startJobs, stopJobs } from "./boss.server";
 import { instanceId } from "./instance.server";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loupe-jobs-"));
@@ -81,5 +87,20 @@ describe("background import jobs (pg-boss in the server process)", () => {
       message: "Interrupted at line 77: the process running it stopped. Import the file again to finish; rows already imported are skipped.",
     });
     expect(fs.existsSync(killed.file)).toBe(false);
+  });
+
+  it("sweep stale resolutions: answers submitted through the verbs are resolved by the job, with no reader asking", async () => {
+    const manager = await makeUser();
+    const reviewer = await makeUser();
+    const project = await createProject(db, manager.actor, { name: `Sweep ${Date.now()}` });
+    await saveTemplate(db, manager.actor, project.id, { questions: [{ key: "ok", kind: "thumbs", text: "OK?" }] });
+    await addMember(db, manager.actor, project.id, { email: reviewer.email, role: "reviewer" });
+    const { ids } = await addItems(db, manager.actor, project.id, [{ input: "Sweep me", outputs: [{ text: "Done" }] }]);
+    await submitAnnotation(db, reviewer.actor, { itemId: ids[0]!, values: { ok: "up" }, idempotencyKey: `sweep-${ids[0]}` });
+    await requestResolutionSweep();
+    const item = await until(async () => (await db.select({ resolvedAt: items.resolvedAt }).from(items).where(eq(items.id, ids[0]!)))[0]!, (i) => i.resolvedAt !== null);
+    expect(item.resolvedAt).not.toBeNull();
+    const [mark] = await db.select().from(resolutionStale).where(eq(resolutionStale.itemId, ids[0]!));
+    expect(mark).toBeUndefined();
   });
 });

@@ -6,9 +6,10 @@ import { db } from "~/db.server";
 import { markInterruptedImports } from "~/modules/imports/tracker.server";
 import { importFilePayload, runImportFile } from "./import-file.server";
 import { instanceId } from "./instance.server";
+import { SWEEP_RESOLUTIONS_MS, SWEEP_RESOLUTIONS_QUEUE, sweepStaleResolutions } from "./sweep-resolutions.server";
 
 type Log = { info(m: string): void; warn(m: string): void; error(m: string, e?: unknown): void };
-type Jobs = { boss: PgBoss; queue: string; running: Map<string, AbortController>; sweep: NodeJS.Timeout; log: Log };
+type Jobs = { boss: PgBoss; queue: string; running: Map<string, AbortController>; sweep: NodeJS.Timeout; resolutions: NodeJS.Timeout; log: Log };
 
 // why: server.ts (run by tsx) and the Remix bundle each load their own copy of this module.
 const KEY = Symbol.for("loupe.jobs");
@@ -50,7 +51,16 @@ export async function startJobs(options: { databaseUrl: string; dataDir: string;
     markInterruptedImports(db).catch((error: unknown) => options.log.warn(`Could not check for interrupted imports: ${String(error)}`));
   }, SWEEP_MS);
   sweep.unref();
-  holder[KEY] = { boss, queue, running, sweep, log: options.log };
+
+  await boss.createQueue(SWEEP_RESOLUTIONS_QUEUE, { name: SWEEP_RESOLUTIONS_QUEUE, policy: "stately", retryLimit: 0, expireInMinutes: 30 });
+  await boss.work(SWEEP_RESOLUTIONS_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, async () => {
+    await sweepStaleResolutions(db);
+  });
+  const resolutions = setInterval(() => {
+    boss.send(SWEEP_RESOLUTIONS_QUEUE, {}).catch((error: unknown) => options.log.warn(`Could not queue the resolution sweep: ${String(error)}`));
+  }, SWEEP_RESOLUTIONS_MS);
+  resolutions.unref();
+  holder[KEY] = { boss, queue, running, sweep, resolutions, log: options.log };
   options.log.info(`Background jobs started (queue ${queue}).`);
 }
 
@@ -60,6 +70,7 @@ export async function stopJobs(): Promise<void> {
   if (!jobs) return;
   holder[KEY] = undefined;
   clearInterval(jobs.sweep);
+  clearInterval(jobs.resolutions);
   for (const controller of jobs.running.values()) controller.abort(new DOMException("The server is shutting down.", "AbortError"));
   await jobs.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
 }
@@ -69,6 +80,13 @@ export async function enqueueImport(importId: string): Promise<void> {
   const jobs = holder[KEY];
   if (!jobs) throw new Error("Background jobs are not running in this process.");
   await jobs.boss.send(jobs.queue, { importId });
+}
+
+/** Asks for a resolution sweep now instead of at the next tick (dropped while one already waits). */
+export async function requestResolutionSweep(): Promise<void> {
+  const jobs = holder[KEY];
+  if (!jobs) throw new Error("Background jobs are not running in this process.");
+  await jobs.boss.send(SWEEP_RESOLUTIONS_QUEUE, {});
 }
 
 export function jobsRunning(): boolean {

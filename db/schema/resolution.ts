@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, index, integer, jsonb, pgEnum, pgTable, primaryKey, real, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { projects } from "./projects";
 import { items } from "./review";
@@ -42,5 +43,41 @@ export const resolutions = pgTable(
   (t) => [
     primaryKey({ columns: [t.itemId, t.questionKey] }),
     index("resolutions_project_question_idx").on(t.projectId, t.questionKey, t.status),
+    // why: the adjudication list pages a project's disagreements in item order.
+    index("resolutions_disagreement_idx")
+      .on(t.projectId, t.itemId)
+      .where(sql`${t.method} <> 'adjudicated' and (${t.status} = 'unresolved' or ${t.agreement} < 1)`),
   ],
 );
+
+/**
+ * Items whose `resolutions` may be out of date: an AFTER trigger on `annotations` (migration
+ * resolution_triggers) marks an item whenever a submitted answer is written, changed or removed,
+ * whatever the write path. `refreshResolutions` recomputes marked items and deletes their marks.
+ */
+export const resolutionStale = pgTable(
+  "resolution_stale",
+  {
+    itemId: bigint({ mode: "number" })
+      .primaryKey()
+      .references(() => items.id, { onDelete: "cascade" }),
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    markedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("resolution_stale_project_idx").on(t.projectId, t.itemId)],
+);
+
+/**
+ * Projects whose every item may be out of date (the overlap or the template changed; a trigger on
+ * `projects` marks them). The refresh marks the project's items in id order from `afterItem`, a
+ * chunk per transaction; a newer change sets `afterItem` back to 0, so an overtaken walk restarts.
+ */
+export const resolutionStaleProjects = pgTable("resolution_stale_projects", {
+  projectId: uuid()
+    .primaryKey()
+    .references(() => projects.id, { onDelete: "cascade" }),
+  afterItem: bigint({ mode: "number" }).notNull().default(0),
+  markedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});

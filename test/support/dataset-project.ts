@@ -9,7 +9,7 @@ import { submitAnnotation } from "~/modules/review/submit-annotation.server";
 import { saveTemplate } from "~/modules/templates/save-template.server";
 import type { QuestionInput } from "~/modules/templates/schemas";
 import { makeUser } from "../factories";
-import { resolveAsVoted } from "./resolutions";
+import { refreshResolutions } from "~/modules/resolution/refresh-resolutions.server";
 
 /** Every question kind the exports read, all optional so each item answers what fits it. */
 export const handMadeQuestions: QuestionInput[] = [
@@ -74,6 +74,6 @@ export async function makeDatasetProject(list: HandMadeItem[] = handMadeItems, q
       await submitAnnotation(db, reviewers[r]!.actor, { itemId: itemIds[i]!, values, idempotencyKey: `golden-${itemIds[i]}-${r}`, durationMs: 1000 * (i + 1) + r });
     }
   }
-  await resolveAsVoted(db, project.id);
+  await refreshResolutions(db, project.id);
   return { projectId: project.id, manager, reviewers, itemIds };
 }

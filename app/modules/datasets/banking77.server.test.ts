@@ -10,7 +10,7 @@ import { saveTemplate } from "~/modules/templates/save-template.server";
 import { seededRandom, sample } from "../../../bench/lib/random";
 import { makeUser } from "../../../test/factories";
 import { exportBytes } from "../../../test/support/export-bytes";
-import { resolveAsVoted } from "../../../test/support/resolutions";
+import { refreshResolutions } from "~/modules/resolution/refresh-resolutions.server";
 import { parseCsv, sharedData } from "../../../test/support/shared-data";
 import { createDataset } from "./create-dataset.server";
 
@@ -49,7 +49,7 @@ describe.skipIf(!dir)("BANKING77: intents in, labels answered and resolved, stra
         ),
       );
     }
-    await resolveAsVoted(db, project.id);
+    await refreshResolutions(db, project.id);
 
     const dataset = await createDataset(db, manager.actor, project.id, { name: "BANKING77", filter: {}, options: { textFrom: "input", split: { ...SHARES, seed: 2024 } } });
     expect(dataset.counts.items).toBe(SAMPLE);

@@ -9,7 +9,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
 import { makeUser } from "../../../test/factories";
 import { makeDatasetProject, handMadeItems } from "../../../test/support/dataset-project";
 import { exportBytes } from "../../../test/support/export-bytes";
-import { resolveAsVoted } from "../../../test/support/resolutions";
+import { refreshResolutions } from "~/modules/resolution/refresh-resolutions.server";
 import { createDataset } from "./create-dataset.server";
 import { exportFormats } from "./schemas";
 
@@ -26,7 +26,7 @@ describe("createDataset", () => {
     await editAnnotation(db, second!.actor, { annotationId: annotation!.id, values: { quality: 5, intent: "billing" }, version: annotation!.version });
     const added = await addItems(db, f.manager.actor, f.projectId, [{ input: "New question", outputs: [{ text: "New answer" }] }]);
     for (const r of f.reviewers) await submitAnnotation(db, r.actor, { itemId: added.ids[0]!, values: { quality: 5, intent: "other" }, idempotencyKey: `new-${added.ids[0]}-${r.id}` });
-    await resolveAsVoted(db, f.projectId);
+    await refreshResolutions(db, f.projectId);
 
     for (const format of exportFormats) {
       const again = (await exportBytes(f.manager.actor, snapshot.id, format)).bytes;

@@ -9,6 +9,7 @@ import { filterCondition, labelExpression, promptKeyExpression } from "./filter-
 import { settleRoles, type FrozenRow } from "./formats/frozen";
 import { outcomesFor, type ItemFormat, type Outcome } from "./formats/rows";
 import { renderRecord } from "./formats/serialize";
+import { refreshBeforeSnapshot } from "./refresh-before-snapshot.server";
 import { emptyPiiCounts, redactValue } from "./pii";
 import { newDatasetSchema, type DatasetFilterInput, type DatasetOptions } from "./schemas";
 
@@ -42,6 +43,7 @@ export async function previewDataset(
   const where = filterCondition(projectId, filter, template.questions);
   const label = labelExpression(roles.label?.key ?? null);
   const pageWhere = filterCondition(projectId, filter, template.questions, "page");
+  await refreshBeforeSnapshot(db, projectId);
 
   const page = await db.execute<{ id: string; input: FrozenRow["input"]; outputs: FrozenRow["outputs"]; label: string | null; resolutions: FrozenRow["resolutions"] }>(
     previewPageQuery(pageWhere, label, input.after ?? 0),

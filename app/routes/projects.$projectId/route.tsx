@@ -96,6 +96,8 @@ export default function ProjectPage() {
             canManage={can(subject, "project.update")}
             canImport={imports !== null}
             canExport={can(subject, "datasets.export")}
+            canSeeQuality={can(subject, "quality.view")}
+            canAdjudicate={can(subject, "annotations.adjudicate")}
           />
         }
       />
@@ -121,12 +123,16 @@ function ProjectActions({
   canManage,
   canImport,
   canExport,
+  canSeeQuality,
+  canAdjudicate,
 }: {
   projectId: string;
   canReview: boolean;
   canManage: boolean;
   canImport: boolean;
   canExport: boolean;
+  canSeeQuality: boolean;
+  canAdjudicate: boolean;
 }) {
   return (
     <>
@@ -146,6 +152,16 @@ function ProjectActions({
       {canExport ? (
         <Link to={`/projects/${projectId}/datasets`} className={secondaryLink}>
           Datasets
+        </Link>
+      ) : null}
+      {canSeeQuality ? (
+        <Link to={`/projects/${projectId}/quality`} className={secondaryLink}>
+          Quality
+        </Link>
+      ) : null}
+      {canAdjudicate ? (
+        <Link to={`/projects/${projectId}/adjudicate`} className={secondaryLink}>
+          Adjudicate
         </Link>
       ) : null}
       {canManage ? (

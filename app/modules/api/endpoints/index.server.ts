@@ -4,3 +4,5 @@ import "./openapi.server";
 import "./review.server";
 import "./items.server";
 import "./datasets.server";
+import "./quality.server";
+import "./resolutions.server";

@@ -1,0 +1,176 @@
+import { useId } from "react";
+import { Section } from "~/components/page-header";
+import { Alert } from "~/components/ui/alert";
+import { Button } from "~/components/ui/button";
+import { PostForm } from "~/components/ui/form";
+import { describeAnswer } from "~/modules/resolution/final-answer-form";
+import type { Question } from "~/modules/templates/schemas";
+import type { FormErrors } from "~/utils/http.server";
+
+type Resolution = { status: string; value: unknown; method: string; agreement: number | null; annotation_count: number; adjudicated_by_name: string | null };
+type Result = FormErrors & { notice?: string };
+
+const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v * 100)}%`);
+
+/** One question: every reviewer's answer side by side, the current final answer, and the manager's choices. */
+export function QuestionCard({
+  question,
+  outputs,
+  answers,
+  resolution,
+  result,
+}: {
+  question: Question;
+  outputs: { text: string }[];
+  answers: { id: string; reviewer: string; value: unknown }[];
+  resolution: Resolution | null;
+  result: Result | null;
+}) {
+  const adjudicated = resolution?.method === "adjudicated";
+  return (
+    <Section
+      title={`${question.text} (${question.key})`}
+      description={
+        resolution ? (
+          <span>
+            Final answer: <strong className="font-medium text-slate-900">{resolution.status === "resolved" ? describeAnswer(question, resolution.value) : "unresolved"}</strong> ·{" "}
+            {adjudicated ? `adjudicated by ${resolution.adjudicated_by_name ?? "a manager"}` : resolution.method} · agreement {pct(resolution.agreement)} of{" "}
+            {resolution.annotation_count} answers
+          </span>
+        ) : (
+          "No answers to this question yet."
+        )
+      }
+    >
+      {result?.notice ? <Alert tone="success">{result.notice}</Alert> : null}
+      {result?.formError ? <Alert tone="error">{result.formError}</Alert> : null}
+      {Object.entries(result?.fieldErrors ?? {})
+        .filter(([field]) => field !== "value")
+        .map(([field, message]) => (
+          <Alert key={field} tone="error">
+            {message}
+          </Alert>
+        ))}
+      <table className="min-w-full text-sm">
+        <caption className="sr-only">Reviewers' answers to {question.text}</caption>
+        <thead>
+          <tr className="border-b border-slate-200 text-left text-slate-600">
+            <th scope="col" className="py-1 pr-4 font-medium">Reviewer</th>
+            <th scope="col" className="py-1 pr-4 font-medium">Answer</th>
+            <th scope="col" className="py-1 font-medium"><span className="sr-only">Choose</span></th>
+          </tr>
+        </thead>
+        <tbody>
+          {answers.map((a) => (
+            <tr key={a.id} className="border-b border-slate-100 align-top">
+              <th scope="row" className="py-2 pr-4 text-left font-medium">{a.reviewer}</th>
+              <td className="whitespace-pre-wrap break-words py-2 pr-4">{describeAnswer(question, a.value)}</td>
+              <td className="py-2">
+                {a.value !== undefined && a.value !== null ? (
+                  <PostForm>
+                    <input type="hidden" name="intent" value="pick" />
+                    <input type="hidden" name="questionKey" value={question.key} />
+                    <input type="hidden" name="annotationId" value={a.id} />
+                    <Button variant="secondary">
+                      Use {a.reviewer}'s answer<span className="sr-only"> for {question.key}</span>
+                    </Button>
+                  </PostForm>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <PostForm className="mt-4 rounded-md bg-slate-50 p-3">
+        <input type="hidden" name="intent" value="write" />
+        <input type="hidden" name="questionKey" value={question.key} />
+        <FinalAnswerField question={question} outputs={outputs} error={result?.fieldErrors?.value} />
+        <Button className="mt-2">Save final answer<span className="sr-only"> for {question.key}</span></Button>
+      </PostForm>
+      {adjudicated ? (
+        <PostForm className="mt-2">
+          <input type="hidden" name="intent" value="clear" />
+          <input type="hidden" name="questionKey" value={question.key} />
+          <Button variant="danger">Clear adjudication<span className="sr-only"> for {question.key}</span></Button>
+        </PostForm>
+      ) : null}
+    </Section>
+  );
+}
+
+/** An input in the kind's shape; the server checks it with the same rules as a reviewer's answer. */
+function FinalAnswerField({ question, outputs, error }: { question: Question; outputs: { text: string }[]; error?: string }) {
+  const id = useId();
+  const label = `Final answer for ${question.key}`;
+  const described = error ? { "aria-invalid": true, "aria-describedby": `${id}-error` } : {};
+  const control = (() => {
+    switch (question.kind) {
+      case "rating":
+        return <input id={id} name="value" type="number" min={question.min} max={question.max} step={1} className="w-28 rounded-md border-slate-300 text-sm" {...described} />;
+      case "thumbs":
+        return options(id, ["up", "down"], described);
+      case "choice":
+        return question.multiple ? checks(question.options.map((o) => o.value)) : options(id, question.options.map((o) => o.value), described);
+      case "flags":
+        return checks(question.options);
+      case "pairwise":
+        return options(id, outputs.map((_, i) => String(i)), described, (v) => `Response ${String.fromCharCode(65 + Number(v))}`);
+      case "correction":
+        return <textarea id={id} name="value" rows={4} defaultValue={outputs[0]?.text ?? ""} className="w-full rounded-md border-slate-300 font-mono text-sm" {...described} />;
+      case "spans":
+        return <textarea id={id} name="value" rows={3} placeholder='[{"output":0,"start":0,"end":5,"label":"hallucination","quote":"…"}]' className="w-full rounded-md border-slate-300 font-mono text-sm" {...described} />;
+      case "text":
+        return null;
+    }
+  })();
+  const grouped = question.kind === "flags" || (question.kind === "choice" && question.multiple);
+  return (
+    <div>
+      {grouped ? (
+        <fieldset {...described}>
+          <legend className="text-sm font-medium">{label}</legend>
+          {control}
+        </fieldset>
+      ) : (
+        <>
+          <label htmlFor={id} className="block text-sm font-medium">
+            {label}
+          </label>
+          <div className="mt-1">{control}</div>
+        </>
+      )}
+      {error ? (
+        <p id={`${id}-error`} className="mt-1 text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function options(id: string, values: string[], described: object, name: (v: string) => string = (v) => v) {
+  return (
+    <select id={id} name="value" defaultValue="" className="rounded-md border-slate-300 text-sm" {...described}>
+      <option value="" disabled>
+        Choose…
+      </option>
+      {values.map((v) => (
+        <option key={v} value={v}>
+          {name(v)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function checks(values: string[]) {
+  return (
+    <div className="mt-1 flex flex-wrap gap-3">
+      {values.map((v) => (
+        <label key={v} className="inline-flex items-center gap-1 text-sm">
+          <input type="checkbox" name="value" value={v} className="rounded border-slate-300" /> {v}
+        </label>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,88 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { PageHeader } from "~/components/page-header";
+import { ItemInput } from "~/components/review/item-input";
+import { OutputPanels } from "~/components/review/output-panels";
+import { db } from "~/db.server";
+import { getProject } from "~/modules/projects/queries.server";
+import { adjudicate, adjudicationTarget, clearAdjudication } from "~/modules/resolution/adjudicate.server";
+import { readFinalAnswer } from "~/modules/resolution/final-answer-form";
+import { getAdjudicationItem } from "~/modules/resolution/queries.server";
+import { ValidationError } from "~/utils/errors";
+import { formError, requireActor, throwAsResponse } from "~/utils/http.server";
+import { parseOrThrow } from "~/utils/validation";
+import { QuestionCard } from "./question-card";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Adjudicate item ${data.item.id} · Loupe` : "Adjudicate · Loupe" }];
+
+export async function loader({ context, request, params }: LoaderFunctionArgs) {
+  const actor = requireActor(context, request);
+  try {
+    const project = await getProject(db, actor, params.projectId ?? "");
+    return { project, ...(await getAdjudicationItem(db, actor, project.id, Number(params.itemId))) };
+  } catch (error) {
+    throwAsResponse(error);
+  }
+}
+
+const formSchema = z.object({
+  intent: z.enum(["pick", "write", "clear"], { error: "Unknown action." }),
+  questionKey: z.string({ error: "Choose a question." }).min(1, { error: "Choose a question." }),
+  annotationId: z.string().optional(),
+});
+
+export async function action({ context, request, params }: ActionFunctionArgs) {
+  const actor = requireActor(context, request);
+  const itemId = Number(params.itemId);
+  const form = await request.formData();
+  const target = String(form.get("questionKey") ?? "");
+  try {
+    const { intent, questionKey, annotationId } = parseOrThrow(formSchema, Object.fromEntries(form));
+    if (intent === "clear") {
+      await clearAdjudication(db, actor, { itemId, questionKey });
+      return { target, notice: "Adjudication cleared; the votes decide again." };
+    }
+    if (intent === "pick") {
+      if (!annotationId) throw new ValidationError("Choose an answer.", [{ field: "annotationId", message: "Choose an answer." }]);
+      await adjudicate(db, actor, { itemId, questionKey, fromAnnotationId: annotationId });
+    } else {
+      const { question } = await adjudicationTarget(db, actor, itemId, questionKey);
+      await adjudicate(db, actor, { itemId, questionKey, value: readFinalAnswer(question, form) });
+    }
+    return { target, notice: "Final answer saved." };
+  } catch (error) {
+    return formError(error, { extra: { target } });
+  }
+}
+
+export default function AdjudicateItem() {
+  const { project, item, questions, answers, resolutions } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <div className="mx-auto max-w-6xl">
+      <PageHeader
+        title={`Adjudicate item ${item.id}`}
+        description={
+          <Link to={`/projects/${project.id}/adjudicate`} className="text-indigo-700 hover:underline">
+            ← Back to the disagreements of {project.name}
+          </Link>
+        }
+      />
+      <div className="space-y-4">
+        <ItemInput input={item.input} />
+        <OutputPanels outputs={item.outputs} order={item.outputs.map((_, i) => i)} />
+      </div>
+      {questions.map((q) => (
+        <QuestionCard
+          key={q.key}
+          question={q}
+          outputs={item.outputs}
+          answers={answers.map((a) => ({ id: a.id, reviewer: a.reviewer, value: a.values[q.key] }))}
+          resolution={resolutions[q.key] ?? null}
+          result={result && "target" in result && result.target === q.key ? result : null}
+        />
+      ))}
+    </div>
+  );
+}

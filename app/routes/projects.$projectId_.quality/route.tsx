@@ -1,0 +1,76 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { EmptyState } from "~/components/empty-state";
+import { PageHeader, Section } from "~/components/page-header";
+import { db } from "~/db.server";
+import { can } from "~/modules/projects/policy";
+import { getProject } from "~/modules/projects/queries.server";
+import { computeQuality } from "~/modules/quality/compute-quality.server";
+import { requireActor, throwAsResponse } from "~/utils/http.server";
+import { MetricsTable, ReviewerTable } from "./metric-tables";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Quality · ${data.project.name} · Loupe` : "Quality · Loupe" }];
+
+export async function loader({ context, request, params }: LoaderFunctionArgs) {
+  const actor = requireActor(context, request);
+  try {
+    const project = await getProject(db, actor, params.projectId ?? "");
+    const report = await computeQuality(db, actor, project.id);
+    return { project, report, canAdjudicate: can({ isAdmin: actor.isAdmin, role: project.role }, "annotations.adjudicate") };
+  } catch (error) {
+    throwAsResponse(error);
+  }
+}
+
+const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v * 100)}%`);
+
+export default function QualityPage() {
+  const { project, report, canAdjudicate } = useLoaderData<typeof loader>();
+  return (
+    <div className="mx-auto max-w-6xl">
+      <PageHeader
+        title="Quality"
+        description={
+          <Link to={`/projects/${project.id}`} className="text-indigo-700 hover:underline">
+            ← Back to {project.name}
+          </Link>
+        }
+        actions={
+          canAdjudicate ? (
+            <Link to={`/projects/${project.id}/adjudicate`} className="inline-flex items-center rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500">
+              Adjudicate disagreements
+            </Link>
+          ) : null
+        }
+      />
+      {report.questions.length === 0 ? (
+        <EmptyState title="Nothing to measure yet">Agreement is measured per question once the project has a template with questions that have a consensus.</EmptyState>
+      ) : (
+        report.questions.map((q) => (
+          <Section
+            key={q.key}
+            title={`${q.text} (${q.key})`}
+            description={
+              <span>
+                {q.kind} · {q.items.toLocaleString("en")} items · {q.annotations.toLocaleString("en")} answers · {q.reviewers} reviewers · {q.resolved} resolved, {q.unresolved} unresolved,{" "}
+                {q.adjudicated} adjudicated · mean consensus agreement {pct(q.consensusAgreement)}
+              </span>
+            }
+          >
+            {q.options ? (
+              <>
+                <p className="mb-2 text-sm text-slate-600">{q.metrics.percentAgreement.reason}</p>
+                {q.options.map((o) => (
+                  <MetricsTable key={o.option} caption={`Option “${o.option}” (chosen or not)`} metrics={o.metrics} />
+                ))}
+              </>
+            ) : (
+              <MetricsTable caption="Agreement" metrics={q.metrics} />
+            )}
+            {q.perReviewer ? <ReviewerTable rows={q.perReviewer} /> : <p className="mt-4 text-sm text-slate-600">Per-reviewer agreement: {q.perReviewerReason}</p>}
+          </Section>
+        ))
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+-- Keeps `resolution_stale` / `resolution_stale_projects` (migration 0009) filled, whatever the
+-- write path (the verbs, loupe_submit_annotation, a CLI, a hand-run UPDATE): the refresh in
+-- app/modules/resolution/refresh-resolutions.server.ts recomputes what is marked and deletes the
+-- marks. See docs/decisions/0008-resolutions.md ("Staleness and refresh").
+--
+-- why ON CONFLICT DO UPDATE and not DO NOTHING: the refresh deletes a mark in the transaction
+-- that reads the item's answers. DO NOTHING against a committed mark takes no lock, so an answer
+-- committed just after the refresh read would leave no mark behind. DO UPDATE locks the mark: a
+-- refresh either skips it (SKIP LOCKED) or the writer waits for the refresh to commit its delete
+-- and then inserts a fresh mark.
+CREATE OR REPLACE FUNCTION loupe_mark_resolution_stale() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  r record;
+BEGIN
+  IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
+  INSERT INTO resolution_stale (item_id, project_id) VALUES (r.item_id, r.project_id)
+  ON CONFLICT (item_id) DO UPDATE SET marked_at = now();
+  RETURN NULL;
+END;
+$fn$;
+--> statement-breakpoint
+-- Drafts (autosaved every few seconds) never count, so they never mark.
+CREATE TRIGGER annotations_mark_stale_insert AFTER INSERT ON annotations
+FOR EACH ROW WHEN (NEW.status = 'submitted') EXECUTE FUNCTION loupe_mark_resolution_stale();
+--> statement-breakpoint
+CREATE TRIGGER annotations_mark_stale_update AFTER UPDATE ON annotations
+FOR EACH ROW WHEN ((OLD.status = 'submitted' OR NEW.status = 'submitted')
+                   AND (OLD.status IS DISTINCT FROM NEW.status OR OLD.values IS DISTINCT FROM NEW.values OR OLD.item_id IS DISTINCT FROM NEW.item_id))
+EXECUTE FUNCTION loupe_mark_resolution_stale();
+--> statement-breakpoint
+CREATE TRIGGER annotations_mark_stale_delete AFTER DELETE ON annotations
+FOR EACH ROW WHEN (OLD.status = 'submitted') EXECUTE FUNCTION loupe_mark_resolution_stale();
+--> statement-breakpoint
+-- A new overlap changes which items have their wanted answers; a new template version changes the
+-- questions consensus is taken over. Either makes every item of the project stale.
+CREATE OR REPLACE FUNCTION loupe_mark_project_resolutions_stale() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+BEGIN
+  INSERT INTO resolution_stale_projects (project_id) VALUES (NEW.id)
+  ON CONFLICT (project_id) DO UPDATE
+    SET after_item = 0, marked_at = now();
+  RETURN NULL;
+END;
+$fn$;
+--> statement-breakpoint
+CREATE TRIGGER projects_mark_resolutions_stale AFTER UPDATE OF overlap, template_version ON projects
+FOR EACH ROW WHEN (OLD.overlap IS DISTINCT FROM NEW.overlap OR OLD.template_version IS DISTINCT FROM NEW.template_version)
+EXECUTE FUNCTION loupe_mark_project_resolutions_stale();
+--> statement-breakpoint
+-- Answers given before this migration have no resolutions yet.
+INSERT INTO resolution_stale_projects (project_id)
+SELECT DISTINCT project_id FROM annotations WHERE status = 'submitted'
+ON CONFLICT (project_id) DO NOTHING;
