@@ -7,7 +7,8 @@
  *    blocks with the `annotations` triggers disabled and enabled, so load on a shared machine hits
  *    both alike. One reviewer measures the work; many measure contention on the marks' index too.
  * 2. How fast refreshResolutions recomputes a whole project after a template change
- *    (--refresh-items answered items, marked project-wide by saving the template again).
+ *    (--refresh-items answered items, marked project-wide by saving the template again), and how
+ *    long the quality report then takes on it.
  * Prints the figures. Database as bench:queue (a throwaway database on TEST_DATABASE_URL's
  * server, else embedded). See docs/decisions/0008-resolutions.md.
  */
@@ -20,6 +21,7 @@ import { submitAnnotation } from "~/modules/review/submit-annotation.server";
 import { templatePresets } from "~/modules/templates/presets";
 import { saveTemplate } from "~/modules/templates/save-template.server";
 import { createUser } from "~/modules/users/create-user.server";
+import { computeQuality } from "~/modules/quality/compute-quality.server";
 import { refreshResolutions } from "~/modules/resolution/refresh-resolutions.server";
 import { annotateItems } from "./lib/annotations";
 import { loadCorpus } from "./lib/corpus";
@@ -95,6 +97,11 @@ async function main() {
     const seconds = (performance.now() - t0) / 1000;
     console.log(`refreshResolutions after a template change on ${count.toLocaleString("en")} answered items: ${outcome.items.toLocaleString("en")} items in ${seconds.toFixed(1)} s`);
     console.log(`  ${Math.round(outcome.items / seconds).toLocaleString("en")} items/s; RSS ${Math.round(rss / 2 ** 20)} MB before, ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB after`);
+    const t1 = performance.now();
+    const report = await computeQuality(app.db, managerActor, big.id);
+    console.log(
+      `computeQuality (the Quality page and API) on the same project: ${((performance.now() - t1) / 1000).toFixed(1)} s for ${report.questions.length} questions; RSS ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`,
+    );
   } finally {
     await app.sql.end({ timeout: 5 });
     await database.close({ keep: false });

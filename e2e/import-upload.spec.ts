@@ -112,7 +112,7 @@ test.describe("Engineers import files from the project page", () => {
       const bar = page.getByRole("progressbar", { name: "Importing big.jsonl" });
       await expect(bar).toBeVisible();
       expect(Number(await bar.getAttribute("aria-valuenow"))).toBeGreaterThan(0);
-      await expect(bar).toHaveAttribute("aria-valuetext", /^[\d.]+ MB of [\d.]+ MB · [\d,]+ rows · [\d,]+ rows\/s/);
+      await expect(bar).toHaveAttribute("aria-valuetext", /^[\d.]+ [KM]B of [\d.]+ MB · [\d,]+ rows · [\d,]+ rows\/s/);
     });
     await expect(page.getByRole("listitem", { name: "Import of big.jsonl" })).toContainText(`Done. 60,000 received: 60,000 inserted, 0 rejected.`, { timeout: 90_000 });
     const [row] = await db.select().from(imports).where(eq(imports.projectId, project.id));

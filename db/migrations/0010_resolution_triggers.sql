@@ -10,12 +10,24 @@
 -- and then inserts a fresh mark.
 CREATE OR REPLACE FUNCTION loupe_mark_resolution_stale() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
-DECLARE
-  r record;
 BEGIN
-  IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
-  INSERT INTO resolution_stale (item_id, project_id) VALUES (r.item_id, r.project_id)
-  ON CONFLICT (item_id) DO UPDATE SET marked_at = now();
+  IF TG_OP = 'DELETE' THEN
+    -- why: when the item or its project is being deleted (the answers go by cascade, in an order
+    -- the cascade picks), there is nothing left to resolve, and a mark would violate
+    -- resolution_stale's foreign keys.
+    INSERT INTO resolution_stale (item_id, project_id)
+    SELECT OLD.item_id, OLD.project_id
+    WHERE EXISTS (SELECT 1 FROM items WHERE id = OLD.item_id) AND EXISTS (SELECT 1 FROM projects WHERE id = OLD.project_id)
+    ON CONFLICT (item_id) DO UPDATE SET marked_at = now();
+  ELSE
+    INSERT INTO resolution_stale (item_id, project_id) VALUES (NEW.item_id, NEW.project_id)
+    ON CONFLICT (item_id) DO UPDATE SET marked_at = now();
+    -- An answer moved to another item leaves its old item to re-resolve too.
+    IF TG_OP = 'UPDATE' AND OLD.item_id IS DISTINCT FROM NEW.item_id THEN
+      INSERT INTO resolution_stale (item_id, project_id) VALUES (OLD.item_id, OLD.project_id)
+      ON CONFLICT (item_id) DO UPDATE SET marked_at = now();
+    END IF;
+  END IF;
   RETURN NULL;
 END;
 $fn$;

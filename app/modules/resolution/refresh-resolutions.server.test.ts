@@ -110,6 +110,30 @@ describe("refreshResolutions", () => {
     for (const item of f.itemIds) expect(await resolvedAt(item)).toBeNull();
   });
 
+  it("a deleted answer marks its item and unresolves it; deleting items and projects with answers still works", async () => {
+    const f = await project();
+    const [item] = f.itemIds;
+    await submit(f.reviewers[0]!, item!, { intent: "billing" });
+    const second = await submit(f.reviewers[1]!, item!, { intent: "billing" });
+    await refreshResolutions(db, f.projectId);
+    expect(await resolvedAt(item!)).not.toBeNull();
+    await sql()`delete from annotations where id = ${second.id}`;
+    expect(await marks(f.projectId)).toBe(1);
+    await refreshResolutions(db, f.projectId);
+    expect(await resolvedAt(item!)).toBeNull();
+    expect((await resolutionsOf(item!))[0]).toMatchObject({ method: "single", annotation_count: 1 });
+
+    await sql()`delete from items where id = ${item!}`;
+    expect(await marks(f.projectId)).toBe(0);
+
+    const other = await project({ items: 2 });
+    for (const i of other.itemIds) await submit(other.reviewers[0]!, i, { intent: "shipping" });
+    await refreshResolutions(db, other.projectId);
+    expect(await marks(other.projectId)).toBe(0);
+    await sql()`delete from projects where id = ${other.projectId}`;
+    expect((await sql()`select 1 from items where project_id = ${other.projectId}`).length).toBe(0);
+  });
+
   it("catches answers written by any path, in batches bigger than one transaction's", async () => {
     const f = await project({ items: 1200, overlap: 1, reviewers: 1 });
     const [reviewer] = f.reviewers;
