@@ -52,7 +52,7 @@ export async function startJobs(options: { databaseUrl: string; dataDir: string;
   }, SWEEP_MS);
   sweep.unref();
 
-  await boss.createQueue(SWEEP_RESOLUTIONS_QUEUE, { name: SWEEP_RESOLUTIONS_QUEUE, policy: "stately", retryLimit: 0, expireInMinutes: 30 });
+  await createSharedQueue(boss, SWEEP_RESOLUTIONS_QUEUE, { name: SWEEP_RESOLUTIONS_QUEUE, policy: "stately", retryLimit: 0, expireInMinutes: 30 });
   await boss.work(SWEEP_RESOLUTIONS_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, async () => {
     await sweepStaleResolutions(db);
   });
@@ -62,6 +62,24 @@ export async function startJobs(options: { databaseUrl: string; dataDir: string;
   resolutions.unref();
   holder[KEY] = { boss, queue, running, sweep, resolutions, log: options.log };
   options.log.info(`Background jobs started (queue ${queue}).`);
+}
+
+/**
+ * Creates a queue every server shares. Servers starting together race to create it, and pg-boss's
+ * create (insert the queue row, then add its partition's foreign key to that table) deadlocks the
+ * loser; the winner has made it by then, so the loser looks again.
+ */
+async function createSharedQueue(boss: PgBoss, name: string, options: PgBoss.Queue): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    if (await boss.getQueue(name)) return;
+    try {
+      await boss.createQueue(name, options);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "40P01" || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
+    }
+  }
 }
 
 /** Stops the workers: running imports stop after their current batch and are recorded as stopped. */
