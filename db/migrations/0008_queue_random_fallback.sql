@@ -93,21 +93,10 @@ BEGIN
        ORDER BY i.random_key, i.id
        LIMIT 1
        FOR NO KEY UPDATE OF i SKIP LOCKED;
-      -- why: an item written while the project switched to random order may have no key yet;
-      -- the priority index finds it, so "nothing left" is never said while something is left.
-      IF v_candidate IS NULL THEN
-        SELECT i.id INTO v_candidate FROM items i
-         WHERE i.project_id = p_project AND i.status = 'open' AND i.id <> ALL (v_skip)
-           AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.user_id = p_user)
-           AND i.submitted_count + (
-                 SELECT count(*) FROM assignments a
-                  WHERE a.item_id = i.id AND a.state = 'leased' AND a.expires_at > now()
-               ) < v_overlap
-         ORDER BY i.priority DESC NULLS LAST, i.id
-         LIMIT 1
-         FOR NO KEY UPDATE OF i SKIP LOCKED;
-      END IF;
-    ELSE
+    END IF;
+    -- why: in random order, an item written while the project switched may have no key yet;
+    -- the priority index finds it, so "nothing left" is never said while something is left.
+    IF v_candidate IS NULL THEN
       SELECT i.id INTO v_candidate FROM items i
        WHERE i.project_id = p_project AND i.status = 'open' AND i.id <> ALL (v_skip)
          AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.user_id = p_user)
@@ -137,19 +126,8 @@ BEGIN
          ORDER BY i.random_key, i.id
          LIMIT 1
          FOR NO KEY UPDATE OF i;
-        IF v_candidate IS NULL THEN
-          SELECT i.id INTO v_candidate FROM items i
-           WHERE i.project_id = p_project AND i.status = 'open' AND i.id <> ALL (v_skip)
-             AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.user_id = p_user)
-             AND i.submitted_count + (
-                   SELECT count(*) FROM assignments a
-                    WHERE a.item_id = i.id AND a.state = 'leased' AND a.expires_at > now()
-                 ) < v_overlap
-           ORDER BY i.priority DESC NULLS LAST, i.id
-           LIMIT 1
-           FOR NO KEY UPDATE OF i;
-        END IF;
-      ELSE
+      END IF;
+      IF v_candidate IS NULL THEN
         SELECT i.id INTO v_candidate FROM items i
          WHERE i.project_id = p_project AND i.status = 'open' AND i.id <> ALL (v_skip)
            AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.user_id = p_user)
