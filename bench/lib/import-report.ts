@@ -45,7 +45,7 @@ export function toMarkdown(r: ImportResults): string {
     markdownTable(
       ["run", "rows/s", "seconds", "CPU ms per 1,000 rows: Node", "PostgreSQL", "peak RSS MiB"],
       [
-        row("importer (importItems: parse, zod per row, batched INSERT … SELECT)", r.importer),
+        row("importer (importItems: parse, zod per row, batches by COPY)", r.importer),
         row("baseline: raw COPY into a bare table", r.baseline),
         row("COPY into a copy of items (all its indexes)", r.indexed),
       ],
@@ -58,8 +58,8 @@ export function toMarkdown(r: ImportResults): string {
     "",
     "The baseline streams a file prepared beforehand in COPY's text format (external id, content hash, input, outputs, metadata — what the importer writes per row) " +
       "into a table with the same columns and defaults and no index or constraint: the least work loading these rows can be. " +
-      "The importer reads the JSONL as the API would read a request body, validates every row with zod, hashes it, and writes batches of 2,000 with " +
-      "`INSERT … SELECT FROM jsonb_to_recordset($1) ON CONFLICT DO NOTHING` into `items` and its indexes, one short transaction each, while the next batch is parsed. " +
+      "The importer reads the JSONL as the API would read a request body, validates every row with zod, hashes it, encodes it for COPY, and writes batches of 2,000 " +
+      "with `COPY` into `items` (its indexes and foreign key), one short transaction each under the project's insert lock, while the next batch is parsed. " +
       `CPU figures come from /proc (the backends serving this database). Command: \`${r.command}\`; ${r.totalSeconds} s in all.`,
   ].join("\n");
 }

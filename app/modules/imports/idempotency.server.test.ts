@@ -4,6 +4,7 @@ import { annotations, imports, items } from "~db/schema";
 import { db } from "~/db.server";
 import { templatePresets } from "~/modules/templates/presets";
 import { ValidationError } from "~/utils/errors";
+import { testSql } from "../../../test/db";
 import { makeUser } from "../../../test/factories";
 import { importItems } from "./import-items.server";
 import { contentKeys, itemKey } from "./prepare-row.server";
@@ -61,6 +62,29 @@ describe("importing the same rows again adds nothing", () => {
     expect(inserted).toBe(6000);
     expect(duplicates).toBe(12_000);
     expect(await count(p.projectId)).toBe(6000);
+  });
+
+  it("a row another writer commits while a batch is being copied costs only itself: the batch is retried row by row", async () => {
+    const p = await importProject();
+    const [taken] = rows(1, 5);
+    const keys = contentKeys(p.projectId, taken!);
+    // A writer that skips the importer's project lock (none in Loupe does) holds the same item, uncommitted.
+    const other = await testSql().reserve();
+    try {
+      await other`begin`;
+      await other`insert into items (project_id, input_key, outputs_key, input, outputs, source)
+        values (${p.projectId}, ${keys.inputKey}, ${keys.outputsKey}, ${JSON.stringify({ type: "text", text: taken!.input })}::jsonb, ${JSON.stringify(taken!.outputs)}::jsonb, 'other')`;
+      const importing = importText(p, jsonl(...rows(10)));
+      // The batch's key lookup could not see that row, so its COPY waits on the unique index.
+      await expect.poll(async () => (await db.execute(sql`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like '%copy items (%'`)).length, { timeout: 10_000 }).toBe(1);
+      await other`commit`;
+      const { result, stored } = await importing;
+      expect(result).toMatchObject({ received: 10, inserted: 9, duplicates: 1, rejected: 0 });
+      expect(stored.map((s) => s.input)).toHaveLength(10);
+      expect(new Set(stored.map((s) => JSON.stringify(s.input))).size).toBe(10);
+    } finally {
+      other.release();
+    }
   });
 
   it("an import stopped part-way (killed, cancelled) and run again yields every row exactly once", async () => {
@@ -188,7 +212,7 @@ describe("what the importer checks before it reads a row", () => {
 });
 
 describe("hostile content", () => {
-  it("is stored verbatim: SQL fragments, spreadsheet formulas, HTML and script", async () => {
+  it("is stored verbatim: SQL fragments, spreadsheet formulas, HTML and script, COPY's escapes", async () => {
     const p = await importProject();
     const hostile = [
       "Robert'); DROP TABLE items;--",
@@ -197,6 +221,12 @@ describe("hostile content", () => {
       "@import",
       '<img src=x onerror="alert(1)"><script>alert(2)</script>',
       "\\u0041 is not unescaped \\\\ twice",
+      // COPY's text format (how batches are written) gives these a meaning of their own.
+      "a\ttab, a\nnewline and a\rcarriage return",
+      "\\N",
+      "\\.",
+      "back\\slash\\t and \\\\N",
+      "emoji 😀, 你好, Grüße",
     ];
     const file = jsonl(...hostile.map((text, i) => ({ input: text, outputs: [{ text, model: text }], reference: text, metadata: { [text]: text }, externalId: `h${i} ${text}` })));
     const { result, stored } = await importText(p, file);

@@ -1,5 +1,8 @@
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { sql } from "drizzle-orm";
 import type { Db } from "~/db.server";
 import { ImportInputError, type ReaderLimits } from "./bytes.server";
+import { CopyBatch, writeCopyBatch } from "./copy-batch.server";
 import { mapRow, type Targets } from "./map-row";
 import { prepareRow, type PreparedRow } from "./prepare-row.server";
 import { openRecords } from "./read-records.server";
@@ -10,6 +13,7 @@ import { addOutputs, insertRows } from "./write-rows.server";
 /** A batch is written when it reaches this many rows or this many bytes of JSON, whichever first. */
 const BATCH_ROWS = 2_000;
 const BATCH_BYTES = 4 * 1024 * 1024;
+const YIELD_EVERY_ROWS = 100;
 
 export type PassInput = {
   db: Db;
@@ -33,6 +37,14 @@ export type PassInput = {
 export type PassResult = { progress: Progress; errors: RowError[]; fileType: FileType; ids: number[]; firstValue?: unknown };
 
 export class TooManyRecordsError extends Error {}
+
+type Batch = PreparedRow[] | CopyBatch;
+const sizeOf = (batch: Batch) => (batch instanceof CopyBatch ? batch.received : batch.length);
+
+async function projectOrder(db: Db, projectId: string): Promise<string | undefined> {
+  const [row] = await db.execute<{ item_order: string }>(sql`select item_order from projects where id = ${projectId}`);
+  return row?.item_order;
+}
 
 /** A pass that stopped part-way, with what it had committed by then. */
 export class PassStopped extends Error {
@@ -59,7 +71,14 @@ export async function runPass(input: PassInput): Promise<PassResult> {
   const ids: number[] = [];
   let seen = 0;
   let firstValue: unknown;
-  let batch: PreparedRow[] = [];
+  // why: new items that need no ids back (no suggestions, no keepIds) are encoded for COPY as they
+  // are read, so a waiting batch is bytes rather than row objects (copy-batch.server.ts).
+  let copying = options.mode !== "add-outputs" && !input.dryRun && !input.keepIds && !targets.label;
+  const random = copying && (await projectOrder(db, input.projectId)) === "random";
+  const emptyBatch = (): Batch => (copying ? new CopyBatch(input.projectId, input.source, random) : []);
+  let lookUp = false;
+  let asyncCommits = false;
+  let batch = emptyBatch();
   let batchSize = 0;
   let batchRejected = 0;
   let writing: Promise<void> | null = null;
@@ -68,9 +87,19 @@ export async function runPass(input: PassInput): Promise<PassResult> {
   const reject = (error: RowError) => {
     if (errors.length < MAX_STORED_ERRORS) errors.push(error);
   };
-  const write = async (rows: PreparedRow[], rejectedBefore: number, lastLine: number, last: boolean) => {
+  const write = async (rows: Batch, rejectedBefore: number, lastLine: number, last: boolean) => {
     let rejected = rejectedBefore;
-    if (rows.length) {
+    const received = sizeOf(rows);
+    if (rows instanceof CopyBatch) {
+      if (received) {
+        const r = await writeCopyBatch(db, input.projectId, rows, { durable: false, lookUp });
+        lookUp ||= r.lookedUp;
+        for (const e of r.rejected) reject(e);
+        committed.inserted += r.inserted;
+        committed.duplicates += r.duplicates;
+        rejected += r.rejected.length;
+      }
+    } else if (rows.length) {
       if (options.mode === "add-outputs") {
         const r = await addOutputs(db, input.projectId, rows, input.dryRun);
         for (const e of r.rejected) reject(e);
@@ -80,7 +109,7 @@ export async function runPass(input: PassInput): Promise<PassResult> {
         committed.outputsAdded += r.outputsAdded;
         rejected += r.rejected.length;
       } else if (!input.dryRun) {
-        const r = await insertRows(db, input.projectId, input.source, rows, { durable: last });
+        const r = await insertRows(db, input.projectId, input.source, rows, { durable: false });
         for (const e of r.rejected) reject(e);
         committed.inserted += r.inserted;
         committed.duplicates += r.duplicates;
@@ -91,18 +120,21 @@ export async function runPass(input: PassInput): Promise<PassResult> {
       }
     }
     committed.rejected += rejected;
-    committed.received += rows.length + rejectedBefore;
+    if (received && !input.dryRun) asyncCommits = true;
+    // why: batches commit without waiting for their WAL flush; one durable commit at the end (a
+    // transaction that only takes an id) flushes them all before the import reports success.
+    if (last && asyncCommits) await db.execute(sql`select txid_current()`);
+    committed.received += received + rejectedBefore;
     committed.lastLine = Math.max(committed.lastLine, lastLine);
     committed.bytesRead = input.bytesRead();
     await input.onProgress({ ...committed }, errors);
   };
-  // why: only the last batch waits for its WAL flush, which makes every earlier batch durable too.
   const flush = async (lastLine: number, last = false) => {
     if (writing) await writing;
     if (failure) throw failure;
     const rows = batch;
     const rejected = batchRejected;
-    batch = [];
+    batch = emptyBatch();
     batchSize = 0;
     batchRejected = 0;
     writing = write(rows, rejected, lastLine, last).catch((error: unknown) => {
@@ -116,6 +148,9 @@ export async function runPass(input: PassInput): Promise<PassResult> {
       input.signal?.throwIfAborted();
       lastLine = raw.line;
       if (++seen > (input.maxRecords ?? Infinity)) throw new TooManyRecordsError();
+      // why: rows already read arrive without a turn of the event loop, so a batch being written
+      // would wait for this loop to stop before its next round trip; let it take one now and then.
+      if (seen % YIELD_EVERY_ROWS === 0 && writing) await yieldToEventLoop();
       if ("problem" in raw) {
         reject({ line: raw.line, record: raw.record, ...raw.problem });
         batchRejected++;
@@ -127,11 +162,17 @@ export async function runPass(input: PassInput): Promise<PassResult> {
           reject({ line: raw.line, record: raw.record, ...prepared.problem });
           batchRejected++;
         } else {
-          batch.push(prepared);
+          if (batch instanceof CopyBatch && prepared.suggestions.length) {
+            // why: attaching suggestions needs the new items' ids: the rest of the pass goes by INSERT.
+            copying = false;
+            await flush(raw.line - 1);
+          }
+          if (batch instanceof CopyBatch) batch.add(prepared);
+          else batch.push(prepared);
           batchSize += prepared.size;
         }
       }
-      if (batch.length >= BATCH_ROWS || batchSize >= BATCH_BYTES || batchRejected >= BATCH_ROWS) await flush(lastLine);
+      if (sizeOf(batch) >= BATCH_ROWS || batchSize >= BATCH_BYTES || batchRejected >= BATCH_ROWS) await flush(lastLine);
     }
     await flush(lastLine, true);
     await writing;

@@ -6,19 +6,19 @@ import type { RowError } from "./schemas";
 
 export type InsertResult = { inserted: number; duplicates: number; ids: number[]; rejected: RowError[] };
 
-const keyOf = (r: { externalId: string | null; inputKey: string; outputsKey: string }) =>
+export const keyOf = (r: { externalId: string | null; inputKey: string; outputsKey: string }) =>
   r.externalId === null ? `#${r.inputKey}${r.outputsKey}` : `=${r.externalId}`;
 
 // why: any constant works as long as every Loupe process uses the same one (see insertBatch).
-const ITEM_INSERT_LOCK = 731_104_291;
+export const ITEM_INSERT_LOCK = 731_104_291;
 
 /**
- * Inserts a batch in one short transaction with one `INSERT … SELECT FROM unnest(…)` (a handful
- * of array parameters, whatever the batch size) and the batch's suggestions, in file order (so
- * item ids, and the review queue, follow the file). Rows whose external id — or, without one,
- * content keys — are already in the project are skipped (`ON CONFLICT DO NOTHING`), which makes
- * re-imports and retries after a crash no-ops. Items get a random queue key only in a
- * random-order project (see items.randomKey).
+ * Inserts a batch in one short transaction with one `INSERT … SELECT FROM jsonb_to_recordset(…)`
+ * and the batch's suggestions, in file order (so item ids, and the review queue, follow the
+ * file). Rows whose external id — or, without one, content keys — are already in the project are
+ * skipped (`ON CONFLICT DO NOTHING`), which makes re-imports and retries after a crash no-ops.
+ * Items get a random queue key only in a random-order project (see items.randomKey). Batches of
+ * new items without suggestions whose ids nobody needs go in faster by COPY (copy-batch.server.ts).
  */
 export async function insertRows(db: Db, projectId: string, source: string, rows: PreparedRow[], options: { durable?: boolean } = {}): Promise<InsertResult> {
   const durable = options.durable ?? true;
@@ -46,7 +46,7 @@ export async function insertRows(db: Db, projectId: string, source: string, rows
 /**
  * `durable: false` commits without waiting for the WAL flush. A server crash can then lose the
  * last such batches, never one in the middle (commits reach the WAL in order); the caller ends
- * with a durable batch, whose flush makes every earlier one durable too (ADR 0009).
+ * with a durable commit, whose flush makes every earlier one durable too (ADR 0009).
  */
 async function insertBatch(db: Db, projectId: string, source: string, rows: PreparedRow[], durable: boolean): Promise<InsertResult> {
   return db.transaction(async (tx) => {
@@ -182,9 +182,9 @@ export async function addOutputs(db: Db, projectId: string, rows: PreparedRow[],
   return result;
 }
 
-const isDataError = (error: unknown) => /^2[23]/.test(sqlState(error) ?? "");
+export const isDataError = (error: unknown) => /^2[23]/.test(sqlState(error) ?? "");
 
-function sqlState(error: unknown): string | undefined {
+export function sqlState(error: unknown): string | undefined {
   for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
