@@ -47,7 +47,7 @@ export function toMarkdown(r: ImportResults): string {
       [
         row("importer (importItems: parse, zod per row, batches by COPY)", r.importer),
         row("baseline: raw COPY into a bare table", r.baseline),
-        row("COPY into a copy of items (all its indexes)", r.indexed),
+        row("COPY into a copy of items (its indexes and foreign key)", r.indexed),
       ],
     ),
     "",
@@ -60,6 +60,7 @@ export function toMarkdown(r: ImportResults): string {
       "into a table with the same columns and defaults and no index or constraint: the least work loading these rows can be. " +
       "The importer reads the JSONL as the API would read a request body, validates every row with zod, hashes it, encodes it for COPY, and writes batches of 2,000 " +
       "with `COPY` into `items` (its indexes and foreign key), one short transaction each under the project's insert lock, while the next batch is parsed. " +
+      "Each run starts from a `CHECKPOINT`. " +
       `CPU figures come from /proc (the backends serving this database). Command: \`${r.command}\`; ${r.totalSeconds} s in all.`,
   ].join("\n");
 }

@@ -13,7 +13,10 @@ import { addOutputs, insertRows } from "./write-rows.server";
 /** A batch is written when it reaches this many rows or this many bytes of JSON, whichever first. */
 const BATCH_ROWS = 2_000;
 const BATCH_BYTES = 4 * 1024 * 1024;
-const YIELD_EVERY_ROWS = 100;
+/** How long reading may hold the event loop while a batch is being written (its COPY data goes out a chunk a turn). */
+const YIELD_EVERY_MS = 0.5;
+/** Batches written or waiting to be, while the next is read. */
+const WRITES_AHEAD = 2;
 
 export type PassInput = {
   db: Db;
@@ -59,7 +62,7 @@ export class PassStopped extends Error {
 
 /**
  * One pass over the input: read → map → validate → write in batches. While a batch is being
- * written the next one is parsed, and at most one batch waits, so memory stays flat however
+ * written the next ones are parsed, and at most two batches wait, so memory stays flat however
  * large the input. Counts and `lastLine` only move when a batch has committed, so after a crash
  * they say how far the import really got.
  */
@@ -81,7 +84,9 @@ export async function runPass(input: PassInput): Promise<PassResult> {
   let batch = emptyBatch();
   let batchSize = 0;
   let batchRejected = 0;
+  /** The last write started; each starts when the one before has committed. */
   let writing: Promise<void> | null = null;
+  const queued: Promise<void>[] = [];
   let failure: unknown;
 
   const reject = (error: RowError) => {
@@ -129,20 +134,26 @@ export async function runPass(input: PassInput): Promise<PassResult> {
     committed.bytesRead = input.bytesRead();
     await input.onProgress({ ...committed }, errors);
   };
+  // why: batches are written one after another; with one more waiting, neither the reading nor
+  // the writing stalls when the other is briefly slower.
   const flush = async (lastLine: number, last = false) => {
-    if (writing) await writing;
+    if (queued.length >= WRITES_AHEAD) await queued.shift();
     if (failure) throw failure;
     const rows = batch;
     const rejected = batchRejected;
     batch = emptyBatch();
     batchSize = 0;
     batchRejected = 0;
-    writing = write(rows, rejected, lastLine, last).catch((error: unknown) => {
-      failure = error;
-    });
+    writing = (writing ?? Promise.resolve())
+      .then(() => (failure ? undefined : write(rows, rejected, lastLine, last)))
+      .catch((error: unknown) => {
+        failure = error;
+      });
+    queued.push(writing);
   };
 
   let lastLine = 0;
+  let lastYield = 0;
   try {
     for await (const raw of opened.records) {
       input.signal?.throwIfAborted();
@@ -150,7 +161,10 @@ export async function runPass(input: PassInput): Promise<PassResult> {
       if (++seen > (input.maxRecords ?? Infinity)) throw new TooManyRecordsError();
       // why: rows already read arrive without a turn of the event loop, so a batch being written
       // would wait for this loop to stop before its next round trip; let it take one now and then.
-      if (seen % YIELD_EVERY_ROWS === 0 && writing) await yieldToEventLoop();
+      if (writing && performance.now() - lastYield > YIELD_EVERY_MS) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
       if ("problem" in raw) {
         reject({ line: raw.line, record: raw.record, ...raw.problem });
         batchRejected++;
