@@ -47,6 +47,11 @@ export const resolutions = pgTable(
     index("resolutions_disagreement_idx")
       .on(t.projectId, t.itemId)
       .where(sql`${t.method} <> 'adjudicated' and (${t.status} = 'unresolved' or ${t.agreement} < 1)`),
+    // why: the same list filtered by one question, walked in item order without a sort (with the
+    // index above the planner could prefer sorting a bitmap scan of the question's rows).
+    index("resolutions_disagreement_question_idx")
+      .on(t.projectId, t.questionKey, t.itemId)
+      .where(sql`${t.method} <> 'adjudicated' and (${t.status} = 'unresolved' or ${t.agreement} < 1)`),
   ],
 );
 

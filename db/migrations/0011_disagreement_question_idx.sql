@@ -1,0 +1,1 @@
+CREATE INDEX "resolutions_disagreement_question_idx" ON "resolutions" USING btree ("project_id","question_key","item_id") WHERE "resolutions"."method" <> 'adjudicated' and ("resolutions"."status" = 'unresolved' or "resolutions"."agreement" < 1);
