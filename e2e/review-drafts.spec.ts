@@ -70,3 +70,31 @@ test("A submit the network loses is retried with the same key and recorded once"
   const rows = await db.select({ status: annotations.status, values: annotations.values }).from(annotations).where(eq(annotations.itemId, itemIds[0]!));
   expect(rows).toEqual([{ status: "submitted", values: { quality: 5 } }]);
 });
+
+test("An autosave belongs to the item it was written on: it names that item, and another item's address refuses it", async ({ page, baseURL, loginAs, reviewProject, annotationOf }) => {
+  const { project, reviewer, itemIds } = await reviewProject({ template, items: [...items, { input: "Q2", outputs: [{ text: "Another answer." }] }] });
+  await loginAs(page, reviewer);
+  await startReviewing(page, project.id);
+  const [first, second] = itemIds as [number, number];
+  const drafts: { url: string; body: string }[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST" && request.postData()?.includes("_intent=draft")) drafts.push({ url: request.url(), body: request.postData()! });
+  });
+  await page.getByRole("radio", { name: "2" }).check();
+  await expect(page.getByRole("status").filter({ hasText: saved })).toBeVisible();
+  expect(drafts).toHaveLength(1);
+  expect(drafts[0]!.url).toContain(`/projects/${project.id}/review/${first}`);
+  expect(new URLSearchParams(drafts[0]!.body).get("_item")).toBe(String(first));
+
+  // The same draft arriving at the next item's address (a draft timer firing while the next item
+  // loads used to post there) is refused, and the next item gets no answer from it.
+  const csrf = await page.locator('input[name="_csrf"]').first().getAttribute("value");
+  const refused = await page.request.post(`/projects/${project.id}/review/${second}`, {
+    headers: { origin: baseURL! },
+    form: { _intent: "draft", _item: String(first), _values: JSON.stringify({ quality: 2 }), _csrf: csrf! },
+  });
+  expect(refused.status()).toBe(409);
+  expect(await refused.text()).toContain(`This draft was written for item ${first}, not item ${second}`);
+  expect(await annotationOf(second, reviewer)).toBeNull();
+  expect(await annotationOf(first, reviewer)).toMatchObject({ status: "draft", values: { quality: 2 } });
+});

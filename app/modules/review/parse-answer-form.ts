@@ -12,7 +12,8 @@ export const reviewFormSchema = z.discriminatedUnion("_intent", [
     idempotencyKey: z.string({ error: "Missing idempotency key." }).min(8).max(200),
     durationMs: z.coerce.number().int().min(0).max(86_400_000).optional(),
   }),
-  z.object({ _intent: z.literal("draft") }),
+  // why: the item the draft was written for; a draft that reaches another item's address is refused.
+  z.object({ _intent: z.literal("draft"), _item: z.coerce.number().int().positive().optional() }),
   z.object({ _intent: z.literal("skip"), _reason: z.string().max(1000).optional() }),
   z.object({ _intent: z.literal("next") }),
   z.object({ _intent: z.literal("edit"), annotationId: z.uuid(), _version: z.coerce.number().int().min(1) }),

@@ -1,4 +1,4 @@
-import { Form, useActionData, useNavigation, useSubmit } from "@remix-run/react";
+import { Form, useActionData, useFormAction, useNavigation, useSubmit } from "@remix-run/react";
 import { forwardRef, useEffect, useRef, useState, type FormEvent } from "react";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
@@ -30,6 +30,8 @@ export const AnswerForm = forwardRef<HTMLFormElement, Props>(function AnswerForm
   const result = useActionData<typeof clientAction>();
   const navigation = useNavigation();
   const submit = useSubmit();
+  // why: this item's address, not the router's current one (see use-answer-state.ts).
+  const action = useFormAction();
   const key = useSubmitKey(userId, item.id, submitKey);
   // why: initialised from the reply too, so a no-JS post that failed shows its messages on the server render.
   const [errors, setErrors] = useState<Record<string, string>>(() => byQuestion(result && "fieldErrors" in result ? result.fieldErrors : undefined));
@@ -55,7 +57,7 @@ export const AnswerForm = forwardRef<HTMLFormElement, Props>(function AnswerForm
     if (!networkError || !lastSent.current || retries >= MAX_AUTO_RETRIES) return;
     const again = () => {
       setRetries((n) => n + 1);
-      submit(lastSent.current!, { method: "post" });
+      submit(lastSent.current!, { method: "post", action });
     };
     const timer = setTimeout(again, Math.min(30_000, 1000 * 2 ** retries));
     window.addEventListener("online", again);
@@ -63,7 +65,7 @@ export const AnswerForm = forwardRef<HTMLFormElement, Props>(function AnswerForm
       clearTimeout(timer);
       window.removeEventListener("online", again);
     };
-  }, [networkError, retries, submit]);
+  }, [networkError, retries, submit, action]);
 
   const onChange = (questionKey: string, value: unknown) => {
     answers.setValue(questionKey, value);
@@ -87,7 +89,7 @@ export const AnswerForm = forwardRef<HTMLFormElement, Props>(function AnswerForm
     lastSent.current = form;
     if (mode === "review") markSubmitted(item.id);
     setRetries(0);
-    submit(form, { method: "post" });
+    submit(form, { method: "post", action });
   };
 
   const formError = result && "formError" in result && !conflict ? result.formError : errors[""];
@@ -107,7 +109,7 @@ export const AnswerForm = forwardRef<HTMLFormElement, Props>(function AnswerForm
           Your answer has not reached Loupe yet: the connection failed.{" "}
           {retries < MAX_AUTO_RETRIES ? "Trying again automatically" : "Automatic retries stopped"} — it will be recorded only once,
           however many tries it takes.{" "}
-          <button type="button" className="font-medium underline" onClick={() => lastSent.current && submit(lastSent.current, { method: "post" })}>
+          <button type="button" className="font-medium underline" onClick={() => lastSent.current && submit(lastSent.current, { method: "post", action })}>
             Retry now
           </button>
         </Alert>

@@ -43,7 +43,10 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   try {
     const input = parseOrThrow(reviewFormSchema, Object.fromEntries(form));
     const values = () => readAnswers(form, () => questionsOf(actor, itemId));
-    if (input._intent === "draft") return { draft: await saveDraft(db, actor, { itemId, values: await values() }) };
+    if (input._intent === "draft") {
+      if (input._item !== undefined && input._item !== itemId) throw new ConflictError(`This draft was written for item ${input._item}, not item ${itemId}; it was not saved here.`);
+      return { draft: await saveDraft(db, actor, { itemId, values: await values() }) };
+    }
     if (input._intent === "edit") {
       return { edited: await editAnnotation(db, actor, { annotationId: input.annotationId, version: input._version, values: await values() }) };
     }

@@ -1,4 +1,4 @@
-import { useFetcher, useRouteLoaderData } from "@remix-run/react";
+import { useFetcher, useFormAction, useRouteLoaderData } from "@remix-run/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Suggestion } from "~/components/review/question-list";
 import { checkAnswers, type Answers } from "~/modules/templates/answers";
@@ -93,6 +93,9 @@ export function useAnswerState(init: {
   const [dirty, setDirty] = useState(false);
   const [restored, setRestored] = useState<"device" | "server" | null>(init.saved?.status === "draft" ? "server" : null);
   const fetcher = useFetcher<DraftReply>({ key: `draft-${itemId}` });
+  // why: without an action a fetcher posts to the router's current address; an autosave that fires
+  // while the next item is already loading would then land on that item. This is this item's.
+  const action = useFormAction();
   const csrf = useRouteLoaderData<{ csrfToken: string }>("root")?.csrfToken ?? "";
   const latest = useRef({ values, touched });
   latest.current = { values, touched };
@@ -114,8 +117,8 @@ export function useAnswerState(init: {
 
   const save = useCallback(() => {
     setDirty(false);
-    fetcher.submit({ _intent: "draft", _values: JSON.stringify(latest.current.values), _csrf: csrf }, { method: "post" });
-  }, [fetcher, csrf]);
+    fetcher.submit({ _intent: "draft", _item: String(itemId), _values: JSON.stringify(latest.current.values), _csrf: csrf }, { method: "post", action });
+  }, [fetcher, csrf, action, itemId]);
 
   useEffect(() => {
     if (!autosave || changes === 0) return;
