@@ -98,3 +98,47 @@ test("An autosave belongs to the item it was written on: it names that item, and
   expect(await annotationOf(second, reviewer)).toBeNull();
   expect(await annotationOf(first, reviewer)).toMatchObject({ status: "draft", values: { quality: 2 } });
 });
+
+test("An autosave that finishes while the submit is loading the next item leaves the next item on screen, with nothing of the last one", async ({ page, loginAs, reviewProject, annotationOf }) => {
+  const { project, reviewer, itemIds } = await reviewProject({ template, items: [...items, { input: "Q2", outputs: [{ text: "Another answer." }] }] });
+  await loginAs(page, reviewer);
+  await startReviewing(page, project.id);
+  const [first, second] = itemIds as [number, number];
+  const gate = () => {
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    return { open, opened };
+  };
+  const draft = gate();
+  const nextItem = gate();
+  let draftHeld = false;
+  let nextHeld = false;
+  await page.route(/\.data/, async (route) => {
+    const request = route.request();
+    if (request.method() === "POST" && request.postData()?.includes("_intent=draft") && !draftHeld) {
+      draftHeld = true;
+      await draft.opened;
+      return route.continue();
+    }
+    if (request.method() === "GET" && request.url().includes(`/review/${second}.data`) && !nextHeld) {
+      nextHeld = true;
+      await nextItem.opened;
+      return route.continue();
+    }
+    return route.continue();
+  });
+  await page.getByRole("radio", { name: "3" }).check();
+  await expect.poll(() => draftHeld).toBe(true);
+  await page.getByRole("button", { name: "Submit" }).click();
+  // The submit is in; the next item's data is on its way while the autosave's reply comes back.
+  await expect.poll(() => nextHeld).toBe(true);
+  const draftReply = page.waitForResponse((response) => response.request().postData()?.includes("_intent=draft") ?? false);
+  draft.open();
+  await draftReply;
+  nextItem.open();
+  await expect(page.getByRole("heading", { name: `Item #${second}` })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Prompt" })).toContainText("Q2");
+  await expect(page.getByRole("radio", { name: "3" })).not.toBeChecked();
+  expect(await annotationOf(first, reviewer)).toMatchObject({ status: "submitted", values: { quality: 3 } });
+  expect(await annotationOf(second, reviewer)).toBeNull();
+});

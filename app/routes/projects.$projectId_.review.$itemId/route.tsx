@@ -83,9 +83,12 @@ export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
   }
 }
 
-// why: an autosave must not re-run the page's loader on every pause in typing.
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
-  formData?.get("_intent") === "draft" ? false : defaultShouldRevalidate;
+// why: an autosave must not re-run the page's loader on every pause in typing. But only while the
+// page stays on its item: an autosave that finishes while the submit is already loading the next
+// item completes that navigation with its own revalidation, and skipping the loader then showed
+// the old item's data at the next item's address.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, currentParams, nextParams, defaultShouldRevalidate }) =>
+  formData?.get("_intent") === "draft" && currentParams.itemId === nextParams.itemId ? false : defaultShouldRevalidate;
 
 export default function ReviewItemPage() {
   const { review, userId, submitKey } = useLoaderData<typeof loader>();
