@@ -137,14 +137,14 @@ export type CopyResult = InsertResult & { lookedUp: boolean };
  * retried row by row. (postgres.js 3.4 never settled a COPY that the server failed after its
  * last byte, porsager/postgres#1173; patches/postgres+3.4.9.patch applies the fix.)
  */
-export async function writeCopyBatch(db: Db, projectId: string, batch: CopyBatch, options: { durable: boolean; lookUp: boolean }): Promise<CopyResult> {
+export async function writeCopyBatch(db: Db, projectId: string, batch: CopyBatch, options: { lookUp: boolean }): Promise<CopyResult> {
   const result = (inserted: number, lookedUp: boolean): CopyResult => ({ inserted, duplicates: batch.received - inserted, ids: [], rejected: [], lookedUp });
   try {
-    return result(await copyOnce(db, projectId, batch, options.durable, options.lookUp), options.lookUp);
+    return result(await copyOnce(db, projectId, batch, options.lookUp), options.lookUp);
   } catch (error) {
     if (!options.lookUp && sqlState(error) === "23505") {
       try {
-        return result(await copyOnce(db, projectId, batch, options.durable, true), true);
+        return result(await copyOnce(db, projectId, batch, true), true);
       } catch (again) {
         if (!isDataError(again)) throw again;
       }
@@ -152,21 +152,20 @@ export async function writeCopyBatch(db: Db, projectId: string, batch: CopyBatch
       throw error;
     }
     // why: the INSERT path retries row by row, so one row PostgreSQL refuses costs only itself.
-    const r = await insertRows(db, projectId, batch.source, batch.rows.map((_, i) => batch.row(i)), { durable: options.durable });
+    const r = await insertRows(db, projectId, batch.source, batch.rows.map((_, i) => batch.row(i)));
     return { ...r, duplicates: r.duplicates + batch.repeats, lookedUp: true };
   }
 }
 
-async function copyOnce(db: Db, projectId: string, batch: CopyBatch, durable: boolean, lookUp: boolean): Promise<number> {
+async function copyOnce(db: Db, projectId: string, batch: CopyBatch, lookUp: boolean): Promise<number> {
   if (batch.rows.length === 0) return 0;
   const client = sqlOf(db);
   // why: inside a caller's transaction (Drizzle hands its postgres.js transaction down) a savepoint stands in.
   const transaction = <T>(fn: (tx: postgres.TransactionSql) => Promise<T>) =>
     "begin" in client ? (client.begin(fn) as Promise<T>) : ((client as unknown as postgres.TransactionSql).savepoint(fn) as Promise<T>);
   return transaction(async (tx) => {
-    await tx`
-      select set_config('synchronous_commit', case when ${durable} then current_setting('synchronous_commit') else 'off' end, true)
-      from pg_advisory_xact_lock(${ITEM_INSERT_LOCK}, hashtext(${projectId}))`;
+    // why: no wait for the WAL flush here; the pass ends with one durable commit (see insertRows).
+    await tx`select set_config('synchronous_commit', 'off', true) from pg_advisory_xact_lock(${ITEM_INSERT_LOCK}, hashtext(${projectId}))`;
     const existing = lookUp ? await existingRows(tx, projectId, batch) : new Set<number>();
     if (existing.size === batch.rows.length) return 0;
     const writable = await tx.unsafe(`copy items (${COLUMNS.join(", ")}) from stdin`).writable();

@@ -64,7 +64,7 @@ describe("importing the same rows again adds nothing", () => {
     expect(await count(p.projectId)).toBe(6000);
   });
 
-  it("a row another writer commits while a batch is being copied costs only itself: the batch is retried row by row", async () => {
+  it("a row another writer commits while a batch is being copied costs only itself: the batch is copied again after a key lookup", async () => {
     const p = await importProject();
     const [taken] = rows(1, 5);
     const keys = contentKeys(p.projectId, taken!);

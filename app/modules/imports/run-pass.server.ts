@@ -8,7 +8,7 @@ import { prepareRow, type PreparedRow } from "./prepare-row.server";
 import { openRecords } from "./read-records.server";
 import { emptyCounts, MAX_STORED_ERRORS, type FileType, type ImportOptions, type RowError } from "./schemas";
 import type { Progress } from "./tracker.server";
-import { addOutputs, insertRows } from "./write-rows.server";
+import { addOutputs, insertRows, type InsertResult } from "./write-rows.server";
 
 /** A batch is written when it reaches this many rows or this many bytes of JSON, whichever first. */
 const BATCH_ROWS = 2_000;
@@ -95,16 +95,19 @@ export async function runPass(input: PassInput): Promise<PassResult> {
   const write = async (rows: Batch, rejectedBefore: number, lastLine: number, last: boolean) => {
     let rejected = rejectedBefore;
     const received = sizeOf(rows);
+    const count = (r: InsertResult) => {
+      for (const e of r.rejected) reject(e);
+      committed.inserted += r.inserted;
+      committed.duplicates += r.duplicates;
+      rejected += r.rejected.length;
+    };
     if (rows instanceof CopyBatch) {
       if (received) {
-        const r = await writeCopyBatch(db, input.projectId, rows, { durable: false, lookUp });
+        const r = await writeCopyBatch(db, input.projectId, rows, { lookUp });
         lookUp ||= r.lookedUp;
-        for (const e of r.rejected) reject(e);
-        committed.inserted += r.inserted;
-        committed.duplicates += r.duplicates;
-        rejected += r.rejected.length;
+        count(r);
       }
-    } else if (rows.length) {
+    } else if (received) {
       if (options.mode === "add-outputs") {
         const r = await addOutputs(db, input.projectId, rows, input.dryRun);
         for (const e of r.rejected) reject(e);
@@ -114,11 +117,8 @@ export async function runPass(input: PassInput): Promise<PassResult> {
         committed.outputsAdded += r.outputsAdded;
         rejected += r.rejected.length;
       } else if (!input.dryRun) {
-        const r = await insertRows(db, input.projectId, input.source, rows, { durable: false });
-        for (const e of r.rejected) reject(e);
-        committed.inserted += r.inserted;
-        committed.duplicates += r.duplicates;
-        rejected += r.rejected.length;
+        const r = await insertRows(db, input.projectId, input.source, rows);
+        count(r);
         if (input.keepIds) ids.push(...r.ids);
       } else {
         committed.inserted += rows.length;

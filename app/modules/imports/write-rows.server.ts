@@ -20,17 +20,16 @@ export const ITEM_INSERT_LOCK = 731_104_291;
  * Items get a random queue key only in a random-order project (see items.randomKey). Batches of
  * new items without suggestions whose ids nobody needs go in faster by COPY (copy-batch.server.ts).
  */
-export async function insertRows(db: Db, projectId: string, source: string, rows: PreparedRow[], options: { durable?: boolean } = {}): Promise<InsertResult> {
-  const durable = options.durable ?? true;
+export async function insertRows(db: Db, projectId: string, source: string, rows: PreparedRow[]): Promise<InsertResult> {
   try {
-    return await insertBatch(db, projectId, source, rows, durable);
+    return await insertBatch(db, projectId, source, rows);
   } catch (error) {
     if (rows.length === 1 || !isDataError(error)) throw error;
     // why: one row PostgreSQL refuses must not cost the good rows around it.
     const result: InsertResult = { inserted: 0, duplicates: 0, ids: [], rejected: [] };
     for (const row of rows) {
       try {
-        const one = await insertBatch(db, projectId, source, [row], durable);
+        const one = await insertBatch(db, projectId, source, [row]);
         result.inserted += one.inserted;
         result.duplicates += one.duplicates;
         result.ids.push(...one.ids);
@@ -44,13 +43,13 @@ export async function insertRows(db: Db, projectId: string, source: string, rows
 }
 
 /**
- * `durable: false` commits without waiting for the WAL flush. A server crash can then lose the
- * last such batches, never one in the middle (commits reach the WAL in order); the caller ends
- * with a durable commit, whose flush makes every earlier one durable too (ADR 0009).
+ * Commits without waiting for the WAL flush (as COPY batches do). A server crash can then lose the
+ * last batches, never one in the middle (commits reach the WAL in order); the pass ends with a
+ * durable commit, whose flush makes every earlier one durable too (runPass, ADR 0009).
  */
-async function insertBatch(db: Db, projectId: string, source: string, rows: PreparedRow[], durable: boolean): Promise<InsertResult> {
+async function insertBatch(db: Db, projectId: string, source: string, rows: PreparedRow[]): Promise<InsertResult> {
   return db.transaction(async (tx) => {
-    if (!durable) await tx.execute(sql`set local synchronous_commit = off`);
+    await tx.execute(sql`set local synchronous_commit = off`);
     // why: two batches inserting the same keys in different orders would deadlock on each
     // other's not-yet-committed rows; one project's batches take turns instead (each is short).
     await tx.execute(sql`select pg_advisory_xact_lock(${ITEM_INSERT_LOCK}, hashtext(${projectId}))`);
