@@ -4,6 +4,8 @@
 //
 //   npm test                    everything
 //   npm test -- --only static   typecheck + lint      (also: unit, e2e; comma-separate several)
+//   npm test -- --only unit,e2e -- app/x.test.ts e2e/y.spec.ts
+//                               after `--`: files for Vitest (*.test.ts) and Playwright (*.spec.ts)
 //
 // Database: TEST_DATABASE_URL (any database on a server, as a user that may create databases),
 // or else one embedded PostgreSQL in .data/test for the whole run. Vitest gets it as
@@ -19,6 +21,10 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 process.chdir(root);
 
 const STAGES = ["static", "unit", "e2e"];
+/** Files named after `--`: a subset for Vitest (`.test.ts`) and Playwright (`.spec.ts`). */
+const files = [];
+const vitestFiles = () => files.filter((f) => !f.endsWith(".spec.ts"));
+const playwrightFiles = () => files.filter((f) => f.endsWith(".spec.ts"));
 const BUILD_OUTPUT = "build/server/index.js";
 const VITEST_REPORT = "test-results/vitest.json";
 const PLAYWRIGHT_REPORT = "test-results/playwright.json";
@@ -32,6 +38,10 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     let value;
+    if (arg === "--") {
+      files.push(...argv.slice(i + 1));
+      break;
+    }
     if (arg === "--only") value = argv[++i];
     else if (arg.startsWith("--only=")) value = arg.slice("--only=".length);
     else if (arg === "-h" || arg === "--help") usage(0);
@@ -47,7 +57,7 @@ function parseArgs(argv) {
 
 function usage(code, message) {
   if (message) console.error(message);
-  console.error(`usage: node scripts/test.mjs [--only ${STAGES.join("|")}[,…]]`);
+  console.error(`usage: node scripts/test.mjs [--only ${STAGES.join("|")}[,…]] [-- files…]`);
   process.exit(code);
 }
 
@@ -177,7 +187,7 @@ async function vitest(db) {
   fs.rmSync(VITEST_REPORT, { force: true });
   const { code, pid } = await run(
     bin("vitest"),
-    ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${VITEST_REPORT}`],
+    ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${VITEST_REPORT}`, ...vitestFiles()],
     { env: { TEST_DATABASE_URL: adminUrl } },
   );
   // why: an interrupted vitest skips its global teardown; its databases carry its pid.
@@ -237,7 +247,7 @@ async function e2e(db) {
 
   try {
     fs.rmSync(PLAYWRIGHT_REPORT, { force: true });
-    const { code } = await run(bin("playwright"), ["test"], { env: { E2E_DATABASE_URL: e2eUrl } });
+    const { code } = await run(bin("playwright"), ["test", ...playwrightFiles()], { env: { E2E_DATABASE_URL: e2eUrl } });
     const report = readJson(PLAYWRIGHT_REPORT);
     if (!report?.stats) return { passed: 0, failed: 1, note: `playwright exited ${code} without a report` };
     const s = report.stats;
@@ -322,6 +332,9 @@ function countLine(c) {
 
 async function main() {
   const only = parseArgs(process.argv.slice(2));
+  // why: files name a subset; a stage none of them is for has nothing to run.
+  if (files.length && !vitestFiles().length) only.delete("unit");
+  if (files.length && !playwrightFiles().length) only.delete("e2e");
   const needsDb = only.has("unit") || (only.has("e2e") && hasSpecs());
   // why: the embedded server starts while the static checks run.
   const db = needsDb ? databaseServer() : undefined;
