@@ -7,6 +7,7 @@ import { Button } from "~/components/ui/button";
 import { PostForm } from "~/components/ui/form";
 import { db } from "~/db.server";
 import { claimNextItem } from "~/modules/review/claim-next-item.server";
+import { findHeldByOthers, heldMessage } from "~/modules/review/held-by-others.server";
 import { getProgress, getReviewProject } from "~/modules/review/queries.server";
 import { formError, requireActor, throwAsResponse } from "~/utils/http.server";
 
@@ -16,7 +17,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const actor = requireActor(context, request);
   try {
     const project = await getReviewProject(db, actor, params.projectId ?? "");
-    return { project, progress: await getProgress(db, actor, project.id), me: actor.userId };
+    const held = project.canReview ? await findHeldByOthers(db, actor, project.id) : null;
+    return { project, progress: await getProgress(db, actor, project.id), me: actor.userId, held: held && { ...held, message: heldMessage(held) } };
   } catch (error) {
     throwAsResponse(error);
   }
@@ -35,7 +37,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 }
 
 export default function ReviewStart() {
-  const { project, progress, me } = useLoaderData<typeof loader>();
+  const { project, progress, me, held } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state !== "idle";
@@ -57,7 +59,19 @@ export default function ReviewStart() {
           {result.formError}
         </p>
       ) : null}
-      {empty ? (
+      {empty && held ? (
+        <EmptyState
+          title="Others are still reviewing"
+          action={
+            <PostForm>
+              <Button disabled={busy}>{busy ? "Looking…" : "Check again"}</Button>
+            </PostForm>
+          }
+        >
+          <p>{held.message}</p>
+          <p className="mt-2">An item comes back to the queue if its reviewer skips it or their lease runs out; everything else is done for you.</p>
+        </EmptyState>
+      ) : empty ? (
         <EmptyState
           title="The queue is done"
           action={

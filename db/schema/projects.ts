@@ -28,7 +28,7 @@ export const projects = pgTable(
   },
   (t) => [
     uniqueIndex("projects_name_lower_key").on(sql`lower(${t.name})`),
-    check("projects_overlap_range", sql`${t.overlap} between 1 and 10`),
+    check("projects_overlap_range", sql`${t.overlap} between 1 and 50`),
     check("projects_lease_minutes_range", sql`${t.leaseMinutes} between 1 and 1440`),
   ],
 );

@@ -1,11 +1,13 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  check,
   index,
   integer,
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   real,
   text,
   timestamp,
@@ -91,11 +93,15 @@ export const items = pgTable(
     // why: "add outputs" imports find an item by its exact input; items without an external id
     // are found through items_content_key's leading column.
     index("items_external_input_key_idx").on(t.inputKey).where(sql`${t.externalId} is not null`),
-    index("items_queue_priority_idx").on(t.projectId, t.priority.desc(), t.id).where(sql`${t.status} = 'open'`),
+    // why: on -priority rather than priority desc, so that "after this place in the queue" is a row
+    // comparison on columns of one direction, which a btree scans as a range (queue_cursors).
+    index("items_queue_priority_idx").on(t.projectId, sql`(-${t.priority})`, t.id).where(sql`${t.status} = 'open'`),
     index("items_queue_random_idx").on(t.projectId, t.randomKey, t.id).where(sql`${t.status} = 'open' and ${t.randomKey} is not null`),
     index("items_project_resolved_idx").on(t.projectId, t.id).where(sql`${t.resolvedAt} is not null`),
     // why: keyset pages of a project's items (GET /api/v1/projects/:id/items).
     index("items_project_id_idx").on(t.projectId, t.id),
+    // why: the API's bound; it also keeps -priority (the queue index) from overflowing.
+    check("items_priority_range", sql`${t.priority} between -1000000 and 1000000`),
   ],
 );
 
@@ -144,6 +150,8 @@ export const assignments = pgTable(
     unique("assignments_item_user_key").on(t.itemId, t.userId),
     index("assignments_live_leases_idx").on(t.itemId, t.expiresAt).where(sql`${t.state} = 'leased'`),
     index("assignments_user_project_idx").on(t.userId, t.projectId, t.state),
+    // why: "items held by others" (after a claim finds nothing) reads a project's leases only.
+    index("assignments_project_leases_idx").on(t.projectId, t.expiresAt).where(sql`${t.state} = 'leased'`),
   ],
 );
 
@@ -196,4 +204,27 @@ export const annotationHistory = pgTable(
     changedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index().on(t.annotationId, t.version)],
+);
+
+/**
+ * Where each reviewer's walk through a project's queue stands: the place, in the queue's order,
+ * of the last item they took going forward. `loupe_claim_item` starts its scan there, so a
+ * reviewer ahead of the others does not step over every open item they already answered (with a
+ * high overlap, items stay open long). A hint, not a rule: the whole queue is still walked
+ * before a claim says nothing is left.
+ */
+export const queueCursors = pgTable(
+  "queue_cursors",
+  {
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    priority: integer().notNull(),
+    itemId: bigint({ mode: "number" }).notNull(),
+    randomKey: integer(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.userId] })],
 );

@@ -60,7 +60,9 @@ describe("headless review through /api/v1", () => {
 
     const settings = await call(projectRoute, "PATCH", manager.key, p, { overlap: 2, leaseMinutes: 10, guidelines: "# Be kind" });
     expect(settings.json).toMatchObject({ overlap: 2, leaseMinutes: 10, guidelines: "# Be kind", templateVersion: 1 });
-    expect((await call(projectRoute, "PATCH", manager.key, p, { overlap: 11 })).json.issues).toEqual([{ field: "overlap", message: "At most 10." }]);
+    expect((await call(projectRoute, "PATCH", manager.key, p, { overlap: 51 })).json.issues).toEqual([{ field: "overlap", message: "At most 50." }]);
+    expect((await call(projectRoute, "PATCH", manager.key, p, { overlap: 50 })).json).toMatchObject({ overlap: 50 });
+    expect((await call(projectRoute, "PATCH", manager.key, p, { overlap: 2 })).json).toMatchObject({ overlap: 2 });
 
     const bad = await call(itemsRoute, "POST", manager.key, p, [{ input: "ok", outputs: [{ text: "fine" }] }, { input: "no outputs" }]);
     expect(bad.status).toBe(400);
@@ -111,5 +113,32 @@ describe("headless review through /api/v1", () => {
     expect((await call(submitRoute, "POST", outsider.key, { itemId }, { values: { quality: 3 }, idempotencyKey: randomUUID() })).status).toBe(404);
     const [item] = await db.select({ submittedCount: items.submittedCount }).from(items).where(eq(items.id, Number(itemId)));
     expect(item!.submittedCount).toBe(1);
+  });
+
+  it("a claim says 202 with Retry-After while what is left is held by others, and 204 only once nothing can come back", async () => {
+    const manager = await keyFor();
+    const [alice, bob] = [await keyFor(), await keyFor()];
+    const p = { projectId: (await call(projectsRoute, "POST", manager.key, {}, { name: `Held ${randomUUID()}` })).json.id };
+    await call(templateRoute, "PUT", manager.key, p, template);
+    await call(itemsRoute, "POST", manager.key, p, [{ input: "Only prompt", outputs: [{ text: "Only answer" }] }]);
+    for (const who of [alice, bob]) await call(membersRoute, "POST", manager.key, p, { email: who.email, role: "reviewer" });
+
+    const aliceClaim = await call(claimRoute, "POST", alice.key, p);
+    expect(aliceClaim.status).toBe(200);
+    const request = new Request("http://loupe.test/api/v1/x", { method: "POST", headers: { authorization: `Bearer ${bob.key}` } });
+    const waiting = await claimRoute.loader({ request, params: p, context: {} } as never);
+    expect(waiting.status).toBe(202);
+    const retryAfter = Number(waiting.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(30 * 60);
+    expect(await waiting.json()).toEqual({
+      heldByOthers: 1,
+      retryAt: aliceClaim.json.lease.expiresAt,
+      message: expect.stringMatching(/^1 item is being reviewed by others; check back in about \d+ minutes?\.$/),
+    });
+
+    const itemId = String(aliceClaim.json.item.id);
+    expect((await call(submitRoute, "POST", alice.key, { itemId }, { values: { quality: 3 }, idempotencyKey: randomUUID() })).status).toBe(201);
+    expect((await call(claimRoute, "POST", bob.key, p)).status).toBe(204);
   });
 });

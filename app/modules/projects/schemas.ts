@@ -19,3 +19,9 @@ export const memberInputSchema = z.object({
   role: roleSchema,
 });
 export type MemberInput = z.input<typeof memberInputSchema>;
+
+/**
+ * The most answers a project may want per item. Surveys and agreement studies use 20–50 raters;
+ * the database's `projects_overlap_range` check holds the same bound.
+ */
+export const MAX_OVERLAP = 50;

@@ -1,19 +1,20 @@
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { items, itemOrders, projects } from "~db/schema";
+import { items, itemOrders, projects, queueCursors } from "~db/schema";
 import type { Db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { ConflictError } from "~/utils/errors";
 import { parseOrThrow } from "~/utils/validation";
 import { authorizeProject } from "./authorize.server";
+import { MAX_OVERLAP } from "./schemas";
 
 export const settingsSchema = z
   .object({
     name: z.string().trim().min(1, { error: "Enter a project name." }).max(120),
     description: z.string().trim().max(2000),
     guidelines: z.string().max(100_000, { error: "Keep guidelines under 100,000 characters." }),
-    overlap: z.int({ error: "Expected a whole number." }).min(1, { error: "At least 1." }).max(10, { error: "At most 10." }),
+    overlap: z.int({ error: "Expected a whole number." }).min(1, { error: "At least 1." }).max(MAX_OVERLAP, { error: `At most ${MAX_OVERLAP}.` }),
     leaseMinutes: z.int({ error: "Expected a whole number." }).min(1, { error: "At least 1 minute." }).max(1440, { error: "At most 1440 minutes (a day)." }),
     itemOrder: z.enum(itemOrders, { error: `Expected one of: ${itemOrders.join(", ")}.` }),
   })
@@ -23,7 +24,8 @@ export type SettingsInput = z.input<typeof settingsSchema>;
 /**
  * Changes project settings. A new overlap re-opens or closes items at once, so the queue
  * follows it: raising it sends finished items back for more answers. Switching to random order
- * gives every item a random queue key.
+ * gives every item a random queue key. Either change sends every reviewer's walk back to the
+ * start of the queue.
  */
 export async function updateProjectSettings(db: Db, actor: Actor, projectId: string, input: SettingsInput) {
   await authorizeProject(db, actor, projectId, "project.update");
@@ -52,6 +54,11 @@ export async function updateProjectSettings(db: Db, actor: Actor, projectId: str
         .update(items)
         .set({ randomKey: sql`floor(random() * 2147483647)::int` })
         .where(sql`${items.projectId} = ${projectId} and ${items.randomKey} is null`);
+    }
+    if (changes.overlap !== undefined || changes.itemOrder !== undefined) {
+      // why: the reviewers' cursors mark places in the old order, or pass over items the new
+      // overlap re-opened; from the start of the queue, each walk finds its place again.
+      await tx.delete(queueCursors).where(eq(queueCursors.projectId, projectId));
     }
     await recordAudit(tx, { actorUserId: actor.userId, action: "project.settings", targetType: "project", targetId: projectId, data: changes });
     return project!;

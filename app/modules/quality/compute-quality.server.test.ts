@@ -117,4 +117,19 @@ describe("the quality report", () => {
     const f = await qualityProject([[{ ok: "up" }]], 1);
     await expect(computeQuality(db, f.reviewers[0]!.actor, f.projectId)).rejects.toThrow(ForbiddenError);
   });
+
+  it("fifty raters per item (overlap 50): Fleiss' κ and percent agreement match statsmodels", async () => {
+    // why: surveys and agreement studies use 20–50 raters; the figures must hold at that size.
+    // Reference: statsmodels 0.13.5, fleiss_kappa(aggregate_raters(data)[0]) on this same matrix
+    // (item i, rater r: "up" when (7r + 13i) mod 10 < [9, 7, 5, 3, 8, 2][i]).
+    const thresholds = [9, 7, 5, 3, 8, 2];
+    const answers = thresholds.map((t, i) => Array.from({ length: 50 }, (_, r) => ({ ok: (r * 7 + i * 13) % 10 < t ? "up" : "down" })));
+    const f = await qualityProject(answers, 50);
+    const report = await computeQuality(db, f.manager.actor, f.projectId);
+    const ok = report.questions.find((q) => q.key === "ok")!;
+    expect(ok).toMatchObject({ items: 6, annotations: 300, reviewers: 50 });
+    expect(ok.metrics.fleissKappa.value).toBeCloseTo(0.25200849570597483, 10);
+    expect(ok.metrics.percentAgreement.value).toBeCloseTo(0.6326530612244898, 10);
+    expect(ok.perReviewer).toHaveLength(50);
+  }, 120_000);
 });

@@ -116,10 +116,14 @@ describe("the claim query's plan", () => {
     await db.execute(sql`delete from projects where id = ${projectId}`);
   });
 
-  /** Claims once and gives the lease back, so every measurement starts from the same queue. */
+  /**
+   * Claims once and gives the lease back (and the place in the queue it gave the reviewer), so
+   * every measurement starts from the same queue, walked from its start.
+   */
   async function measureClaim(options: Parameters<typeof claimWithPlans>[2]) {
     const result = await claimWithPlans(reviewer.actor, projectId, options);
     await testSql()`delete from assignments where user_id = ${reviewer.actor.userId}`;
+    await testSql()`delete from queue_cursors where user_id = ${reviewer.actor.userId}`;
     return result;
   }
 
@@ -177,6 +181,7 @@ describe("the claim query's plan", () => {
     const held = leases.map((l) => l!.itemId).sort((a, b) => a - b);
     expect(new Set(held).size).toBe(5);
 
+    await testSql()`delete from queue_cursors where user_id = ${reviewer.actor.userId}`;
     const { lease, plans } = await claimWithPlans(reviewer.actor, projectId);
     expect(plans).toHaveLength(1);
     expect(plans[0]!.onItems.map((n) => n["Index Name"])).toEqual(["items_queue_priority_idx"]);
@@ -184,5 +189,39 @@ describe("the claim query's plan", () => {
     expect(plans[0]!.itemRowsRead).toBe(6);
     expect(held).not.toContain(lease!.itemId);
     expect(lease!.itemId).toBeGreaterThan(held[held.length - 1]!);
+  });
+
+  it("at overlap 50, a reviewer far ahead of the others reads from their place in the queue, not past all they answered", async () => {
+    const ahead = await makeUser();
+    await addMember(db, manager.actor, projectId, { email: ahead.email, role: "reviewer" });
+    await testSql()`update projects set overlap = 50, item_order = 'priority' where id = ${projectId}`;
+    // 5,000 open items answered by this reviewer alone, the rest still waiting for 49 others.
+    const answered = 5_000;
+    await testSql()`
+      with first as (select id from items where project_id = ${projectId} and status = 'open' order by (-priority), id limit ${answered})
+      insert into assignments (item_id, project_id, user_id, state, expires_at)
+      select id, ${projectId}, ${ahead.id}, 'submitted', now() from first`;
+    await testSql()`update items set submitted_count = submitted_count + 1 where id in (select item_id from assignments where user_id = ${ahead.id})`;
+    await testSql().unsafe("vacuum (analyze) items");
+    await testSql().unsafe("vacuum (analyze) assignments");
+
+    // The first claim has no place yet and walks from the start, once; it leaves the reviewer's cursor.
+    const first = await claimWithPlans(ahead.actor, projectId);
+    expect(first.plans).toHaveLength(1);
+    expect(first.plans[0]!.itemRowsRead).toBe(answered + 1);
+    await testSql()`delete from assignments where id = ${first.lease!.leaseId}`;
+
+    for (const planCache of ["force_custom_plan", "force_generic_plan"] as const) {
+      const { lease, plans } = await claimWithPlans(ahead.actor, projectId, { planCache });
+      expect(lease!.itemId).toBeGreaterThan(first.lease!.itemId);
+      // Higher priorities first (an empty range here), then forward from the cursor: one row read.
+      expect(plans.map((p) => p.onItems.map((n) => `${n["Node Type"]} ${n["Index Name"]}`))).toEqual([
+        ["Index Scan items_queue_priority_idx"],
+        ["Index Scan items_queue_priority_idx"],
+      ]);
+      expect(plans.reduce((sum, p) => sum + p.itemRowsRead, 0)).toBe(1);
+      for (const plan of plans) expect(plan.all.some((n) => n["Node Type"] === "Sort")).toBe(false);
+      await testSql()`delete from assignments where id = ${lease!.leaseId}`;
+    }
   });
 });

@@ -9,10 +9,11 @@ import { createProject } from "~/modules/projects/create-project.server";
 import { updateProjectSettings } from "~/modules/projects/update-settings.server";
 import { templatePresets } from "~/modules/templates/presets";
 import { saveTemplate } from "~/modules/templates/save-template.server";
-import { ConflictError, ValidationError } from "~/utils/errors";
+import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
 import { makeUser } from "../../../test/factories";
 import { claimNextItem } from "./claim-next-item.server";
 import { editAnnotation } from "./edit-annotation.server";
+import { getReviewItem } from "./queries.server";
 import { saveDraft } from "./save-draft.server";
 import { skipItem } from "./skip-item.server";
 import { submitAnnotation } from "./submit-annotation.server";
@@ -103,6 +104,21 @@ describe("the review queue", () => {
     expect(await claimNextItem(db, second!.actor, project.id)).toMatchObject({ itemId: lease!.itemId });
     const [row] = await db.select().from(assignments).where(eq(assignments.id, lease!.leaseId));
     expect(row).toMatchObject({ state: "skipped", skipReason: "needs domain knowledge" });
+  });
+
+  it("a reviewer can skip only an item they hold, so skipping is no way to read an item never offered", async () => {
+    const { project, reviewers, itemIds } = await reviewProject({ items: 2, overlap: 1, reviewers: 1 });
+    const reviewer = reviewers[0]!;
+    const lease = await claimNextItem(db, reviewer.actor, project.id);
+    const other = itemIds.find((id) => id !== lease!.itemId)!;
+    await expect(skipItem(db, reviewer.actor, { itemId: other })).rejects.toThrow("You can only skip an item you are reviewing: take it from the queue first.");
+    await expect(getReviewItem(db, reviewer.actor, other)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await db.select().from(assignments).where(eq(assignments.itemId, other))).toEqual([]);
+    // The held one skips, and skipping it again changes nothing.
+    await skipItem(db, reviewer.actor, { itemId: lease!.itemId });
+    await skipItem(db, reviewer.actor, { itemId: lease!.itemId });
+    const [row] = await db.select({ state: assignments.state }).from(assignments).where(eq(assignments.id, lease!.leaseId));
+    expect(row).toEqual({ state: "skipped" });
   });
 
   it("a retried submit with the same idempotency key creates one annotation", async () => {

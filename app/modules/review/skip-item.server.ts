@@ -6,8 +6,10 @@ import { authorizeProject } from "~/modules/projects/authorize.server";
 import { ConflictError, NotFoundError } from "~/utils/errors";
 
 /**
- * Skips an item for this reviewer: their lease ends at once, so the item goes to others, and
- * it never comes back to them. A submitted answer cannot be skipped.
+ * Skips an item the reviewer holds (a lease from the queue, live or lapsed): the lease ends at
+ * once, so the item goes to others, and it never comes back to them. Only a held item can be
+ * skipped: skipping writes the reviewer's assignment, which opens the item's page to them, so
+ * skipping an item never offered would be a way to read any item of the project.
  */
 export async function skipItem(db: Db, actor: Actor, input: { itemId: number; reason?: string }) {
   const [item] = await db.execute<{ project_id: string }>(sql`select project_id from items where id = ${input.itemId}`);
@@ -15,14 +17,16 @@ export async function skipItem(db: Db, actor: Actor, input: { itemId: number; re
   await authorizeProject(db, actor, item.project_id, "review.annotate");
   const reason = input.reason?.trim().slice(0, 1000) || null;
   await db.transaction(async (tx) => {
-    const [row] = await tx.execute<{ state: string }>(sql`
-      insert into assignments (item_id, project_id, user_id, state, expires_at, skip_reason)
-      values (${input.itemId}, ${item.project_id}, ${actor.userId}, 'skipped', now(), ${reason})
-      on conflict (item_id, user_id) do update
-        set state = 'skipped', skip_reason = excluded.skip_reason, expires_at = now(), updated_at = now()
-        where assignments.state <> 'submitted'
-      returning state`);
-    if (!row) throw new ConflictError("You have already answered this item.");
+    const [skipped] = await tx.execute(sql`
+      update assignments set state = 'skipped', skip_reason = ${reason}, expires_at = now(), updated_at = now()
+       where item_id = ${input.itemId} and user_id = ${actor.userId} and state = 'leased'
+      returning id`);
+    if (!skipped) {
+      const [mine] = await tx.execute<{ state: string }>(sql`select state from assignments where item_id = ${input.itemId} and user_id = ${actor.userId}`);
+      if (mine?.state === "submitted") throw new ConflictError("You have already answered this item.");
+      if (mine?.state === "skipped") return;
+      throw new ConflictError("You can only skip an item you are reviewing: take it from the queue first.");
+    }
     await recordAudit(tx, { actorUserId: actor.userId, action: "item.skip", targetType: "item", targetId: String(input.itemId), data: { reason } });
   });
 }

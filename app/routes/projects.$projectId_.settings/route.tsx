@@ -8,6 +8,7 @@ import { PostForm } from "~/components/ui/form";
 import { SelectField } from "~/components/ui/select-field";
 import { TextareaField } from "~/components/ui/textarea-field";
 import { db } from "~/db.server";
+import { MAX_OVERLAP } from "~/modules/projects/schemas";
 import { updateProjectSettings, type SettingsInput } from "~/modules/projects/update-settings.server";
 import { formError, requireActor, throwAsResponse } from "~/utils/http.server";
 import { GuidelinesEditor } from "./guidelines-editor";
@@ -90,10 +91,10 @@ export default function ProjectSettings() {
               type="number"
               inputMode="numeric"
               min={1}
-              max={10}
+              max={MAX_OVERLAP}
               required
               defaultValue={shown.overlap}
-              hint="How many reviewers answer each item (1–10)."
+              hint={`How many reviewers answer each item (1–${MAX_OVERLAP}).`}
               error={errors.overlap}
             />
             <Field

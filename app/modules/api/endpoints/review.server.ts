@@ -3,6 +3,7 @@ import { db } from "~/db.server";
 import { authorizeProject } from "~/modules/projects/authorize.server";
 import { settingsSchema, updateProjectSettings } from "~/modules/projects/update-settings.server";
 import { claimNextItem } from "~/modules/review/claim-next-item.server";
+import { findHeldByOthers, heldMessage } from "~/modules/review/held-by-others.server";
 import { editAnnotation } from "~/modules/review/edit-annotation.server";
 import { getReviewItem } from "~/modules/review/queries.server";
 import { skipItem } from "~/modules/review/skip-item.server";
@@ -85,16 +86,38 @@ const claimedItem = z
   })
   .meta({ id: "ClaimedItem" });
 
+const heldByOthers = z
+  .object({
+    heldByOthers: z.int().describe("Items you have not answered whose places other reviewers hold"),
+    retryAt: z.iso.datetime().describe("When the first of their leases runs out"),
+    message: z.string(),
+  })
+  .meta({ id: "HeldByOthers" });
+
 export const claimEndpoint = defineEndpoint({
   method: "post",
   path: "/api/v1/projects/{projectId}/queue/claim",
   tags: ["review"],
-  summary: "Lease the next item to review, or 204 when nothing is left for you",
+  summary: "Lease the next item to review; 202 while what is left is held by others; 204 when nothing is or will become available to you",
+  description:
+    "200 carries the leased item. 202 means nothing is free for you now, but other reviewers hold items you have not answered: " +
+    "one may come back when its lease lapses or is skipped, so ask again after `Retry-After` seconds. 204 means nothing is left " +
+    "for you and nothing held by others can become yours: you are done (until more items arrive).",
   params: projectParams,
-  responses: { 200: { description: "The leased item", schema: claimedItem }, 204: { description: "Nothing left for you" }, ...common },
+  responses: {
+    200: { description: "The leased item", schema: claimedItem },
+    202: { description: "Items you have not answered are held by others; ask again after Retry-After seconds", schema: heldByOthers },
+    204: { description: "Nothing is or will become available to you" },
+    ...common,
+  },
   handler: async ({ actor, params }) => {
     const lease = await claimNextItem(db, actor, params.projectId);
-    if (!lease) return { status: 204 };
+    if (!lease) {
+      const held = await findHeldByOthers(db, actor, params.projectId);
+      if (!held) return { status: 204 };
+      const seconds = Math.max(1, Math.ceil((held.until.getTime() - Date.now()) / 1000));
+      return { status: 202, headers: { "Retry-After": String(seconds) }, body: { heldByOthers: held.items, retryAt: held.until.toISOString(), message: heldMessage(held) } };
+    }
     const view = await getReviewItem(db, actor, lease.itemId);
     const { id, externalId, input, outputs, reference, metadata } = view.item;
     return {

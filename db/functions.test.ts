@@ -1,0 +1,23 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const dir = path.dirname(fileURLToPath(import.meta.url));
+const journal = JSON.parse(fs.readFileSync(path.join(dir, "migrations/meta/_journal.json"), "utf8")) as { entries: { tag: string }[] };
+const migrations = journal.entries.map((e) => ({ tag: e.tag, text: fs.readFileSync(path.join(dir, "migrations", `${e.tag}.sql`), "utf8") }));
+const functions = fs.readdirSync(path.join(dir, "functions")).filter((f) => f.endsWith(".sql"));
+
+// why: db/functions/<name>.sql is where a reader finds the live PL/pgSQL; a migration carries a
+// frozen copy of it. The newest migration that (re)defines a function must hold the file exactly,
+// so the file can never drift from what the database runs.
+describe("PL/pgSQL functions in db/functions/ are the ones the newest migration installs", () => {
+  it.each(functions)("%s", (file) => {
+    const name = file.replace(/\.sql$/, "");
+    const source = fs.readFileSync(path.join(dir, "functions", file), "utf8");
+    const defining = migrations.filter((m) => new RegExp(`CREATE OR REPLACE FUNCTION ${name}\\(`).test(m.text));
+    expect(defining.length, `no migration defines ${name}`).toBeGreaterThan(0);
+    const newest = defining.at(-1)!;
+    expect(newest.text.includes(source), `${newest.tag}.sql does not hold db/functions/${file} verbatim`).toBe(true);
+  });
+});
