@@ -5,6 +5,7 @@ import { updateProjectSettings } from "~/modules/projects/update-settings.server
 import { submitAnnotation } from "~/modules/review/submit-annotation.server";
 import { saveTemplate } from "~/modules/templates/save-template.server";
 import { expect, test, type TestProject, type TestUser } from "./fixtures";
+import { expectEveryControlDrawn } from "./support/controls";
 
 type Setup = { manager: TestUser; reviewers: TestUser[]; project: TestProject; itemIds: number[] };
 
@@ -45,6 +46,7 @@ test("Managers adjudicate a disagreement by picking a reviewer's answer, and the
   const list = page.getByRole("table");
   await expect(list.getByRole("row")).toHaveCount(2);
   await expect(list).toContainText("Where is my <b>parcel</b>?");
+  await expectEveryControlDrawn(page);
 
   await page.getByLabel("Rating spread at least").fill("4");
   await page.getByRole("button", { name: "Filter" }).click();
@@ -55,6 +57,7 @@ test("Managers adjudicate a disagreement by picking a reviewer's answer, and the
 
   const intent = page.getByRole("region", { name: "Intent (intent)" });
   await expect(intent).toContainText("Final answer: unresolved");
+  await expectEveryControlDrawn(page);
   await expect(intent.getByRole("row", { name: new RegExp(reviewers[0]!.name) })).toContainText("shipping");
   await expect(intent.getByRole("row", { name: new RegExp(reviewers[1]!.name) })).toContainText("billing");
   await expect(page.getByRole("region", { name: "Output" })).toContainText("It ships tomorrow.");
@@ -101,4 +104,28 @@ test("The Quality page shows each question's agreement metrics and per-reviewer 
   await expect(page.getByRole("link", { name: "Quality" })).toHaveCount(0);
   expect((await page.goto(`/projects/${project.id}/quality`))?.status()).toBe(403);
   expect((await page.goto(`/projects/${project.id}/adjudicate`))?.status()).toBe(403);
+});
+
+test("Managers can settle a pairwise disagreement as a tie where the question allows ties", async ({ page, db, makeUser, makeProject, loginAs }) => {
+  const manager = await makeUser({ name: "Manager" });
+  const reviewers = [await makeUser({ name: "Ada" }), await makeUser({ name: "Ben" })];
+  const project = await makeProject(manager, reviewers.map((user) => ({ user, role: "reviewer" as const })));
+  await saveTemplate(db, manager.actor, project.id, { questions: [{ key: "better", kind: "pairwise", text: "Which is better?", allowTie: true }] });
+  await updateProjectSettings(db, manager.actor, project.id, { overlap: 2 });
+  const { ids } = await addItems(db, manager.actor, project.id, [{ input: "Greet me", outputs: [{ text: "Hello" }, { text: "Hi" }] }]);
+  await submitAnnotation(db, reviewers[0]!.actor, { itemId: ids[0]!, values: { better: { winner: "tie", shown: [0, 1] } }, idempotencyKey: `e2e-tie-${ids[0]}-0` });
+  await submitAnnotation(db, reviewers[1]!.actor, { itemId: ids[0]!, values: { better: { winner: 0, shown: [1, 0] } }, idempotencyKey: `e2e-tie-${ids[0]}-1` });
+
+  await loginAs(page, manager);
+  await page.goto(`/projects/${project.id}/adjudicate/${ids[0]}`);
+  const better = page.getByRole("region", { name: /better/ });
+  await better.getByRole("button", { name: `Use ${reviewers[0]!.name}'s answer for better` }).click();
+  await expect(better.getByRole("status")).toHaveText("Final answer saved.");
+  await expect(better).toContainText("Final answer: Tie · adjudicated by");
+
+  await better.getByRole("button", { name: "Clear adjudication for better" }).click();
+  await expect(better).toContainText("Final answer: unresolved");
+  await better.getByLabel("Final answer for better").selectOption({ label: "Tie: neither is better" });
+  await better.getByRole("button", { name: "Save final answer for better" }).click();
+  await expect(better).toContainText("Final answer: Tie · adjudicated by");
 });

@@ -5,6 +5,7 @@ import { EmptyState } from "~/components/empty-state";
 import { PageHeader } from "~/components/page-header";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
+import { inputClass } from "~/components/ui/field-shell";
 import { db } from "~/db.server";
 import { getProject } from "~/modules/projects/queries.server";
 import { consensusQuestions, listDisagreements } from "~/modules/resolution/queries.server";
@@ -55,7 +56,7 @@ export default function AdjudicateList() {
       <Form method="get" className="mb-6 flex flex-wrap items-end gap-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
         <label className="text-sm">
           <span className="block font-medium">Question</span>
-          <select name="question" defaultValue={search.question ?? ""} className="mt-1 rounded-md border-slate-300 text-sm">
+          <select name="question" defaultValue={search.question ?? ""} className={`mt-1 px-2 py-1.5 ${inputClass}`}>
             <option value="">Any question</option>
             {questions.map((q) => (
               <option key={q.key} value={q.key}>
@@ -66,15 +67,15 @@ export default function AdjudicateList() {
         </label>
         <label className="text-sm">
           <span className="block font-medium">Rating spread at least</span>
-          <input name="minSpread" type="number" min={0} step={1} defaultValue={search.minSpread ?? ""} className="mt-1 w-28 rounded-md border-slate-300 text-sm" />
+          <input name="minSpread" type="number" min={0} step={1} defaultValue={search.minSpread ?? ""} className={`mt-1 w-28 px-2 py-1.5 ${inputClass}`} />
         </label>
         <label className="text-sm">
           <span className="block font-medium">Top answer's share at most (%)</span>
-          <input name="maxAgreement" type="number" min={0} max={100} defaultValue={search.maxAgreement ?? ""} className="mt-1 w-28 rounded-md border-slate-300 text-sm" />
+          <input name="maxAgreement" type="number" min={0} max={100} defaultValue={search.maxAgreement ?? ""} className={`mt-1 w-28 px-2 py-1.5 ${inputClass}`} />
         </label>
         <label className="text-sm">
           <span className="block font-medium">Show</span>
-          <select name="show" defaultValue={search.show ?? "open"} className="mt-1 rounded-md border-slate-300 text-sm">
+          <select name="show" defaultValue={search.show ?? "open"} className={`mt-1 px-2 py-1.5 ${inputClass}`}>
             <option value="open">Open disagreements</option>
             <option value="adjudicated">Adjudicated</option>
           </select>

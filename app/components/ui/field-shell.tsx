@@ -41,5 +41,11 @@ export function FieldShell({
   );
 }
 
-export const controlClass =
-  "block w-full rounded-md border-0 text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600 aria-[invalid]:ring-red-500 sm:text-sm";
+/**
+ * How a text input, select or textarea looks wherever it stands. why: a ring, not a border colour:
+ * without Tailwind's forms plugin a border colour alone draws no border (inputs then showed none).
+ */
+export const inputClass =
+  "rounded-md border-0 bg-white text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600 aria-[invalid]:ring-red-500 sm:text-sm";
+
+export const controlClass = `block w-full ${inputClass}`;

@@ -95,9 +95,8 @@ function finalValue(q: Question, value: unknown, outputs: { text: string }[]): u
   if (issues.length) throw invalid("value", issues[0]!.message);
   switch (q.kind) {
     case "pairwise": {
-      const winner = (value as PairwiseAnswer).winner;
-      if (winner === "tie") throw invalid("value", "A final answer must name the better output, not a tie.");
-      return { winner };
+      // why: checkAnswers above already refused a tie where the question allows none.
+      return { winner: (value as PairwiseAnswer).winner };
     }
     case "choice":
     case "flags":

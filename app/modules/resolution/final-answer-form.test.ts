@@ -19,6 +19,11 @@ describe("the written final answer", () => {
     expect(readFinalAnswer(q({ key: "c", kind: "correction" }), form([["value", "Fixed"]]))).toEqual({ text: "Fixed" });
   });
 
+  it("reads a tie where the pairwise question allows one, and refuses it where it does not", () => {
+    expect(readFinalAnswer(q({ key: "p", kind: "pairwise", allowTie: true }), form([["value", "tie"]]))).toEqual({ winner: "tie", shown: [0, 1] });
+    expect(() => readFinalAnswer(q({ key: "p", kind: "pairwise", allowTie: false }), form([["value", "tie"]]))).toThrow("Choose the better output.");
+  });
+
   it("names the value field when the form's syntax is wrong", () => {
     const error = (() => {
       try {

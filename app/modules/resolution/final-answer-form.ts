@@ -28,7 +28,8 @@ export function readFinalAnswer(question: Question, form: FormData): unknown {
       return form.getAll("value").map(String);
     case "pairwise": {
       const text = one();
-      if (!/^\d+$/.test(text)) throw invalid("Choose the better output.");
+      if (text === "tie" && question.allowTie) return { winner: "tie", shown: [0, 1] };
+      if (!/^\d+$/.test(text)) throw invalid(question.allowTie ? "Choose the better output, or a tie." : "Choose the better output.");
       return { winner: Number(text), shown: [0, 1] };
     }
     case "correction":

@@ -201,4 +201,34 @@ describe("adjudication", () => {
     // Nothing was written by the refused attempts.
     expect((await resolutionsOf(f.item)).map((r) => r.method)).toEqual(["majority", "mean"]);
   });
+
+  it("a tie is a final answer where the question allows ties: taken from a reviewer or written, and refused where ties are not allowed", async () => {
+    async function pairwiseItem(allowTie: boolean, answers: unknown[]) {
+      const manager = await makeUser({ name: "Tia Manager" });
+      const p = await createProject(db, manager.actor, { name: `Ties ${randomUUID().slice(0, 8)}` });
+      await saveTemplate(db, manager.actor, p.id, { questions: [{ key: "better", kind: "pairwise", text: "Which is better?", allowTie }] });
+      await updateProjectSettings(db, manager.actor, p.id, { overlap: 2 });
+      const { ids } = await addItems(db, manager.actor, p.id, [{ input: "Q", outputs: [{ text: "A" }, { text: "B" }] }]);
+      const annotations = [];
+      for (const value of answers) {
+        const r = await makeUser();
+        await addMember(db, manager.actor, p.id, { email: r.email, role: "reviewer" });
+        annotations.push(await submit(r, ids[0]!, { better: value }));
+      }
+      await refreshResolutions(db, p.id);
+      return { manager, item: ids[0]!, annotations };
+    }
+
+    const ties = await pairwiseItem(true, [{ winner: "tie", shown: [0, 1] }, { winner: 1, shown: [1, 0] }]);
+    const picked = await adjudicate(db, ties.manager.actor, { itemId: ties.item, questionKey: "better", fromAnnotationId: ties.annotations[0]!.id });
+    expect(picked).toMatchObject({ status: "resolved", value: { winner: "tie" }, method: "adjudicated" });
+    await clearAdjudication(db, ties.manager.actor, { itemId: ties.item, questionKey: "better" });
+    const written = await adjudicate(db, ties.manager.actor, { itemId: ties.item, questionKey: "better", value: { winner: "tie", shown: [0, 1] } });
+    expect(written).toMatchObject({ status: "resolved", value: { winner: "tie" } });
+
+    const strict = await pairwiseItem(false, [{ winner: 0, shown: [0, 1] }, { winner: 1, shown: [1, 0] }]);
+    const refused = await adjudicate(db, strict.manager.actor, { itemId: strict.item, questionKey: "better", value: { winner: "tie", shown: [0, 1] } }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ValidationError);
+    expect((refused as ValidationError).issues).toEqual([{ field: "value", message: "Expected winner to be an output index below 2." }]);
+  });
 });

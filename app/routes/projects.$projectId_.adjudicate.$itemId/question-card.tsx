@@ -2,6 +2,7 @@ import { useId } from "react";
 import { Section } from "~/components/page-header";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
+import { inputClass } from "~/components/ui/field-shell";
 import { PostForm } from "~/components/ui/form";
 import { describeAnswer } from "~/modules/resolution/final-answer-form";
 import type { Question } from "~/modules/templates/schemas";
@@ -106,7 +107,7 @@ function FinalAnswerField({ question, outputs, error }: { question: Question; ou
   const control = (() => {
     switch (question.kind) {
       case "rating":
-        return <input id={id} name="value" type="number" min={question.min} max={question.max} step={1} className="w-28 rounded-md border-slate-300 text-sm" {...described} />;
+        return <input id={id} name="value" type="number" min={question.min} max={question.max} step={1} className={`w-28 px-2 py-1.5 ${inputClass}`} {...described} />;
       case "thumbs":
         return options(id, ["up", "down"], described);
       case "choice":
@@ -114,11 +115,13 @@ function FinalAnswerField({ question, outputs, error }: { question: Question; ou
       case "flags":
         return checks(question.options);
       case "pairwise":
-        return options(id, outputs.map((_, i) => String(i)), described, (v) => `Response ${String.fromCharCode(65 + Number(v))}`);
+        return options(id, [...outputs.map((_, i) => String(i)), ...(question.allowTie ? ["tie"] : [])], described, (v) =>
+          v === "tie" ? "Tie: neither is better" : `Response ${String.fromCharCode(65 + Number(v))}`,
+        );
       case "correction":
-        return <textarea id={id} name="value" rows={4} defaultValue={outputs[0]?.text ?? ""} className="w-full rounded-md border-slate-300 font-mono text-sm" {...described} />;
+        return <textarea id={id} name="value" rows={4} defaultValue={outputs[0]?.text ?? ""} className={`w-full px-2 py-1.5 font-mono ${inputClass}`} {...described} />;
       case "spans":
-        return <textarea id={id} name="value" rows={3} placeholder='[{"output":0,"start":0,"end":5,"label":"hallucination","quote":"…"}]' className="w-full rounded-md border-slate-300 font-mono text-sm" {...described} />;
+        return <textarea id={id} name="value" rows={3} placeholder='[{"output":0,"start":0,"end":5,"label":"hallucination","quote":"…"}]' className={`w-full px-2 py-1.5 font-mono ${inputClass}`} {...described} />;
       case "text":
         return null;
     }
@@ -150,7 +153,7 @@ function FinalAnswerField({ question, outputs, error }: { question: Question; ou
 
 function options(id: string, values: string[], described: object, name: (v: string) => string = (v) => v) {
   return (
-    <select id={id} name="value" defaultValue="" className="rounded-md border-slate-300 text-sm" {...described}>
+    <select id={id} name="value" defaultValue="" className={`px-2 py-1.5 ${inputClass}`} {...described}>
       <option value="" disabled>
         Choose…
       </option>
@@ -168,7 +171,7 @@ function checks(values: string[]) {
     <div className="mt-1 flex flex-wrap gap-3">
       {values.map((v) => (
         <label key={v} className="inline-flex items-center gap-1 text-sm">
-          <input type="checkbox" name="value" value={v} className="rounded border-slate-300" /> {v}
+          <input type="checkbox" name="value" value={v} className="h-4 w-4" /> {v}
         </label>
       ))}
     </div>

@@ -80,6 +80,7 @@ function pairOutcomes(row: FrozenRow, roles: Roles): Outcome<PairRecord>[] {
   const pairwise = roles.pairwise ? row.resolutions[roles.pairwise] : undefined;
   if (pairwise?.status === "resolved") {
     const winner = (pairwise.value as { winner?: unknown })?.winner;
+    if (winner === "tie") return [skip("pairwise choice resolved as a tie (no preferred output)")];
     if (row.outputs.length < 2) outcomes.push(invalid("pairwise choice on an item with fewer than two outputs"));
     else if (winner !== 0 && winner !== 1) outcomes.push(invalid(`pairwise winner ${String(winner)} is not output 0 or 1`));
     else outcomes.push(pair(row.outputs[winner]!.text, row.outputs[1 - winner]!.text, "pairwise"));
