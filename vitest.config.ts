@@ -17,6 +17,7 @@ export default defineConfig({
       "server/**/*.test.ts",
       "cli/**/*.test.ts",
       "test/**/*.test.ts",
+      "scripts/**/*.test.ts",
     ],
     exclude: ["e2e/**", "node_modules/**", "build/**", ".data/**"],
     globalSetup: ["test/global-setup.ts"],

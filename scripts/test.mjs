@@ -15,6 +15,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildIsStale } from "./build-if-stale.mjs";
+import { findBrowser, machineProbe } from "./lib/browser.mjs";
 import { databaseName, dropDatabases, dropDatabasesOwnedBy } from "./lib/pg-admin.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -222,6 +223,13 @@ async function e2e(db) {
     return { passed: 0, failed: 0, ran: false, note: "no e2e specs" };
   }
 
+  const browser = findBrowser(machineProbe(root));
+  if ("error" in browser) {
+    console.log(browser.error);
+    return { passed: 0, failed: 1, note: "no browser" };
+  }
+  console.log(`Browser: ${browser.executable} (${browser.source})`);
+
   if (buildIsStale()) {
     console.log("The build is missing or older than its sources: remix vite:build");
     const { code } = await run(bin("remix"), ["vite:build"], { env: { NODE_ENV: "production" } });
@@ -247,7 +255,9 @@ async function e2e(db) {
 
   try {
     fs.rmSync(PLAYWRIGHT_REPORT, { force: true });
-    const { code } = await run(bin("playwright"), ["test", ...playwrightFiles()], { env: { E2E_DATABASE_URL: e2eUrl } });
+    const { code } = await run(bin("playwright"), ["test", ...playwrightFiles()], {
+      env: { E2E_DATABASE_URL: e2eUrl, PLAYWRIGHT_CHROMIUM_EXECUTABLE: browser.executable },
+    });
     const report = readJson(PLAYWRIGHT_REPORT);
     if (!report?.stats) return { passed: 0, failed: 1, note: `playwright exited ${code} without a report` };
     const s = report.stats;
