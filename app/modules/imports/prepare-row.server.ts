@@ -38,7 +38,7 @@ export const inputKeyOf = (projectId: string, inputJson: string) => itemKey(proj
 
 /**
  * The first 16 bytes of SHA-256 over the parts joined by a newline, as a uuid: the same value as
- * SQL's `loupe_key(parts…)` (migration 0007_item_keys). 16 bytes keep the unique index small enough
+ * SQL's `loupe_key(parts…)` (db/functions/loupe_key.sql). 16 bytes keep the unique index small enough
  * to stay in memory at millions of items; 2⁻⁶⁴ collision odds at 4 billion items are ample.
  */
 export function itemKey(...parts: string[]): string {

@@ -20,11 +20,12 @@ type ClaimRow = {
 };
 
 /**
- * Leases the next item for a reviewer, or returns null when nothing is left for them.
+ * Leases the next item for a reviewer, or returns null when nothing is left for them now (see
+ * `findHeldByOthers` for whether something may still come back).
  * Invariants: a reviewer never gets an item they already answered, skipped or held; an item
  * never has more live leases plus submitted annotations than the project's overlap.
  * A reviewer's own unfinished lease is handed back first (a reload or a second tab resumes it).
- * The work is one call of `loupe_claim_item` (migration 0004_queue_functions): one round trip,
+ * The work is one call of `loupe_claim_item` (db/functions/loupe_claim_item.sql): one round trip,
  * one short transaction; the policy's roles go in as arguments, so the matrix stays the one
  * source of truth. The claim commits without waiting for its WAL (a lost lease only returns an
  * item to the queue), so call it outside any transaction whose other writes must be durable.

@@ -35,7 +35,7 @@ const ALREADY = "You have already answered this item; edit your answer instead."
  * first result instead of answering twice. The answer must fit the current template; the item
  * must still have room (its overlap), which the reviewer's lease normally guarantees.
  * Two round trips: one read (standing, template, outputs, an earlier result for the key), the
- * answer checked here, then `loupe_submit_annotation` (migration 0004_queue_functions) writes it
+ * answer checked here, then `loupe_submit_annotation` (db/functions/loupe_submit_annotation.sql) writes it
  * under the item's row lock.
  */
 export async function submitAnnotation(db: Db, actor: Actor, input: SubmitInput): Promise<SubmittedAnnotation> {
