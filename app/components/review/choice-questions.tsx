@@ -1,25 +1,9 @@
+import { labelFor } from "~/modules/questions/labels";
 import type { Question } from "~/modules/templates/schemas";
 import { OptionPill } from "./option-pill";
-import type { WidgetProps } from "./question-list";
+import type { WidgetProps } from "./widget-props";
 
 type Of<K extends Question["kind"]> = Extract<Question, { kind: K }>;
-
-/** The option a number key picks in a rating, thumbs or choice question (null when out of range). */
-export function optionForDigit(question: Question, digit: number): string | number | null {
-  switch (question.kind) {
-    case "rating":
-      // why: on a 1–5 or 0–9 scale the key pressed IS the score, which is what a reviewer expects.
-      return digit >= question.min && digit <= question.max ? digit : null;
-    case "thumbs":
-      return digit === 1 ? "up" : digit === 2 ? "down" : null;
-    case "choice":
-      return digit >= 1 ? (question.options[digit - 1]?.value ?? null) : null;
-    case "flags":
-      return digit >= 1 ? (question.options[digit - 1] ?? null) : null;
-    default:
-      return null;
-  }
-}
 
 /** The value after picking `option` with a key: radios replace, checkboxes toggle. */
 export function pickOption(question: Question, current: unknown, option: string | number): unknown {
@@ -101,20 +85,6 @@ export function ChoiceQuestion({ question, value, onChange, disabled, describedB
       ))}
     </div>
   );
-}
-
-const flagLabels: Record<string, string> = {
-  hallucination: "Hallucination",
-  toxicity: "Toxicity",
-  bias: "Bias",
-  pii_leak: "PII leak",
-  prompt_injection: "Prompt injection",
-  refusal: "Refusal",
-};
-
-/** A readable label for a flag or span label value ("pii_leak" → "PII leak"). */
-export function labelFor(value: string): string {
-  return flagLabels[value] ?? value.charAt(0).toUpperCase() + value.slice(1).replace(/_/g, " ");
 }
 
 export function FlagsQuestion({ question, value, onChange, disabled, describedBy }: WidgetProps<Of<"flags">>) {

@@ -1,8 +1,8 @@
 import { useState } from "react";
 import { WordDiff } from "~/components/word-diff";
 import type { Question } from "~/modules/templates/schemas";
-import { responseName } from "./pairwise-question";
-import type { WidgetProps } from "./question-list";
+import { responseName } from "~/modules/questions/labels";
+import type { WidgetProps } from "./widget-props";
 
 /**
  * The corrected text of the output. An unchanged copy is stored as no answer (undefined), so an

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { Markdown, RawText } from "~/components/markdown";
-import { responseName } from "./pairwise-question";
+import { responseName } from "~/modules/questions/labels";
 
 /**
  * The outputs, left to right in the reviewer's order. With two or more they are named by

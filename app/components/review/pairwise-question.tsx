@@ -1,10 +1,9 @@
 import type { PairwiseAnswer } from "~/modules/templates/answers";
 import type { Question } from "~/modules/templates/schemas";
+import { responseName } from "~/modules/questions/labels";
 import { OptionPill } from "./option-pill";
-import type { WidgetProps } from "./question-list";
+import type { WidgetProps } from "./widget-props";
 
-/** "Response A", "Response B"… by screen position, never by model, so the model stays hidden. */
-export const responseName = (position: number) => `Response ${String.fromCharCode(65 + position)}`;
 
 /** The pairwise answer for a pick of side (0 = left, 1 = right) or a tie: stored as an output index. */
 export function pairwisePick(order: number[], current: unknown, pick: 0 | 1 | "tie"): PairwiseAnswer {

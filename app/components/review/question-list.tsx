@@ -1,12 +1,7 @@
 import type { ReactNode } from "react";
 import type { Question } from "~/modules/templates/schemas";
-import { ChoiceQuestion, FlagsQuestion, RatingQuestion, ThumbsQuestion } from "./choice-questions";
-import { CorrectionQuestion } from "./correction-question";
-import { PairwiseQuestion } from "./pairwise-question";
-import { SpansQuestion } from "./spans-question";
-import { TextQuestion } from "./text-question";
-
-export type Suggestion = { value: unknown; source: string; confidence: number | null };
+import type { Suggestion, WidgetProps } from "./widget-props";
+import { widgets } from "./widgets";
 
 export type QuestionListProps = {
   questions: Question[];
@@ -18,17 +13,6 @@ export type QuestionListProps = {
   suggestions?: Record<string, Suggestion>;
   errors?: Record<string, string>;
   disabled?: boolean;
-};
-
-/** Props every question widget receives. Inputs are named by question key so a plain form post works. */
-export type WidgetProps<Q extends Question = Question> = {
-  question: Q;
-  value: unknown;
-  onChange: (value: unknown) => void;
-  outputs: { text: string; model?: string }[];
-  order: number[];
-  disabled?: boolean;
-  describedBy?: string;
 };
 
 /** Every question of a template as labelled, accessible controls (the review screen and the editor's preview). */
@@ -63,29 +47,9 @@ export function QuestionList({ questions, values, onChange, outputs, order, sugg
 }
 
 function Widget(props: WidgetProps) {
-  const { question } = props;
-  switch (question.kind) {
-    case "rating":
-      return <RatingQuestion {...props} question={question} />;
-    case "thumbs":
-      return <ThumbsQuestion {...props} question={question} />;
-    case "choice":
-      return <ChoiceQuestion {...props} question={question} />;
-    case "flags":
-      return <FlagsQuestion {...props} question={question} />;
-    case "pairwise":
-      return <PairwiseQuestion {...props} question={question} />;
-    case "correction":
-      return <CorrectionQuestion {...props} question={question} />;
-    case "spans":
-      return <SpansQuestion {...props} question={question} />;
-    case "text":
-      return <TextQuestion {...props} question={question} />;
-  }
+  const { Component } = widgets[props.question.kind];
+  return <Component {...(props as WidgetProps<never>)} />;
 }
-
-// Kinds whose controls form a group (fieldset + legend); the others label a single control.
-const grouped = new Set(["rating", "thumbs", "choice", "flags", "pairwise", "spans"]);
 
 function QuestionShell({
   question,
@@ -146,7 +110,7 @@ function QuestionShell({
   ) : null;
   const frame = `rounded-lg border p-4 ${error ? "border-red-300 bg-red-50/40" : suggestion ? "border-amber-300 bg-amber-50/40" : "border-slate-200 bg-white"}`;
 
-  if (grouped.has(question.kind)) {
+  if (widgets[question.kind].grouped) {
     return (
       <fieldset data-question-key={question.key} data-kind={question.kind} data-index={index} className={frame} aria-describedby={describedBy}>
         <legend className="px-1 text-sm font-medium">{heading}</legend>

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from "react";
 import type { Span } from "~/modules/templates/answers";
 import type { Question } from "~/modules/templates/schemas";
-import { labelFor } from "./choice-questions";
+import { labelFor } from "~/modules/questions/labels";
 import { OptionPill } from "./option-pill";
-import { responseName } from "./pairwise-question";
-import type { WidgetProps } from "./question-list";
+import { responseName } from "~/modules/questions/labels";
+import type { WidgetProps } from "./widget-props";
 import { labelColour, selectionOffsets, SpanText } from "./span-text";
 
 type Pending = { output: number; start: number; end: number };

@@ -1,5 +1,5 @@
 import type { Question } from "~/modules/templates/schemas";
-import type { WidgetProps } from "./question-list";
+import type { WidgetProps } from "./widget-props";
 
 export function TextQuestion({ question, value, onChange, disabled, describedBy }: WidgetProps<Extract<Question, { kind: "text" }>>) {
   return (

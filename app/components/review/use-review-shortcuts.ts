@@ -1,6 +1,7 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useLayoutEffect, useRef } from "react";
 import type { Question } from "~/modules/templates/schemas";
-import { optionForDigit, pickOption } from "./choice-questions";
+import { kindOf } from "~/modules/questions";
+import { pickOption } from "./choice-questions";
 import { pairwisePick } from "./pairwise-question";
 
 type Handlers = {
@@ -18,6 +19,11 @@ type Handlers = {
 
 const digitKinds = new Set(["rating", "thumbs", "choice", "flags"]);
 
+// why: the listener must exist as soon as the screen is on the page. A passive effect runs a moment
+// after paint, and a key pressed in that moment (the next item just shown) was lost; a layout
+// effect runs before the browser paints. On the server, where layout effects warn, nothing listens.
+const useIsomorphicLayoutEffect = typeof window === "undefined" ? useEffect : useLayoutEffect;
+
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
@@ -34,7 +40,7 @@ export function useReviewShortcuts(handlers: Handlers) {
   latest.current = handlers;
   const lastQuestion = useRef<string | null>(null);
 
-  useEffect(() => {
+  useIsomorphicLayoutEffect(() => {
     const onFocus = (event: FocusEvent) => {
       const key = (event.target as HTMLElement | null)?.closest?.("[data-question-key]")?.getAttribute("data-question-key");
       if (key) lastQuestion.current = key;
@@ -84,7 +90,7 @@ function answerDigit(h: Handlers, digit: number, last: string | null, event: Key
   const question =
     candidates.find((q) => q.key === focusedKey) ?? candidates.find((q) => q.key === last) ?? candidates[0];
   if (!question) return;
-  const option = optionForDigit(question, digit);
+  const option = kindOf(question).digit(question, digit);
   if (option === null) return;
   event.preventDefault();
   h.onChange(question.key, pickOption(question, h.values[question.key], option));

@@ -48,16 +48,20 @@ async function plan(filter: DatasetFilterInput, afterShare: number) {
 
 describe("the dataset builder's preview page on 60,000 items", () => {
   it.each([
-    ["resolved items (the default)", {}, 0.25, /^items_project_resolved_idx$/],
+    // why: which id-ordered index the planner takes depends on the statistics every test file in
+    // the worker's database shapes (full runs picked the project's id index for the default once);
+    // what matters is the walk: id order from the cursor, no sort, a page's worth of rows.
+    ["resolved items (the default)", {}, 0.25, /^(items_project_resolved_idx|items_project_id_idx|items_pkey)$/],
     ["any item", { status: "any" }, 0.75, /^(items_project_id_idx|items_pkey)$/],
-    ["resolved items rated 4 or more", { ratings: [{ question: "quality", min: 4 }] }, 0.25, /^items_project_resolved_idx$/],
+    ["resolved items rated 4 or more", { ratings: [{ question: "quality", min: 4 }] }, 0.25, /^(items_project_resolved_idx|items_project_id_idx|items_pkey)$/],
   ] as const)("%s: walks an id-ordered index from the cursor, no scan of the table, no sort", async (_what, filter, after, index) => {
     const nodes = await plan(filter as DatasetFilterInput, after);
     const onItems = nodes.filter((n) => n["Relation Name"] === "items");
     expect(nodes.map((n) => n["Node Type"])).not.toContain("Sort");
     expect(onItems.map((n) => n["Node Type"])).not.toContain("Seq Scan");
     // An id-ordered index: the project's (or, when this project holds most rows, the primary key).
-    expect(onItems.map((n) => n["Index Name"]).some((name) => index.test(name ?? ""))).toBe(true);
+    const used = onItems.map((n) => `${n["Node Type"]} ${n["Index Name"] ?? ""}`);
+    expect(onItems.map((n) => n["Index Name"]).some((name) => index.test(name ?? "")), `plan on items: ${used.join(", ")}`).toBe(true);
     // A page is 21 rows; a selective filter may step over some non-matching ones, never thousands.
     const read = onItems.reduce((sum, n) => sum + (n["Actual Rows"] + (n["Rows Removed by Filter"] ?? 0)) * n["Actual Loops"], 0);
     expect(read).toBeGreaterThanOrEqual(PREVIEW_PAGE + 1);

@@ -3,9 +3,10 @@ import { sqlOf, type Db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { authorizeProject } from "~/modules/projects/authorize.server";
-import { checkAnswers, type PairwiseAnswer, type Span } from "~/modules/templates/answers";
+import { checkAnswers } from "~/modules/templates/answers";
 import type { Question } from "~/modules/templates/schemas";
 import { NotFoundError, ValidationError } from "~/utils/errors";
+import { kindOf } from "~/modules/questions";
 import { hasConsensus } from "./consensus";
 import { refreshResolutions } from "./refresh-resolutions.server";
 
@@ -93,19 +94,5 @@ function finalValue(q: Question, value: unknown, outputs: { text: string }[]): u
   // why: an empty list is a real final answer for flags, multi-choice and spans ("none").
   const issues = checkAnswers({ questions: [{ ...q, required: !Array.isArray(value) }] }, { [q.key]: value }, { outputs });
   if (issues.length) throw invalid("value", issues[0]!.message);
-  switch (q.kind) {
-    case "pairwise": {
-      // why: checkAnswers above already refused a tie where the question allows none.
-      return { winner: (value as PairwiseAnswer).winner };
-    }
-    case "choice":
-    case "flags":
-      return Array.isArray(value) ? [...value].sort() : value;
-    case "correction":
-      return { text: (value as { text: string }).text };
-    case "spans":
-      return (value as Span[]).map(({ output, start, end, label, quote }) => ({ output, start, end, label, quote }));
-    default:
-      return value;
-  }
+  return kindOf(q).asResolution(q, value);
 }

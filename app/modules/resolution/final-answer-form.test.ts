@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { questionSchema, type Question, type QuestionInput } from "~/modules/templates/schemas";
 import { ValidationError } from "~/utils/errors";
+import { kindOf } from "~/modules/questions";
 import { describeAnswer, readFinalAnswer } from "./final-answer-form";
 
 const q = (input: Record<string, unknown>) => questionSchema.parse({ text: "?", ...input } as QuestionInput) as Question;
@@ -19,22 +20,21 @@ describe("the written final answer", () => {
     expect(readFinalAnswer(q({ key: "c", kind: "correction" }), form([["value", "Fixed"]]))).toEqual({ text: "Fixed" });
   });
 
-  it("reads a tie where the pairwise question allows one, and refuses it where it does not", () => {
+  it("reads a tie where the pairwise question allows one; where it does not, the kind's check refuses it", () => {
     expect(readFinalAnswer(q({ key: "p", kind: "pairwise", allowTie: true }), form([["value", "tie"]]))).toEqual({ winner: "tie", shown: [0, 1] });
-    expect(() => readFinalAnswer(q({ key: "p", kind: "pairwise", allowTie: false }), form([["value", "tie"]]))).toThrow("Choose the better output.");
+    const strict = q({ key: "p", kind: "pairwise", allowTie: false });
+    const tie = readFinalAnswer(strict, form([["value", "tie"]]));
+    expect(kindOf(strict).check(strict, tie, { outputs: [{ text: "A" }, { text: "B" }] })).toBe("Expected winner to be an output index below 2.");
   });
 
-  it("names the value field when the form's syntax is wrong", () => {
-    const error = (() => {
-      try {
-        readFinalAnswer(q({ key: "r", kind: "rating", min: 1, max: 5 }), form([["value", "four"]]));
-      } catch (e) {
-        return e;
-      }
-    })();
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).issues).toEqual([{ field: "value", message: "Expected a whole number from 1 to 5." }]);
-    expect(() => readFinalAnswer(q({ key: "s", kind: "spans" }), form([["value", "[{"]]))).toThrow(/JSON list of spans/);
+  it("passes what was typed to the kind's check, which says what was expected (the same message a reviewer gets)", () => {
+    const r = q({ key: "r", kind: "rating", min: 1, max: 5 });
+    const typed = readFinalAnswer(r, form([["value", "four"]]));
+    expect(typed).toBe("four");
+    expect(kindOf(r).check(r, typed, { outputs: [] })).toBe("Expected a whole number from 1 to 5.");
+    const s = q({ key: "s", kind: "spans" });
+    expect(kindOf(s).check(s, readFinalAnswer(s, form([["value", "[{"]])), { outputs: [] })).toBe("Expected a list of spans.");
+    expect(() => readFinalAnswer(q({ key: "t", kind: "text" }), form([["value", "x"]]))).toThrow(ValidationError);
   });
 
   it("describes answers in words", () => {

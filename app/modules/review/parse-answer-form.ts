@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { kindOf } from "~/modules/questions";
+import { formFields } from "~/modules/questions/form-fields";
 import type { Answers } from "~/modules/templates/answers";
 import type { Question } from "~/modules/templates/schemas";
 import { ValidationError } from "~/utils/errors";
@@ -19,12 +21,10 @@ export const reviewFormSchema = z.discriminatedUnion("_intent", [
   z.object({ _intent: z.literal("edit"), annotationId: z.uuid(), _version: z.coerce.number().int().min(1) }),
 ], { error: "Unknown action." });
 
-// why: browsers send a textarea's line breaks as CRLF; the outputs and the JS path use LF.
-const lf = (s: string) => s.replace(/\r\n?/g, "\n");
-
 /**
  * The answers in a review form. With JavaScript the screen sends them all as one `_values` JSON
- * field; a plain (no-JS) post sends one field per question, named by its key, read here per kind.
+ * field; a plain (no-JS) post sends one field per question, named by its key, read by its kind's
+ * module (the same reader the adjudication form uses).
  * Shapes are not checked here: checkAnswers does that in the verb, with a message per question.
  */
 export async function readAnswers(form: FormData, template: () => Promise<{ questions: Question[]; outputs: Outputs }>): Promise<Answers> {
@@ -46,55 +46,11 @@ export function parseValuesJson(json: string): Answers {
 
 /** One answer per question from form fields named by question key; unanswered questions are left out. */
 export function parseAnswerFields(questions: Question[], form: FormData, outputs: Outputs): Answers {
+  const fields = formFields(form);
   const values: Answers = {};
-  const text = (name: string) => {
-    const v = form.get(name);
-    return typeof v === "string" && v !== "" ? lf(v) : undefined;
-  };
-  const list = (name: string) => form.getAll(name).filter((v): v is string => typeof v === "string" && v !== "");
   for (const q of questions) {
-    const raw = text(q.key);
-    let value: unknown;
-    switch (q.kind) {
-      case "rating":
-        value = raw === undefined ? undefined : /^-?\d+$/.test(raw) ? Number(raw) : raw;
-        break;
-      case "thumbs":
-      case "text":
-        value = raw;
-        break;
-      case "choice":
-        value = q.multiple ? list(q.key) : raw;
-        break;
-      case "flags":
-        value = list(q.key);
-        break;
-      case "pairwise": {
-        if (raw === undefined) break;
-        const shown = (text(`${q.key}.shown`) ?? "").split(",").map(Number);
-        const strength = text(`${q.key}.strength`);
-        value = { winner: raw === "tie" ? "tie" : Number(raw), shown, ...(strength && raw !== "tie" ? { strength } : {}) };
-        break;
-      }
-      case "correction": {
-        // An unchanged copy of the output is no correction (the screen does the same).
-        const edited = form.get(q.key);
-        value = typeof edited !== "string" || lf(edited) === lf(outputs[0]?.text ?? "") ? undefined : { text: lf(edited) };
-        break;
-      }
-      case "spans":
-        value = raw === undefined ? undefined : parseValuesList(raw);
-        break;
-    }
+    const value = kindOf(q).readForm(q, q.key, fields, { outputs, unchangedCorrectionIsNoAnswer: true });
     if (value !== undefined && !(Array.isArray(value) && value.length === 0)) values[q.key] = value;
   }
   return values;
-}
-
-function parseValuesList(json: string): unknown {
-  try {
-    return JSON.parse(json) as unknown;
-  } catch {
-    return json;
-  }
 }

@@ -1,12 +1,11 @@
-import { useId } from "react";
 import { Section } from "~/components/page-header";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
-import { inputClass } from "~/components/ui/field-shell";
 import { PostForm } from "~/components/ui/form";
 import { describeAnswer } from "~/modules/resolution/final-answer-form";
 import type { Question } from "~/modules/templates/schemas";
 import type { FormErrors } from "~/utils/http.server";
+import { FinalAnswerField } from "./final-answer-field";
 
 type Resolution = { status: string; value: unknown; method: string; agreement: number | null; annotation_count: number; adjudicated_by_name: string | null };
 type Result = FormErrors & { notice?: string };
@@ -96,84 +95,5 @@ export function QuestionCard({
         </PostForm>
       ) : null}
     </Section>
-  );
-}
-
-/** An input in the kind's shape; the server checks it with the same rules as a reviewer's answer. */
-function FinalAnswerField({ question, outputs, error }: { question: Question; outputs: { text: string }[]; error?: string }) {
-  const id = useId();
-  const label = `Final answer for ${question.key}`;
-  const described = error ? { "aria-invalid": true, "aria-describedby": `${id}-error` } : {};
-  const control = (() => {
-    switch (question.kind) {
-      case "rating":
-        return <input id={id} name="value" type="number" min={question.min} max={question.max} step={1} className={`w-28 px-2 py-1.5 ${inputClass}`} {...described} />;
-      case "thumbs":
-        return options(id, ["up", "down"], described);
-      case "choice":
-        return question.multiple ? checks(question.options.map((o) => o.value)) : options(id, question.options.map((o) => o.value), described);
-      case "flags":
-        return checks(question.options);
-      case "pairwise":
-        return options(id, [...outputs.map((_, i) => String(i)), ...(question.allowTie ? ["tie"] : [])], described, (v) =>
-          v === "tie" ? "Tie: neither is better" : `Response ${String.fromCharCode(65 + Number(v))}`,
-        );
-      case "correction":
-        return <textarea id={id} name="value" rows={4} defaultValue={outputs[0]?.text ?? ""} className={`w-full px-2 py-1.5 font-mono ${inputClass}`} {...described} />;
-      case "spans":
-        return <textarea id={id} name="value" rows={3} placeholder='[{"output":0,"start":0,"end":5,"label":"hallucination","quote":"…"}]' className={`w-full px-2 py-1.5 font-mono ${inputClass}`} {...described} />;
-      case "text":
-        return null;
-    }
-  })();
-  const grouped = question.kind === "flags" || (question.kind === "choice" && question.multiple);
-  return (
-    <div>
-      {grouped ? (
-        <fieldset {...described}>
-          <legend className="text-sm font-medium">{label}</legend>
-          {control}
-        </fieldset>
-      ) : (
-        <>
-          <label htmlFor={id} className="block text-sm font-medium">
-            {label}
-          </label>
-          <div className="mt-1">{control}</div>
-        </>
-      )}
-      {error ? (
-        <p id={`${id}-error`} className="mt-1 text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-function options(id: string, values: string[], described: object, name: (v: string) => string = (v) => v) {
-  return (
-    <select id={id} name="value" defaultValue="" className={`px-2 py-1.5 ${inputClass}`} {...described}>
-      <option value="" disabled>
-        Choose…
-      </option>
-      {values.map((v) => (
-        <option key={v} value={v}>
-          {name(v)}
-        </option>
-      ))}
-    </select>
-  );
-}
-
-function checks(values: string[]) {
-  return (
-    <div className="mt-1 flex flex-wrap gap-3">
-      {values.map((v) => (
-        <label key={v} className="inline-flex items-center gap-1 text-sm">
-          <input type="checkbox" name="value" value={v} className="h-4 w-4" /> {v}
-        </label>
-      ))}
-    </div>
   );
 }

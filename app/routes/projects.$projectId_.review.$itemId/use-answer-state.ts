@@ -1,6 +1,6 @@
 import { useFetcher, useFormAction, useRouteLoaderData } from "@remix-run/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { Suggestion } from "~/components/review/question-list";
+import type { Suggestion } from "~/components/review/widget-props";
 import { checkAnswers, type Answers } from "~/modules/templates/answers";
 import type { Question } from "~/modules/templates/schemas";
 

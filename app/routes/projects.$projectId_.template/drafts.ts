@@ -1,4 +1,4 @@
-import { defaultSpanLabels, questionKinds, riskFlags, type QuestionKind } from "~/modules/templates/schemas";
+import { questionKindModules, questionKinds, type QuestionKind } from "~/modules/questions";
 
 /**
  * A question as the editor holds it: whatever the manager typed, valid or not, because the
@@ -6,42 +6,24 @@ import { defaultSpanLabels, questionKinds, riskFlags, type QuestionKind } from "
  */
 export type Draft = Record<string, unknown>;
 
-export const kindLabels: Record<QuestionKind, string> = {
-  rating: "Rating scale",
-  thumbs: "Thumbs up / down",
-  choice: "Choice",
-  pairwise: "Pairwise (A or B)",
-  correction: "Correction",
-  spans: "Spans (mark text)",
-  text: "Free text",
-  flags: "Risk flags",
-};
+export const kindLabels = Object.fromEntries(questionKinds.map((kind) => [kind, questionKindModules[kind].label])) as Record<QuestionKind, string>;
 
 export const isKind = (value: unknown): value is QuestionKind => questionKinds.includes(value as QuestionKind);
 
-const kindDefaults: Record<QuestionKind, () => Draft> = {
-  rating: () => ({ min: 1, max: 5 }),
-  thumbs: () => ({}),
-  choice: () => ({ multiple: false, options: [] }),
-  pairwise: () => ({ allowTie: true, strength: false }),
-  correction: () => ({}),
-  spans: () => ({ labels: [...defaultSpanLabels] }),
-  text: () => ({ maxLength: 5000 }),
-  flags: () => ({ options: [...riskFlags] }),
-};
+const kindDefaults = (kind: QuestionKind): Draft => questionKindModules[kind].defaults();
 
 /** A new question of a kind, with a key no other question uses. */
 export function newQuestion(kind: QuestionKind, taken: Draft[]): Draft {
   const keys = new Set(taken.map((q) => q.key));
   let key: string = kind;
   for (let n = 2; keys.has(key); n++) key = `${kind}_${n}`;
-  return { key, kind, text: "", required: false, ...kindDefaults[kind]() };
+  return { key, kind, text: "", required: false, ...kindDefaults(kind) };
 }
 
 /** The same question asked another way: what every kind shares stays, the rest starts afresh. */
 export function changeKind(question: Draft, kind: QuestionKind): Draft {
   const { key, text, help, required } = question;
-  return { key, text, ...(help === undefined ? {} : { help }), required, kind, ...kindDefaults[kind]() };
+  return { key, text, ...(help === undefined ? {} : { help }), required, kind, ...kindDefaults(kind) };
 }
 
 // Optional texts are left out when empty, so the stored template says nothing rather than "".
