@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { z } from "zod";
+import { PROVIDER_KEY_VARIABLE } from "~/modules/llm/schemas";
 import { readOrCreate } from "./files.server";
 
 /** Import limits unless LOUPE_IMPORT_MAX_BYTES / LOUPE_IMPORT_MAX_RECORD_BYTES say otherwise. */
@@ -104,9 +105,6 @@ export function env(): Env {
 export function importLimits(): Env["importLimits"] {
   return shared[KEY]?.importLimits ?? IMPORT_DEFAULTS;
 }
-
-/** What a provider's API key variable may be called: `*_API_KEY`, and none Loupe itself reads. */
-export const PROVIDER_KEY_VARIABLE = /^[A-Z][A-Z0-9_]*_API_KEY$/;
 
 /**
  * The value of the environment variable an LLM provider names as holding its API key, or

@@ -5,3 +5,4 @@ export * from "./review";
 export * from "./resolution";
 export * from "./imports";
 export * from "./datasets";
+export * from "./llm";

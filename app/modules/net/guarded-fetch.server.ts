@@ -32,7 +32,7 @@ export type GuardOptions = AddressPolicy & {
   lookup?: Lookup;
 };
 
-export type GuardedFetch = (input: string | URL, init?: RequestInit) => Promise<Response>;
+export type GuardedFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 const systemLookup: Lookup = (hostname, options, callback) => dns.lookup(hostname, { ...options, all: true }, callback);
@@ -96,8 +96,9 @@ export function guardedFetch(options: GuardOptions): GuardedFetch {
   const maxRedirects = options.maxRedirects ?? 3;
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
 
-  return async (input, init = {}) => {
-    let url = new URL(String(input));
+  return async (input, given = {}) => {
+    const init: RequestInit = input instanceof Request ? { method: input.method, headers: input.headers, body: input.body, ...given } : given;
+    let url = new URL(input instanceof Request ? input.url : String(input));
     let method = (init.method ?? "GET").toUpperCase();
     let body = init.body;
     for (let hop = 0; ; hop++) {
@@ -131,7 +132,7 @@ function capped(response: Awaited<ReturnType<typeof undiciFetch>>, maxBytes: num
   }
   if (!response.body) return response as unknown as Response;
   let seen = 0;
-  const limited = response.body.pipeThrough(
+  const limited = (response.body as unknown as ReadableStream<Uint8Array>).pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         seen += chunk.byteLength;
@@ -140,7 +141,7 @@ function capped(response: Awaited<ReturnType<typeof undiciFetch>>, maxBytes: num
       },
     }),
   );
-  const wrapped = new UndiciResponse(limited, { status: response.status, statusText: response.statusText, headers: response.headers });
+  const wrapped = new UndiciResponse(limited as never, { status: response.status, statusText: response.statusText, headers: response.headers });
   return wrapped as unknown as Response;
 }
 
