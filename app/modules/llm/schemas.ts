@@ -28,6 +28,8 @@ const baseUrl = z
   .max(2000)
   .pipe(z.url({ error: "Enter the provider's base URL, e.g. https://api.openai.com/v1." }))
   .superRefine((value, ctx) => {
+    // why: zod runs this refinement even after the URL check above failed.
+    if (!URL.canParse(value)) return;
     const url = new URL(value);
     if (url.protocol !== "http:" && url.protocol !== "https:") ctx.addIssue({ code: "custom", message: "Use an http or https URL." });
     else if (url.username || url.password) ctx.addIssue({ code: "custom", message: "Put credentials in the API key or a header, not in the URL." });
