@@ -4,8 +4,7 @@ import type { Db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { ConflictError } from "~/utils/errors";
-import { parseOrThrow } from "~/utils/validation";
-import { checkBaseUrl, headerColumns, keyColumns } from "./provider-columns.server";
+import { headerColumns, keyColumns, parseProviderInput } from "./provider-columns.server";
 import { assertProviderAdmin, toProviderView } from "./queries.server";
 import { providerInputSchema, type ProviderInput, type ProviderView } from "./schemas";
 
@@ -16,8 +15,7 @@ import { providerInputSchema, type ProviderInput, type ProviderView } from "./sc
  */
 export async function createProvider(db: Db, actor: Actor | null, input: ProviderInput): Promise<ProviderView> {
   assertProviderAdmin(actor);
-  const data = parseOrThrow(providerInputSchema, input);
-  checkBaseUrl(data.baseUrl);
+  const data = parseProviderInput(providerInputSchema, input);
   // why: the id is chosen here because the secrets are sealed for this row before it is inserted.
   const id = randomUUID();
   const key = keyColumns(id, data.apiKey);

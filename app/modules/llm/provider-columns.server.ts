@@ -1,7 +1,9 @@
+import type { z } from "zod";
 import type { SealedHeader } from "~db/schema";
 import { checkRequestUrl, BlockedRequestError } from "~/modules/net/guarded-fetch.server";
 import { env } from "~/utils/env.server";
 import { ValidationError } from "~/utils/errors";
+import { issuesOf } from "~/utils/validation";
 import { sealApiKey, sealHeader, type LlmProvider } from "./provider-secrets.server";
 import type { ProviderUpdate } from "./schemas";
 
@@ -9,17 +11,25 @@ type KeyInput = NonNullable<ProviderUpdate["apiKey"]>;
 type HeaderInput = NonNullable<ProviderUpdate["headers"]>[number];
 
 /**
- * Refuses a base URL the server would not be allowed to call (a metadata service, or a loopback or
- * private address without LOUPE_LLM_ALLOW_PRIVATE). Host names are checked again on every
- * connection, after DNS: this is the early, friendly half of the guard.
+ * Parses provider input, also refusing a base URL the server would not be allowed to call (a
+ * metadata service, or a loopback or private address without LOUPE_LLM_ALLOW_PRIVATE), with every
+ * issue named at once. Host names are checked again on every connection, after DNS: this is the
+ * early, friendly half of the guard.
  */
-export function checkBaseUrl(baseUrl: string): void {
-  try {
-    checkRequestUrl(new URL(baseUrl), { allowPrivate: env().llmAllowPrivate });
-  } catch (error) {
-    if (error instanceof BlockedRequestError) throw new ValidationError(error.message, [{ field: "baseUrl", message: error.message }]);
-    throw error;
+export function parseProviderInput<S extends z.ZodType<{ baseUrl?: string }>>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  const issues = result.success ? [] : issuesOf(result.error);
+  const baseUrl = result.success ? result.data.baseUrl : (input as { baseUrl?: unknown } | null)?.baseUrl;
+  if (typeof baseUrl === "string" && URL.canParse(baseUrl) && !issues.some((i) => i.field === "baseUrl")) {
+    try {
+      checkRequestUrl(new URL(baseUrl), { allowPrivate: env().llmAllowPrivate });
+    } catch (error) {
+      if (!(error instanceof BlockedRequestError)) throw error;
+      issues.push({ field: "baseUrl", message: error.message });
+    }
   }
+  if (issues.length) throw new ValidationError(issues.map((i) => `${i.field}: ${i.message}`).join("; "), issues);
+  return (result as { data: z.output<S> }).data;
 }
 
 /** The key columns for a key input; `stored` without a value keeps the stored key, if there is one. */

@@ -4,8 +4,7 @@ import type { Db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { ConflictError, NotFoundError } from "~/utils/errors";
-import { parseOrThrow } from "~/utils/validation";
-import { checkBaseUrl, constraintViolation, headerColumns, keyColumns } from "./provider-columns.server";
+import { constraintViolation, headerColumns, keyColumns, parseProviderInput } from "./provider-columns.server";
 import { assertProviderAdmin, toProviderView } from "./queries.server";
 import { providerUpdateSchema, type ProviderUpdate, type ProviderView } from "./schemas";
 
@@ -16,8 +15,7 @@ import { providerUpdateSchema, type ProviderUpdate, type ProviderView } from "./
  */
 export async function updateProvider(db: Db, actor: Actor | null, providerId: string, input: ProviderUpdate): Promise<ProviderView> {
   assertProviderAdmin(actor);
-  const data = parseOrThrow(providerUpdateSchema, input);
-  if (data.baseUrl !== undefined) checkBaseUrl(data.baseUrl);
+  const data = parseProviderInput(providerUpdateSchema, input);
   try {
     return await db.transaction(async (tx) => {
       const [existing] = await tx.select().from(llmProviders).where(eq(llmProviders.id, providerId)).for("update");
