@@ -56,11 +56,11 @@ const stub = await startLlmStub({
 });
 
 console.log(`Loupe LLM stub listening at ${stub.url}
-Models: ${models.join(", ")}${apiKey ? `\nAPI key: the value of ${keyVariable}` : "\nNo API key needed (any key is accepted)."}
+Models: ${models.join(", ")}${apiKey ? `\nAPI key: the value of ${keyVariable} (give the provider --api-key-env ${keyVariable})` : "\nNo API key needed (any key is accepted)."}
 
 Point a provider at it (the server needs LOUPE_LLM_ALLOW_PRIVATE=true to reach 127.0.0.1):
   LOUPE_LLM_ALLOW_PRIVATE=true npm start
-  npx loupe llm providers add --name "Local stub" --base-url ${stub.url} --models ${models.join(",")}
+  LOUPE_LLM_ALLOW_PRIVATE=true npx loupe llm providers add --name "Local stub" --base-url ${stub.url} ${models.map((m) => `--model ${m}`).join(" ")} --test
 
 Ctrl+C stops it.`);
 
