@@ -22,6 +22,8 @@ const serverEnv: Record<string, string> = {
   PORT: port,
   LOUPE_DATA_DIR: ".data/e2e",
   LOUPE_LOG_LEVEL: "warn",
+  // why: the LLM stories point providers at a stub the test starts on 127.0.0.1.
+  LOUPE_LLM_ALLOW_PRIVATE: "true",
 };
 if (process.env.E2E_DATABASE_URL) serverEnv.DATABASE_URL = process.env.E2E_DATABASE_URL;
 

@@ -4,6 +4,7 @@ import { registerDbCommands } from "./commands/db";
 import { registerImportCommand } from "./commands/import";
 import { registerExportCommand } from "./commands/export";
 import { registerKeyCommands } from "./commands/keys";
+import { registerLlmCommands } from "./commands/llm";
 import { registerProjectCommands } from "./commands/projects";
 import { registerUserCommands } from "./commands/users";
 import { reportError } from "./run";
@@ -28,6 +29,7 @@ registerKeyCommands(program);
 registerProjectCommands(program);
 registerImportCommand(program);
 registerExportCommand(program);
+registerLlmCommands(program);
 
 try {
   await program.parseAsync(process.argv);

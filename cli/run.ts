@@ -17,6 +17,8 @@ type Options = {
   migrate?: boolean;
   /** How the command names each input field in error messages, e.g. `{ email: "--email" }`. */
   fields?: Record<string, string>;
+  /** Needs the server secret (SESSION_SECRET, else the data directory's), to seal or open stored secrets. */
+  secrets?: boolean;
 };
 
 /**
@@ -24,7 +26,7 @@ type Options = {
  * runs from the data directory, else a temporary one), runs `fn`, and always closes it again.
  */
 export async function withDatabase<T>(options: Options, fn: (opened: { db: Database; url: string }) => Promise<T>) {
-  loadEnv(process.env, { needsSessionSecret: false });
+  loadEnv(process.env, { needsSessionSecret: options.secrets === true });
   const database = await open();
   // why: the embedded server runs in its own process group; without this, Ctrl+C would leave it running.
   const onSignal = (signal: NodeJS.Signals) => {

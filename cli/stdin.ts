@@ -8,8 +8,13 @@ const EXAMPLE = `printf '%s\\n' "$PASSWORD" | loupe users create --email … --n
  */
 export async function readPasswordFromStdin(enabled: boolean | undefined): Promise<string> {
   if (!enabled) throw new CliError(`Give the password on stdin with --password-stdin, e.g.\n  ${EXAMPLE}`);
+  return readSecretFromStdin({ flag: "--password-stdin", what: "password", example: EXAMPLE });
+}
+
+/** A secret piped to stdin for the option `flag`, without its trailing newline; refused from a terminal. */
+export async function readSecretFromStdin({ flag, what, example }: { flag: string; what: string; example: string }): Promise<string> {
   if (process.stdin.isTTY) {
-    throw new CliError(`--password-stdin reads the password from a pipe, not from the terminal; pipe it in, e.g.\n  ${EXAMPLE}`);
+    throw new CliError(`${flag} reads the ${what} from a pipe, not from the terminal; pipe it in, e.g.\n  ${example}`);
   }
   let text = "";
   process.stdin.setEncoding("utf8");

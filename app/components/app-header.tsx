@@ -27,6 +27,11 @@ export function AppHeader({ user }: { user: HeaderUser }) {
                   Users
                 </NavLink>
               ) : null}
+              {user.isAdmin ? (
+                <NavLink to="/admin/llm" className={navClass}>
+                  LLM providers
+                </NavLink>
+              ) : null}
             </nav>
             <div className="ml-auto flex items-center gap-3">
               <span className="hidden text-sm text-slate-600 sm:inline" title={user.email}>

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { z } from "zod";
+import { PROVIDER_KEY_VARIABLE } from "~/modules/llm/schemas";
 import { readOrCreate } from "./files.server";
 
 /** Import limits unless LOUPE_IMPORT_MAX_BYTES / LOUPE_IMPORT_MAX_RECORD_BYTES say otherwise. */
@@ -25,6 +26,8 @@ const schema = z.object({
   LOUPE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   LOUPE_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(IMPORT_DEFAULTS.maxBytes),
   LOUPE_IMPORT_MAX_RECORD_BYTES: z.coerce.number().int().min(1024).default(IMPORT_DEFAULTS.maxRecordBytes),
+  LOUPE_LLM_ALLOW_PRIVATE: z.enum(["true", "false"]).default("false"),
+  LOUPE_PREVIOUS_SECRET: z.string().min(1).optional(),
 });
 
 export type Env = {
@@ -41,6 +44,10 @@ export type Env = {
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   /** The largest upload or import stream, and the largest line or CSV record in it. */
   importLimits: { maxBytes: number; maxRecordBytes: number };
+  /** The SESSION_SECRET before the last rotation: stored secrets sealed under it still open (ADR 0011). */
+  previousSecret: string | undefined;
+  /** Whether LLM provider URLs may point at loopback, private and link-local addresses (never metadata). */
+  llmAllowPrivate: boolean;
 };
 
 export class EnvError extends Error {}
@@ -82,6 +89,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, options: { need
         : undefined,
     logLevel: raw.LOUPE_LOG_LEVEL,
     importLimits: { maxBytes: raw.LOUPE_IMPORT_MAX_BYTES, maxRecordBytes: raw.LOUPE_IMPORT_MAX_RECORD_BYTES },
+    previousSecret: raw.LOUPE_PREVIOUS_SECRET,
+    llmAllowPrivate: raw.LOUPE_LLM_ALLOW_PRIVATE === "true",
   };
   return shared[KEY];
 }
@@ -95,6 +104,17 @@ export function env(): Env {
 /** The configured import limits; the defaults when the environment was not loaded (tests calling verbs). */
 export function importLimits(): Env["importLimits"] {
   return shared[KEY]?.importLimits ?? IMPORT_DEFAULTS;
+}
+
+/**
+ * The value of the environment variable an LLM provider names as holding its API key, or
+ * undefined when it is unset or empty. Only names matching PROVIDER_KEY_VARIABLE are read, so a
+ * provider cannot be pointed at SESSION_SECRET, DATABASE_URL or any other secret of the server's.
+ */
+export function providerKeyFromEnvironment(name: string): string | undefined {
+  if (!PROVIDER_KEY_VARIABLE.test(name) || name in schema.shape) return undefined;
+  const value = process.env[name];
+  return value ? value : undefined;
 }
 
 /**

@@ -6,3 +6,5 @@ export * from "./resolution";
 export * from "./imports";
 export * from "./datasets";
 export * from "./prompts";
+export * from "./llm";
+

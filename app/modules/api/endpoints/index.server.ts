@@ -6,3 +6,4 @@ import "./items.server";
 import "./datasets.server";
 import "./quality.server";
 import "./resolutions.server";
+import "./llm-providers.server";
