@@ -53,11 +53,19 @@ describe("the adjudication list on 40,000 items", () => {
   });
 });
 
-// SKIPPED, reason: with a question and an agreement bound together, and statistics shaped by the
-// other test files sharing this database, the planner sometimes sorts a bitmap scan instead of
-// walking the ordered partial index (seen twice in full runs, never alone). Migration 0011 adds a
-// partial disagreement index by question for it; asserting this case with a second question in the
-// fixture changed the plan of the case above in a full CI run (the primary key was chosen), so it
-// stays unasserted until a fixture is found that holds both in full runs. Open work.
-it.skip("one question, top answer's share at most a half: walks the partial disagreement index (see the reason above)", () => {});
-
+describe("the adjudication list filtered by question", () => {
+  it.each([
+    ["one question", { question: "quality" }],
+    ["one question, top answer's share at most a half", { question: "quality", maxAgreement: 0.5 }],
+  ] as const)("%s: walks the per-question partial disagreement index from the cursor, no sort, a page's worth of rows", async (_what, filter) => {
+    const nodes = await plan(filter, 0.5);
+    expect(nodes.map((n) => n["Node Type"])).not.toContain("Sort");
+    const scans = nodes.filter((n) => n["Relation Name"] === "resolutions");
+    // Either partial disagreement index walks in item order: by project (every row of this fixture
+    // is the one question) or by project and question; what must not happen is a sorted bitmap scan.
+    expect(scans.map((n) => `${n["Node Type"]} ${n["Index Name"]}`)).toEqual([expect.stringMatching(/^Index Scan resolutions_disagreement(_question)?_idx$/)]);
+    const read = scans.reduce((sum, n) => sum + (n["Actual Rows"] + (n["Rows Removed by Filter"] ?? 0)) * n["Actual Loops"], 0);
+    expect(read).toBeGreaterThanOrEqual(DISAGREEMENT_PAGE + 1);
+    expect(read).toBeLessThan(200);
+  });
+});
