@@ -114,21 +114,6 @@ export class AgreementAccumulator {
   }
 }
 
-/** Feeds an accumulator from (unit, category, count) rows sorted by unit, as a GROUP BY streams them. */
-export function unitsFromRows<R extends { unit: string | number; category: string; n: number }>(rows: Iterable<R>, accumulator: AgreementAccumulator): void {
-  let current: string | number | undefined;
-  let counts = new Map<string, number>();
-  for (const row of rows) {
-    if (row.unit !== current) {
-      if (current !== undefined) accumulator.addUnit(counts);
-      current = row.unit;
-      counts = new Map();
-    }
-    counts.set(row.category, (counts.get(row.category) ?? 0) + row.n);
-  }
-  if (current !== undefined) accumulator.addUnit(counts);
-}
-
 /**
  * Cohen's κ for exactly two raters from their contingency table: rows of (first rater's
  * category, second rater's category, number of items rated so by both).

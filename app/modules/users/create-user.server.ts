@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import { users } from "~db/schema";
 import type { Db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
@@ -31,9 +30,4 @@ export async function createUser(db: Db, actor: Actor | null, input: NewUser): P
     });
     return user;
   });
-}
-
-export async function countUsers(db: Db): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
-  return row?.n ?? 0;
 }
