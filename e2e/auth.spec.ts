@@ -59,6 +59,25 @@ test.describe("Signing in and out", () => {
     await expect(page.getByRole("heading", { level: 1, name: "API keys" })).toBeVisible();
   });
 
+  test("a sign-in link that points elsewhere keeps the user on Loupe", async ({ page, makeUser, baseURL }) => {
+    const user = await makeUser();
+    const leaks: string[] = [];
+    // why: the sandbox has no network; record any attempt to leave instead of waiting for it to fail.
+    await page.route((url) => url.origin !== new URL(baseURL!).origin, (route) => {
+      leaks.push(route.request().url());
+      return route.abort();
+    });
+    for (const redirectTo of ["%2F%09%2Fexample.org%2Fphish", "%2F%5Cexample.org", "%2F.%2F%2Fexample.org"]) {
+      await page.context().clearCookies();
+      await page.goto(`/login?redirectTo=${redirectTo}`);
+      await signIn(page, user.email, user.password);
+      await expect(page.getByRole("heading", { level: 1, name: "Projects" })).toBeVisible();
+      expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
+      expect(new URL(page.url()).pathname).toBe("/projects");
+    }
+    expect(leaks).toEqual([]);
+  });
+
   test("the setup page sends people to sign-in once accounts exist, whatever the token", async ({ page, admin }) => {
     expect(admin.isAdmin).toBe(true); // an account exists from here on
     await page.goto("/setup?token=not-a-real-token");

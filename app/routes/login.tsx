@@ -25,7 +25,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const input = parseOrThrow(loginSchema, { email: form.get("email"), password: form.get("password") });
     const session = await logIn(db, { ...input, ip: context.clientIp, userAgent: request.headers.get("user-agent") });
     const maxAge = Math.floor((session.expiresAt.getTime() - Date.now()) / 1000);
-    return redirect(safeRedirectPath(form.get("redirectTo")), {
+    return redirect(safeRedirectPath(form.get("redirectTo"), "/projects", new URL(request.url).origin), {
       headers: { "Set-Cookie": await sessionCookie(context.secureCookies, maxAge).serialize(session.token) },
     });
   } catch (error) {
