@@ -100,6 +100,34 @@ test.describe("Loupe refuses cross-site and malformed requests", () => {
     expect(await stillSignedIn(baseURL!, cookie)).toBe(false);
   });
 
+  test("an opaque or malformed Origin is refused with 403 even when the Referer is this site", async ({ baseURL }) => {
+    const { cookie, token } = await signedIn(baseURL!);
+    for (const origin of ["null", "not a url", "null, null"]) {
+      const response = await fetch(`${baseURL}/logout`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded", cookie, origin, referer: `${baseURL}/projects` },
+        body: new URLSearchParams({ _csrf: token }),
+      });
+      expect(response.status, `Origin: ${origin}`).toBe(403);
+      expect(await response.text()).toContain("Forbidden:");
+    }
+    expect(await stillSignedIn(baseURL!, cookie)).toBe(true);
+
+    // The sign-in form (a page action, not a resource route) answers the same, not 500.
+    const user = await newUser();
+    const anon = await formContext(baseURL!, "/login");
+    const login = await fetch(`${baseURL}/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: anon.cookie, origin: "null", referer: `${baseURL}/login` },
+      body: new URLSearchParams({ _csrf: anon.token, email: user.email, password: PASSWORD }),
+    });
+    expect(login.status).toBe(403);
+    expect(await login.text()).toContain("opaque or malformed origin");
+    expect(login.headers.getSetCookie().some((c) => c.startsWith("loupe_session="))).toBe(false);
+  });
+
   test("a form token belongs to one session: another session's token is refused", async ({ baseURL }) => {
     const alice = await signedIn(baseURL!);
     const bob = await signedIn(baseURL!);
