@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { users } from "~db/schema";
 import { logIn } from "~/modules/auth/log-in.server";
+import { NUL_MESSAGE } from "~/utils/nul";
 import { testDatabaseUrl, testDb } from "../test/db";
 import { STACK_TRACE, hasScriptCommand, runCli, tempDataDir, uniqueEmail } from "./test-helpers";
 
@@ -61,6 +62,16 @@ describe("loupe users create", () => {
       "error: invalid input\n  --email: Enter a valid email address.\n  password (stdin): Use at least 10 characters.\n",
     );
     expect(result.stderr).not.toMatch(STACK_TRACE);
+  });
+
+  it("refuses a password with a NUL in it, naming where it came from, and creates nobody", async () => {
+    const email = uniqueEmail();
+
+    const result = await runCli(["users", "create", "--email", email, "--name", "X", "--password-stdin"], { env, input: `${PASSWORD}\u0000x\n` });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`error: invalid input\n  password (stdin): ${NUL_MESSAGE}\n`);
+    expect(await findUser(email)).toBeUndefined();
   });
 
   it("refuses to run without --password-stdin, creating nobody", async () => {

@@ -11,7 +11,11 @@ import * as catchAll from "~/routes/api.v1.$";
 import * as me from "~/routes/api.v1.me";
 import * as openapi from "~/routes/api.v1.openapi[.]json";
 import * as projectsRoute from "~/routes/api.v1.projects";
+import * as settings from "~/routes/api.v1.projects.$projectId";
+import * as itemsRoute from "~/routes/api.v1.projects.$projectId.items";
 import * as members from "~/routes/api.v1.projects.$projectId.members";
+import * as template from "~/routes/api.v1.projects.$projectId.template";
+import { NUL_MESSAGE } from "~/utils/nul";
 import { makeUser } from "../../../test/factories";
 import { endpoints, runEndpoint, streamedEndpoints, type Endpoint } from "./define.server";
 import { openApiDocument } from "./openapi.server";
@@ -97,6 +101,36 @@ describe("/api/v1", () => {
     expect((await db.select().from(projects)).length).toBe(before);
   });
 
+  it("answers a NUL in any JSON field, key or query parameter with 400 naming it, storing nothing", async () => {
+    const user = await userWithKey();
+    const name = `Nul ${randomUUID()}`;
+    const before = (await db.select().from(projects)).length;
+    const inName = await call(projectsRoute, "POST", "/api/v1/projects", { key: user.key, body: { name: `${name}\u0000`, description: "d" } });
+    expect(inName.status).toBe(400);
+    expect(inName.json.issues).toEqual([{ field: "name", message: NUL_MESSAGE }]);
+    // Escaped in the JSON text, as most clients send it.
+    const escaped = await call(projectsRoute, "POST", "/api/v1/projects", { key: user.key, raw: `{"name": "${name}", "description": "a\\u0000b"}` });
+    expect(escaped.status).toBe(400);
+    expect(escaped.json.issues[0].field).toBe("description");
+    expect((await db.select().from(projects)).length).toBe(before);
+
+    const project = await call(projectsRoute, "POST", "/api/v1/projects", { key: user.key, body: { name } });
+    const projectId = project.json.id as string;
+    const nested = await call(template, "PUT", `/api/v1/projects/${projectId}/template`, {
+      key: user.key,
+      params: { projectId },
+      body: { questions: [{ key: "ok", kind: "thumbs", prompt: "Fine?" }, { key: "bad", kind: "text", prompt: "Say \u0000 more" }] },
+    });
+    expect(nested.status).toBe(400);
+    expect(nested.json.issues[0].field).toBe("questions.1.prompt");
+    const inKey = await call(settings, "PATCH", `/api/v1/projects/${projectId}`, { key: user.key, params: { projectId }, body: { "guide\u0000lines": "x" } });
+    expect(inKey.status).toBe(400);
+    expect(inKey.json.issues[0].field).toBe("guide\\0lines");
+    const inQuery = await call(itemsRoute, "GET", `/api/v1/projects/${projectId}/items?cursor=%00`, { key: user.key, params: { projectId } });
+    expect(inQuery.status).toBe(400);
+    expect(inQuery.json.issues).toEqual([{ field: "query.cursor", message: NUL_MESSAGE }]);
+  });
+
   it("GET /projects lists only the caller's projects, and all of them for admins", async () => {
     const alice = await userWithKey();
     const bob = await userWithKey();
@@ -163,7 +197,7 @@ describe("/api/v1", () => {
         throw new Error("secret internals");
       },
     };
-    const quiet = vi.spyOn(console, "error").mockImplementation(() => {});
+    const quiet = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     const response = await runEndpoint(broken, new Request("http://loupe.test/api/v1/broken"), {});
     quiet.mockRestore();
     expect(response.status).toBe(500);
