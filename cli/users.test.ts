@@ -100,3 +100,28 @@ describe("loupe users create", () => {
     expect(await findUser(email)).toBeUndefined();
   });
 });
+
+describe("loupe users update", () => {
+  it("lets an account create projects, and stops it again; create can set it too", async () => {
+    const email = uniqueEmail();
+    expect((await runCli(["users", "create", "--email", email, "--name", "Maker", "--may-create-projects", "--password-stdin"], { env, input: PASSWORD })).code).toBe(0);
+    expect((await findUser(email))?.canCreateProjects).toBe(true);
+
+    const stop = await runCli(["users", "update", "--email", email, "--no-may-create-projects"], { env });
+    expect(stop.code).toBe(0);
+    expect(stop.stderr).toContain(`${email} can no longer create projects.`);
+    expect((await findUser(email))?.canCreateProjects).toBe(false);
+
+    expect((await runCli(["users", "update", "--email", email.toUpperCase(), "--may-create-projects"], { env })).code).toBe(0);
+    expect((await findUser(email))?.canCreateProjects).toBe(true);
+  });
+
+  it("says what is missing: a change to make, or an account that exists", async () => {
+    const nothing = await runCli(["users", "update", "--email", uniqueEmail()], { env });
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toMatch(/^error: Say what to change/);
+    const nobody = await runCli(["users", "update", "--email", "nobody-at-all@example.com", "--may-create-projects"], { env });
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toBe("error: No user has the email nobody-at-all@example.com.\n");
+  });
+});

@@ -12,7 +12,9 @@ import { db } from "~/db.server";
 import { MIN_PASSWORD_LENGTH } from "~/modules/auth/schemas";
 import { createUser } from "~/modules/users/create-user.server";
 import { listUsers } from "~/modules/users/queries.server";
+import { setCanCreateProjects } from "~/modules/users/set-can-create-projects.server";
 import { setUserDisabled } from "~/modules/users/set-user-disabled.server";
+import { instanceSettings } from "~/utils/env.server";
 import { ValidationError } from "~/utils/errors";
 import { formError, requireActor, throwAsResponse, type FormErrors } from "~/utils/http.server";
 import { parseOrThrow } from "~/utils/validation";
@@ -22,7 +24,7 @@ export const meta: MetaFunction = () => [{ title: "Users · Loupe" }];
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const actor = requireActor(context, request);
   const users = await listUsers(db, actor).catch(throwAsResponse);
-  return { users, myId: actor.userId };
+  return { users, myId: actor.userId, projectCreators: instanceSettings().projectCreators };
 }
 
 type Result = FormErrors & { target?: string; notice?: string; values?: { email: string; name: string } };
@@ -35,13 +37,23 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const values = { email: String(form.email ?? ""), name: String(form.name ?? "") };
   try {
     if (form.intent === "create") {
-      const user = await createUser(db, actor, { ...values, password: String(form.password ?? ""), isAdmin: form.isAdmin === "on" });
+      const user = await createUser(db, actor, {
+        ...values,
+        password: String(form.password ?? ""),
+        isAdmin: form.isAdmin === "on",
+        canCreateProjects: form.canCreateProjects === "on",
+      });
       return data<Result>({ target, notice: `Created ${user.name} (${user.email}). Give them their password in person or over a secure channel.` });
     }
     if (form.intent === "disable" || form.intent === "enable") {
       const { userId } = parseOrThrow(userRef, form);
       await setUserDisabled(db, actor, { userId, disabled: form.intent === "disable" });
       return data<Result>({ target, notice: form.intent === "disable" ? "User disabled; their sessions have ended." : "User enabled." });
+    }
+    if (form.intent === "allow-projects" || form.intent === "stop-projects") {
+      const { userId } = parseOrThrow(userRef, form);
+      await setCanCreateProjects(db, actor, { userId, allowed: form.intent === "allow-projects" });
+      return data<Result>({ target, notice: form.intent === "allow-projects" ? "They may now create projects." : "They can no longer create projects." });
     }
     throw new ValidationError("Unknown action.");
   } catch (error) {
@@ -51,15 +63,18 @@ export async function action({ context, request }: ActionFunctionArgs) {
 }
 
 export default function AdminUsers() {
-  const { users, myId } = useLoaderData<typeof loader>();
+  const { users, myId, projectCreators } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const rowError = (userId: string) =>
-    result?.target === `disable:${userId}` || result?.target === `enable:${userId}`
-      ? (result.formError ?? result.fieldErrors?.userId)
-      : undefined;
+    result?.target?.endsWith(`:${userId}`) && !result.target.startsWith("create") ? (result.formError ?? result.fieldErrors?.userId) : undefined;
   return (
     <div>
       <PageHeader title="Users" description="Everyone who can sign in to this Loupe. There is no open sign-up: accounts are created here." />
+      <p className="mb-4 text-sm text-slate-600">
+        {projectCreators === "everyone"
+          ? "Everyone with an account may create projects (LOUPE_PROJECT_CREATORS=everyone)."
+          : "Admins and the users marked “May create projects” can create projects (set LOUPE_PROJECT_CREATORS=everyone to let everyone)."}
+      </p>
       {result?.notice ? <Alert tone="success">{result.notice}</Alert> : null}
       <ul aria-label="Users" className="mt-4 divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white shadow-sm">
         {users.map((user) => (
@@ -69,6 +84,7 @@ export default function AdminUsers() {
                 <span className="break-words">{user.name}</span>
                 {user.id === myId ? <span className="font-normal text-slate-500">(you)</span> : null}
                 {user.isAdmin ? <Badge tone="indigo">Admin</Badge> : null}
+                {!user.isAdmin && user.canCreateProjects ? <Badge tone="indigo">May create projects</Badge> : null}
                 {user.disabledAt ? <Badge tone="red">Disabled</Badge> : <Badge tone="green">Active</Badge>}
               </p>
               <p className="mt-1 break-all text-slate-600">{user.email}</p>
@@ -76,7 +92,17 @@ export default function AdminUsers() {
                 Created <DateTime value={user.createdAt} />
               </p>
             </div>
-            <div className="sm:text-right">
+            <div className="flex flex-wrap gap-2 sm:justify-end sm:text-right">
+              {user.isAdmin ? null : (
+                <PostForm>
+                  <input type="hidden" name="intent" value={user.canCreateProjects ? "stop-projects" : "allow-projects"} />
+                  <input type="hidden" name="userId" value={user.id} />
+                  <Button variant="secondary">
+                    {user.canCreateProjects ? "Stop project creation" : "Allow project creation"}
+                    <span className="sr-only"> for {user.email}</span>
+                  </Button>
+                </PostForm>
+              )}
               {user.id === myId ? null : (
                 <PostForm>
                   <input type="hidden" name="intent" value={user.disabledAt ? "enable" : "disable"} />
@@ -122,6 +148,7 @@ function CreateUserForm({ result }: { result: Result | undefined }) {
           error={result?.fieldErrors?.password}
         />
         <CheckboxField label="Admin" name="isAdmin" hint="Admins manage users and can see and manage every project." />
+        <CheckboxField label="May create projects" name="canCreateProjects" hint="They can start projects of their own and manage them." />
         <div>
           <Button disabled={busy}>{busy ? "Creating…" : "Create user"}</Button>
         </div>

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { z } from "zod";
+import { projectCreatorsSettings, type InstanceSettings, type ProjectCreators } from "~/modules/projects/policy";
 import { readOrCreate } from "./files.server";
 
 /** Import limits unless LOUPE_IMPORT_MAX_BYTES / LOUPE_IMPORT_MAX_RECORD_BYTES say otherwise. */
@@ -25,6 +26,7 @@ const schema = z.object({
   LOUPE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   LOUPE_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(IMPORT_DEFAULTS.maxBytes),
   LOUPE_IMPORT_MAX_RECORD_BYTES: z.coerce.number().int().min(1024).default(IMPORT_DEFAULTS.maxRecordBytes),
+  LOUPE_PROJECT_CREATORS: z.enum(projectCreatorsSettings).default("allowed"),
 });
 
 export type Env = {
@@ -41,6 +43,8 @@ export type Env = {
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   /** The largest upload or import stream, and the largest line or CSV record in it. */
   importLimits: { maxBytes: number; maxRecordBytes: number };
+  /** Who may create projects besides admins: the users an admin allowed, or everyone. */
+  projectCreators: ProjectCreators;
 };
 
 export class EnvError extends Error {}
@@ -82,6 +86,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, options: { need
         : undefined,
     logLevel: raw.LOUPE_LOG_LEVEL,
     importLimits: { maxBytes: raw.LOUPE_IMPORT_MAX_BYTES, maxRecordBytes: raw.LOUPE_IMPORT_MAX_RECORD_BYTES },
+    projectCreators: raw.LOUPE_PROJECT_CREATORS,
   };
   return shared[KEY];
 }
@@ -95,6 +100,11 @@ export function env(): Env {
 /** The configured import limits; the defaults when the environment was not loaded (tests calling verbs). */
 export function importLimits(): Env["importLimits"] {
   return shared[KEY]?.importLimits ?? IMPORT_DEFAULTS;
+}
+
+/** The instance's project-creation setting; the default when the environment was not loaded (tests calling verbs). */
+export function instanceSettings(): InstanceSettings {
+  return { projectCreators: shared[KEY]?.projectCreators ?? "allowed" };
 }
 
 /**

@@ -1,10 +1,13 @@
 import type { Command } from "commander";
 import { createUser } from "~/modules/users/create-user.server";
-import { activeAdmins } from "~/modules/users/queries.server";
-import { note, out, withDatabase } from "../run";
+import { activeAdmins, findUserByEmail } from "~/modules/users/queries.server";
+import { setCanCreateProjects } from "~/modules/users/set-can-create-projects.server";
+import { NotFoundError } from "~/utils/errors";
+import { CliError, note, out, withDatabase } from "../run";
 import { readPasswordFromStdin } from "../stdin";
 
-type CreateOptions = { email: string; name: string; admin: boolean; passwordStdin?: boolean };
+type CreateOptions = { email: string; name: string; admin: boolean; mayCreateProjects: boolean; passwordStdin?: boolean };
+type UpdateOptions = { email: string; mayCreateProjects?: boolean };
 
 export function registerUserCommands(program: Command) {
   const group = program.command("users").description("manage accounts");
@@ -15,6 +18,7 @@ export function registerUserCommands(program: Command) {
     .requiredOption("--email <email>", "email address, used to sign in")
     .requiredOption("--name <name>", "name shown to others")
     .option("--admin", "make the account an instance admin", false)
+    .option("--may-create-projects", "let the account create projects (admins always may)", false)
     .option("--password-stdin", "read the password from stdin (required)")
     .addHelpText(
       "after",
@@ -26,7 +30,13 @@ export function registerUserCommands(program: Command) {
         { fields: { email: "--email", name: "--name", password: "password (stdin)" } },
         async ({ db }) => {
           // why: null actor = the operator of this machine, who may create any account.
-          const user = await createUser(db, null, { email: options.email, name: options.name, password, isAdmin: options.admin });
+          const user = await createUser(db, null, {
+            email: options.email,
+            name: options.name,
+            password,
+            isAdmin: options.admin,
+            canCreateProjects: options.mayCreateProjects,
+          });
           out(`${user.id} ${user.email}`);
           if (!user.isAdmin && (await activeAdmins(db, 1)).length === 0) {
             note("hint: this instance has no admin yet; create one with `loupe users create --admin …`.");
@@ -34,4 +44,22 @@ export function registerUserCommands(program: Command) {
         },
       );
     });
+
+  group
+    .command("update")
+    .description("change what an account may do")
+    .requiredOption("--email <email>", "the account to change")
+    .option("--may-create-projects", "let the account create projects")
+    .option("--no-may-create-projects", "stop the account from creating projects")
+    .addHelpText("after", "\nExample:\n  loupe users update --email ada@example.com --may-create-projects")
+    .action((options: UpdateOptions) =>
+      withDatabase({ fields: { email: "--email" } }, async ({ db }) => {
+        if (options.mayCreateProjects === undefined) throw new CliError("Say what to change, e.g. --may-create-projects or --no-may-create-projects.");
+        const user = await findUserByEmail(db, options.email);
+        if (!user) throw new NotFoundError(`No user has the email ${options.email}.`);
+        // why: null actor = the operator of this machine, like `users create`.
+        await setCanCreateProjects(db, null, { userId: user.id, allowed: options.mayCreateProjects });
+        note(options.mayCreateProjects ? `${user.email} may now create projects.` : `${user.email} can no longer create projects.`);
+      }),
+    );
 }

@@ -67,7 +67,7 @@ describe("/api/v1", () => {
     const response = await call(me, "GET", "/api/v1/me", { key: user.key });
     expect(response.status).toBe(200);
     expect(response.json).toEqual({
-      user: { id: user.id, email: user.email, name: user.name, isAdmin: false },
+      user: { id: user.id, email: user.email, name: user.name, isAdmin: false, canCreateProjects: true },
       projects: [{ projectId: created.json.id, projectName: created.json.name, role: "manager" }],
     });
   });
@@ -87,6 +87,17 @@ describe("/api/v1", () => {
     const invalid = await call(projectsRoute, "POST", "/api/v1/projects", { key: user.key, body: { name: 42 } });
     expect(invalid.status).toBe(400);
     expect(invalid.json.issues).toEqual([{ field: "name", message: "Enter a project name." }]);
+  });
+
+  it("POST /projects is 403 for a user who may not create projects, and GET /me says so", async () => {
+    const user = await makeUser({ canCreateProjects: false });
+    const { key } = await createApiKey(db, user.actor, { name: "test" });
+    const name = `Refused ${randomUUID()}`;
+    const refused = await call(projectsRoute, "POST", "/api/v1/projects", { key, body: { name } });
+    expect(refused.status).toBe(403);
+    expect(refused.json.error).toMatch(/^Only admins and the people they allow can create projects/);
+    expect(await db.select().from(projects).where(eq(projects.name, name))).toEqual([]);
+    expect((await call(me, "GET", "/api/v1/me", { key })).json.user.canCreateProjects).toBe(false);
   });
 
   it("answers malformed JSON with 400 and a wrong content type with 415, creating nothing", async () => {

@@ -23,5 +23,6 @@ export const newUserSchema = z.object({
   name: z.string({ error: "Enter a name." }).trim().min(1, { error: "Enter a name." }).max(120),
   password: newPasswordSchema,
   isAdmin: z.boolean().default(false),
+  canCreateProjects: z.boolean().default(false),
 });
 export type NewUser = z.infer<typeof newUserSchema>;

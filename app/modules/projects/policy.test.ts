@@ -7,7 +7,17 @@ import { ForbiddenError, NotFoundError } from "~/utils/errors";
 import { addMember } from "./add-member.server";
 import { authorizeProject } from "./authorize.server";
 import { createProject } from "./create-project.server";
-import { can, projectActions, type ProjectAction, type ProjectRole } from "./policy";
+import {
+  can,
+  canOnInstance,
+  instanceActions,
+  projectActions,
+  projectCreatorsSettings,
+  type InstanceAction,
+  type ProjectAction,
+  type ProjectCreators,
+  type ProjectRole,
+} from "./policy";
 
 type Subject = ProjectRole | "admin" | "outsider";
 const Y = true;
@@ -37,6 +47,38 @@ const matrix: Record<ProjectAction, Record<Subject, boolean>> = {
 
 const subjects: Subject[] = ["manager", "reviewer", "researcher", "engineer", "admin", "outsider"];
 
+// What may be done outside any project, by setting: an admin, the CLI's operator, a user an admin
+// allowed to create projects, and any other user.
+type InstanceSubjectName = "admin" | "operator" | "allowed user" | "user";
+// prettier-ignore
+const instanceMatrix: Record<InstanceAction, Record<ProjectCreators, Record<InstanceSubjectName, boolean>>> = {
+  //                               admin operator allowed-user user
+  "projects.create": {
+    allowed:  { admin: Y, operator: Y, "allowed user": Y, user: n },
+    everyone: { admin: Y, operator: Y, "allowed user": Y, user: Y },
+  },
+};
+const instanceSubjects: Record<InstanceSubjectName, { isAdmin: boolean; canCreateProjects: boolean; operator: boolean }> = {
+  admin: { isAdmin: true, canCreateProjects: false, operator: false },
+  operator: { isAdmin: false, canCreateProjects: false, operator: true },
+  "allowed user": { isAdmin: false, canCreateProjects: true, operator: false },
+  user: { isAdmin: false, canCreateProjects: false, operator: false },
+};
+
+describe("instance policy", () => {
+  it("covers every instance action", () => {
+    expect(Object.keys(instanceMatrix).sort()).toEqual([...instanceActions].sort());
+  });
+
+  it.each(
+    instanceActions.flatMap((action) =>
+      projectCreatorsSettings.flatMap((setting) => (Object.keys(instanceSubjects) as InstanceSubjectName[]).map((who) => [who, action, setting] as const)),
+    ),
+  )("%s → %s when project creators are %s", (who, action, setting) => {
+    expect(canOnInstance(instanceSubjects[who], action, { projectCreators: setting })).toBe(instanceMatrix[action][setting][who]);
+  });
+});
+
 describe("project policy", () => {
   it("covers every action the policy knows", () => {
     expect(Object.keys(matrix).sort()).toEqual([...projectActions].sort());
@@ -64,6 +106,7 @@ describe("project policy", () => {
         name: subject,
         password: "correct horse battery",
         isAdmin: subject === "admin",
+        canCreateProjects: subject === "manager",
       });
       people[subject] = { userId: user.id, isAdmin: subject === "admin", via: "session" };
     }

@@ -57,6 +57,26 @@ export const roleLabels: Record<ProjectRole, string> = {
   engineer: "Engineer",
 };
 
+/** Who may create projects: admins and the users an admin allowed (the default), or everyone. */
+export const projectCreatorsSettings = ["allowed", "everyone"] as const;
+export type ProjectCreators = (typeof projectCreatorsSettings)[number];
+
+export const instanceActions = ["projects.create"] as const;
+export type InstanceAction = (typeof instanceActions)[number];
+
+/** Someone acting on the instance as a whole; `operator` is whoever runs the CLI on the server's machine. */
+export type InstanceSubject = { isAdmin: boolean; canCreateProjects: boolean; operator: boolean };
+export type InstanceSettings = { projectCreators: ProjectCreators };
+
+/** What may be done outside any one project. Admins and the machine's operator may do all of it. */
+export function canOnInstance(subject: InstanceSubject, action: InstanceAction, settings: InstanceSettings): boolean {
+  if (subject.isAdmin || subject.operator) return true;
+  switch (action) {
+    case "projects.create":
+      return settings.projectCreators === "everyone" || subject.canCreateProjects;
+  }
+}
+
 /** The roles whose members may do `action` (admins aside): for checks that run inside SQL. */
 export function rolesAllowed(action: ProjectAction): ProjectRole[] {
   return projectRoles.filter((role) => grants[role].has(action));

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import { projectMembers, projects, users } from "~db/schema";
 import type { Db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
+import { ConflictError } from "~/utils/errors";
 import { authorizeProject } from "./authorize.server";
 
 /** Projects the actor belongs to (every project for admins), newest first. */
@@ -53,13 +54,20 @@ export async function listRoles(db: Db, actor: Actor) {
     .orderBy(asc(projects.name));
 }
 
-/** Finds a project by id or by name, for the CLI. */
+/**
+ * Finds a project by id or by name, for the CLI (whose operator sees every project). Names are
+ * unique per creator only, so a name two projects share is refused with their ids to choose from.
+ */
 export async function findProjectRef(db: Db, ref: string) {
   const byId = /^[0-9a-f-]{36}$/i.test(ref) ? eq(projects.id, ref) : undefined;
-  const [row] = await db
+  const rows = await db
     .select({ id: projects.id, name: projects.name })
     .from(projects)
     .where(byId ?? sql`lower(${projects.name}) = ${ref.trim().toLowerCase()}`)
-    .limit(1);
-  return row;
+    .orderBy(asc(projects.createdAt))
+    .limit(5);
+  if (rows.length > 1) {
+    throw new ConflictError(`Several projects are named "${ref.trim()}"; name one by its id: ${rows.map((r) => r.id).join(", ")}.`);
+  }
+  return rows[0];
 }

@@ -36,7 +36,8 @@ export async function updateProjectSettings(db: Db, actor: Actor, projectId: str
       .returning()
       .catch((error: unknown) => {
         if ((error as { cause?: { code?: string } }).cause?.code === "23505" || (error as { code?: string }).code === "23505") {
-          throw new ConflictError(`A project named "${changes.name}" already exists.`);
+          // why: names are unique per creator; the message names nothing the actor did not type.
+          throw new ConflictError(`The person who created this project already has one named "${changes.name}". Choose another name.`);
         }
         throw error;
       });
