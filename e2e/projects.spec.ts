@@ -147,8 +147,12 @@ test.describe("Projects and their members", () => {
 
     await expect(page.getByRole("heading", { level: 1, name: project.name })).toBeVisible();
     await expect(page.getByText("Your role: Reviewer")).toBeVisible();
-    await expect(memberRow(page, manager.email)).toContainText("Manager");
-    await expect(memberRow(page, reviewer.email)).toContainText("Reviewer");
+    // Only managers see who is who: the reviewer sees themself by name and the manager by pseudonym.
+    const members = page.getByRole("list", { name: "Members" }).getByRole("listitem");
+    await expect(members.filter({ hasText: `${reviewer.name}(you)` })).toContainText("Reviewer");
+    await expect(members.filter({ hasText: /^reviewer-[0-9a-f]{10}/ })).toContainText("Manager");
+    await expect(page.getByText(manager.email)).toHaveCount(0);
+    await expect(page.getByText(manager.name)).toHaveCount(0);
     await expect(page.getByRole("heading", { name: "Members" })).toBeVisible();
     await expect(page.getByRole("button", { name: "Add member" })).toHaveCount(0);
     await expect(page.getByRole("combobox")).toHaveCount(0);

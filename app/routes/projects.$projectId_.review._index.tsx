@@ -16,7 +16,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const actor = requireActor(context, request);
   try {
     const project = await getReviewProject(db, actor, params.projectId ?? "");
-    return { project, progress: await getProgress(db, actor, project.id), me: actor.userId };
+    return { project, progress: await getProgress(db, actor, project.id) };
   } catch (error) {
     throwAsResponse(error);
   }
@@ -35,12 +35,12 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 }
 
 export default function ReviewStart() {
-  const { project, progress, me } = useLoaderData<typeof loader>();
+  const { project, progress } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state !== "idle";
   const empty = (result && "empty" in result) || params.get("done") === "1";
-  const mine = progress.reviewers.find((r) => r.userId === me);
+  const mine = progress.reviewers.find((r) => r.isYou);
   return (
     <div className="mx-auto max-w-3xl">
       <PageHeader

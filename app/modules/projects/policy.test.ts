@@ -12,6 +12,7 @@ import {
   canOnInstance,
   instanceActions,
   projectActions,
+  peopleVisibility,
   projectCreatorsSettings,
   type InstanceAction,
   type ProjectAction,
@@ -32,6 +33,7 @@ const matrix: Record<ProjectAction, Record<Subject, boolean>> = {
   "project.update":         { manager: Y, reviewer: n, researcher: n, engineer: n, admin: Y, outsider: n },
   "project.archive":        { manager: Y, reviewer: n, researcher: n, engineer: n, admin: Y, outsider: n },
   "members.manage":         { manager: Y, reviewer: n, researcher: n, engineer: n, admin: Y, outsider: n },
+  "people.identify":        { manager: Y, reviewer: n, researcher: n, engineer: n, admin: Y, outsider: n },
   "items.import":           { manager: Y, reviewer: n, researcher: n, engineer: Y, admin: Y, outsider: n },
   "items.read":             { manager: Y, reviewer: n, researcher: Y, engineer: Y, admin: Y, outsider: n },
   "review.annotate":        { manager: Y, reviewer: Y, researcher: n, engineer: n, admin: Y, outsider: n },
@@ -46,6 +48,15 @@ const matrix: Record<ProjectAction, Record<Subject, boolean>> = {
 };
 
 const subjects: Subject[] = ["manager", "reviewer", "researcher", "engineer", "admin", "outsider"];
+
+// How each kind of person sees the project's people, without and with the project's opt-in to
+// show names to members: N = names, E = emails, P = pseudonyms only.
+// prettier-ignore
+const peopleMatrix: Record<"default" | "names shown", Record<Subject, "N+E" | "N" | "P">> = {
+  //              manager      reviewer       researcher       engineer       admin        outsider
+  default:       { manager: "N+E", reviewer: "P", researcher: "P", engineer: "P", admin: "N+E", outsider: "P" },
+  "names shown": { manager: "N+E", reviewer: "N", researcher: "N", engineer: "N", admin: "N+E", outsider: "P" },
+};
 
 // What may be done outside any project, by setting: an admin, the CLI's operator, a user an admin
 // allowed to create projects, and any other user.
@@ -79,6 +90,10 @@ describe("instance policy", () => {
   });
 });
 
+function subjectOf(subject: Subject) {
+  return subject === "admin" ? { isAdmin: true, role: null } : subject === "outsider" ? { isAdmin: false, role: null } : { isAdmin: false, role: subject };
+}
+
 describe("project policy", () => {
   it("covers every action the policy knows", () => {
     expect(Object.keys(matrix).sort()).toEqual([...projectActions].sort());
@@ -87,13 +102,16 @@ describe("project policy", () => {
   it.each(projectActions.flatMap((action) => subjects.map((subject) => [subject, action] as const)))(
     "%s → %s",
     (subject, action) => {
-      const asSubject =
-        subject === "admin"
-          ? { isAdmin: true, role: null }
-          : subject === "outsider"
-            ? { isAdmin: false, role: null }
-            : { isAdmin: false, role: subject };
-      expect(can(asSubject, action)).toBe(matrix[action][subject]);
+      expect(can(subjectOf(subject), action)).toBe(matrix[action][subject]);
+    },
+  );
+
+  it.each((["default", "names shown"] as const).flatMap((setting) => subjects.map((subject) => [subject, setting] as const)))(
+    "%s sees people (%s)",
+    (subject, setting) => {
+      const view = peopleVisibility(subjectOf(subject), { showReviewerNames: setting === "names shown" });
+      const expected = peopleMatrix[setting][subject];
+      expect(view).toEqual({ names: expected !== "P", emails: expected === "N+E" });
     },
   );
 

@@ -10,6 +10,7 @@ export const projectActions = [
   "project.update",
   "project.archive",
   "members.manage",
+  "people.identify",
   "items.import",
   "items.read",
   "review.annotate",
@@ -56,6 +57,18 @@ export const roleLabels: Record<ProjectRole, string> = {
   researcher: "Researcher",
   engineer: "Engineer",
 };
+
+/** How someone sees the people of a project: by name or by project pseudonym, and with or without email. */
+export type PeopleVisibility = { names: boolean; emails: boolean };
+
+/**
+ * Managers (and admins) see who is who: names and emails. Every other member sees pseudonyms,
+ * stable per project, unless the project opts in to showing names to its members (never emails).
+ */
+export function peopleVisibility(subject: PolicySubject, project: { showReviewerNames: boolean }): PeopleVisibility {
+  const identify = can(subject, "people.identify");
+  return { names: identify || (project.showReviewerNames && can(subject, "project.view")), emails: identify };
+}
 
 /** Who may create projects: admins and the users an admin allowed (the default), or everyone. */
 export const projectCreatorsSettings = ["allowed", "everyone"] as const;

@@ -4,6 +4,7 @@ import type { Db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { ConflictError } from "~/utils/errors";
 import { authorizeProject } from "./authorize.server";
+import { projectPeople } from "./people.server";
 
 /** Projects the actor belongs to (every project for admins), newest first. */
 export async function listProjects(db: Db, actor: Actor, options: { includeArchived?: boolean } = {}) {
@@ -34,14 +35,23 @@ export async function getProject(db: Db, actor: Actor, projectId: string) {
   return { ...project!, role: access.role, archived: access.archived };
 }
 
+/**
+ * The project's members as the actor may see them (see projectPeople): managers and admins get
+ * names, emails and ids; other members pseudonyms (or names, where the project shows them).
+ */
 export async function listMembers(db: Db, actor: Actor, projectId: string) {
-  await authorizeProject(db, actor, projectId, "project.view");
-  return db
+  const access = await authorizeProject(db, actor, projectId, "project.view");
+  const rows = await db
     .select({ userId: users.id, email: users.email, name: users.name, role: projectMembers.role, disabled: sql<boolean>`${users.disabledAt} is not null` })
     .from(projectMembers)
     .innerJoin(users, eq(users.id, projectMembers.userId))
     .where(eq(projectMembers.projectId, projectId))
-    .orderBy(asc(users.name));
+    .orderBy(asc(users.name), asc(users.id));
+  const people = await projectPeople(db, actor, projectId, access.role);
+  const seen = await people.see(rows.map((r) => ({ id: r.userId, name: r.name, email: r.email })));
+  const members = rows.map((row, i) => ({ ...seen[i]!, role: row.role, disabled: row.disabled }));
+  // why: in name order only for those who see names; pseudonyms sorted by name would hint at who is who.
+  return people.names ? members : members.sort((a, b) => Number(b.isYou) - Number(a.isYou) || a.label.localeCompare(b.label));
 }
 
 /** The actor's role on each of their projects (for /api/v1/me). */

@@ -16,6 +16,9 @@ export const settingsSchema = z
     overlap: z.int({ error: "Expected a whole number." }).min(1, { error: "At least 1." }).max(10, { error: "At most 10." }),
     leaseMinutes: z.int({ error: "Expected a whole number." }).min(1, { error: "At least 1 minute." }).max(1440, { error: "At most 1440 minutes (a day)." }),
     itemOrder: z.enum(itemOrders, { error: `Expected one of: ${itemOrders.join(", ")}.` }),
+    showReviewerNames: z
+      .boolean({ error: "Expected true or false." })
+      .describe("show members their fellow members' names instead of pseudonyms (managers and admins always see names and emails)"),
   })
   .partial();
 export type SettingsInput = z.input<typeof settingsSchema>;
