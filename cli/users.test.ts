@@ -3,6 +3,8 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { users } from "~db/schema";
 import { logIn } from "~/modules/auth/log-in.server";
+import { resetPassword } from "~/modules/auth/reset-password.server";
+import { findSessionUser } from "~/modules/auth/sessions.server";
 import { NUL_MESSAGE } from "~/utils/nul";
 import { testDatabaseUrl, testDb } from "../test/db";
 import { STACK_TRACE, hasScriptCommand, runCli, tempDataDir, uniqueEmail } from "./test-helpers";
@@ -123,5 +125,39 @@ describe("loupe users update", () => {
     const nobody = await runCli(["users", "update", "--email", "nobody-at-all@example.com", "--may-create-projects"], { env });
     expect(nobody.code).toBe(1);
     expect(nobody.stderr).toBe("error: No user has the email nobody-at-all@example.com.\n");
+  });
+});
+
+describe("loupe users reset-password", () => {
+  it("prints a one-time link that sets a new password, starting with LOUPE_PUBLIC_URL", async () => {
+    const email = uniqueEmail();
+    await runCli(["users", "create", "--email", email, "--name", "Forgetful", "--password-stdin"], { env, input: PASSWORD });
+
+    const result = await runCli(["users", "reset-password", "--email", email], { env: { ...env, LOUPE_PUBLIC_URL: "https://loupe.example.org" } });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^https:\/\/loupe\.example\.org\/reset-password\/[A-Za-z0-9_-]{43}\n$/);
+    expect(result.stderr).toContain(`The link sets a new password for ${email} once, until `);
+    const token = result.stdout.trim().split("/").pop()!;
+    await resetPassword(testDb(), { token, newPassword: "reset from the cli", confirmPassword: "reset from the cli", ip: "10.2.2.2" });
+    await expect(logIn(testDb(), { email, password: "reset from the cli", ip: "127.0.0.1" })).resolves.toBeTruthy();
+  });
+
+  it("sets the password from stdin instead, ending every session", async () => {
+    const email = uniqueEmail();
+    await runCli(["users", "create", "--email", email, "--name", "Locked out", "--password-stdin"], { env, input: PASSWORD });
+    const session = await logIn(testDb(), { email, password: PASSWORD, ip: "127.0.0.1" });
+
+    const result = await runCli(["users", "reset-password", "--email", email, "--password-stdin"], { env, input: "set by the operator\n" });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(`Set a new password for ${email}; their sessions have ended.\n`);
+    expect(await findSessionUser(testDb(), session.token)).toBeNull();
+    await expect(logIn(testDb(), { email, password: "set by the operator", ip: "127.0.0.1" })).resolves.toBeTruthy();
+
+    const short = await runCli(["users", "reset-password", "--email", email, "--password-stdin"], { env, input: "short\n" });
+    expect(short.code).toBe(1);
+    expect(short.stderr).toBe("error: invalid input\n  password (stdin): Use at least 10 characters.\n");
   });
 });

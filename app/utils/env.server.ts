@@ -27,6 +27,12 @@ const schema = z.object({
   LOUPE_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(IMPORT_DEFAULTS.maxBytes),
   LOUPE_IMPORT_MAX_RECORD_BYTES: z.coerce.number().int().min(1024).default(IMPORT_DEFAULTS.maxRecordBytes),
   LOUPE_PROJECT_CREATORS: z.enum(projectCreatorsSettings).default("allowed"),
+  LOUPE_SMTP_URL: z
+    .string()
+    .url()
+    .refine((v) => /^smtps?:\/\//.test(v), { error: "Expected an smtp:// or smtps:// URL, e.g. smtps://user:password@mail.example.com:465." })
+    .optional(),
+  LOUPE_MAIL_FROM: z.string().min(3).optional(),
 });
 
 export type Env = {
@@ -45,6 +51,8 @@ export type Env = {
   importLimits: { maxBytes: number; maxRecordBytes: number };
   /** Who may create projects besides admins: the users an admin allowed, or everyone. */
   projectCreators: ProjectCreators;
+  /** Where to send mail (password reset links), when the operator configured it. */
+  mail: { smtpUrl: string; from: string } | undefined;
 };
 
 export class EnvError extends Error {}
@@ -71,6 +79,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, options: { need
   if ((raw.LOUPE_ADMIN_EMAIL === undefined) !== (raw.LOUPE_ADMIN_PASSWORD === undefined)) {
     throw new EnvError("Set both LOUPE_ADMIN_EMAIL and LOUPE_ADMIN_PASSWORD, or neither.");
   }
+  if ((raw.LOUPE_SMTP_URL === undefined) !== (raw.LOUPE_MAIL_FROM === undefined)) {
+    throw new EnvError("Set both LOUPE_SMTP_URL and LOUPE_MAIL_FROM (the sender, e.g. \"Loupe <loupe@example.com>\"), or neither.");
+  }
   shared[KEY] = {
     mode,
     databaseUrl: raw.DATABASE_URL,
@@ -87,6 +98,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, options: { need
     logLevel: raw.LOUPE_LOG_LEVEL,
     importLimits: { maxBytes: raw.LOUPE_IMPORT_MAX_BYTES, maxRecordBytes: raw.LOUPE_IMPORT_MAX_RECORD_BYTES },
     projectCreators: raw.LOUPE_PROJECT_CREATORS,
+    mail: raw.LOUPE_SMTP_URL && raw.LOUPE_MAIL_FROM ? { smtpUrl: raw.LOUPE_SMTP_URL, from: raw.LOUPE_MAIL_FROM } : undefined,
   };
   return shared[KEY];
 }
@@ -100,6 +112,11 @@ export function env(): Env {
 /** The configured import limits; the defaults when the environment was not loaded (tests calling verbs). */
 export function importLimits(): Env["importLimits"] {
   return shared[KEY]?.importLimits ?? IMPORT_DEFAULTS;
+}
+
+/** The mail settings when LOUPE_SMTP_URL is set (undefined when not, or when the environment was not loaded). */
+export function mailSettings(): Env["mail"] {
+  return shared[KEY]?.mail;
 }
 
 /** The instance's project-creation setting; the default when the environment was not loaded (tests calling verbs). */

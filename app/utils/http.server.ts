@@ -1,5 +1,6 @@
 import { data, redirect, type AppLoadContext } from "@remix-run/node";
 import type { Actor } from "~/modules/auth/actor";
+import { env } from "./env.server";
 import { ConflictError, DomainError, RateLimitedError, ValidationError } from "./errors";
 
 /** The signed-in browser user as an Actor, or a redirect to the sign-in page. */
@@ -10,6 +11,11 @@ export function requireActor(context: AppLoadContext, request: Request): Actor {
     throw redirect(back === "/" ? "/login" : `/login?redirectTo=${encodeURIComponent(back)}`);
   }
   return { userId: context.user.id, isAdmin: context.user.isAdmin, via: "session" };
+}
+
+/** Where people reach this Loupe: LOUPE_PUBLIC_URL when set (behind a proxy), else the request's own origin. */
+export function publicOrigin(request: Request): string {
+  return env().publicUrl ?? new URL(request.url).origin;
 }
 
 export type FormErrors = { formError?: string; fieldErrors?: Record<string, string> };

@@ -1,7 +1,10 @@
 import type { Command } from "commander";
+import { createPasswordReset, RESET_LINK_HOURS } from "~/modules/auth/create-password-reset.server";
+import { setPassword } from "~/modules/auth/set-password.server";
 import { createUser } from "~/modules/users/create-user.server";
 import { activeAdmins, findUserByEmail } from "~/modules/users/queries.server";
 import { setCanCreateProjects } from "~/modules/users/set-can-create-projects.server";
+import { env } from "~/utils/env.server";
 import { NotFoundError } from "~/utils/errors";
 import { CliError, note, out, withDatabase } from "../run";
 import { readPasswordFromStdin } from "../stdin";
@@ -62,4 +65,34 @@ export function registerUserCommands(program: Command) {
         note(options.mayCreateProjects ? `${user.email} may now create projects.` : `${user.email} can no longer create projects.`);
       }),
     );
+
+  group
+    .command("reset-password")
+    .description("print a one-time link that lets the account set a new password, or set it from stdin")
+    .requiredOption("--email <email>", "the account whose password to reset")
+    .option("--password-stdin", "set this password (read from stdin) instead of printing a link; ends every session of the account")
+    .addHelpText(
+      "after",
+      `\nThe link works once, for ${RESET_LINK_HOURS} hours; it starts with LOUPE_PUBLIC_URL when that is set.\n` +
+        "\nExamples:\n  loupe users reset-password --email ada@example.com\n" +
+        `  printf '%s\\n' "$PASSWORD" | loupe users reset-password --email ada@example.com --password-stdin`,
+    )
+    .action(async (options: { email: string; passwordStdin?: boolean }) => {
+      const password = options.passwordStdin ? await readPasswordFromStdin(true) : undefined;
+      await withDatabase({ fields: { email: "--email", password: "password (stdin)", "(body)": "password (stdin)" } }, async ({ db }) => {
+        const user = await findUserByEmail(db, options.email);
+        if (!user) throw new NotFoundError(`No user has the email ${options.email}.`);
+        if (password !== undefined) {
+          // why: null actor = the operator of this machine, like `users create`.
+          await setPassword(db, null, { userId: user.id, password });
+          note(`Set a new password for ${user.email}; their sessions have ended.`);
+          return;
+        }
+        const reset = await createPasswordReset(db, null, { userId: user.id });
+        const { publicUrl, host, port } = env();
+        out(`${publicUrl ?? `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`}${reset.path}`);
+        note(`The link sets a new password for ${user.email} once, until ${reset.expiresAt.toISOString()}.`);
+        if (!publicUrl) note("hint: set LOUPE_PUBLIC_URL to the address people reach Loupe at, so the link starts with it.");
+      });
+    });
 }
