@@ -151,6 +151,15 @@ test.describe("Loupe refuses cross-site and malformed requests", () => {
     expect(project.status).toBe(400);
     expect(await project.text()).toContain("“description”");
 
+    // JSON carried in a form field (the template editor, the review form's answers) spells NUL as \u0000.
+    const projectResponse = await post("/projects/new", new URLSearchParams({ _csrf: token, name: `Nul ${randomUUID()}`, preset: "classify" }));
+    expect(projectResponse.status).toBe(302);
+    const templatePath = `${new URL(projectResponse.headers.get("location")!, baseURL).pathname}/template`;
+    const template = JSON.stringify({ questions: [{ key: "ok", kind: "thumbs", text: "Fine?\u0000" }] });
+    const escaped = await post(templatePath, new URLSearchParams({ _csrf: token, template }));
+    expect(escaped.status).toBe(400);
+    expect(await escaped.text()).toContain("“template.questions.0.text”");
+
     const query = await fetch(`${baseURL}/projects?redirectTo=%00`, { headers: { cookie } });
     expect(query.status).toBe(400);
     expect(await query.text()).toContain("“redirectTo”");

@@ -28,12 +28,30 @@ export function findNul(value: unknown): string | null {
   return null;
 }
 
-/** The first form field (name or value) holding a NUL, by the field's name; files are not text. */
+/**
+ * The first form field (name or value) holding a NUL, by the field's name; files are not text.
+ * A field that carries JSON (the review form's answers, the template editor's text) is looked
+ * into too, since JSON spells a NUL as the six characters `\u0000`: it is then named by its
+ * field and the path inside, e.g. `_values.comment`.
+ */
 export function findNulInFields(entries: Iterable<[string, unknown]>): string | null {
   for (const [name, value] of entries) {
-    if (name.includes("\u0000") || (typeof value === "string" && value.includes("\u0000"))) return name.replaceAll("\u0000", "\\0");
+    const field = name.replaceAll("\u0000", "\\0");
+    if (name.includes("\u0000") || (typeof value === "string" && value.includes("\u0000"))) return field;
+    if (typeof value === "string" && value.includes("\\u0000") && /^\s*[[{]/.test(value)) {
+      const inner = nulInJson(value);
+      if (inner !== null) return inner === "(body)" ? field : `${field}.${inner}`;
+    }
   }
   return null;
+}
+
+function nulInJson(text: string): string | null {
+  try {
+    return findNul(JSON.parse(text));
+  } catch {
+    return null; // not JSON after all: whoever reads the field refuses it
+  }
 }
 
 export function nulIssue(field: string): FieldIssue {
@@ -42,6 +60,6 @@ export function nulIssue(field: string): FieldIssue {
 
 function pathOf(at: Step | null): string {
   const keys: string[] = [];
-  for (let step = at; step; step = step.parent) keys.unshift(String(step.key).replaceAll("\u0000", "\\0"));
-  return keys.length ? keys.join(".") : "(body)";
+  for (let step = at; step; step = step.parent) keys.push(String(step.key).replaceAll("\u0000", "\\0"));
+  return keys.length ? keys.reverse().join(".") : "(body)";
 }
