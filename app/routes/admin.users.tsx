@@ -9,12 +9,12 @@ import { CheckboxField } from "~/components/ui/checkbox-field";
 import { Field } from "~/components/ui/field";
 import { PostForm } from "~/components/ui/form";
 import { db } from "~/db.server";
+import { createPasswordReset, resetLinkMail } from "~/modules/auth/create-password-reset.server";
 import { MIN_PASSWORD_LENGTH } from "~/modules/auth/schemas";
 import { createUser } from "~/modules/users/create-user.server";
 import { listUsers } from "~/modules/users/queries.server";
 import { setCanCreateProjects } from "~/modules/users/set-can-create-projects.server";
 import { setUserDisabled } from "~/modules/users/set-user-disabled.server";
-import { createPasswordReset, resetLinkMail } from "~/modules/auth/create-password-reset.server";
 import { instanceSettings } from "~/utils/env.server";
 import { mailConfigured, MailNotSentError, sendMail } from "~/utils/mail.server";
 import { ValidationError } from "~/utils/errors";
@@ -151,7 +151,7 @@ export default function AdminUsers() {
                 </PostForm>
               )}
               {rowError(user.id) ? (
-                <p role="alert" className="mt-1 text-sm text-red-700">
+                <p role="alert" className="mt-1 w-full text-sm text-red-700">
                   {rowError(user.id)}
                 </p>
               ) : null}
