@@ -9,7 +9,7 @@ import { startJobs, stopJobs } from "./app/jobs/boss.server";
 import { createFirstAdmin, issueSetupToken } from "./app/modules/auth/setup.server";
 import { EnvError, loadEnv, runLibrariesInProductionMode, useDatabaseUrl } from "./app/utils/env.server";
 import { createApp } from "./server/app";
-import { createLogger } from "./server/log";
+import { createLogger, describeError } from "./server/log";
 
 const BUILD_DIR = path.resolve("build");
 
@@ -114,7 +114,7 @@ main().catch((error: unknown) => {
   if (error instanceof EnvError || error instanceof AlreadyRunningError) {
     process.stderr.write(`\n${error.message}\n\n`);
   } else {
-    process.stderr.write(`Loupe could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`Loupe could not start: ${describeError(error)}\n`);
   }
   process.exit(1);
 });

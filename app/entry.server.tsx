@@ -1,9 +1,10 @@
 import { PassThrough } from "node:stream";
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { appLog } from "./utils/log.server";
 import { NonceContext } from "./utils/nonce";
 
 export const streamTimeout = 5_000;
@@ -39,10 +40,19 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) appLog().error(`Rendering ${new URL(request.url).pathname} failed`, error);
         },
       },
     );
     setTimeout(abort, streamTimeout + 1000);
   });
+}
+
+/**
+ * Errors thrown by loaders and actions. why: Remix's default prints them with console.error,
+ * whole, and a failed statement carries its parameters (a password hash, say) in its message.
+ */
+export function handleError(error: unknown, { request }: LoaderFunctionArgs | ActionFunctionArgs) {
+  if (request.signal.aborted) return;
+  appLog().error(`Unhandled error on ${request.method} ${new URL(request.url).pathname}`, error);
 }

@@ -53,7 +53,7 @@ async function main() {
     const tag = randomUUID().slice(0, 8);
     const person = async (role: string): Promise<Actor & { email: string }> => {
       const email = `bench-${role}-${tag}@example.com`;
-      const user = await createUser(app.db, null, { email, name: `Bench ${role}`, password: `bench password ${tag}`, isAdmin: false });
+      const user = await createUser(app.db, null, { email, name: `Bench ${role}`, password: `bench password ${tag}`, isAdmin: false, canCreateProjects: role === "manager" });
       return { userId: user.id, isAdmin: false, via: "session", email };
     };
     const manager = await person("manager");

@@ -138,7 +138,7 @@ async function buildProject(db: Database): Promise<Fixture> {
   const tag = randomUUID().slice(0, 8);
   const person = async (role: string, i = 0): Promise<Reviewer> => {
     const email = `bench-${role}-${i}-${tag}@example.com`;
-    const user = await createUser(db, null, { email, name: `Bench ${role} ${i}`, password: `bench password ${tag}`, isAdmin: false });
+    const user = await createUser(db, null, { email, name: `Bench ${role} ${i}`, password: `bench password ${tag}`, isAdmin: false, canCreateProjects: role === "manager" });
     return { email, actor: { userId: user.id, isAdmin: false, via: "session" } };
   };
   const manager = await person("manager");

@@ -41,7 +41,7 @@ async function main() {
   const database = await openBenchDatabase(console.log);
   const app = connect(database.url, { max: reviewerCount });
   try {
-    const manager = await createUser(app.db, null, { email: `trigger-bench-m-${Date.now()}@example.com`, name: "M", password: "bench password long", isAdmin: false });
+    const manager = await createUser(app.db, null, { email: `trigger-bench-m-${Date.now()}@example.com`, name: "M", password: "bench password long", isAdmin: false, canCreateProjects: true });
     const managerActor = { userId: manager.id, isAdmin: false, via: "session" as const };
     const project = await createProject(app.db, managerActor, { name: `Trigger bench ${Date.now()}` });
     await saveTemplate(app.db, managerActor, project.id, templatePresets["rate-and-correct"].template);

@@ -17,8 +17,9 @@ afterAll(() => fs.rmSync(env.LOUPE_DATA_DIR!, { recursive: true, force: true }))
 const projectNamed = async (name: string) => (await testDb().select().from(projects).where(eq(projects.name, name)))[0];
 
 describe("loupe projects create", () => {
-  it("creates a project managed by --manager and prints its id; the name stays unique", async () => {
-    const manager = await makeUser({ on: testDb() });
+  it("creates a project managed by --manager and prints its id; the name stays unique for that manager", async () => {
+    // The machine's operator decides: the manager need not be allowed to create projects themselves.
+    const manager = await makeUser({ on: testDb(), canCreateProjects: false });
     const name = `Support answers ${randomUUID().slice(0, 8)}`;
     const args = ["projects", "create", "--name", name, "--description", "Tier-1 replies", "--manager", manager.email];
 
@@ -36,7 +37,7 @@ describe("loupe projects create", () => {
 
     const again = await runCli(["projects", "create", "--name", name.toUpperCase(), "--manager", manager.email], { env });
     expect(again).toMatchObject({ code: 1, stdout: "" });
-    expect(again.stderr).toBe(`error: A project named "${name.toUpperCase()}" already exists.\n`);
+    expect(again.stderr).toBe(`error: You already have a project named "${name.toUpperCase()}". Choose another name.\n`);
   });
 
   it("refuses an unknown manager, creating no project", async () => {

@@ -2,6 +2,7 @@ import { closeDb, db, type Database, type Db } from "~/db.server";
 import { activeAdmins } from "~/modules/users/queries.server";
 import { EnvError, env, loadEnv, useDatabaseUrl } from "~/utils/env.server";
 import { DomainError, ValidationError } from "~/utils/errors";
+import { describeError } from "~/utils/log.server";
 import { migrateDatabase } from "~db/migrate";
 import { AlreadyRunningError, openDatabase, type OpenedDatabase } from "~db/open-database";
 
@@ -104,8 +105,7 @@ export function reportError(error: unknown) {
   } else if (unreachable(error)) {
     note(`error: could not connect to the database: ${unreachable(error)}. Check DATABASE_URL, or unset it to use the embedded database.`);
   } else {
-    note("error: unexpected failure");
-    console.error(error);
+    note(`error: unexpected failure: ${describeError(error)}`);
   }
 }
 

@@ -1,3 +1,5 @@
+import { ValidationError } from "~/utils/errors";
+import { NUL_MESSAGE, nulIssue } from "~/utils/nul";
 import { CliError } from "./run";
 
 const EXAMPLE = `printf '%s\\n' "$PASSWORD" | loupe users create --email … --name … --password-stdin`;
@@ -19,5 +21,7 @@ export async function readSecretFromStdin({ flag, what, example }: { flag: strin
   let text = "";
   process.stdin.setEncoding("utf8");
   for await (const chunk of process.stdin) text += chunk;
-  return text.replace(/\r?\n$/, "");
+  const password = text.replace(/\r?\n$/, "");
+  if (password.includes("\u0000")) throw new ValidationError(`password (stdin): ${NUL_MESSAGE}`, [nulIssue("password (stdin)")]);
+  return password;
 }

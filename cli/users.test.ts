@@ -3,6 +3,9 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { users } from "~db/schema";
 import { logIn } from "~/modules/auth/log-in.server";
+import { resetPassword } from "~/modules/auth/reset-password.server";
+import { findSessionUser } from "~/modules/auth/sessions.server";
+import { NUL_MESSAGE } from "~/utils/nul";
 import { testDatabaseUrl, testDb } from "../test/db";
 import { STACK_TRACE, hasScriptCommand, runCli, tempDataDir, uniqueEmail } from "./test-helpers";
 
@@ -63,6 +66,16 @@ describe("loupe users create", () => {
     expect(result.stderr).not.toMatch(STACK_TRACE);
   });
 
+  it("refuses a password with a NUL in it, naming where it came from, and creates nobody", async () => {
+    const email = uniqueEmail();
+
+    const result = await runCli(["users", "create", "--email", email, "--name", "X", "--password-stdin"], { env, input: `${PASSWORD}\u0000x\n` });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`error: invalid input\n  password (stdin): ${NUL_MESSAGE}\n`);
+    expect(await findUser(email)).toBeUndefined();
+  });
+
   it("refuses to run without --password-stdin, creating nobody", async () => {
     const email = uniqueEmail();
 
@@ -87,5 +100,64 @@ describe("loupe users create", () => {
     // On a terminal, stdout and stderr share the one pseudo-terminal.
     expect(result.stdout).toContain("error: --password-stdin reads the password from a pipe, not from the terminal");
     expect(await findUser(email)).toBeUndefined();
+  });
+});
+
+describe("loupe users update", () => {
+  it("lets an account create projects, and stops it again; create can set it too", async () => {
+    const email = uniqueEmail();
+    expect((await runCli(["users", "create", "--email", email, "--name", "Maker", "--may-create-projects", "--password-stdin"], { env, input: PASSWORD })).code).toBe(0);
+    expect((await findUser(email))?.canCreateProjects).toBe(true);
+
+    const stop = await runCli(["users", "update", "--email", email, "--no-may-create-projects"], { env });
+    expect(stop.code).toBe(0);
+    expect(stop.stderr).toContain(`${email} can no longer create projects.`);
+    expect((await findUser(email))?.canCreateProjects).toBe(false);
+
+    expect((await runCli(["users", "update", "--email", email.toUpperCase(), "--may-create-projects"], { env })).code).toBe(0);
+    expect((await findUser(email))?.canCreateProjects).toBe(true);
+  });
+
+  it("says what is missing: a change to make, or an account that exists", async () => {
+    const nothing = await runCli(["users", "update", "--email", uniqueEmail()], { env });
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toMatch(/^error: Say what to change/);
+    const nobody = await runCli(["users", "update", "--email", "nobody-at-all@example.com", "--may-create-projects"], { env });
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toBe("error: No user has the email nobody-at-all@example.com.\n");
+  });
+});
+
+describe("loupe users reset-password", () => {
+  it("prints a one-time link that sets a new password, starting with LOUPE_PUBLIC_URL", async () => {
+    const email = uniqueEmail();
+    await runCli(["users", "create", "--email", email, "--name", "Forgetful", "--password-stdin"], { env, input: PASSWORD });
+
+    const result = await runCli(["users", "reset-password", "--email", email], { env: { ...env, LOUPE_PUBLIC_URL: "https://loupe.example.org" } });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^https:\/\/loupe\.example\.org\/reset-password\/[A-Za-z0-9_-]{43}\n$/);
+    expect(result.stderr).toContain(`The link sets a new password for ${email} once, until `);
+    const token = result.stdout.trim().split("/").pop()!;
+    await resetPassword(testDb(), { token, newPassword: "reset from the cli", confirmPassword: "reset from the cli", ip: "10.2.2.2" });
+    await expect(logIn(testDb(), { email, password: "reset from the cli", ip: "127.0.0.1" })).resolves.toBeTruthy();
+  });
+
+  it("sets the password from stdin instead, ending every session", async () => {
+    const email = uniqueEmail();
+    await runCli(["users", "create", "--email", email, "--name", "Locked out", "--password-stdin"], { env, input: PASSWORD });
+    const session = await logIn(testDb(), { email, password: PASSWORD, ip: "127.0.0.1" });
+
+    const result = await runCli(["users", "reset-password", "--email", email, "--password-stdin"], { env, input: "set by the operator\n" });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(`Set a new password for ${email}; their sessions have ended.\n`);
+    expect(await findSessionUser(testDb(), session.token)).toBeNull();
+    await expect(logIn(testDb(), { email, password: "set by the operator", ip: "127.0.0.1" })).resolves.toBeTruthy();
+
+    const short = await runCli(["users", "reset-password", "--email", email, "--password-stdin"], { env, input: "short\n" });
+    expect(short.code).toBe(1);
+    expect(short.stderr).toBe("error: invalid input\n  password (stdin): Use at least 10 characters.\n");
   });
 });

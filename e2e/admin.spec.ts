@@ -75,6 +75,40 @@ test.describe("Admins manage who can sign in", () => {
     await context.close();
   });
 
+  test("an admin makes a reset link; the user sets a new password through it, and the link does not work twice", async ({ page, browser, admin, makeUser, loginAs }) => {
+    const user = await makeUser();
+    await loginAs(page, admin);
+    await page.goto("/admin/users");
+    await userRow(page, user.email).getByRole("button", { name: `Make reset link for ${user.email}` }).click();
+    await expect(page.getByRole("heading", { name: `Password reset link for ${user.email}` })).toBeVisible();
+    const link = await page.getByLabel("Reset link", { exact: true }).inputValue();
+    expect(link).toMatch(/\/reset-password\/[A-Za-z0-9_-]{43}$/);
+
+    const context = await browser.newContext();
+    const theirPage = await context.newPage();
+    await theirPage.goto(link);
+    await expect(theirPage.getByRole("heading", { name: "Set a new password" })).toBeVisible();
+    await expect(theirPage.getByText(user.email)).toBeVisible();
+    await theirPage.getByLabel("New password", { exact: true }).fill("reset through the link");
+    await theirPage.getByLabel("New password again").fill("reset through the link");
+    await theirPage.getByRole("button", { name: "Set password" }).click();
+    await expect(theirPage).toHaveURL(/\/login\?reset=done/);
+    await expect(theirPage.getByRole("status")).toHaveText("Your new password is set. Sign in with it.");
+    await expect(theirPage.getByLabel("Email")).toHaveValue(user.email);
+    await theirPage.getByLabel("Password").fill("reset through the link");
+    await theirPage.getByRole("button", { name: "Sign in" }).click();
+    await expect(theirPage).toHaveURL(/\/projects$/);
+
+    await context.clearCookies();
+    await theirPage.goto(link);
+    await expect(theirPage.getByRole("alert")).toHaveText("This password reset link has already been used. Ask an admin for a new one if you need to set your password again.");
+    await expect(theirPage.getByLabel("New password", { exact: true })).toHaveCount(0);
+    await theirPage.goto("/login");
+    await signIn(theirPage, user.email, user.password);
+    await expect(theirPage.getByRole("alert")).toHaveText("That email and password do not match an active account.");
+    await context.close();
+  });
+
   test("someone who is not an admin gets 403 on the user list", async ({ page, makeUser, loginAs }) => {
     await loginAs(page, await makeUser());
     await page.goto("/projects");

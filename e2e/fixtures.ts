@@ -42,7 +42,8 @@ export function unique(prefix: string): string {
 type Fixtures = {
   /** A fresh instance admin. */
   admin: TestUser;
-  makeUser: (options?: { isAdmin?: boolean; name?: string }) => Promise<TestUser>;
+  /** A fresh user; one who may create projects unless `canCreateProjects: false` (fixtures make projects as their manager). */
+  makeUser: (options?: { isAdmin?: boolean; name?: string; canCreateProjects?: boolean }) => Promise<TestUser>;
   /** A project managed by `manager`, with further members already added. */
   makeProject: (manager: TestUser, members?: { user: TestUser; role: ProjectRole }[]) => Promise<TestProject>;
   /** Signs the page's browser context in as the user, without going through the sign-in form. */
@@ -68,6 +69,7 @@ export const test = base.extend<Fixtures, { db: Database }>({
         name: options.name ? `${options.name} ${tag}` : `User ${tag}`,
         password: PASSWORD,
         isAdmin: options.isAdmin ?? false,
+        canCreateProjects: options.canCreateProjects ?? true,
       });
       return { ...user, password: PASSWORD, actor: { userId: user.id, isAdmin: user.isAdmin, via: "session" } };
     });

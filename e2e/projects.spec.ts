@@ -27,17 +27,53 @@ test.describe("Projects and their members", () => {
     await expect(card).toContainText("Grading the support bot's replies.");
   });
 
-  test("a second project with a taken name is refused next to the name field", async ({ page, makeUser, makeProject, loginAs }) => {
+  test("a name is taken only among your own projects, and another person's project is never named", async ({ page, makeUser, makeProject, loginAs }) => {
     const user = await makeUser();
-    const existing = await makeProject(await makeUser());
+    const mine = await makeProject(user);
+    const theirs = await makeProject(await makeUser());
     await loginAs(page, user);
-    await page.goto("/projects/new");
-    await page.getByLabel("Name").fill(existing.name.toUpperCase());
-    await page.getByRole("button", { name: "Create project" }).click();
 
+    // Someone else's project name is free to use.
+    await page.goto("/projects/new");
+    await page.getByLabel("Name").fill(theirs.name.toUpperCase());
+    await page.getByRole("button", { name: "Create project" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: theirs.name.toUpperCase() })).toBeVisible();
+
+    await page.goto("/projects/new");
+    await page.getByLabel("Name").fill(mine.name.toUpperCase());
+    await page.getByRole("button", { name: "Create project" }).click();
     await expect(page.getByLabel("Name")).toHaveAttribute("aria-invalid", "true");
-    await expect(page.getByRole("alert")).toHaveText(`A project named "${existing.name.toUpperCase()}" already exists.`);
+    await expect(page.getByRole("alert")).toHaveText(`You already have a project named "${mine.name.toUpperCase()}". Choose another name.`);
     await expect(page).toHaveURL(/\/projects\/new$/);
+  });
+
+  test("someone an admin has not allowed cannot create projects until an admin allows them", async ({ page, browser, makeUser, admin, loginAs }) => {
+    const user = await makeUser({ canCreateProjects: false });
+    await loginAs(page, user);
+    await page.goto("/projects");
+    await expect(page.getByRole("heading", { name: "No projects yet" })).toBeVisible();
+    await expect(page.getByText("ask an admin to allow you to create projects")).toBeVisible();
+    await expect(page.getByRole("link", { name: "New project" })).toHaveCount(0);
+    const direct = await page.goto("/projects/new");
+    expect(direct?.status()).toBe(403);
+    await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
+
+    const context = await browser.newContext();
+    const adminPage = await context.newPage();
+    await loginAs(adminPage, admin);
+    await adminPage.goto("/admin/users");
+    const row = adminPage.getByRole("list", { name: "Users" }).getByRole("listitem").filter({ hasText: user.email });
+    await row.getByRole("button", { name: `Allow project creation for ${user.email}` }).click();
+    await expect(adminPage.getByRole("status")).toHaveText("They may now create projects.");
+    await expect(row).toContainText("May create projects");
+    await context.close();
+
+    await page.goto("/projects");
+    await page.getByRole("link", { name: "New project" }).click();
+    const name = unique("Allowed");
+    await page.getByLabel("Name").fill(name);
+    await page.getByRole("button", { name: "Create project" }).click();
+    await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
   });
 
   test("a manager adds a member with a role, changes the role and removes them", async ({ page, makeUser, makeProject, loginAs }) => {
@@ -111,8 +147,12 @@ test.describe("Projects and their members", () => {
 
     await expect(page.getByRole("heading", { level: 1, name: project.name })).toBeVisible();
     await expect(page.getByText("Your role: Reviewer")).toBeVisible();
-    await expect(memberRow(page, manager.email)).toContainText("Manager");
-    await expect(memberRow(page, reviewer.email)).toContainText("Reviewer");
+    // Only managers see who is who: the reviewer sees themself by name and the manager by pseudonym.
+    const members = page.getByRole("list", { name: "Members" }).getByRole("listitem");
+    await expect(members.filter({ hasText: `${reviewer.name}(you)` })).toContainText("Reviewer");
+    await expect(members.filter({ hasText: /^reviewer-[0-9a-f]{10}/ })).toContainText("Manager");
+    await expect(page.getByText(manager.email)).toHaveCount(0);
+    await expect(page.getByText(manager.name)).toHaveCount(0);
     await expect(page.getByRole("heading", { name: "Members" })).toBeVisible();
     await expect(page.getByRole("button", { name: "Add member" })).toHaveCount(0);
     await expect(page.getByRole("combobox")).toHaveCount(0);

@@ -48,3 +48,38 @@ test("Review is blind: a reviewer never sees another's answer, a manager does; o
     return { projectId: outsider.project.id, itemId: outsider.itemIds[0]! };
   }
 });
+
+test("An engineer sees other reviewers' answers by pseudonym until the manager shows names to members", async ({ browser, page, db, makeUser, loginAs, reviewProject }) => {
+  const { project, manager, reviewer, itemIds } = await reviewProject({
+    template: [{ key: "verdict", kind: "text", text: "Verdict" }],
+    items: [{ input: "Shared item", outputs: [{ text: "Answer" }] }],
+  });
+  const engineer = await makeUser({ name: "Engineer" });
+  await addMember(db, manager.actor, project.id, { email: engineer.email, role: "engineer" });
+  await claimNextItem(db, reviewer.actor, project.id);
+  await submitAnnotation(db, reviewer.actor, { itemId: itemIds[0]!, values: { verdict: "Looks right" }, idempotencyKey: crypto.randomUUID() });
+
+  await loginAs(page, engineer);
+  await page.goto(`/projects/${project.id}/review/${itemIds[0]}`);
+  const others = page.getByRole("region", { name: "Other reviewers’ answers" });
+  await expect(others).toContainText("Looks right");
+  await expect(others).toContainText(/reviewer-[0-9a-f]{10}/);
+  await expect(others).not.toContainText(reviewer.name);
+  await page.goto(`/projects/${project.id}`);
+  await expect(page.getByRole("list", { name: "Members" })).not.toContainText(reviewer.email);
+
+  const managerPage = await (await browser.newContext()).newPage();
+  await loginAs(managerPage, manager);
+  await managerPage.goto(`/projects/${project.id}/settings`);
+  await managerPage.getByLabel("Show reviewer names to members").check();
+  await managerPage.getByRole("button", { name: "Save settings" }).click();
+  await expect(managerPage.getByRole("status")).toHaveText("Settings saved.");
+  await managerPage.context().close();
+
+  await page.goto(`/projects/${project.id}/review/${itemIds[0]}`);
+  await expect(others).toContainText(reviewer.name);
+  await page.goto(`/projects/${project.id}`);
+  const members = page.getByRole("list", { name: "Members" });
+  await expect(members).toContainText(reviewer.name);
+  await expect(members).not.toContainText(reviewer.email);
+});

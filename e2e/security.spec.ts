@@ -1,14 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
+import { eq } from "drizzle-orm";
+import { users } from "~db/schema";
 import { connect } from "~/db.server";
 import { createUser } from "~/modules/users/create-user.server";
+import { NUL_MESSAGE } from "~/utils/nul";
 
 const PASSWORD = "security spec password";
 
-async function newUser() {
+async function newUser(isAdmin = false) {
   const { db, sql } = connect(process.env.E2E_DATABASE_URL!, { max: 1 });
   try {
-    return await createUser(db, null, { email: `sec-${randomUUID()}@example.com`, name: "Sec", password: PASSWORD, isAdmin: false });
+    return await createUser(db, null, { email: `sec-${randomUUID()}@example.com`, name: "Sec", password: PASSWORD, isAdmin });
   } finally {
     await sql.end();
   }
@@ -22,8 +25,8 @@ async function formContext(baseURL: string, path: string, cookie = "") {
   return { cookie: [cookie, ...set].filter(Boolean).join("; "), token, setCookies: page.headers.getSetCookie() };
 }
 
-async function signedIn(baseURL: string) {
-  const user = await newUser();
+async function signedIn(baseURL: string, isAdmin = false) {
+  const user = await newUser(isAdmin);
   const anon = await formContext(baseURL, "/login");
   const response = await fetch(`${baseURL}/login`, {
     method: "POST",
@@ -98,6 +101,75 @@ test.describe("Loupe refuses cross-site and malformed requests", () => {
     const ok = await logout({ origin: baseURL! }, { _csrf: token });
     expect(ok.status).toBe(302);
     expect(await stillSignedIn(baseURL!, cookie)).toBe(false);
+  });
+
+  test("an opaque or malformed Origin is refused with 403 even when the Referer is this site", async ({ baseURL }) => {
+    const { cookie, token } = await signedIn(baseURL!);
+    for (const origin of ["null", "not a url", "null, null"]) {
+      const response = await fetch(`${baseURL}/logout`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded", cookie, origin, referer: `${baseURL}/projects` },
+        body: new URLSearchParams({ _csrf: token }),
+      });
+      expect(response.status, `Origin: ${origin}`).toBe(403);
+      expect(await response.text()).toContain("Forbidden:");
+    }
+    expect(await stillSignedIn(baseURL!, cookie)).toBe(true);
+
+    // The sign-in form (a page action, not a resource route) answers the same, not 500.
+    const user = await newUser();
+    const anon = await formContext(baseURL!, "/login");
+    const login = await fetch(`${baseURL}/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: anon.cookie, origin: "null", referer: `${baseURL}/login` },
+      body: new URLSearchParams({ _csrf: anon.token, email: user.email, password: PASSWORD }),
+    });
+    expect(login.status).toBe(403);
+    expect(await login.text()).toContain("opaque or malformed origin");
+    expect(login.headers.getSetCookie().some((c) => c.startsWith("loupe_session="))).toBe(false);
+  });
+
+  test("a NUL in any form field or query parameter is a 400 naming the field, and nothing is stored", async ({ baseURL }) => {
+    const { cookie, token } = await signedIn(baseURL!, true);
+    const post = (path: string, body: URLSearchParams | FormData) =>
+      fetch(`${baseURL}${path}`, { method: "POST", redirect: "manual", headers: { cookie, origin: baseURL! }, body });
+
+    // The admin's create-user form: a NUL in the name used to fail the insert with a 500.
+    const email = `nul-${randomUUID()}@example.com`;
+    const user = await post("/admin/users", new URLSearchParams({ _csrf: token, intent: "create", email, name: "Nul\u0000Name", password: PASSWORD }));
+    expect(user.status).toBe(400);
+    expect(await user.text()).toBe(`The field “name” ${NUL_MESSAGE}`);
+
+    // A multipart form (what a browser sends with a file input) is read the same way.
+    const multipart = new FormData();
+    multipart.set("_csrf", token);
+    multipart.set("name", `Project ${randomUUID()}`);
+    multipart.set("description", "line one\u0000");
+    const project = await post("/projects/new", multipart);
+    expect(project.status).toBe(400);
+    expect(await project.text()).toContain("“description”");
+
+    // JSON carried in a form field (the template editor, the review form's answers) spells NUL as \u0000.
+    const projectResponse = await post("/projects/new", new URLSearchParams({ _csrf: token, name: `Nul ${randomUUID()}`, preset: "classify" }));
+    expect(projectResponse.status).toBe(302);
+    const templatePath = `${new URL(projectResponse.headers.get("location")!, baseURL).pathname}/template`;
+    const template = JSON.stringify({ questions: [{ key: "ok", kind: "thumbs", text: "Fine?\u0000" }] });
+    const escaped = await post(templatePath, new URLSearchParams({ _csrf: token, template }));
+    expect(escaped.status).toBe(400);
+    expect(await escaped.text()).toContain("“template.questions.0.text”");
+
+    const query = await fetch(`${baseURL}/projects?redirectTo=%00`, { headers: { cookie } });
+    expect(query.status).toBe(400);
+    expect(await query.text()).toContain("“redirectTo”");
+
+    const { db, sql } = connect(process.env.E2E_DATABASE_URL!, { max: 1 });
+    try {
+      expect(await db.select().from(users).where(eq(users.email, email))).toEqual([]);
+    } finally {
+      await sql.end();
+    }
   });
 
   test("a form token belongs to one session: another session's token is refused", async ({ baseURL }) => {

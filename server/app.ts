@@ -10,7 +10,8 @@ import { db } from "~/db.server";
 import type { LoupeContext } from "~/utils/context";
 import type { Env } from "~/utils/env.server";
 import { isDatabaseUnavailable } from "~/utils/database-errors";
-import { BodyTooLargeError, readBody } from "./body";
+import { ValidationError } from "~/utils/errors";
+import { BodyTooLargeError, readBody, refuseNul } from "./body";
 import { checkCsrf } from "./csrf";
 import { datasetDownloads } from "./dataset-downloads";
 import { healthCheck } from "./health";
@@ -88,6 +89,8 @@ export function createApp(options: AppOptions) {
         res.status(403).type("text/plain").send(`Forbidden: ${refusal}`);
         return;
       }
+      // why: the API checks its own query and JSON bodies (app/modules/api/define.server.ts).
+      if (!req.path.startsWith("/api/")) await refuseNul(new URL(req.originalUrl, "http://loupe.invalid"), req.get("content-type") ?? "", body);
       const controller = new AbortController();
       res.on("close", () => !res.writableFinished && controller.abort());
       const request = new Request(`${req.protocol}://${req.get("host")}${req.originalUrl}`, {
@@ -112,6 +115,9 @@ export function createApp(options: AppOptions) {
       return;
     }
     if (error instanceof BodyTooLargeError) return send(413, error.message);
+    if (error instanceof ValidationError) {
+      return wantsJson ? res.status(400).json({ error: error.message, issues: error.issues }) : send(400, error.message);
+    }
     if (isDatabaseUnavailable(error)) {
       log.warn(`Database unavailable while serving ${req.method} ${req.path}`);
       return send(503, "Loupe cannot reach its database right now. Try again in a moment.");

@@ -21,9 +21,16 @@ export async function checkCsrf(
   return checkOrigin(req, publicUrl) ?? checkToken(req.get(CSRF_HEADER) ?? (await formField(req, body, CSRF_FIELD)), context);
 }
 
-/** The first half of the check: the request comes from this server's own pages. */
+/**
+ * The first half of the check: the request comes from this server's own pages. The Origin
+ * header decides when a browser sent one; the Referer only stands in when it is absent.
+ */
 export function checkOrigin(req: Request, publicUrl: string | undefined): string | null {
-  const claimed = originOf(req.get("origin")) ?? originOf(req.get("referer"));
+  const origin = req.get("origin");
+  // why: `Origin: null` is an opaque origin (a sandboxed frame, a data: page, a cross-site
+  // redirect), never this site, whatever the Referer claims; a malformed one is refused too.
+  if (origin !== undefined && originOf(origin) === null) return `the request comes from an opaque or malformed origin (${origin.slice(0, 100)}).`;
+  const claimed = origin !== undefined ? originOf(origin) : originOf(req.get("referer"));
   if (!claimed) return "the request has no Origin or Referer header.";
   const allowed = new Set([`${req.protocol}://${req.get("host")}`]);
   if (publicUrl) allowed.add(new URL(publicUrl).origin);
@@ -41,9 +48,10 @@ export function checkToken(submitted: string | null | undefined, context: LoupeC
 }
 
 function originOf(value: string | undefined): string | null {
-  if (!value || value === "null") return null;
+  if (!value) return null;
   try {
-    return new URL(value).origin;
+    const origin = new URL(value).origin;
+    return origin === "null" ? null : origin;
   } catch {
     return null;
   }

@@ -22,6 +22,9 @@ export function AppHeader({ user }: { user: HeaderUser }) {
               <NavLink to="/settings/api-keys" className={navClass}>
                 API keys
               </NavLink>
+              <NavLink to="/settings/password" className={navClass}>
+                Password
+              </NavLink>
               {user.isAdmin ? (
                 <NavLink to="/admin/users" className={navClass}>
                   Users

@@ -9,12 +9,16 @@ import { CheckboxField } from "~/components/ui/checkbox-field";
 import { Field } from "~/components/ui/field";
 import { PostForm } from "~/components/ui/form";
 import { db } from "~/db.server";
+import { createPasswordReset, resetLinkMail } from "~/modules/auth/create-password-reset.server";
 import { MIN_PASSWORD_LENGTH } from "~/modules/auth/schemas";
 import { createUser } from "~/modules/users/create-user.server";
 import { listUsers } from "~/modules/users/queries.server";
+import { setCanCreateProjects } from "~/modules/users/set-can-create-projects.server";
 import { setUserDisabled } from "~/modules/users/set-user-disabled.server";
+import { instanceSettings } from "~/utils/env.server";
+import { mailConfigured, MailNotSentError, sendMail } from "~/utils/mail.server";
 import { ValidationError } from "~/utils/errors";
-import { formError, requireActor, throwAsResponse, type FormErrors } from "~/utils/http.server";
+import { formError, publicOrigin, requireActor, throwAsResponse, type FormErrors } from "~/utils/http.server";
 import { parseOrThrow } from "~/utils/validation";
 
 export const meta: MetaFunction = () => [{ title: "Users · Loupe" }];
@@ -22,10 +26,15 @@ export const meta: MetaFunction = () => [{ title: "Users · Loupe" }];
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const actor = requireActor(context, request);
   const users = await listUsers(db, actor).catch(throwAsResponse);
-  return { users, myId: actor.userId };
+  return { users, myId: actor.userId, projectCreators: instanceSettings().projectCreators, canMail: mailConfigured() };
 }
 
-type Result = FormErrors & { target?: string; notice?: string; values?: { email: string; name: string } };
+type Result = FormErrors & {
+  target?: string;
+  notice?: string;
+  values?: { email: string; name: string };
+  reset?: { email: string; link: string; expiresAt: string; mailed: boolean; mailError?: string };
+};
 const userRef = z.object({ userId: z.uuid({ error: "Choose a user." }) });
 
 export async function action({ context, request }: ActionFunctionArgs) {
@@ -35,13 +44,34 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const values = { email: String(form.email ?? ""), name: String(form.name ?? "") };
   try {
     if (form.intent === "create") {
-      const user = await createUser(db, actor, { ...values, password: String(form.password ?? ""), isAdmin: form.isAdmin === "on" });
+      const user = await createUser(db, actor, {
+        ...values,
+        password: String(form.password ?? ""),
+        isAdmin: form.isAdmin === "on",
+        canCreateProjects: form.canCreateProjects === "on",
+      });
       return data<Result>({ target, notice: `Created ${user.name} (${user.email}). Give them their password in person or over a secure channel.` });
     }
     if (form.intent === "disable" || form.intent === "enable") {
       const { userId } = parseOrThrow(userRef, form);
       await setUserDisabled(db, actor, { userId, disabled: form.intent === "disable" });
       return data<Result>({ target, notice: form.intent === "disable" ? "User disabled; their sessions have ended." : "User enabled." });
+    }
+    if (form.intent === "allow-projects" || form.intent === "stop-projects") {
+      const { userId } = parseOrThrow(userRef, form);
+      await setCanCreateProjects(db, actor, { userId, allowed: form.intent === "allow-projects" });
+      return data<Result>({ target, notice: form.intent === "allow-projects" ? "They may now create projects." : "They can no longer create projects." });
+    }
+    if (form.intent === "reset-link" || form.intent === "mail-reset-link") {
+      const { userId } = parseOrThrow(userRef, form);
+      const mail = form.intent === "mail-reset-link";
+      const reset = await createPasswordReset(db, actor, { userId, mailRequested: mail });
+      const link = `${publicOrigin(request)}${reset.path}`;
+      let mailError: string | undefined;
+      if (mail) await sendMail(resetLinkMail(reset.user, link, reset.expiresAt)).catch((e: unknown) => (mailError = e instanceof MailNotSentError ? e.message : "The mail could not be sent."));
+      const shown = { email: reset.user.email, link, expiresAt: reset.expiresAt.toISOString(), mailed: mail && !mailError, mailError };
+      // why: this response is the only place the link appears; only its hash is stored.
+      return data<Result>({ target, reset: shown }, { headers: { "Cache-Control": "no-store" } });
     }
     throw new ValidationError("Unknown action.");
   } catch (error) {
@@ -51,16 +81,20 @@ export async function action({ context, request }: ActionFunctionArgs) {
 }
 
 export default function AdminUsers() {
-  const { users, myId } = useLoaderData<typeof loader>();
+  const { users, myId, projectCreators, canMail } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const rowError = (userId: string) =>
-    result?.target === `disable:${userId}` || result?.target === `enable:${userId}`
-      ? (result.formError ?? result.fieldErrors?.userId)
-      : undefined;
+    result?.target?.endsWith(`:${userId}`) && !result.target.startsWith("create") ? (result.formError ?? result.fieldErrors?.userId) : undefined;
   return (
     <div>
       <PageHeader title="Users" description="Everyone who can sign in to this Loupe. There is no open sign-up: accounts are created here." />
+      <p className="mb-4 text-sm text-slate-600">
+        {projectCreators === "everyone"
+          ? "Everyone with an account may create projects (LOUPE_PROJECT_CREATORS=everyone)."
+          : "Admins and the users marked “May create projects” can create projects (set LOUPE_PROJECT_CREATORS=everyone to let everyone)."}
+      </p>
       {result?.notice ? <Alert tone="success">{result.notice}</Alert> : null}
+      {result?.reset ? <ResetLink {...result.reset} /> : null}
       <ul aria-label="Users" className="mt-4 divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white shadow-sm">
         {users.map((user) => (
           <li key={user.id} className="flex flex-col gap-3 p-4 sm:flex-row sm:items-center sm:justify-between">
@@ -69,6 +103,7 @@ export default function AdminUsers() {
                 <span className="break-words">{user.name}</span>
                 {user.id === myId ? <span className="font-normal text-slate-500">(you)</span> : null}
                 {user.isAdmin ? <Badge tone="indigo">Admin</Badge> : null}
+                {!user.isAdmin && user.canCreateProjects ? <Badge tone="indigo">May create projects</Badge> : null}
                 {user.disabledAt ? <Badge tone="red">Disabled</Badge> : <Badge tone="green">Active</Badge>}
               </p>
               <p className="mt-1 break-all text-slate-600">{user.email}</p>
@@ -76,7 +111,35 @@ export default function AdminUsers() {
                 Created <DateTime value={user.createdAt} />
               </p>
             </div>
-            <div className="sm:text-right">
+            <div className="flex flex-wrap gap-2 sm:justify-end sm:text-right">
+              {user.id === myId ? null : (
+                <PostForm>
+                  <input type="hidden" name="intent" value="reset-link" />
+                  <input type="hidden" name="userId" value={user.id} />
+                  <Button variant="secondary">
+                    Make reset link<span className="sr-only"> for {user.email}</span>
+                  </Button>
+                </PostForm>
+              )}
+              {user.id === myId || !canMail ? null : (
+                <PostForm>
+                  <input type="hidden" name="intent" value="mail-reset-link" />
+                  <input type="hidden" name="userId" value={user.id} />
+                  <Button variant="secondary">
+                    Mail reset link<span className="sr-only"> to {user.email}</span>
+                  </Button>
+                </PostForm>
+              )}
+              {user.isAdmin ? null : (
+                <PostForm>
+                  <input type="hidden" name="intent" value={user.canCreateProjects ? "stop-projects" : "allow-projects"} />
+                  <input type="hidden" name="userId" value={user.id} />
+                  <Button variant="secondary">
+                    {user.canCreateProjects ? "Stop project creation" : "Allow project creation"}
+                    <span className="sr-only"> for {user.email}</span>
+                  </Button>
+                </PostForm>
+              )}
               {user.id === myId ? null : (
                 <PostForm>
                   <input type="hidden" name="intent" value={user.disabledAt ? "enable" : "disable"} />
@@ -88,7 +151,7 @@ export default function AdminUsers() {
                 </PostForm>
               )}
               {rowError(user.id) ? (
-                <p role="alert" className="mt-1 text-sm text-red-700">
+                <p role="alert" className="mt-1 w-full text-sm text-red-700">
                   {rowError(user.id)}
                 </p>
               ) : null}
@@ -98,6 +161,35 @@ export default function AdminUsers() {
       </ul>
       <CreateUserForm result={result?.target?.startsWith("create") ? result : undefined} />
     </div>
+  );
+}
+
+function ResetLink({ email, link, expiresAt, mailed, mailError }: NonNullable<Result["reset"]>) {
+  return (
+    <section aria-labelledby="reset-link-heading" className="mb-6 rounded-lg border border-emerald-300 bg-emerald-50 p-4 sm:p-6">
+      <h2 id="reset-link-heading" className="text-base font-semibold text-emerald-900">
+        Password reset link for {email}
+      </h2>
+      <p className="mt-1 text-sm text-emerald-900">
+        {mailed ? "It was mailed to them. " : "Give it to them over a channel you trust. "}
+        It works once, until <DateTime value={expiresAt} withTime />, and it will not be shown again.
+      </p>
+      {mailError ? (
+        <p role="alert" className="mt-2 text-sm text-red-700">
+          {mailError}
+        </p>
+      ) : null}
+      <label htmlFor="reset-link" className="sr-only">
+        Reset link
+      </label>
+      <input
+        id="reset-link"
+        readOnly
+        value={link}
+        onFocus={(event) => event.currentTarget.select()}
+        className="mt-3 block w-full rounded-md border-0 bg-white px-3 py-2 font-mono text-sm text-slate-900 ring-1 ring-inset ring-emerald-300"
+      />
+    </section>
   );
 }
 
@@ -122,6 +214,7 @@ function CreateUserForm({ result }: { result: Result | undefined }) {
           error={result?.fieldErrors?.password}
         />
         <CheckboxField label="Admin" name="isAdmin" hint="Admins manage users and can see and manage every project." />
+        <CheckboxField label="May create projects" name="canCreateProjects" hint="They can start projects of their own and manage them." />
         <div>
           <Button disabled={busy}>{busy ? "Creating…" : "Create user"}</Button>
         </div>

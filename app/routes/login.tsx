@@ -25,7 +25,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const input = parseOrThrow(loginSchema, { email: form.get("email"), password: form.get("password") });
     const session = await logIn(db, { ...input, ip: context.clientIp, userAgent: request.headers.get("user-agent") });
     const maxAge = Math.floor((session.expiresAt.getTime() - Date.now()) / 1000);
-    return redirect(safeRedirectPath(form.get("redirectTo")), {
+    return redirect(safeRedirectPath(form.get("redirectTo"), "/projects", new URL(request.url).origin), {
       headers: { "Set-Cookie": await sessionCookie(context.secureCookies, maxAge).serialize(session.token) },
     });
   } catch (error) {
@@ -42,12 +42,22 @@ export default function Login() {
       <h1 className="text-2xl font-bold">Sign in to Loupe</h1>
       <PostForm className="mt-6 space-y-4" aria-describedby={result?.formError ? "login-error" : undefined}>
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
+        {params.get("reset") === "done" && !result ? <Alert tone="success">Your new password is set. Sign in with it.</Alert> : null}
         {result?.formError ? (
           <div id="login-error">
             <Alert tone="error">{result.formError}</Alert>
           </div>
         ) : null}
-        <Field label="Email" name="email" type="email" autoComplete="username" required autoFocus error={result?.fieldErrors?.email} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          autoFocus
+          defaultValue={params.get("email") ?? undefined}
+          error={result?.fieldErrors?.email}
+        />
         <Field
           label="Password"
           name="password"

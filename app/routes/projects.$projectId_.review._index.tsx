@@ -18,7 +18,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   try {
     const project = await getReviewProject(db, actor, params.projectId ?? "");
     const held = project.canReview ? await findHeldByOthers(db, actor, project.id) : null;
-    return { project, progress: await getProgress(db, actor, project.id), me: actor.userId, held: held && { ...held, message: heldMessage(held) } };
+    return { project, progress: await getProgress(db, actor, project.id), held: held && { ...held, message: heldMessage(held) } };
   } catch (error) {
     throwAsResponse(error);
   }
@@ -37,12 +37,12 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 }
 
 export default function ReviewStart() {
-  const { project, progress, me, held } = useLoaderData<typeof loader>();
+  const { project, progress, held } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state !== "idle";
   const empty = (result && "empty" in result) || params.get("done") === "1";
-  const mine = progress.reviewers.find((r) => r.userId === me);
+  const mine = progress.reviewers.find((r) => r.isYou);
   return (
     <div className="mx-auto max-w-3xl">
       <PageHeader

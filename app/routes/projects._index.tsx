@@ -4,6 +4,7 @@ import { EmptyState } from "~/components/empty-state";
 import { LinkButton } from "~/components/link-button";
 import { PageHeader } from "~/components/page-header";
 import { db } from "~/db.server";
+import { mayCreateProjects } from "~/modules/projects/may-create-projects.server";
 import { roleLabels } from "~/modules/projects/policy";
 import { listProjects } from "~/modules/projects/queries.server";
 import { requireActor } from "~/utils/http.server";
@@ -12,20 +13,22 @@ export const meta: MetaFunction = () => [{ title: "Projects · Loupe" }];
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const actor = requireActor(context, request);
-  return { projects: await listProjects(db, actor), isAdmin: actor.isAdmin };
+  const [projects, canCreate] = await Promise.all([listProjects(db, actor), mayCreateProjects(db, actor)]);
+  return { projects, isAdmin: actor.isAdmin, canCreate };
 }
 
 export default function Projects() {
-  const { projects, isAdmin } = useLoaderData<typeof loader>();
-  const newProject = <LinkButton to="/projects/new">New project</LinkButton>;
+  const { projects, isAdmin, canCreate } = useLoaderData<typeof loader>();
+  const newProject = canCreate ? <LinkButton to="/projects/new">New project</LinkButton> : null;
   return (
     <div>
       <PageHeader title="Projects" description={isAdmin ? "Every project on this Loupe: as an admin you can open and manage all of them." : "The review projects you belong to."} actions={projects.length ? newProject : null} />
       {projects.length === 0 ? (
         <EmptyState title="No projects yet" action={newProject}>
           A project holds the LLM outputs your team reviews, the questions reviewers answer and the people who take part.
-          Create one and you become its manager; you can then add members. If a colleague runs the project, ask them to
-          add you.
+          {canCreate
+            ? " Create one and you become its manager; you can then add members. If a colleague runs the project, ask them to add you."
+            : " When a colleague adds you to a project, it appears here. To start one yourself, ask an admin to allow you to create projects."}
         </EmptyState>
       ) : (
         <ul aria-label="Your projects" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">

@@ -9,10 +9,12 @@ import { PostForm } from "~/components/ui/form";
 import { TextareaField } from "~/components/ui/textarea-field";
 import { db } from "~/db.server";
 import { createProject } from "~/modules/projects/create-project.server";
+import { MAY_NOT_CREATE_PROJECTS, mayCreateProjects } from "~/modules/projects/may-create-projects.server";
 import { templatePresetIds, templatePresets, type TemplatePresetId } from "~/modules/templates/presets";
 import type { TemplateInput } from "~/modules/templates/schemas";
 import { saveTemplate } from "~/modules/templates/save-template.server";
-import { formError, requireActor } from "~/utils/http.server";
+import { ForbiddenError } from "~/utils/errors";
+import { formError, requireActor, throwAsResponse } from "~/utils/http.server";
 import { parseOrThrow } from "~/utils/validation";
 
 export const meta: MetaFunction = () => [{ title: "New project · Loupe" }];
@@ -23,7 +25,8 @@ const presetSchema = z.object({
 });
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  requireActor(context, request);
+  const actor = requireActor(context, request);
+  if (!(await mayCreateProjects(db, actor))) throwAsResponse(new ForbiddenError(MAY_NOT_CREATE_PROJECTS));
   return null;
 }
 

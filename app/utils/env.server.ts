@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { z } from "zod";
 import { PROVIDER_KEY_VARIABLE } from "~/modules/llm/schemas";
+import { projectCreatorsSettings, type InstanceSettings, type ProjectCreators } from "~/modules/projects/policy";
 import { readOrCreate } from "./files.server";
 
 /** Import limits unless LOUPE_IMPORT_MAX_BYTES / LOUPE_IMPORT_MAX_RECORD_BYTES say otherwise. */
@@ -28,6 +29,13 @@ const schema = z.object({
   LOUPE_IMPORT_MAX_RECORD_BYTES: z.coerce.number().int().min(1024).default(IMPORT_DEFAULTS.maxRecordBytes),
   LOUPE_LLM_ALLOW_PRIVATE: z.enum(["true", "false"]).default("false"),
   LOUPE_PREVIOUS_SECRET: z.string().min(1).optional(),
+  LOUPE_PROJECT_CREATORS: z.enum(projectCreatorsSettings).default("allowed"),
+  LOUPE_SMTP_URL: z
+    .string()
+    .url()
+    .refine((v) => /^smtps?:\/\//.test(v), { error: "Expected an smtp:// or smtps:// URL, e.g. smtps://user:password@mail.example.com:465." })
+    .optional(),
+  LOUPE_MAIL_FROM: z.string().min(3).optional(),
 });
 
 export type Env = {
@@ -48,6 +56,10 @@ export type Env = {
   previousSecret: string | undefined;
   /** Whether LLM provider URLs may point at loopback, private and link-local addresses (never metadata). */
   llmAllowPrivate: boolean;
+  /** Who may create projects besides admins: the users an admin allowed, or everyone. */
+  projectCreators: ProjectCreators;
+  /** Where to send mail (password reset links), when the operator configured it. */
+  mail: { smtpUrl: string; from: string } | undefined;
 };
 
 export class EnvError extends Error {}
@@ -74,6 +86,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, options: { need
   if ((raw.LOUPE_ADMIN_EMAIL === undefined) !== (raw.LOUPE_ADMIN_PASSWORD === undefined)) {
     throw new EnvError("Set both LOUPE_ADMIN_EMAIL and LOUPE_ADMIN_PASSWORD, or neither.");
   }
+  if ((raw.LOUPE_SMTP_URL === undefined) !== (raw.LOUPE_MAIL_FROM === undefined)) {
+    throw new EnvError("Set both LOUPE_SMTP_URL and LOUPE_MAIL_FROM (the sender, e.g. \"Loupe <loupe@example.com>\"), or neither.");
+  }
   shared[KEY] = {
     mode,
     databaseUrl: raw.DATABASE_URL,
@@ -91,6 +106,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, options: { need
     importLimits: { maxBytes: raw.LOUPE_IMPORT_MAX_BYTES, maxRecordBytes: raw.LOUPE_IMPORT_MAX_RECORD_BYTES },
     previousSecret: raw.LOUPE_PREVIOUS_SECRET,
     llmAllowPrivate: raw.LOUPE_LLM_ALLOW_PRIVATE === "true",
+    projectCreators: raw.LOUPE_PROJECT_CREATORS,
+    mail: raw.LOUPE_SMTP_URL && raw.LOUPE_MAIL_FROM ? { smtpUrl: raw.LOUPE_SMTP_URL, from: raw.LOUPE_MAIL_FROM } : undefined,
   };
   return shared[KEY];
 }
@@ -104,6 +121,16 @@ export function env(): Env {
 /** The configured import limits; the defaults when the environment was not loaded (tests calling verbs). */
 export function importLimits(): Env["importLimits"] {
   return shared[KEY]?.importLimits ?? IMPORT_DEFAULTS;
+}
+
+/** The mail settings when LOUPE_SMTP_URL is set (undefined when not, or when the environment was not loaded). */
+export function mailSettings(): Env["mail"] {
+  return shared[KEY]?.mail;
+}
+
+/** The instance's project-creation setting; the default when the environment was not loaded (tests calling verbs). */
+export function instanceSettings(): InstanceSettings {
+  return { projectCreators: shared[KEY]?.projectCreators ?? "allowed" };
 }
 
 /**

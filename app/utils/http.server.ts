@@ -1,5 +1,6 @@
 import { data, redirect, type AppLoadContext } from "@remix-run/node";
 import type { Actor } from "~/modules/auth/actor";
+import { env } from "./env.server";
 import { ConflictError, DomainError, RateLimitedError, ValidationError } from "./errors";
 
 /** The signed-in browser user as an Actor, or a redirect to the sign-in page. */
@@ -10,6 +11,11 @@ export function requireActor(context: AppLoadContext, request: Request): Actor {
     throw redirect(back === "/" ? "/login" : `/login?redirectTo=${encodeURIComponent(back)}`);
   }
   return { userId: context.user.id, isAdmin: context.user.isAdmin, via: "session" };
+}
+
+/** Where people reach this Loupe: LOUPE_PUBLIC_URL when set (behind a proxy), else the request's own origin. */
+export function publicOrigin(request: Request): string {
+  return env().publicUrl ?? new URL(request.url).origin;
 }
 
 export type FormErrors = { formError?: string; fieldErrors?: Record<string, string> };
@@ -50,8 +56,32 @@ export function throwAsResponse(error: unknown): never {
   throw error;
 }
 
-/** Only same-site paths, so ?redirectTo= cannot send people elsewhere. */
-export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = "/projects"): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
+// why: any origin works for telling a same-origin path from one that leaves; this one cannot resolve.
+const PLACEHOLDER_ORIGIN = "http://loupe.invalid";
+
+/**
+ * Only a path that stays on this origin, so ?redirectTo= cannot send people elsewhere. The value
+ * is parsed as a browser would (the WHATWG URL parser drops tabs and newlines and reads `\` as
+ * `/`) against the app's origin, and what comes back is the parsed path, checked once more:
+ * `/.//x` parses to the path `//x`, which a browser would take for the host `x`.
+ */
+export function safeRedirectPath(
+  to: FormDataEntryValue | string | null | undefined,
+  fallback = "/projects",
+  origin = PLACEHOLDER_ORIGIN,
+): string {
+  if (typeof to !== "string" || !to.startsWith("/")) return fallback;
+  const parsed = sameOrigin(to, origin);
+  if (!parsed) return fallback;
+  const path = parsed.pathname + parsed.search + parsed.hash;
+  return !path.startsWith("//") && sameOrigin(path, origin) ? path : fallback;
+}
+
+function sameOrigin(path: string, origin: string): URL | null {
+  try {
+    const url = new URL(path, origin);
+    return url.origin === new URL(origin).origin ? url : null;
+  } catch {
+    return null;
+  }
 }

@@ -11,7 +11,7 @@ export function registerProjectCommands(program: Command) {
   group
     .command("create")
     .description("create a project; prints its id")
-    .requiredOption("--name <name>", "project name, unique on this instance")
+    .requiredOption("--name <name>", "project name, unique among the projects its manager created")
     .option("--description <text>", "what the project is about")
     .option("--manager <email>", "the user who manages it (default: the instance's admin, if there is exactly one)")
     .action((options: CreateOptions) =>

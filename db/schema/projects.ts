@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { users } from "./users";
 
 export const projectRoles = ["manager", "reviewer", "researcher", "engineer"] as const;
@@ -23,11 +23,14 @@ export const projects = pgTable(
     itemOrder: itemOrder().notNull().default("priority"),
     /** The template version new annotations answer; 0 until a template is set. */
     templateVersion: integer().notNull().default(0),
+    /** Members without the right to see people (reviewers, researchers, engineers) see names instead of pseudonyms. */
+    showReviewerNames: boolean().notNull().default(false),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("projects_name_lower_key").on(sql`lower(${t.name})`),
+    // why: unique per creator, so a taken name tells nobody about projects they cannot see.
+    uniqueIndex("projects_creator_name_lower_key").on(t.createdBy, sql`lower(${t.name})`),
     check("projects_overlap_range", sql`${t.overlap} between 1 and 50`),
     check("projects_lease_minutes_range", sql`${t.leaseMinutes} between 1 and 1440`),
   ],

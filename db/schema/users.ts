@@ -9,6 +9,8 @@ export const users = pgTable(
     name: text().notNull(),
     passwordHash: text().notNull(),
     isAdmin: boolean().notNull().default(false),
+    /** May create projects where the instance lets only admins and allowed users do so. */
+    canCreateProjects: boolean().notNull().default(false),
     disabledAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -60,6 +62,26 @@ export const apiKeys = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp({ withTimezone: true }),
     revokedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index().on(t.userId)],
+);
+
+/**
+ * One-time password reset links an admin makes for a user: only the token's SHA-256 is kept; a
+ * link works until it expires or is used once.
+ */
+export const passwordResets = pgTable(
+  "password_resets",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text().notNull().unique(),
+    createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    usedAt: timestamp({ withTimezone: true }),
   },
   (t) => [index().on(t.userId)],
 );

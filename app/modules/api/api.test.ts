@@ -11,7 +11,11 @@ import * as catchAll from "~/routes/api.v1.$";
 import * as me from "~/routes/api.v1.me";
 import * as openapi from "~/routes/api.v1.openapi[.]json";
 import * as projectsRoute from "~/routes/api.v1.projects";
+import * as settings from "~/routes/api.v1.projects.$projectId";
+import * as itemsRoute from "~/routes/api.v1.projects.$projectId.items";
 import * as members from "~/routes/api.v1.projects.$projectId.members";
+import * as template from "~/routes/api.v1.projects.$projectId.template";
+import { NUL_MESSAGE } from "~/utils/nul";
 import { makeUser } from "../../../test/factories";
 import { endpoints, runEndpoint, streamedEndpoints, type Endpoint } from "./define.server";
 import { openApiDocument } from "./openapi.server";
@@ -63,7 +67,7 @@ describe("/api/v1", () => {
     const response = await call(me, "GET", "/api/v1/me", { key: user.key });
     expect(response.status).toBe(200);
     expect(response.json).toEqual({
-      user: { id: user.id, email: user.email, name: user.name, isAdmin: false },
+      user: { id: user.id, email: user.email, name: user.name, isAdmin: false, canCreateProjects: true },
       projects: [{ projectId: created.json.id, projectName: created.json.name, role: "manager" }],
     });
   });
@@ -85,6 +89,17 @@ describe("/api/v1", () => {
     expect(invalid.json.issues).toEqual([{ field: "name", message: "Enter a project name." }]);
   });
 
+  it("POST /projects is 403 for a user who may not create projects, and GET /me says so", async () => {
+    const user = await makeUser({ canCreateProjects: false });
+    const { key } = await createApiKey(db, user.actor, { name: "test" });
+    const name = `Refused ${randomUUID()}`;
+    const refused = await call(projectsRoute, "POST", "/api/v1/projects", { key, body: { name } });
+    expect(refused.status).toBe(403);
+    expect(refused.json.error).toMatch(/^Only admins and the people they allow can create projects/);
+    expect(await db.select().from(projects).where(eq(projects.name, name))).toEqual([]);
+    expect((await call(me, "GET", "/api/v1/me", { key })).json.user.canCreateProjects).toBe(false);
+  });
+
   it("answers malformed JSON with 400 and a wrong content type with 415, creating nothing", async () => {
     const user = await userWithKey();
     const before = (await db.select().from(projects)).length;
@@ -95,6 +110,36 @@ describe("/api/v1", () => {
     expect(form.status).toBe(415);
     expect(form.json.error).toContain("application/json");
     expect((await db.select().from(projects)).length).toBe(before);
+  });
+
+  it("answers a NUL in any JSON field, key or query parameter with 400 naming it, storing nothing", async () => {
+    const user = await userWithKey();
+    const name = `Nul ${randomUUID()}`;
+    const before = (await db.select().from(projects)).length;
+    const inName = await call(projectsRoute, "POST", "/api/v1/projects", { key: user.key, body: { name: `${name}\u0000`, description: "d" } });
+    expect(inName.status).toBe(400);
+    expect(inName.json.issues).toEqual([{ field: "name", message: NUL_MESSAGE }]);
+    // Escaped in the JSON text, as most clients send it.
+    const escaped = await call(projectsRoute, "POST", "/api/v1/projects", { key: user.key, raw: `{"name": "${name}", "description": "a\\u0000b"}` });
+    expect(escaped.status).toBe(400);
+    expect(escaped.json.issues[0].field).toBe("description");
+    expect((await db.select().from(projects)).length).toBe(before);
+
+    const project = await call(projectsRoute, "POST", "/api/v1/projects", { key: user.key, body: { name } });
+    const projectId = project.json.id as string;
+    const nested = await call(template, "PUT", `/api/v1/projects/${projectId}/template`, {
+      key: user.key,
+      params: { projectId },
+      body: { questions: [{ key: "ok", kind: "thumbs", prompt: "Fine?" }, { key: "bad", kind: "text", prompt: "Say \u0000 more" }] },
+    });
+    expect(nested.status).toBe(400);
+    expect(nested.json.issues[0].field).toBe("questions.1.prompt");
+    const inKey = await call(settings, "PATCH", `/api/v1/projects/${projectId}`, { key: user.key, params: { projectId }, body: { "guide\u0000lines": "x" } });
+    expect(inKey.status).toBe(400);
+    expect(inKey.json.issues[0].field).toBe("guide\\0lines");
+    const inQuery = await call(itemsRoute, "GET", `/api/v1/projects/${projectId}/items?cursor=%00`, { key: user.key, params: { projectId } });
+    expect(inQuery.status).toBe(400);
+    expect(inQuery.json.issues).toEqual([{ field: "query.cursor", message: NUL_MESSAGE }]);
   });
 
   it("GET /projects lists only the caller's projects, and all of them for admins", async () => {
@@ -163,7 +208,7 @@ describe("/api/v1", () => {
         throw new Error("secret internals");
       },
     };
-    const quiet = vi.spyOn(console, "error").mockImplementation(() => {});
+    const quiet = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     const response = await runEndpoint(broken, new Request("http://loupe.test/api/v1/broken"), {});
     quiet.mockRestore();
     expect(response.status).toBe(500);

@@ -6,6 +6,8 @@ import { DomainError, RateLimitedError, UnauthorizedError, ValidationError, type
 import { issuesOf } from "~/utils/validation";
 import { isDatabaseUnavailable } from "~/utils/database-errors";
 import { formatBytes } from "~/utils/format-bytes";
+import { appLog } from "~/utils/log.server";
+import { findNul, findNulInFields, NUL_MESSAGE, nulIssue } from "~/utils/nul";
 
 export type Method = "get" | "post" | "put" | "patch" | "delete";
 type AnyObject = z.ZodObject;
@@ -94,7 +96,10 @@ export async function runEndpoint(endpoint: Endpoint, request: Request, rawParam
   try {
     const actor = endpoint.public ? ({ userId: "", isAdmin: false, via: "api-key" } as Actor) : await authenticateApiKey(db, request.headers.get("authorization"));
     const params = parsePart(endpoint.params, rawParams, "params");
-    const query = parsePart(endpoint.query, Object.fromEntries(new URL(request.url).searchParams), "query");
+    const searchParams = new URL(request.url).searchParams;
+    const nulInQuery = findNulInFields(searchParams);
+    if (nulInQuery !== null) throw nulError(`query.${nulInQuery}`);
+    const query = parsePart(endpoint.query, Object.fromEntries(searchParams), "query");
     const body = endpoint.body ? parsePart(endpoint.body, await readJson(request), "body") : undefined;
     const result = await endpoint.handler({ actor, params, query, body, request } as Parameters<Endpoint["handler"]>[0]);
     return json(result.status, result.body, result.headers);
@@ -109,7 +114,7 @@ export async function runEndpoint(endpoint: Endpoint, request: Request, rawParam
     }
     if (isDatabaseUnavailable(error)) return failure(503, "Loupe cannot reach its database right now. Try again in a moment.", undefined, { "Retry-After": "5" });
     // why: rethrown, Remix would answer a resource route with a text/plain 500; API clients parse JSON.
-    console.error(`Unhandled error on ${request.method} ${new URL(request.url).pathname}`, error);
+    appLog().error(`Unhandled error on ${request.method} ${new URL(request.url).pathname}`, error);
     return failure(500, "Something went wrong on our side. Try again; if it keeps happening, tell your admin.");
   }
 }
@@ -128,11 +133,20 @@ async function readJson(request: Request): Promise<unknown> {
     throw failure(415, `Expected a JSON body with Content-Type: application/json (got ${type || "none"}).`);
   }
   const text = await readLimited(request, API_BODY_LIMIT);
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw failure(400, `Body is not valid JSON: ${error instanceof Error ? error.message : "parse error"}.`);
   }
+  // why: one check for every JSON body, before any endpoint's schema or SQL sees the text.
+  const nul = findNul(value);
+  if (nul !== null) throw nulError(nul);
+  return value;
+}
+
+function nulError(field: string) {
+  return new ValidationError(`${field}: ${NUL_MESSAGE}`, [nulIssue(field)]);
 }
 
 const tooLarge = (limit: number) => failure(413, `The request body is larger than the ${formatBytes(limit)} limit.`);

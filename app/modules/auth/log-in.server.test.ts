@@ -95,6 +95,37 @@ describe("logIn", () => {
     expect(await db.select().from(rateLimits).where(eq(rateLimits.key, `login:email:${user.email}`))).toEqual([]);
   });
 
+  it("checks at most 5 passwords for one email when 60 wrong guesses arrive at once", async () => {
+    const user = await makeUser();
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 60 }, (_, i) => logIn(db, { email: user.email, password: `guess number ${i}`, ip: ip() })),
+    );
+    const errors = outcomes.map((o) => (o.status === "rejected" ? o.reason : new Error("a wrong password signed in")));
+    // An UnauthorizedError means the guess was checked against the password hash.
+    expect(errors.filter((e) => e instanceof UnauthorizedError)).toHaveLength(5);
+    expect(errors.filter((e) => e instanceof RateLimitedError)).toHaveLength(55);
+    // The right password is refused too until the window passes.
+    expect(await failureOf(logIn(db, { email: user.email, password: PASSWORD, ip: ip() }))).toBeInstanceOf(RateLimitedError);
+  });
+
+  it("checks at most 30 passwords from one address when 50 guesses across emails arrive at once", async () => {
+    const address = ip();
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) => logIn(db, { email: `burst-${i}-${address}@example.com`, password: "guess", ip: address })),
+    );
+    const errors = outcomes.map((o) => (o.status === "rejected" ? o.reason : new Error("signed in")));
+    expect(errors.filter((e) => e instanceof UnauthorizedError)).toHaveLength(30);
+    expect(errors.filter((e) => e instanceof RateLimitedError)).toHaveLength(20);
+  });
+
+  it("does not count successful sign-ins against the address", async () => {
+    const address = ip();
+    const user = await makeUser();
+    for (let i = 0; i < 35; i++) await logIn(db, { email: user.email, password: PASSWORD, ip: address });
+    // Still checked, not refused: 35 successes used none of the address's 30 attempts.
+    expect(await failureOf(logIn(db, { email: user.email, password: "wrong password", ip: address }))).toBeInstanceOf(UnauthorizedError);
+  });
+
   it("throttles an IP address that fails across many emails", async () => {
     const address = ip();
     for (let i = 0; i < 30; i++) {

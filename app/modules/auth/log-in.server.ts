@@ -3,7 +3,7 @@ import { users } from "~db/schema";
 import type { Db } from "~/db.server";
 import { UnauthorizedError } from "~/utils/errors";
 import { verifyPassword } from "./password.server";
-import { assertNotLimited, clearFailures, recordFailure } from "./rate-limit.server";
+import { clearFailures, countAttempt, refundAttempt } from "./rate-limit.server";
 import { createSession, type SessionUser } from "./sessions.server";
 
 export const LOGIN_FAILED = "That email and password do not match an active account.";
@@ -12,7 +12,9 @@ const MAX_FAILURES_PER_IP = 30;
 
 /**
  * Checks a password and opens a new session. Unknown email, wrong password and disabled user
- * fail with the same message after the same work; failures are throttled per email and per IP.
+ * fail with the same message after the same work. Attempts are counted per email and per IP
+ * before the password is checked, so parallel guesses cannot outrun the limit; a success clears
+ * the email's count and gives the address its attempt back.
  */
 export async function logIn(
   db: Db,
@@ -20,7 +22,7 @@ export async function logIn(
 ): Promise<{ user: SessionUser; token: string; expiresAt: Date }> {
   const email = input.email.trim().toLowerCase();
   const keys = { email: `login:email:${email}`, ip: `login:ip:${input.ip}` };
-  await assertNotLimited(
+  await countAttempt(
     db,
     [
       { key: keys.email, max: MAX_FAILURES_PER_EMAIL },
@@ -41,11 +43,9 @@ export async function logIn(
     .where(sql`lower(${users.email}) = ${email}`)
     .limit(1);
   const passwordOk = await verifyPassword(row?.passwordHash, input.password);
-  if (!row || !passwordOk || row.disabledAt) {
-    await recordFailure(db, [keys.email, keys.ip]);
-    throw new UnauthorizedError(LOGIN_FAILED);
-  }
+  if (!row || !passwordOk || row.disabledAt) throw new UnauthorizedError(LOGIN_FAILED);
   await clearFailures(db, [keys.email]);
+  await refundAttempt(db, [keys.ip]);
   const session = await createSession(db, { userId: row.id, ip: input.ip, userAgent: input.userAgent });
   return { user: { id: row.id, email: row.email, name: row.name, isAdmin: row.isAdmin }, ...session };
 }

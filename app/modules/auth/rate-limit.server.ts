@@ -6,35 +6,40 @@ import { RateLimitedError } from "~/utils/errors";
 export type Limit = { key: string; max: number };
 const WINDOW_SECONDS = 15 * 60;
 
-/** Throws RateLimitedError when any key has used up its failures in the current window. */
-export async function assertNotLimited(db: Db, limits: Limit[], message: string): Promise<void> {
-  const rows = await db
-    .select({
-      key: rateLimits.key,
-      failures: rateLimits.failures,
-      retryAfter: sql<number>`ceil(extract(epoch from ${rateLimits.windowStartedAt} + make_interval(secs => ${WINDOW_SECONDS}) - now()))::int`,
-    })
-    .from(rateLimits)
-    .where(inArray(rateLimits.key, limits.map((l) => l.key)));
-  for (const row of rows) {
-    const limit = limits.find((l) => l.key === row.key);
-    if (limit && row.retryAfter > 0 && row.failures >= limit.max) {
-      throw new RateLimitedError(message, row.retryAfter);
-    }
+/**
+ * Counts one attempt against every key and throws RateLimitedError when any key is past its
+ * limit in the current window; a refused attempt is given back at once. Counting comes first,
+ * in one statement, so concurrent attempts cannot all read a counter below the limit before any
+ * of them adds to it: at most `max` attempts per key and window get past this.
+ */
+export async function countAttempt(db: Db, limits: Limit[], message: string): Promise<void> {
+  // why: a fixed key order, so two statements that share keys lock their rows in the same order.
+  const sorted = [...limits].sort((a, b) => a.key.localeCompare(b.key));
+  const expired = sql`rate_limits.window_started_at < now() - make_interval(secs => ${WINDOW_SECONDS})`;
+  const rows = await db.execute<{ key: string; failures: number; retry_after: number }>(sql`
+    insert into rate_limits (key, failures, window_started_at)
+    values ${sql.join(
+      sorted.map((l) => sql`(${l.key}, 1, now())`),
+      sql`, `,
+    )}
+    on conflict (key) do update set
+      failures = case when ${expired} then 1 else rate_limits.failures + 1 end,
+      window_started_at = case when ${expired} then now() else rate_limits.window_started_at end
+    returning key, failures,
+      ceil(extract(epoch from window_started_at + make_interval(secs => ${WINDOW_SECONDS}) - now()))::int as retry_after`);
+  const over = rows.find((row) => row.failures > (sorted.find((l) => l.key === row.key)?.max ?? Infinity));
+  if (over) {
+    await refundAttempt(db, sorted.map((l) => l.key));
+    throw new RateLimitedError(message, Math.max(1, over.retry_after));
   }
 }
 
-/** Counts one failure against each key, starting a new window when the old one has ended. */
-export async function recordFailure(db: Db, keys: string[]): Promise<void> {
-  for (const key of keys) {
-    await db.execute(sql`
-      insert into rate_limits (key, failures, window_started_at) values (${key}, 1, now())
-      on conflict (key) do update set
-        failures = case when rate_limits.window_started_at < now() - make_interval(secs => ${WINDOW_SECONDS})
-          then 1 else rate_limits.failures + 1 end,
-        window_started_at = case when rate_limits.window_started_at < now() - make_interval(secs => ${WINDOW_SECONDS})
-          then now() else rate_limits.window_started_at end`);
-  }
+/** Gives back one counted attempt on each key (a success that should not count against an address). */
+export async function refundAttempt(db: Db, keys: string[]): Promise<void> {
+  await db
+    .update(rateLimits)
+    .set({ failures: sql`greatest(${rateLimits.failures} - 1, 0)` })
+    .where(inArray(rateLimits.key, keys));
 }
 
 export async function clearFailures(db: Db, keys: string[]): Promise<void> {

@@ -23,5 +23,22 @@ export const newUserSchema = z.object({
   name: z.string({ error: "Enter a name." }).trim().min(1, { error: "Enter a name." }).max(120),
   password: newPasswordSchema,
   isAdmin: z.boolean().default(false),
+  canCreateProjects: z.boolean().default(false),
 });
 export type NewUser = z.infer<typeof newUserSchema>;
+
+const sameTwice = (value: { newPassword: string; confirmPassword: string }) => value.newPassword === value.confirmPassword;
+const twiceIssue = { error: "The two passwords differ; type the same one twice.", path: ["confirmPassword"] };
+
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z.string({ error: "Enter your current password." }).min(1, { error: "Enter your current password." }).max(200),
+    newPassword: newPasswordSchema,
+    confirmPassword: z.string({ error: "Type the new password again." }),
+  })
+  .refine(sameTwice, twiceIssue)
+  .refine((value) => value.newPassword !== value.currentPassword, { error: "Choose a password different from the current one.", path: ["newPassword"] });
+
+export const resetPasswordSchema = z
+  .object({ newPassword: newPasswordSchema, confirmPassword: z.string({ error: "Type the new password again." }) })
+  .refine(sameTwice, twiceIssue);

@@ -3,6 +3,7 @@ import { importErrors, imports, users } from "~db/schema";
 import type { Db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { authorizeProject } from "~/modules/projects/authorize.server";
+import { projectPeople } from "~/modules/projects/people.server";
 import { NotFoundError } from "~/utils/errors";
 import type { ImportView } from "./progress";
 import { interruptedMessage, STALE_SECONDS } from "./tracker.server";
@@ -24,7 +25,7 @@ export const countColumns = {
  * sweep records it.
  */
 export async function listImports(db: Db, actor: Actor, projectId: string, limit = 5): Promise<ImportView[]> {
-  await authorizeProject(db, actor, projectId, "items.import");
+  const access = await authorizeProject(db, actor, projectId, "items.import");
   const rows = await db
     .select({
       id: imports.id,
@@ -42,15 +43,19 @@ export async function listImports(db: Db, actor: Actor, projectId: string, limit
       startedAt: imports.startedAt,
       finishedAt: imports.finishedAt,
       now: sql<Date>`now()`,
-      by: users.name,
+      byId: imports.createdBy,
+      byName: users.name,
     })
     .from(imports)
     .leftJoin(users, eq(users.id, imports.createdBy))
     .where(eq(imports.projectId, projectId))
     .orderBy(desc(imports.createdAt))
     .limit(limit);
-  return rows.map(({ stale, now, ...row }) => ({
+  // why: who ran an import is a person like any other: named or pseudonymous as the actor may see them.
+  const by = await (await projectPeople(db, actor, projectId, access.role)).see(rows.map((r) => ({ id: r.byId, name: r.byName })));
+  return rows.map(({ stale, now, byId, byName, ...row }, i) => ({
     ...row,
+    by: byId || byName ? by[i]!.label : null,
     state: stale ? "failed" : row.state,
     message: stale ? interruptedMessage(row.lastLine) : row.message,
     elapsedSeconds: row.startedAt ? ((row.finishedAt ?? new Date(now)).getTime() - row.startedAt.getTime()) / 1000 : 0,

@@ -1,14 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { auditLog, projectMembers } from "~db/schema";
+import { auditLog, projectMembers, projects } from "~db/schema";
 import { db } from "~/db.server";
+import { setCanCreateProjects } from "~/modules/users/set-can-create-projects.server";
 import { setUserDisabled } from "~/modules/users/set-user-disabled.server";
+import { loadEnv } from "~/utils/env.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
 import { makeUser } from "../../../test/factories";
 import { addMember } from "./add-member.server";
 import { changeMemberRole } from "./change-member-role.server";
 import { createProject } from "./create-project.server";
+import { MAY_NOT_CREATE_PROJECTS, mayCreateProjects } from "./may-create-projects.server";
 import { listMembers, listProjects } from "./queries.server";
 import { removeMember } from "./remove-member.server";
 import { updateProjectSettings } from "./update-settings.server";
@@ -28,6 +31,53 @@ describe("projects and members", () => {
     await expect(createProject(db, manager.actor, { name: project.name.toUpperCase() })).rejects.toBeInstanceOf(ConflictError);
     const error = await createProject(db, manager.actor, { name: "   " }).catch((e: unknown) => e);
     expect((error as ValidationError).issues).toEqual([{ field: "name", message: "Enter a project name." }]);
+  });
+
+  it("lets only admins, the CLI's operator and allowed users create projects by default, refusing the rest with nothing made", async () => {
+    const admin = await makeUser({ isAdmin: true });
+    const allowed = await makeUser({ canCreateProjects: true });
+    const plain = await makeUser({ canCreateProjects: false });
+    const name = () => `Gate ${randomUUID()}`;
+    await expect(createProject(db, admin.actor, { name: name() })).resolves.toMatchObject({ id: expect.any(String) });
+    await expect(createProject(db, allowed.actor, { name: name() })).resolves.toMatchObject({ id: expect.any(String) });
+    await expect(createProject(db, { ...plain.actor, via: "cli" }, { name: name() })).resolves.toMatchObject({ id: expect.any(String) });
+
+    const refused = name();
+    const error = await createProject(db, plain.actor, { name: refused }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ForbiddenError);
+    expect((error as Error).message).toBe(MAY_NOT_CREATE_PROJECTS);
+    expect(await db.select().from(projects).where(eq(projects.name, refused))).toEqual([]);
+    expect(await mayCreateProjects(db, plain.actor)).toBe(false);
+
+    // An admin allows them; from then on they may.
+    await expect(setCanCreateProjects(db, plain.actor, { userId: plain.id, allowed: true })).rejects.toBeInstanceOf(ForbiddenError);
+    await setCanCreateProjects(db, admin.actor, { userId: plain.id, allowed: true });
+    await expect(createProject(db, plain.actor, { name: refused })).resolves.toMatchObject({ name: refused });
+    const audit = await db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.targetId, plain.id));
+    expect(audit.map((a) => a.action)).toContain("user.allow_project_creation");
+  });
+
+  it("lets everyone create projects when the instance says so", async () => {
+    const plain = await makeUser({ canCreateProjects: false });
+    loadEnv({ ...process.env, LOUPE_PROJECT_CREATORS: "everyone" }, { needsSessionSecret: false });
+    try {
+      await expect(createProject(db, plain.actor, { name: `Open ${randomUUID()}` })).resolves.toMatchObject({ id: expect.any(String) });
+    } finally {
+      loadEnv({ ...process.env, LOUPE_PROJECT_CREATORS: "allowed" }, { needsSessionSecret: false });
+    }
+    await expect(createProject(db, plain.actor, { name: `Closed ${randomUUID()}` })).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  it("keeps names unique per creator: another person's project name is free to use and never named back", async () => {
+    const alice = await makeUser();
+    const bob = await makeUser();
+    const name = `Beta ${randomUUID().slice(0, 8)}`;
+    const hers = await createProject(db, alice.actor, { name });
+    const his = await createProject(db, bob.actor, { name: name.toUpperCase() });
+    expect(his.id).not.toBe(hers.id);
+    const again = await createProject(db, bob.actor, { name }).catch((e: unknown) => e);
+    expect(again).toBeInstanceOf(ConflictError);
+    expect((again as Error).message).toBe(`You already have a project named "${name}". Choose another name.`);
   });
 
   it("lists only the actor's projects, and every project for admins", async () => {

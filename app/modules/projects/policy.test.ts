@@ -7,7 +7,18 @@ import { ForbiddenError, NotFoundError } from "~/utils/errors";
 import { addMember } from "./add-member.server";
 import { authorizeProject } from "./authorize.server";
 import { createProject } from "./create-project.server";
-import { can, projectActions, type ProjectAction, type ProjectRole } from "./policy";
+import {
+  can,
+  canOnInstance,
+  instanceActions,
+  projectActions,
+  peopleVisibility,
+  projectCreatorsSettings,
+  type InstanceAction,
+  type ProjectAction,
+  type ProjectCreators,
+  type ProjectRole,
+} from "./policy";
 
 type Subject = ProjectRole | "admin" | "outsider";
 const Y = true;
@@ -22,6 +33,7 @@ const matrix: Record<ProjectAction, Record<Subject, boolean>> = {
   "project.update":         { manager: Y, reviewer: n, researcher: n, engineer: n, admin: Y, outsider: n },
   "project.archive":        { manager: Y, reviewer: n, researcher: n, engineer: n, admin: Y, outsider: n },
   "members.manage":         { manager: Y, reviewer: n, researcher: n, engineer: n, admin: Y, outsider: n },
+  "people.identify":        { manager: Y, reviewer: n, researcher: n, engineer: n, admin: Y, outsider: n },
   "items.import":           { manager: Y, reviewer: n, researcher: n, engineer: Y, admin: Y, outsider: n },
   "items.read":             { manager: Y, reviewer: n, researcher: Y, engineer: Y, admin: Y, outsider: n },
   "review.annotate":        { manager: Y, reviewer: Y, researcher: n, engineer: n, admin: Y, outsider: n },
@@ -37,6 +49,51 @@ const matrix: Record<ProjectAction, Record<Subject, boolean>> = {
 
 const subjects: Subject[] = ["manager", "reviewer", "researcher", "engineer", "admin", "outsider"];
 
+// How each kind of person sees the project's people, without and with the project's opt-in to
+// show names to members: N = names, E = emails, P = pseudonyms only.
+// prettier-ignore
+const peopleMatrix: Record<"default" | "names shown", Record<Subject, "N+E" | "N" | "P">> = {
+  //              manager      reviewer       researcher       engineer       admin        outsider
+  default:       { manager: "N+E", reviewer: "P", researcher: "P", engineer: "P", admin: "N+E", outsider: "P" },
+  "names shown": { manager: "N+E", reviewer: "N", researcher: "N", engineer: "N", admin: "N+E", outsider: "P" },
+};
+
+// What may be done outside any project, by setting: an admin, the CLI's operator, a user an admin
+// allowed to create projects, and any other user.
+type InstanceSubjectName = "admin" | "operator" | "allowed user" | "user";
+// prettier-ignore
+const instanceMatrix: Record<InstanceAction, Record<ProjectCreators, Record<InstanceSubjectName, boolean>>> = {
+  //                               admin operator allowed-user user
+  "projects.create": {
+    allowed:  { admin: Y, operator: Y, "allowed user": Y, user: n },
+    everyone: { admin: Y, operator: Y, "allowed user": Y, user: Y },
+  },
+};
+const instanceSubjects: Record<InstanceSubjectName, { isAdmin: boolean; canCreateProjects: boolean; operator: boolean }> = {
+  admin: { isAdmin: true, canCreateProjects: false, operator: false },
+  operator: { isAdmin: false, canCreateProjects: false, operator: true },
+  "allowed user": { isAdmin: false, canCreateProjects: true, operator: false },
+  user: { isAdmin: false, canCreateProjects: false, operator: false },
+};
+
+describe("instance policy", () => {
+  it("covers every instance action", () => {
+    expect(Object.keys(instanceMatrix).sort()).toEqual([...instanceActions].sort());
+  });
+
+  it.each(
+    instanceActions.flatMap((action) =>
+      projectCreatorsSettings.flatMap((setting) => (Object.keys(instanceSubjects) as InstanceSubjectName[]).map((who) => [who, action, setting] as const)),
+    ),
+  )("%s → %s when project creators are %s", (who, action, setting) => {
+    expect(canOnInstance(instanceSubjects[who], action, { projectCreators: setting })).toBe(instanceMatrix[action][setting][who]);
+  });
+});
+
+function subjectOf(subject: Subject) {
+  return subject === "admin" ? { isAdmin: true, role: null } : subject === "outsider" ? { isAdmin: false, role: null } : { isAdmin: false, role: subject };
+}
+
 describe("project policy", () => {
   it("covers every action the policy knows", () => {
     expect(Object.keys(matrix).sort()).toEqual([...projectActions].sort());
@@ -45,13 +102,16 @@ describe("project policy", () => {
   it.each(projectActions.flatMap((action) => subjects.map((subject) => [subject, action] as const)))(
     "%s → %s",
     (subject, action) => {
-      const asSubject =
-        subject === "admin"
-          ? { isAdmin: true, role: null }
-          : subject === "outsider"
-            ? { isAdmin: false, role: null }
-            : { isAdmin: false, role: subject };
-      expect(can(asSubject, action)).toBe(matrix[action][subject]);
+      expect(can(subjectOf(subject), action)).toBe(matrix[action][subject]);
+    },
+  );
+
+  it.each((["default", "names shown"] as const).flatMap((setting) => subjects.map((subject) => [subject, setting] as const)))(
+    "%s sees people (%s)",
+    (subject, setting) => {
+      const view = peopleVisibility(subjectOf(subject), { showReviewerNames: setting === "names shown" });
+      const expected = peopleMatrix[setting][subject];
+      expect(view).toEqual({ names: expected !== "P", emails: expected === "N+E" });
     },
   );
 
@@ -64,6 +124,7 @@ describe("project policy", () => {
         name: subject,
         password: "correct horse battery",
         isAdmin: subject === "admin",
+        canCreateProjects: subject === "manager",
       });
       people[subject] = { userId: user.id, isAdmin: subject === "admin", via: "session" };
     }

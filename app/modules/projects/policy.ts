@@ -10,6 +10,7 @@ export const projectActions = [
   "project.update",
   "project.archive",
   "members.manage",
+  "people.identify",
   "items.import",
   "items.read",
   "review.annotate",
@@ -56,6 +57,38 @@ export const roleLabels: Record<ProjectRole, string> = {
   researcher: "Researcher",
   engineer: "Engineer",
 };
+
+/** How someone sees the people of a project: by name or by project pseudonym, and with or without email. */
+export type PeopleVisibility = { names: boolean; emails: boolean };
+
+/**
+ * Managers (and admins) see who is who: names and emails. Every other member sees pseudonyms,
+ * stable per project, unless the project opts in to showing names to its members (never emails).
+ */
+export function peopleVisibility(subject: PolicySubject, project: { showReviewerNames: boolean }): PeopleVisibility {
+  const identify = can(subject, "people.identify");
+  return { names: identify || (project.showReviewerNames && can(subject, "project.view")), emails: identify };
+}
+
+/** Who may create projects: admins and the users an admin allowed (the default), or everyone. */
+export const projectCreatorsSettings = ["allowed", "everyone"] as const;
+export type ProjectCreators = (typeof projectCreatorsSettings)[number];
+
+export const instanceActions = ["projects.create"] as const;
+export type InstanceAction = (typeof instanceActions)[number];
+
+/** Someone acting on the instance as a whole; `operator` is whoever runs the CLI on the server's machine. */
+export type InstanceSubject = { isAdmin: boolean; canCreateProjects: boolean; operator: boolean };
+export type InstanceSettings = { projectCreators: ProjectCreators };
+
+/** What may be done outside any one project. Admins and the machine's operator may do all of it. */
+export function canOnInstance(subject: InstanceSubject, action: InstanceAction, settings: InstanceSettings): boolean {
+  if (subject.isAdmin || subject.operator) return true;
+  switch (action) {
+    case "projects.create":
+      return settings.projectCreators === "everyone" || subject.canCreateProjects;
+  }
+}
 
 /** The roles whose members may do `action` (admins aside): for checks that run inside SQL. */
 export function rolesAllowed(action: ProjectAction): ProjectRole[] {

@@ -17,6 +17,9 @@ export const settingsSchema = z
     overlap: z.int({ error: "Expected a whole number." }).min(1, { error: "At least 1." }).max(MAX_OVERLAP, { error: `At most ${MAX_OVERLAP}.` }),
     leaseMinutes: z.int({ error: "Expected a whole number." }).min(1, { error: "At least 1 minute." }).max(1440, { error: "At most 1440 minutes (a day)." }),
     itemOrder: z.enum(itemOrders, { error: `Expected one of: ${itemOrders.join(", ")}.` }),
+    showReviewerNames: z
+      .boolean({ error: "Expected true or false." })
+      .describe("show members their fellow members' names instead of pseudonyms (managers and admins always see names and emails)"),
   })
   .partial();
 export type SettingsInput = z.input<typeof settingsSchema>;
@@ -38,7 +41,8 @@ export async function updateProjectSettings(db: Db, actor: Actor, projectId: str
       .returning()
       .catch((error: unknown) => {
         if ((error as { cause?: { code?: string } }).cause?.code === "23505" || (error as { code?: string }).code === "23505") {
-          throw new ConflictError(`A project named "${changes.name}" already exists.`);
+          // why: names are unique per creator; the message names nothing the actor did not type.
+          throw new ConflictError(`The person who created this project already has one named "${changes.name}". Choose another name.`);
         }
         throw error;
       });

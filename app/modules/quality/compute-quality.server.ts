@@ -3,7 +3,7 @@ import { sqlOf, type Database } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { ensurePseudonyms } from "~/modules/datasets/snapshot-sql.server";
 import { authorizeProject } from "~/modules/projects/authorize.server";
-import { can } from "~/modules/projects/policy";
+import { projectPeople } from "~/modules/projects/people.server";
 import { refreshResolutions } from "~/modules/resolution/refresh-resolutions.server";
 import type { Question } from "~/modules/templates/schemas";
 import { AgreementAccumulator, cohensKappa, type Metric } from "./agreement";
@@ -21,7 +21,7 @@ const nullAll = (reason: string): QuestionMetrics => {
  * The Quality page and API: per question, how many items and answers, the consensus figures,
  * percent agreement, Cohen's κ (exactly two reviewers), Fleiss' κ, Krippendorff's α (nominal,
  * ordinal, interval), per option for multi-label questions, and each reviewer's agreement with
- * the consensus (by name for managers, by pseudonym otherwise). Resolutions are refreshed first.
+ * the consensus (by name or by pseudonym, as projectPeople decides for the actor). Resolutions are refreshed first.
  * Answers are read as `GROUP BY item, value` counts through a cursor, never all at once.
  */
 export async function computeQuality(db: Database, actor: Actor, projectId: string): Promise<QualityReport> {
@@ -30,7 +30,7 @@ export async function computeQuality(db: Database, actor: Actor, projectId: stri
   const sql = sqlOf(db);
   const [row] = await sql<{ questions: Question[] | null }[]>`
     select t.questions from projects p left join review_templates t on t.project_id = p.id and t.version = p.template_version where p.id = ${projectId}`;
-  const named = can({ isAdmin: actor.isAdmin, role: access.role }, "annotations.adjudicate");
+  const { names: named } = await projectPeople(db, actor, projectId, access.role);
   if (!named) await ensurePseudonyms(sql, projectId);
   const questions: QuestionQuality[] = [];
   for (const q of (row?.questions ?? []).filter((x) => x.kind !== "text")) questions.push(await questionQuality(sql, projectId, q, named));

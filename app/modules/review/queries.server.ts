@@ -3,7 +3,8 @@ import { annotations, assignments, items, projects, suggestions, users } from "~
 import type { Db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { authorizeProject } from "~/modules/projects/authorize.server";
-import { can } from "~/modules/projects/policy";
+import { projectPeople } from "~/modules/projects/people.server";
+import { can, type ProjectRole } from "~/modules/projects/policy";
 import { pairwiseOrder, type Answers } from "~/modules/templates/answers";
 import { getTemplate } from "~/modules/templates/get-template.server";
 import type { StoredInput } from "~/modules/items/schemas";
@@ -45,7 +46,7 @@ export async function getReviewItem(db: Db, actor: Actor, itemId: number) {
   ]);
   const template = await getTemplate(db, item.projectId, own?.status === "submitted" ? own.templateVersion : undefined);
   const outputs = item.outputs as { text: string; model?: string }[];
-  const others = can(subject, "annotations.read_all") ? await othersAnswers(db, itemId, actor.userId) : null;
+  const others = can(subject, "annotations.read_all") ? await othersAnswers(db, actor, item.projectId, access.role, itemId) : null;
   return {
     project: project!,
     role: access.role,
@@ -70,13 +71,16 @@ export async function getReviewItem(db: Db, actor: Actor, itemId: number) {
   };
 }
 
-async function othersAnswers(db: Db, itemId: number, userId: string) {
-  return db
-    .select({ userName: users.name, values: annotations.values, submittedAt: annotations.submittedAt })
+/** Other reviewers' submitted answers, each reviewer named or pseudonymous as the actor may see them. */
+async function othersAnswers(db: Db, actor: Actor, projectId: string, role: ProjectRole | null, itemId: number) {
+  const rows = await db
+    .select({ userId: annotations.userId, name: users.name, values: annotations.values, submittedAt: annotations.submittedAt })
     .from(annotations)
     .innerJoin(users, eq(users.id, annotations.userId))
-    .where(and(eq(annotations.itemId, itemId), eq(annotations.status, "submitted"), sql`${annotations.userId} <> ${userId}`))
+    .where(and(eq(annotations.itemId, itemId), eq(annotations.status, "submitted"), sql`${annotations.userId} <> ${actor.userId}`))
     .orderBy(annotations.submittedAt);
+  const seen = await (await projectPeople(db, actor, projectId, role)).see(rows.map((r) => ({ id: r.userId, name: r.name })));
+  return rows.map((r, i) => ({ userName: seen[i]!.label, values: r.values, submittedAt: r.submittedAt }));
 }
 
 /** The actor's own answers in a project, newest change first, keyset-paginated. */
@@ -140,7 +144,15 @@ export async function getProgress(db: Db, actor: Actor, projectId: string) {
       .orderBy(desc(sql`count(*)`)),
   ]);
   const { total, done, in_progress } = counts!;
-  return { total, done, inProgress: in_progress, left: total - done - in_progress, reviewers };
+  const people = await projectPeople(db, actor, projectId, access.role);
+  const seen = await people.see(reviewers.map((r) => ({ id: r.userId, name: r.name })));
+  return {
+    total,
+    done,
+    inProgress: in_progress,
+    left: total - done - in_progress,
+    reviewers: reviewers.map((r, i) => ({ key: seen[i]!.userId ?? seen[i]!.label, name: seen[i]!.label, isYou: seen[i]!.isYou, today: r.today, total: r.total })),
+  };
 }
 
 /** What the review start page shows of a project: its name and guidelines, for any member. */

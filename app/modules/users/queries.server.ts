@@ -12,6 +12,7 @@ export async function listUsers(db: Db, actor: Actor) {
       email: users.email,
       name: users.name,
       isAdmin: users.isAdmin,
+      canCreateProjects: users.canCreateProjects,
       disabledAt: users.disabledAt,
       createdAt: users.createdAt,
     })

@@ -14,18 +14,18 @@ export type MemberResult = {
   formError?: string;
   fieldErrors?: Record<string, string>;
 };
-type Member = { userId: string; name: string; email: string; role: ProjectRole; disabled: boolean };
+/** A member as the viewer may see them: ids and emails only for those who manage members. */
+type Member = { userId: string | null; label: string; email: string | null; isYou: boolean; role: ProjectRole; disabled: boolean };
+type ManagedMember = Member & { userId: string };
 
 const roleOptions = projectRoles.map((role) => ({ value: role, label: roleLabels[role] }));
 
 export function Members({
   members,
-  myId,
   canManage,
   result,
 }: {
   members: Member[];
-  myId: string;
   canManage: boolean;
   result: MemberResult | undefined;
 }) {
@@ -35,17 +35,20 @@ export function Members({
       {result?.notice ? <Alert tone="success">{result.notice}</Alert> : null}
       <ul aria-label="Members" className="divide-y divide-slate-200">
         {members.map((member) => (
-          <li key={member.userId} className="flex flex-col gap-3 py-3 sm:flex-row sm:items-center sm:justify-between">
+          <li key={member.userId ?? member.label} className="flex flex-col gap-3 py-3 sm:flex-row sm:items-center sm:justify-between">
             <div className="min-w-0">
               <p className="break-words font-medium">
-                {member.name}
-                {member.userId === myId ? <span className="ml-1 text-sm font-normal text-slate-500">(you)</span> : null}
+                {member.label}
+                {member.isYou ? <span className="ml-1 text-sm font-normal text-slate-500">(you)</span> : null}
                 {member.disabled ? <span className="ml-2 rounded bg-slate-200 px-1.5 py-0.5 text-xs font-medium">Disabled</span> : null}
               </p>
-              <p className="break-all text-sm text-slate-600">{member.email}</p>
+              {member.email ? <p className="break-all text-sm text-slate-600">{member.email}</p> : null}
             </div>
-            {canManage ? (
-              <MemberControls member={member} error={errorFor(`change-role:${member.userId}`) ?? errorFor(`remove-member:${member.userId}`)} />
+            {canManage && member.userId ? (
+              <MemberControls
+                member={{ ...member, userId: member.userId }}
+                error={errorFor(`change-role:${member.userId}`) ?? errorFor(`remove-member:${member.userId}`)}
+              />
             ) : (
               <p className="text-sm font-medium">{roleLabels[member.role]}</p>
             )}
@@ -57,7 +60,7 @@ export function Members({
   );
 }
 
-function MemberControls({ member, error }: { member: Member; error: string | undefined }) {
+function MemberControls({ member, error }: { member: ManagedMember; error: string | undefined }) {
   return (
     <div className="flex flex-col gap-2 sm:items-end">
       <div className="flex flex-wrap items-end gap-2">
@@ -65,7 +68,7 @@ function MemberControls({ member, error }: { member: Member; error: string | und
           <input type="hidden" name="intent" value="change-role" />
           <input type="hidden" name="userId" value={member.userId} />
           <label className="sr-only" htmlFor={`role-${member.userId}`}>
-            Role for {member.name}
+            Role for {member.label}
           </label>
           <select
             id={`role-${member.userId}`}
@@ -82,17 +85,17 @@ function MemberControls({ member, error }: { member: Member; error: string | und
             ))}
           </select>
           <Button variant="secondary">
-            Save<span className="sr-only"> role for {member.name}</span>
+            Save<span className="sr-only"> role for {member.label}</span>
           </Button>
         </PostForm>
         <ConfirmAction
           label="Remove"
-          subject={member.name}
-          confirmLabel={`Yes, remove ${member.name}`}
+          subject={member.label}
+          confirmLabel={`Yes, remove ${member.label}`}
           intent="remove-member"
           fields={{ userId: member.userId }}
         >
-          Remove {member.name} from this project? They lose access at once; you can add them again later.
+          Remove {member.label} from this project? They lose access at once; you can add them again later.
         </ConfirmAction>
       </div>
       {error ? (

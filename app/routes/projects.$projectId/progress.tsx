@@ -5,7 +5,7 @@ export type Progress = {
   done: number;
   inProgress: number;
   left: number;
-  reviewers: { userId: string; name: string; today: number; total: number }[];
+  reviewers: { key: string; name: string; isYou: boolean; today: number; total: number }[];
 };
 
 const percent = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 100));
@@ -81,7 +81,7 @@ function Reviewers({ reviewers, seesEveryone }: { reviewers: Progress["reviewers
         </thead>
         <tbody>
           {reviewers.map((r) => (
-            <tr key={r.userId} className="border-b border-slate-100">
+            <tr key={r.key} className="border-b border-slate-100">
               <th scope="row" className="py-1.5 pr-4 text-left font-normal">
                 {r.name}
               </th>

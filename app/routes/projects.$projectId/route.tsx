@@ -109,7 +109,7 @@ export default function ProjectPage() {
           </Section>
         </div>
       ) : null}
-      <Members members={members} myId={me.id} canManage={can(subject, "members.manage")} result={result} />
+      <Members members={members} canManage={can(subject, "members.manage")} result={result} />
     </div>
   );
 }

@@ -16,6 +16,7 @@ export async function getProjectSettings(db: Db, actor: Actor, projectId: string
       overlap: projects.overlap,
       leaseMinutes: projects.leaseMinutes,
       itemOrder: projects.itemOrder,
+      showReviewerNames: projects.showReviewerNames,
     })
     .from(projects)
     .where(eq(projects.id, projectId));

@@ -3,6 +3,7 @@ import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { PageHeader, Section } from "~/components/page-header";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
+import { CheckboxField } from "~/components/ui/checkbox-field";
 import { Field } from "~/components/ui/field";
 import { PostForm } from "~/components/ui/form";
 import { SelectField } from "~/components/ui/select-field";
@@ -39,6 +40,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     overlap: String(form.get("overlap") ?? ""),
     leaseMinutes: String(form.get("leaseMinutes") ?? ""),
     itemOrder: String(form.get("itemOrder") ?? ""),
+    showReviewerNames: form.get("showReviewerNames") === "on",
   };
   try {
     const input = { ...values, overlap: whole(values.overlap), leaseMinutes: whole(values.leaseMinutes), itemOrder: values.itemOrder as SettingsInput["itemOrder"] };
@@ -111,6 +113,14 @@ export default function ProjectSettings() {
             />
             <SelectField label="Item order" name="itemOrder" defaultValue={shown.itemOrder} options={orderOptions} error={errors.itemOrder} />
           </div>
+        </Section>
+        <Section title="People" description="Managers always see members' names and emails. Everyone else sees a pseudonym per person (the same one the quality report and exports use).">
+          <CheckboxField
+            label="Show reviewer names to members"
+            name="showReviewerNames"
+            defaultChecked={shown.showReviewerNames}
+            hint="Reviewers, researchers and engineers then see names (never emails) on the review screen, the members list, progress and quality."
+          />
         </Section>
         <div className="flex flex-wrap items-center gap-3">
           <Button disabled={busy}>{busy ? "Saving…" : "Save settings"}</Button>

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { db } from "~/db.server";
 import { addMember } from "~/modules/projects/add-member.server";
 import { createProject } from "~/modules/projects/create-project.server";
+import { mayCreateProjects } from "~/modules/projects/may-create-projects.server";
 import { projectRoles } from "~/modules/projects/policy";
 import { listProjects, listRoles } from "~/modules/projects/queries.server";
 import { memberInputSchema, projectInputSchema } from "~/modules/projects/schemas";
@@ -18,7 +19,13 @@ const errors = {
 
 const meSchema = z
   .object({
-    user: z.object({ id: z.uuid(), email: z.string(), name: z.string(), isAdmin: z.boolean() }),
+    user: z.object({
+      id: z.uuid(),
+      email: z.string(),
+      name: z.string(),
+      isAdmin: z.boolean(),
+      canCreateProjects: z.boolean().describe("whether you may create projects on this instance"),
+    }),
     projects: z.array(z.object({ projectId: z.uuid(), projectName: z.string(), role })),
   })
   .meta({ id: "Me" });
@@ -34,7 +41,7 @@ export const getMe = defineEndpoint({
       .select({ id: users.id, email: users.email, name: users.name, isAdmin: users.isAdmin })
       .from(users)
       .where(eq(users.id, actor.userId));
-    return { status: 200, body: { user, projects: await listRoles(db, actor) } };
+    return { status: 200, body: { user: { ...user!, canCreateProjects: await mayCreateProjects(db, actor) }, projects: await listRoles(db, actor) } };
   },
 });
 
@@ -63,11 +70,13 @@ export const createProjectEndpoint = defineEndpoint({
   path: "/api/v1/projects",
   tags: ["projects"],
   summary: "Create a project; you become its manager",
+  description: "Admins may, and the users an admin allowed (or everyone, when the instance sets `LOUPE_PROJECT_CREATORS=everyone`); others get 403. Names are unique per creator.",
   body: projectInputSchema.meta({ id: "ProjectInput" }),
   responses: {
     201: { description: "The new project", schema: projectSchema },
     ...errors,
-    409: { description: "A project with this name exists", schema: errorBodySchema },
+    403: { description: "You may not create projects on this instance", schema: errorBodySchema },
+    409: { description: "You already have a project with this name", schema: errorBodySchema },
   },
   handler: async ({ actor, body }) => ({ status: 201, body: await createProject(db, actor, body) }),
 });

@@ -32,7 +32,7 @@ const questionQuality = z
     metrics,
     options: z.array(z.object({ option: z.string(), metrics })).nullable().describe("multi-choice and flags: each option as chosen / not chosen"),
     perReviewer: z
-      .array(z.object({ reviewer: z.string().describe("name for managers, a stable pseudonym otherwise"), items: z.int(), agreed: z.int(), agreement: z.number().nullable() }))
+      .array(z.object({ reviewer: z.string().describe("the name for managers and admins (and for every member where the project shows names), a stable per-project pseudonym otherwise"), items: z.int(), agreed: z.int(), agreement: z.number().nullable() }))
       .nullable(),
     perReviewerReason: z.string().nullable(),
   })

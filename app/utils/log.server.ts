@@ -1,0 +1,69 @@
+import { env } from "./env.server";
+
+export type Logger = {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string, error?: unknown): void;
+};
+
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+const levels: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+type Sink = (level: Exclude<LogLevel, "silent">, line: string) => void;
+const stdio: Sink = (level, line) => (level === "error" || level === "warn" ? process.stderr : process.stdout).write(line);
+
+/** Lines `<time> <level> <message>` at `level` and above; errors are written by describeError. */
+export function createLogger(level: LogLevel, sink: Sink = stdio): Logger {
+  const min = levels[level];
+  const out = (at: Exclude<LogLevel, "silent">, message: string) => {
+    if (levels[at] < min) return;
+    sink(at, `${new Date().toISOString()} ${at.padEnd(5)} ${message}\n`);
+  };
+  return {
+    debug: (m) => out("debug", m),
+    info: (m) => out("info", m),
+    warn: (m) => out("warn", m),
+    error: (m, e) => out("error", e === undefined ? m : `${m}: ${describeError(e)}`),
+  };
+}
+
+/** The logger for code inside the Remix app, at the level the server was started with. */
+export function appLog(): Logger {
+  let level: LogLevel = "info";
+  try {
+    level = env().logLevel;
+  } catch {
+    // why: verbs and routes also run in tests and scripts that never loaded the environment.
+  }
+  return createLogger(level);
+}
+
+/**
+ * An error as one log entry: its class, code and message, each cause's, and the stack frames,
+ * but never the parameters of a failed statement. why: Drizzle puts them in the message
+ * ("Failed query: … params: …") and postgres.js keeps them on the error, so a failed insert
+ * into `users` would write a password hash (or any secret column) to the log.
+ */
+export function describeError(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+    parts.push(depth === 0 ? headline(current) : `caused by ${headline(current)}`);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  const frames = error instanceof Error ? (error.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line)) : [];
+  return [parts.join("\n  "), ...frames].join("\n");
+}
+
+function headline(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error === "string" ? error.slice(0, 500) : `a thrown ${typeof error}`;
+  const code = (error as { code?: unknown }).code;
+  const named = `${error.name}${typeof code === "string" && code ? ` ${code}` : ""}`;
+  const query = (error as { query?: unknown }).query;
+  // why: a failed statement's SQL has placeholders ($1, $2…) where the values went; the values stay out.
+  if (typeof query === "string" && "params" in error) return `${named}: Failed query: ${query.slice(0, 2000)}`;
+  // why: PostgreSQL's data exceptions (SQLSTATE class 22) quote the offending value in the message.
+  if (typeof code === "string" && code.startsWith("22")) return `${named}: ${error.message.replace(/"[^"]*"/g, '"…"')}`;
+  return `${named}: ${error.message}`;
+}
