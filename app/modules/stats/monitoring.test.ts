@@ -11,7 +11,7 @@ describe("change detector", () => {
       { period: "2026-W03", estimate: wilsonInterval(60, 100) },
       { period: "2026-W04", estimate: wilsonInterval(75, 100) },
     ];
-    // Wilson 95% for 78/100 is [0.6892, 0.8507]; for 60/100 [0.5020, 0.6906].
+    // Wilson 95% (statsmodels) for 78/100 is [0.6893, 0.8500]; for 60/100 [0.5020, 0.6906].
     expect(markChanges(series)).toEqual([
       { period: "2026-W01", change: null, reason: "The first period has nothing before it to compare with." },
       { period: "2026-W02", change: "none", previous: "2026-W01" },
