@@ -24,6 +24,7 @@ export type RankedModel = {
 };
 
 export type Ranking = {
+  /** Strongest first. */
   models: RankedModel[];
   /** winProbability[i][j] = P(models[i] beats models[j]) = p_i / (p_i + p_j). */
   winProbability: number[][];
@@ -166,13 +167,15 @@ export function rankModels(pairs: readonly PairCount[], options: RankingOptions 
   const fit = mm(t, options);
   if (!fit) return { value: null, reason: `The MM algorithm did not converge in ${options.maxIterations ?? 10_000} iterations.` };
   const k = t.models.length;
-  const winProbability = Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => (i === j ? 0.5 : fit.p[i]! / (fit.p[i]! + fit.p[j]!))));
+  // Leaderboard order: strongest first (ties in first-seen order).
+  const order = t.models.map((_, i) => i).sort((a, b) => fit.p[b]! - fit.p[a]! || a - b);
+  const winProbability = order.map((i) => order.map((j) => (i === j ? 0.5 : fit.p[i]! / (fit.p[i]! + fit.p[j]!))));
   const rank = ranks(fit.p);
   const level = options.level ?? 0.95;
   checkLevel(level);
   const boot = options.seed === undefined ? { reason: "No seed was given, so no bootstrap intervals were computed." } : bootstrapRanking(pairs, t, options, level);
-  const models = t.models.map((model, i) => ({
-    model,
+  const models = order.map((i) => ({
+    model: t.models[i]!,
     strength: fit.p[i]!,
     rank: rank[i]!,
     strengthInterval: "strength" in boot ? boot.strength[i]! : null,

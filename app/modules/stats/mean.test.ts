@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import reference from "./fixtures/mean.json";
-import { addValue, emptySummary, meanInterval, mergeSummaries, summarize } from "./mean";
+import { addValue, emptySummary, meanInterval, mergeSummaries, summarize, summaryFromSums } from "./mean";
 
 describe("mean with a Student t interval", () => {
   // Reference: scipy 1.10.1 t.interval(level, n − 1, loc=mean, scale=sem(x)), computed once by
@@ -27,6 +27,16 @@ describe("mean with a Student t interval", () => {
     expect(merged.value).toBeCloseTo(whole.value!, 12);
     expect(merged.interval!.low).toBeCloseTo(whole.interval!.low, 10);
     expect(merged.interval!.high).toBeCloseTo(whole.interval!.high, 10);
+  });
+
+  it("gives the same interval from a rollup's count, Σx and Σx²", () => {
+    const values = (reference.samples as Record<string, number[]>).ratings1to5!;
+    const fromSums = meanInterval(summaryFromSums(values.length, values.reduce((s, v) => s + v, 0), values.reduce((s, v) => s + v * v, 0)));
+    const [, mean, low, high] = (reference.intervals as Record<string, number[][]>).ratings1to5![0]!;
+    expect(fromSums.value).toBeCloseTo(mean!, 12);
+    expect(fromSums.interval!.low).toBeCloseTo(low!, 8);
+    expect(fromSums.interval!.high).toBeCloseTo(high!, 8);
+    expect(meanInterval(summaryFromSums(3, 12, 48)).intervalReason).toBe("All 3 answers are the same, so the spread is zero and a t interval says nothing.");
   });
 
   it("says why there is no mean at n = 0 and no interval at n = 1 or with zero spread", () => {

@@ -25,6 +25,17 @@ export function summarize(values: Iterable<number>): Summary {
   return s;
 }
 
+/**
+ * A summary from the running sums a SQL rollup keeps: count, Σx and Σx². M2 = Σx² − (Σx)²/n
+ * cancels when the mean is large against the spread (not so for ratings on a 1–10 scale);
+ * rounding below zero is taken as zero spread.
+ */
+export function summaryFromSums(n: number, sum: number, sumOfSquares: number): Summary {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be a whole number ≥ 0; got ${n}.`);
+  if (n === 0) return emptySummary;
+  return { n, mean: sum / n, m2: Math.max(0, sumOfSquares - (sum * sum) / n) };
+}
+
 /** Combines two summaries as if their values were one list (Chan, Golub & LeVeque 1979). */
 export function mergeSummaries(a: Summary, b: Summary): Summary {
   if (a.n === 0) return b;
