@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import PgBoss from "pg-boss";
+import postgres from "postgres";
 import { inArray, isNotNull, and } from "drizzle-orm";
 import { imports } from "~db/schema";
 import { db } from "~/db.server";
@@ -29,7 +30,7 @@ export async function startJobs(options: { databaseUrl: string; dataDir: string;
   await boss.start();
   // why: an upload waits on this server's disk, so only this server can run its import.
   const queue = `import_file_${instance}`;
-  await boss.createQueue(queue, { name: queue, retryLimit: 0, expireInHours: 23 });
+  await createQueue(boss, options.databaseUrl, queue, { name: queue, retryLimit: 0, expireInHours: 23 });
 
   const interrupted = await markInterruptedImports(db, { instanceId: instance });
   if (interrupted.length) {
@@ -52,7 +53,7 @@ export async function startJobs(options: { databaseUrl: string; dataDir: string;
   }, SWEEP_MS);
   sweep.unref();
 
-  await createSharedQueue(boss, SWEEP_RESOLUTIONS_QUEUE, { name: SWEEP_RESOLUTIONS_QUEUE, policy: "stately", retryLimit: 0, expireInMinutes: 30 });
+  await createQueue(boss, options.databaseUrl, SWEEP_RESOLUTIONS_QUEUE, { name: SWEEP_RESOLUTIONS_QUEUE, policy: "stately", retryLimit: 0, expireInMinutes: 30 });
   await boss.work(SWEEP_RESOLUTIONS_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, async () => {
     await sweepStaleResolutions(db);
   });
@@ -64,21 +65,23 @@ export async function startJobs(options: { databaseUrl: string; dataDir: string;
   options.log.info(`Background jobs started (queue ${queue}).`);
 }
 
+// why: any constant works as long as every Loupe process uses the same one.
+const QUEUE_CREATE_LOCK = 7_311_042_902;
+
 /**
- * Creates a queue every server shares. Servers starting together race to create it, and pg-boss's
- * create (insert the queue row, then add its partition's foreign key to that table) deadlocks the
- * loser; the winner has made it by then, so the loser looks again.
+ * Creates a queue unless it exists, one server at a time. pg-boss's create inserts the queue row,
+ * creates its partition and adds the partition's foreign key to the queue table; two creates at
+ * once deadlock — for one queue, and for two different ones (each server's own import queue: the
+ * two-servers e2e on a loaded machine), and retrying did not stop eight of them deadlocking again.
+ * So creates wait their turn on an advisory lock held on a connection of their own.
  */
-async function createSharedQueue(boss: PgBoss, name: string, options: PgBoss.Queue): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    if (await boss.getQueue(name)) return;
-    try {
-      await boss.createQueue(name, options);
-      return;
-    } catch (error) {
-      if ((error as { code?: string }).code !== "40P01" || attempt >= 5) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
-    }
+export async function createQueue(boss: PgBoss, databaseUrl: string, name: string, options: PgBoss.Queue): Promise<void> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql`select pg_advisory_lock(${QUEUE_CREATE_LOCK})`;
+    if (!(await boss.getQueue(name))) await boss.createQueue(name, options);
+  } finally {
+    await sql.end({ timeout: 5 });
   }
 }
 
