@@ -9,6 +9,7 @@ import { createProject } from "~/modules/projects/create-project.server";
 import { markInterruptedImports } from "~/modules/imports/tracker.server";
 import { testDatabaseUrl, testDb } from "../test/db";
 import { makeUser } from "../test/factories";
+import { gzipBomb } from "../test/support/gzip-bomb";
 import { hasScriptCommand, runCli, STACK_TRACE, tempDataDir } from "./test-helpers";
 
 let env: Record<string, string>;
@@ -78,6 +79,26 @@ describe("loupe import", () => {
     const badMap = await runCli(["import", "--project", project.id, writeRows("m.jsonl", 1), "--map", "colour=red", "--as", engineer.email], { env });
     expect(badMap).toMatchObject({ code: 1, stderr: 'error: --map "colour" is not a field to map; use input, output, reference, externalId or label.\n' });
   }, 120_000);
+
+  it("refuses a gzip bomb at the first over-long record, naming the line and the limit, with flat memory", async () => {
+    const { engineer, project } = await setUp();
+    const peak = async (file: string) => {
+      const rss = path.join(dir, `${path.basename(file)}.rss`);
+      const result = await runCli(["import", "--project", project.id, file, "--as", engineer.email], { env, peakRssFile: rss });
+      return { ...result, peakMiB: Number(fs.readFileSync(rss, "utf8")) / 1024 };
+    };
+    const small = await peak(writeRows("small.jsonl", 10));
+    expect(small.code).toBe(0);
+    const bomb = path.join(dir, "bomb.csv.gz");
+    gzipBomb({ prefix: "prompt,output\nFirst,One\n", inflatedBytes: 6 * 1024 ** 3 }).writeTo(bomb);
+    const refused = await peak(bomb);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      "error: Stopped at line 3: the record is longer than the 10 MB limit (LOUPE_IMPORT_MAX_RECORD_BYTES); the rest of the file was not read (is a quote left open?).",
+    );
+    // It rose by more than 1 GB; what the small file took, plus one record's worth, is the bound.
+    expect(refused.peakMiB - small.peakMiB).toBeLessThan(150);
+  }, 240_000);
 
   it.skipIf(!hasScriptCommand())("draws a progress bar on a terminal", async () => {
     const { engineer, project } = await setUp();

@@ -97,7 +97,7 @@ export function createApp(options: AppOptions) {
         signal: controller.signal,
         ...(streamed ? { duplex: "half" } : {}),
       } as RequestInit);
-      await sendResponse(res, await handle(request, context));
+      await sendResponse(res, await handle(request, { ...context, signal: controller.signal }));
     } catch (error) {
       next(error);
     }

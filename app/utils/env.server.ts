@@ -3,8 +3,15 @@ import path from "node:path";
 import { z } from "zod";
 import { readOrCreate } from "./files.server";
 
-/** Import limits unless LOUPE_IMPORT_MAX_BYTES / LOUPE_IMPORT_MAX_RECORD_BYTES say otherwise. */
-const IMPORT_DEFAULTS = { maxBytes: 2 * 1024 ** 3, maxRecordBytes: 10 * 1024 * 1024 };
+/** Import limits unless LOUPE_IMPORT_MAX_BYTES / _MAX_RECORD_BYTES / _MAX_INFLATED_BYTES say otherwise. */
+const IMPORT_DEFAULTS = { maxBytes: 2 * 1024 ** 3, maxRecordBytes: 10 * 1024 * 1024, maxInflatedBytes: 2 * 1024 ** 3 };
+
+/** The setting behind each import limit, as messages that stop an import name it. */
+export const IMPORT_LIMIT_SETTINGS = {
+  maxBytes: "LOUPE_IMPORT_MAX_BYTES",
+  maxRecordBytes: "LOUPE_IMPORT_MAX_RECORD_BYTES",
+  maxInflatedBytes: "LOUPE_IMPORT_MAX_INFLATED_BYTES",
+} as const;
 
 /**
  * The one place that reads process.env. Everything else asks `env()`.
@@ -25,6 +32,7 @@ const schema = z.object({
   LOUPE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   LOUPE_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(IMPORT_DEFAULTS.maxBytes),
   LOUPE_IMPORT_MAX_RECORD_BYTES: z.coerce.number().int().min(1024).default(IMPORT_DEFAULTS.maxRecordBytes),
+  LOUPE_IMPORT_MAX_INFLATED_BYTES: z.coerce.number().int().min(1024).default(IMPORT_DEFAULTS.maxInflatedBytes),
 });
 
 export type Env = {
@@ -39,8 +47,8 @@ export type Env = {
   trustProxy: boolean;
   admin: { email: string; password: string; name: string } | undefined;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
-  /** The largest upload or import stream, and the largest line or CSV record in it. */
-  importLimits: { maxBytes: number; maxRecordBytes: number };
+  /** The largest upload or import stream, the largest line or CSV record in it, and what a gzipped one may inflate to. */
+  importLimits: { maxBytes: number; maxRecordBytes: number; maxInflatedBytes: number };
 };
 
 export class EnvError extends Error {}
@@ -81,7 +89,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, options: { need
         ? { email: raw.LOUPE_ADMIN_EMAIL, password: raw.LOUPE_ADMIN_PASSWORD, name: raw.LOUPE_ADMIN_NAME }
         : undefined,
     logLevel: raw.LOUPE_LOG_LEVEL,
-    importLimits: { maxBytes: raw.LOUPE_IMPORT_MAX_BYTES, maxRecordBytes: raw.LOUPE_IMPORT_MAX_RECORD_BYTES },
+    importLimits: { maxBytes: raw.LOUPE_IMPORT_MAX_BYTES, maxRecordBytes: raw.LOUPE_IMPORT_MAX_RECORD_BYTES, maxInflatedBytes: raw.LOUPE_IMPORT_MAX_INFLATED_BYTES },
   };
   return shared[KEY];
 }

@@ -34,6 +34,8 @@ export type Endpoint<P extends AnyObject = AnyObject, Q extends AnyObject = AnyO
     query: z.output<Q>;
     body: z.output<B>;
     request: Request;
+    /** Aborted when the client goes away (LoupeContext.signal; `request.signal` can miss it). */
+    signal: AbortSignal;
   }) => Promise<{ status: number; body?: unknown; headers?: Record<string, string> }>;
 };
 
@@ -90,13 +92,13 @@ const failure = (status: number, error: string, issues?: FieldIssue[], headers?:
   json(status, issues?.length ? { error, issues } : { error }, headers);
 
 /** Runs one endpoint: authenticate → parse params, query and body → handler → JSON; errors mapped once. */
-export async function runEndpoint(endpoint: Endpoint, request: Request, rawParams: Record<string, string | undefined>) {
+export async function runEndpoint(endpoint: Endpoint, request: Request, rawParams: Record<string, string | undefined>, signal = request.signal) {
   try {
     const actor = endpoint.public ? ({ userId: "", isAdmin: false, via: "api-key" } as Actor) : await authenticateApiKey(db, request.headers.get("authorization"));
     const params = parsePart(endpoint.params, rawParams, "params");
     const query = parsePart(endpoint.query, Object.fromEntries(new URL(request.url).searchParams), "query");
     const body = endpoint.body ? parsePart(endpoint.body, await readJson(request), "body") : undefined;
-    const result = await endpoint.handler({ actor, params, query, body, request } as Parameters<Endpoint["handler"]>[0]);
+    const result = await endpoint.handler({ actor, params, query, body, request, signal } as Parameters<Endpoint["handler"]>[0]);
     return json(result.status, result.body, result.headers);
   } catch (error) {
     if (error instanceof Response) return error;
@@ -156,7 +158,7 @@ async function readLimited(request: Request, limit: number): Promise<string> {
  * several methods). Written as two plain exports so Remix strips it from the client bundle.
  */
 export function apiHandler(...served: Endpoint[]) {
-  return async ({ request, params }: { request: Request; params: Record<string, string | undefined> }) => {
+  return async ({ request, params, context }: { request: Request; params: Record<string, string | undefined>; context?: { signal?: AbortSignal } }) => {
     // why: HTTP requires HEAD wherever GET is served; Remix hands HEAD to the loader as is.
     const method = request.method === "HEAD" ? "get" : request.method.toLowerCase();
     const endpoint = served.find((e) => e.method === method);
@@ -164,6 +166,6 @@ export function apiHandler(...served: Endpoint[]) {
       const allow = served.map((e) => e.method.toUpperCase()).join(", ");
       return failure(405, `${request.method} is not supported here; use ${allow}.`, undefined, { Allow: allow });
     }
-    return runEndpoint(endpoint, request, params);
+    return runEndpoint(endpoint, request, params, context?.signal);
   };
 }

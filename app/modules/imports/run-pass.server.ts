@@ -1,7 +1,7 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { sql } from "drizzle-orm";
 import type { Db } from "~/db.server";
-import { ImportInputError, type ReaderLimits } from "./bytes.server";
+import { ImportInputError, ImportLimitError, type ReaderLimits } from "./bytes.server";
 import { CopyBatch, writeCopyBatch } from "./copy-batch.server";
 import { mapRow, type Targets } from "./map-row";
 import { prepareRow, type PreparedRow } from "./prepare-row.server";
@@ -68,7 +68,7 @@ export class PassStopped extends Error {
  */
 export async function runPass(input: PassInput): Promise<PassResult> {
   const { db, options, targets } = input;
-  const opened = await openRecords(input.bytes, { fileType: options.fileType, limits: input.limits, empty: input.emptyMessage });
+  const opened = await openRecords(input.bytes, { fileType: options.fileType, limits: input.limits, empty: input.emptyMessage, signal: input.signal });
   const committed: Progress = { ...emptyCounts(), bytesRead: 0, lastLine: 0 };
   const errors: RowError[] = [];
   const ids: number[] = [];
@@ -154,43 +154,53 @@ export async function runPass(input: PassInput): Promise<PassResult> {
 
   let lastLine = 0;
   let lastYield = 0;
+  /** Where the input went past a limit: the rows read before it are still written. */
+  let limit: ImportLimitError | undefined;
   try {
-    for await (const raw of opened.records) {
-      input.signal?.throwIfAborted();
-      lastLine = raw.line;
-      if (++seen > (input.maxRecords ?? Infinity)) throw new TooManyRecordsError();
-      // why: rows already read arrive without a turn of the event loop, so a batch being written
-      // would wait for this loop to stop before its next round trip; let it take one now and then.
-      if (writing && performance.now() - lastYield > YIELD_EVERY_MS) {
-        await yieldToEventLoop();
-        lastYield = performance.now();
-      }
-      if ("problem" in raw) {
-        reject({ line: raw.line, record: raw.record, ...raw.problem });
-        batchRejected++;
-      } else {
-        if (seen === 1) firstValue = raw.value;
-        const mapped = mapRow(raw.value, options, targets);
-        const prepared = "item" in mapped ? prepareRow(mapped.item, raw.line, raw.record, input.projectId) : mapped;
-        if ("problem" in prepared) {
-          reject({ line: raw.line, record: raw.record, ...prepared.problem });
-          batchRejected++;
-        } else {
-          if (batch instanceof CopyBatch && prepared.suggestions.length) {
-            // why: attaching suggestions needs the new items' ids: the rest of the pass goes by INSERT.
-            copying = false;
-            await flush(raw.line - 1);
-          }
-          if (batch instanceof CopyBatch) batch.add(prepared);
-          else batch.push(prepared);
-          batchSize += prepared.size;
+    try {
+      for await (const raw of opened.records) {
+        input.signal?.throwIfAborted();
+        lastLine = raw.line;
+        if (++seen > (input.maxRecords ?? Infinity)) throw new TooManyRecordsError();
+        // why: rows already read arrive without a turn of the event loop, so a batch being written
+        // would wait for this loop to stop before its next round trip; let it take one now and then.
+        if (writing && performance.now() - lastYield > YIELD_EVERY_MS) {
+          await yieldToEventLoop();
+          lastYield = performance.now();
         }
+        if ("problem" in raw) {
+          reject({ line: raw.line, record: raw.record, ...raw.problem });
+          batchRejected++;
+          if (raw.stop) limit = new ImportLimitError(`Stopped at line ${raw.line}: ${raw.problem.message}.`);
+        } else {
+          if (seen === 1) firstValue = raw.value;
+          const mapped = mapRow(raw.value, options, targets);
+          const prepared = "item" in mapped ? prepareRow(mapped.item, raw.line, raw.record, input.projectId) : mapped;
+          if ("problem" in prepared) {
+            reject({ line: raw.line, record: raw.record, ...prepared.problem });
+            batchRejected++;
+          } else {
+            if (batch instanceof CopyBatch && prepared.suggestions.length) {
+              // why: attaching suggestions needs the new items' ids: the rest of the pass goes by INSERT.
+              copying = false;
+              await flush(raw.line - 1);
+            }
+            if (batch instanceof CopyBatch) batch.add(prepared);
+            else batch.push(prepared);
+            batchSize += prepared.size;
+          }
+        }
+        if (limit) break;
+        if (sizeOf(batch) >= BATCH_ROWS || batchSize >= BATCH_BYTES || batchRejected >= BATCH_ROWS) await flush(lastLine);
       }
-      if (sizeOf(batch) >= BATCH_ROWS || batchSize >= BATCH_BYTES || batchRejected >= BATCH_ROWS) await flush(lastLine);
+    } catch (error) {
+      if (!(error instanceof ImportLimitError)) throw error;
+      limit = error;
     }
     await flush(lastLine, true);
     await writing;
     if (failure) throw failure;
+    if (limit) throw limit;
   } catch (error) {
     // why: the batch being written must finish (or fail) before the counts are reported.
     await writing;
