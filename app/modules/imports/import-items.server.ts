@@ -134,9 +134,10 @@ export async function importItems(db: Db, actor: Actor, request: ImportRequest):
       keepIds: request.keepIds ?? false,
       signal: request.signal,
       bytesRead: () => counted,
+      record: tracker ? (tx, progress) => tracker.record(tx, progress) : undefined,
       onProgress: async (progress, errors) => {
         if (!dryRun) request.onProgress?.(progress);
-        await tracker?.report(dryRun ? { ...emptyCounts(), bytesRead: progress.bytesRead, lastLine: 0 } : progress, dryRun ? [] : errors);
+        await tracker?.report(dryRun ? { ...emptyCounts(), bytesRead: progress.bytesRead, lastLine: 0 } : null, dryRun ? [] : errors);
       },
     });
 

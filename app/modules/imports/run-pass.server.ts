@@ -6,9 +6,9 @@ import { CopyBatch, writeCopyBatch } from "./copy-batch.server";
 import { mapRow, type Targets } from "./map-row";
 import { prepareRow, type PreparedRow } from "./prepare-row.server";
 import { openRecords } from "./read-records.server";
-import { emptyCounts, MAX_STORED_ERRORS, type FileType, type ImportOptions, type RowError } from "./schemas";
+import { emptyCounts, MAX_STORED_ERRORS, type FileType, type ImportCounts, type ImportOptions, type RowError } from "./schemas";
 import type { Progress } from "./tracker.server";
-import { addOutputs, insertRows, type InsertResult } from "./write-rows.server";
+import { addOutputs, insertRows } from "./write-rows.server";
 
 /** A batch is written when it reaches this many rows or this many bytes of JSON, whichever first. */
 const BATCH_ROWS = 2_000;
@@ -33,6 +33,8 @@ export type PassInput = {
   keepIds: boolean;
   signal?: AbortSignal;
   bytesRead: () => number;
+  /** Records the progress a batch brings, inside the batch's own transaction (an import's record). */
+  record?: (tx: Db, progress: Progress) => Promise<void>;
   /** Called after each batch is committed, with the errors so far (a list that only grows). */
   onProgress: (progress: Progress, errors: readonly RowError[]) => Promise<void> | void;
 };
@@ -42,6 +44,8 @@ export type PassResult = { progress: Progress; errors: RowError[]; fileType: Fil
 export class TooManyRecordsError extends Error {}
 
 type Batch = PreparedRow[] | CopyBatch;
+/** What writing a batch did: whichever counts its writer keeps, and the rows the database refused. */
+type BatchCounts = Partial<Omit<ImportCounts, "rejected" | "received">> & { rejected: RowError[] };
 const sizeOf = (batch: Batch) => (batch instanceof CopyBatch ? batch.received : batch.length);
 
 async function projectOrder(db: Db, projectId: string): Promise<string | undefined> {
@@ -93,45 +97,46 @@ export async function runPass(input: PassInput): Promise<PassResult> {
     if (errors.length < MAX_STORED_ERRORS) errors.push(error);
   };
   const write = async (rows: Batch, rejectedBefore: number, lastLine: number, last: boolean) => {
-    let rejected = rejectedBefore;
     const received = sizeOf(rows);
-    const count = (r: InsertResult) => {
-      for (const e of r.rejected) reject(e);
-      committed.inserted += r.inserted;
-      committed.duplicates += r.duplicates;
-      rejected += r.rejected.length;
-    };
-    if (rows instanceof CopyBatch) {
-      if (received) {
-        const r = await writeCopyBatch(db, input.projectId, rows, { lookUp });
-        lookUp ||= r.lookedUp;
-        count(r);
-      }
-    } else if (received) {
-      if (options.mode === "add-outputs") {
-        const r = await addOutputs(db, input.projectId, rows, input.dryRun);
-        for (const e of r.rejected) reject(e);
-        committed.matched += r.matched;
-        committed.unmatched += r.unmatched;
-        committed.duplicates += r.duplicates;
-        committed.outputsAdded += r.outputsAdded;
-        rejected += r.rejected.length;
-      } else if (!input.dryRun) {
-        const r = await insertRows(db, input.projectId, input.source, rows);
-        count(r);
-        if (input.keepIds) ids.push(...r.ids);
-      } else {
-        committed.inserted += rows.length;
-      }
+    const after = (r: BatchCounts): Progress => ({
+      received: committed.received + received + rejectedBefore,
+      inserted: committed.inserted + (r.inserted ?? 0),
+      matched: committed.matched + (r.matched ?? 0),
+      duplicates: committed.duplicates + (r.duplicates ?? 0),
+      unmatched: committed.unmatched + (r.unmatched ?? 0),
+      outputsAdded: committed.outputsAdded + (r.outputsAdded ?? 0),
+      rejected: committed.rejected + rejectedBefore + r.rejected.length,
+      lastLine: Math.max(committed.lastLine, lastLine),
+      bytesRead: input.bytesRead(),
+    });
+    // why: the import's record is updated in the batch's own transaction, so it never says more
+    // or less than is committed, whenever the process dies.
+    let recorded: Progress | undefined;
+    const record = input.record && !input.dryRun ? (tx: Db, r: BatchCounts) => input.record!(tx, (recorded = after(r))) : undefined;
+    let r: BatchCounts = { rejected: [] };
+    if (received === 0) {
+      // Only rejected rows: nothing to commit.
+    } else if (rows instanceof CopyBatch) {
+      const copied = await writeCopyBatch(db, input.projectId, rows, { lookUp, record });
+      lookUp ||= copied.lookedUp;
+      r = copied;
+    } else if (options.mode === "add-outputs") {
+      r = await addOutputs(db, input.projectId, rows, input.dryRun, record);
+    } else if (!input.dryRun) {
+      const inserted = await insertRows(db, input.projectId, input.source, rows, record);
+      if (input.keepIds) ids.push(...inserted.ids);
+      r = inserted;
+    } else {
+      r = { inserted: rows.length, rejected: [] };
     }
-    committed.rejected += rejected;
+    for (const e of r.rejected) reject(e);
+    const next = recorded ?? after(r);
     if (received && !input.dryRun) asyncCommits = true;
+    else if (record) await input.record!(db, next);
     // why: batches commit without waiting for their WAL flush; one durable commit at the end (a
     // transaction that only takes an id) flushes them all before the import reports success.
     if (last && asyncCommits) await db.execute(sql`select txid_current()`);
-    committed.received += received + rejectedBefore;
-    committed.lastLine = Math.max(committed.lastLine, lastLine);
-    committed.bytesRead = input.bytesRead();
+    Object.assign(committed, next);
     await input.onProgress({ ...committed }, errors);
   };
   // why: batches are written one after another; with one more waiting, neither the reading nor
