@@ -107,6 +107,13 @@ export function createApp(options: AppOptions) {
     const wantsJson = req.path.startsWith("/api/") || !req.accepts("html");
     const send = (status: number, message: string) =>
       wantsJson ? res.status(status).json({ error: message }) : res.status(status).type("text/plain").send(message);
+    // why: a client that closed the connection before its request was read (a preview the page
+    // aborted) is no failure here, whatever error its stream ended with; its ECONNRESET once
+    // read as a database outage.
+    if (!req.complete && (req.destroyed || req.socket.destroyed)) {
+      log.debug(`The client closed ${req.method} ${req.path} before the end`);
+      return;
+    }
     if (res.headersSent) {
       res.end();
       return;

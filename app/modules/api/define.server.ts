@@ -109,6 +109,8 @@ export async function runEndpoint(endpoint: Endpoint, request: Request, rawParam
       const current = (error as { current?: unknown }).current;
       return current === undefined ? failure(error.status, error.message) : json(error.status, { error: error.message, current });
     }
+    // why: nobody reads the answer to a client that went away; its cut-off body is no failure here.
+    if (signal.aborted) return failure(400, "The client closed the connection before the end of the request.");
     if (isDatabaseUnavailable(error)) return failure(503, "Loupe cannot reach its database right now. Try again in a moment.", undefined, { "Retry-After": "5" });
     // why: rethrown, Remix would answer a resource route with a text/plain 500; API clients parse JSON.
     console.error(`Unhandled error on ${request.method} ${new URL(request.url).pathname}`, error);
