@@ -89,7 +89,7 @@ test.describe("Engineers import files from the project page", () => {
     ]);
   });
 
-  test("a large file runs as a background job: its progress bar survives a reload, then the summary shows", async ({ page, makeUser, makeProject, loginAs, db }) => {
+  test("a large file runs as a background job: its progress bar survives a reload, then the summary shows and the Progress panel follows", async ({ page, makeUser, makeProject, loginAs, db }) => {
     test.setTimeout(120_000);
     const manager = await makeUser();
     const project = await makeProject(manager);
@@ -115,6 +115,8 @@ test.describe("Engineers import files from the project page", () => {
       await expect(bar).toHaveAttribute("aria-valuetext", /^[\d.]+ [KM]B of [\d.]+ MB · [\d,]+ rows · [\d,]+ rows\/s/);
     });
     await expect(page.getByRole("listitem", { name: "Import of big.jsonl" })).toContainText(`Done. 60,000 received: 60,000 inserted, 0 rejected.`, { timeout: 90_000 });
+    // The Progress panel, drawn when part of the file was in, follows the import to its end without a reload.
+    await expect(page.getByRole("region", { name: "Progress" })).toContainText("0 of 60,000 items done (0%).");
     const [row] = await db.select().from(imports).where(eq(imports.projectId, project.id));
     expect(row).toMatchObject({ state: "succeeded", inserted: count, filePath: null });
   });
