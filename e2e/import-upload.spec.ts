@@ -121,6 +121,47 @@ test.describe("Engineers import files from the project page", () => {
     expect(row).toMatchObject({ state: "succeeded", inserted: count, filePath: null });
   });
 
+  test("rows holding a NUL character are rejected with their line and field and the good rows go in; a NUL in the file's name is dropped", async ({ page, makeUser, makeProject, loginAs, db, baseURL }) => {
+    const manager = await makeUser();
+    const project = await makeProject(manager);
+    await loginAs(page, manager);
+    const file = Buffer.from(
+      [
+        '{"input": "First", "outputs": [{"text": "Fine"}]}',
+        '{"input": "Second", "outputs": [{"text": "A \\u0000 inside"}]}',
+        '{"input": "Third", "outputs": [{"text": "Fine"}], "metadata": {"note": "\\u0000"}}',
+        '{"input": "Fourth", "outputs": [{"text": "Fine"}]}',
+      ].join("\n"),
+    );
+    await page.goto(`/projects/${project.id}/import`);
+    await page.getByLabel("File", { exact: true }).setInputFiles({ name: "nul.jsonl", mimeType: "application/x-ndjson", buffer: file });
+    await page.getByRole("button", { name: "Import" }).click();
+    const imported = page.getByRole("listitem", { name: "Import of nul.jsonl" });
+    await expect(imported).toContainText("Done. 4 received: 2 inserted, 2 rejected.");
+    const download = page.waitForEvent("download");
+    await imported.getByRole("link", { name: /rejected rows/ }).click();
+    const csv = (await import("node:fs")).readFileSync(await (await download).path(), "utf8");
+    expect(csv).toBe(
+      '"line","field","message"\r\n' +
+        '"2","outputs.0.text","""outputs.0.text"": text cannot contain the NUL character (\\u0000)"\r\n' +
+        '"3","metadata.note","""metadata.note"": text cannot contain the NUL character (\\u0000)"\r\n',
+    );
+    const stored = await db.select({ input: items.input }).from(items).where(eq(items.projectId, project.id)).orderBy(items.id);
+    expect(stored.map((s) => s.input)).toEqual([
+      { type: "text", text: "First" },
+      { type: "text", text: "Fourth" },
+    ]);
+
+    const token = await page.locator('input[name="_csrf"]').first().getAttribute("value");
+    const response = await page.request.post(`/projects/${project.id}/imports`, {
+      headers: { origin: new URL(baseURL!).origin, accept: "application/json", "x-csrf-token": token ?? "" },
+      multipart: { file: { name: "bad\u0000name.jsonl", mimeType: "application/x-ndjson", buffer: file } },
+    });
+    expect(response.status()).toBe(200);
+    const [named] = await db.select({ fileName: imports.fileName }).from(imports).where(eq(imports.id, ((await response.json()) as { importId: string }).importId));
+    expect(named!.fileName).toBe("badname.jsonl");
+  });
+
   test("reviewers cannot import: no link, and the upload route refuses them", async ({ page, makeUser, makeProject, loginAs, baseURL }) => {
     const manager = await makeUser();
     const reviewer = await makeUser();

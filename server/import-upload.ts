@@ -116,6 +116,12 @@ function clientGone(res: Response): AbortSignal {
   return client.signal;
 }
 
+/** The uploaded file's name as the page shows it: its last part, without control characters (a NUL cannot be stored). */
+function displayName(fileName: string | undefined): string {
+  const printable = [...path.basename(fileName ?? "")].filter((ch) => ch >= " " && ch !== "\u007f").join("");
+  return printable || "upload";
+}
+
 /** Streams the multipart body: fields into memory (small), the one file to disk. */
 function receive(req: Request, options: { maxBytes: number; dir: string; context: LoupeContext }): Promise<Saved> {
   return new Promise((resolve, reject) => {
@@ -147,7 +153,7 @@ function receive(req: Request, options: { maxBytes: number; dir: string; context
             fs.rmSync(file, { force: true });
             throw new UploadError(413, `The file is larger than the ${formatBytes(options.maxBytes)} limit.`);
           }
-          return { file, fileName: path.basename(fileName || "upload"), size };
+          return { file, fileName: displayName(fileName), size };
         },
         (error: unknown) => {
           fs.rmSync(file, { force: true });

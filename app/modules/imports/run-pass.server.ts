@@ -180,7 +180,7 @@ export async function runPass(input: PassInput): Promise<PassResult> {
         } else {
           if (seen === 1) firstValue = raw.value;
           const mapped = mapRow(raw.value, options, targets);
-          const prepared = "item" in mapped ? prepareRow(mapped.item, raw.line, raw.record, input.projectId) : mapped;
+          const prepared = "item" in mapped ? prepareRow(mapped.item, raw.line, raw.record, input.projectId, mapped.sources) : mapped;
           if ("problem" in prepared) {
             reject({ line: raw.line, record: raw.record, ...prepared.problem });
             batchRejected++;
