@@ -9,6 +9,7 @@ import { createProject } from "~/modules/projects/create-project.server";
 import { markInterruptedImports } from "~/modules/imports/tracker.server";
 import { testDatabaseUrl, testDb } from "../test/db";
 import { makeUser } from "../test/factories";
+import { gzipBomb } from "../test/support/gzip-bomb";
 import { hasScriptCommand, runCli, STACK_TRACE, tempDataDir } from "./test-helpers";
 
 let env: Record<string, string>;
@@ -79,6 +80,26 @@ describe("loupe import", () => {
     expect(badMap).toMatchObject({ code: 1, stderr: 'error: --map "colour" is not a field to map; use input, output, reference, externalId or label.\n' });
   }, 120_000);
 
+  it("refuses a gzip bomb at the first over-long record, naming the line and the limit, with flat memory", async () => {
+    const { engineer, project } = await setUp();
+    const peak = async (file: string) => {
+      const rss = path.join(dir, `${path.basename(file)}.rss`);
+      const result = await runCli(["import", "--project", project.id, file, "--as", engineer.email], { env, peakRssFile: rss });
+      return { ...result, peakMiB: Number(fs.readFileSync(rss, "utf8")) / 1024 };
+    };
+    const small = await peak(writeRows("small.jsonl", 10));
+    expect(small.code).toBe(0);
+    const bomb = path.join(dir, "bomb.csv.gz");
+    gzipBomb({ prefix: "prompt,output\nFirst,One\n", inflatedBytes: 6 * 1024 ** 3 }).writeTo(bomb);
+    const refused = await peak(bomb);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      "error: Stopped at line 3: the record is longer than the 10 MB limit (LOUPE_IMPORT_MAX_RECORD_BYTES); the rest of the file was not read (is a quote left open?).",
+    );
+    // It rose by more than 1 GB; what the small file took, plus one record's worth, is the bound.
+    expect(refused.peakMiB - small.peakMiB).toBeLessThan(150);
+  }, 240_000);
+
   it.skipIf(!hasScriptCommand())("draws a progress bar on a terminal", async () => {
     const { engineer, project } = await setUp();
     const result = await runCli(["import", "--project", project.id, writeRows("tty.jsonl", 5000), "--as", engineer.email], { env, via: "tty" });
@@ -98,9 +119,10 @@ describe("loupe import", () => {
     const exited = new Promise((resolve) => child.once("exit", resolve));
     const started = Date.now();
     let row: typeof imports.$inferSelect | undefined;
+    // Killed once several batches are in (counted from the items, not from the record it checks).
     while (Date.now() - started < 120_000) {
       [row] = await testDb().select().from(imports).where(eq(imports.projectId, project.id));
-      if (row && row.inserted > 0) break;
+      if (row && (await itemCount(project.id)) >= 20_000) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     child.kill("SIGKILL");
@@ -114,8 +136,9 @@ describe("loupe import", () => {
     await markInterruptedImports(testDb());
     const [failed] = await testDb().select().from(imports).where(eq(imports.id, row!.id));
     expect(failed!.state).toBe("failed");
-    expect(failed!.lastLine).toBeGreaterThan(0);
-    expect(failed!.message).toBe(`Interrupted at line ${failed!.lastLine}: the process running it stopped. Import the file again to finish; rows already imported are skipped.`);
+    // The record says what is in: every committed row, and no row that is not (one row a line).
+    expect(failed).toMatchObject({ received: partial, inserted: partial, lastLine: partial });
+    expect(failed!.message).toBe(`Interrupted at line ${partial}: the process running it stopped. Import the file again to finish; rows already imported are skipped.`);
 
     const retry = await runCli(["import", "--project", project.id, file, "--as", engineer.email], { env });
     expect(retry.code).toBe(0);

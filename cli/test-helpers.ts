@@ -8,13 +8,15 @@ const REPO = fileURLToPath(new URL("..", import.meta.url));
 
 export type CliResult = { code: number | null; stdout: string; stderr: string };
 
+const PEAK_RSS = fileURLToPath(new URL("../test/support/peak-rss.mjs", import.meta.url));
+
 /**
  * Runs the real `loupe` command (bin/loupe.mjs) from the repository root. Database-related
  * variables come only from `env`, never from the test process; `input` is piped to stdin.
  */
 export function runCli(
   args: string[],
-  options: { env?: Record<string, string | undefined>; input?: string; via?: "tty" } = {},
+  options: { env?: Record<string, string | undefined>; input?: string; via?: "tty"; /** Write the process's peak RSS (KiB) to this file. */ peakRssFile?: string } = {},
 ): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of Object.keys(env)) {
@@ -23,7 +25,8 @@ export function runCli(
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (value !== undefined) env[name] = value;
   }
-  const command = [process.execPath, "bin/loupe.mjs", ...args];
+  const command = [process.execPath, ...(options.peakRssFile ? ["--import", PEAK_RSS] : []), "bin/loupe.mjs", ...args];
+  if (options.peakRssFile) env.PEAK_RSS_FILE = options.peakRssFile;
   // why: a pseudo-terminal on stdin is the only way to see what the CLI does when run interactively.
   const [file, argv] =
     options.via === "tty" ? ["script", ["-qec", command.map(shellQuote).join(" "), "/dev/null"]] : [command[0]!, command.slice(1)];

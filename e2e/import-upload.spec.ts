@@ -89,7 +89,7 @@ test.describe("Engineers import files from the project page", () => {
     ]);
   });
 
-  test("a large file runs as a background job: its progress bar survives a reload, then the summary shows", async ({ page, makeUser, makeProject, loginAs, db }) => {
+  test("a large file runs as a background job: its progress bar survives a reload, then the summary shows and the Progress panel follows", async ({ page, makeUser, makeProject, loginAs, db }) => {
     test.setTimeout(120_000);
     const manager = await makeUser();
     const project = await makeProject(manager);
@@ -115,8 +115,51 @@ test.describe("Engineers import files from the project page", () => {
       await expect(bar).toHaveAttribute("aria-valuetext", /^[\d.]+ [KM]B of [\d.]+ MB · [\d,]+ rows · [\d,]+ rows\/s/);
     });
     await expect(page.getByRole("listitem", { name: "Import of big.jsonl" })).toContainText(`Done. 60,000 received: 60,000 inserted, 0 rejected.`, { timeout: 90_000 });
+    // The Progress panel, drawn when part of the file was in, follows the import to its end without a reload.
+    await expect(page.getByRole("region", { name: "Progress" })).toContainText("0 of 60,000 items done (0%).");
     const [row] = await db.select().from(imports).where(eq(imports.projectId, project.id));
     expect(row).toMatchObject({ state: "succeeded", inserted: count, filePath: null });
+  });
+
+  test("rows holding a NUL character are rejected with their line and field and the good rows go in; a NUL in the file's name is dropped", async ({ page, makeUser, makeProject, loginAs, db, baseURL }) => {
+    const manager = await makeUser();
+    const project = await makeProject(manager);
+    await loginAs(page, manager);
+    const file = Buffer.from(
+      [
+        '{"input": "First", "outputs": [{"text": "Fine"}]}',
+        '{"input": "Second", "outputs": [{"text": "A \\u0000 inside"}]}',
+        '{"input": "Third", "outputs": [{"text": "Fine"}], "metadata": {"note": "\\u0000"}}',
+        '{"input": "Fourth", "outputs": [{"text": "Fine"}]}',
+      ].join("\n"),
+    );
+    await page.goto(`/projects/${project.id}/import`);
+    await page.getByLabel("File", { exact: true }).setInputFiles({ name: "nul.jsonl", mimeType: "application/x-ndjson", buffer: file });
+    await page.getByRole("button", { name: "Import" }).click();
+    const imported = page.getByRole("listitem", { name: "Import of nul.jsonl" });
+    await expect(imported).toContainText("Done. 4 received: 2 inserted, 2 rejected.");
+    const download = page.waitForEvent("download");
+    await imported.getByRole("link", { name: /rejected rows/ }).click();
+    const csv = (await import("node:fs")).readFileSync(await (await download).path(), "utf8");
+    expect(csv).toBe(
+      '"line","field","message"\r\n' +
+        '"2","outputs.0.text","""outputs.0.text"": text cannot contain the NUL character (\\u0000)"\r\n' +
+        '"3","metadata.note","""metadata.note"": text cannot contain the NUL character (\\u0000)"\r\n',
+    );
+    const stored = await db.select({ input: items.input }).from(items).where(eq(items.projectId, project.id)).orderBy(items.id);
+    expect(stored.map((s) => s.input)).toEqual([
+      { type: "text", text: "First" },
+      { type: "text", text: "Fourth" },
+    ]);
+
+    const token = await page.locator('input[name="_csrf"]').first().getAttribute("value");
+    const response = await page.request.post(`/projects/${project.id}/imports`, {
+      headers: { origin: new URL(baseURL!).origin, accept: "application/json", "x-csrf-token": token ?? "" },
+      multipart: { file: { name: "bad\u0000name.jsonl", mimeType: "application/x-ndjson", buffer: file } },
+    });
+    expect(response.status()).toBe(200);
+    const [named] = await db.select({ fileName: imports.fileName }).from(imports).where(eq(imports.id, ((await response.json()) as { importId: string }).importId));
+    expect(named!.fileName).toBe("badname.jsonl");
   });
 
   test("reviewers cannot import: no link, and the upload route refuses them", async ({ page, makeUser, makeProject, loginAs, baseURL }) => {

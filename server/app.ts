@@ -100,7 +100,7 @@ export function createApp(options: AppOptions) {
         signal: controller.signal,
         ...(streamed ? { duplex: "half" } : {}),
       } as RequestInit);
-      await sendResponse(res, await handle(request, context));
+      await sendResponse(res, await handle(request, { ...context, signal: controller.signal }));
     } catch (error) {
       next(error);
     }
@@ -110,6 +110,13 @@ export function createApp(options: AppOptions) {
     const wantsJson = req.path.startsWith("/api/") || !req.accepts("html");
     const send = (status: number, message: string) =>
       wantsJson ? res.status(status).json({ error: message }) : res.status(status).type("text/plain").send(message);
+    // why: a client that closed the connection before its request was read (a preview the page
+    // aborted) is no failure here, whatever error its stream ended with; its ECONNRESET once
+    // read as a database outage.
+    if (!req.complete && (req.destroyed || req.socket.destroyed)) {
+      log.debug(`The client closed ${req.method} ${req.path} before the end`);
+      return;
+    }
     if (res.headersSent) {
       res.end();
       return;

@@ -87,7 +87,7 @@ export function importUpload(options: { env: Env; log: Logger }): RequestHandler
         fs.rmSync(saved.file, { force: true });
         throw error;
       }
-      if (saved.size <= INLINE_IMPORT_BYTES || !jobsRunning()) await runImportFile(db, { importId });
+      if (saved.size <= INLINE_IMPORT_BYTES || !jobsRunning()) await runImportFile(db, { importId }, clientGone(res));
       else await enqueueImport(importId);
       await answer(res, wantsJson, projectId, importId);
     } catch (error) {
@@ -105,6 +105,21 @@ async function answer(res: Response, wantsJson: boolean, projectId: string, impo
     .from(imports)
     .where(eq(imports.id, importId));
   res.status(row!.state === "queued" ? 202 : 200).json({ importId, location: `/projects/${projectId}#imports`, ...row });
+}
+
+/** Aborted when the client goes away before the answer: an import it waits for stops then. */
+function clientGone(res: Response): AbortSignal {
+  const client = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) client.abort(new DOMException("The client closed the connection.", "AbortError"));
+  });
+  return client.signal;
+}
+
+/** The uploaded file's name as the page shows it: its last part, without control characters (a NUL cannot be stored). */
+function displayName(fileName: string | undefined): string {
+  const printable = [...path.basename(fileName ?? "")].filter((ch) => ch >= " " && ch !== "\u007f").join("");
+  return printable || "upload";
 }
 
 /** Streams the multipart body: fields into memory (small), the one file to disk. */
@@ -138,7 +153,7 @@ function receive(req: Request, options: { maxBytes: number; dir: string; context
             fs.rmSync(file, { force: true });
             throw new UploadError(413, `The file is larger than the ${formatBytes(options.maxBytes)} limit.`);
           }
-          return { file, fileName: path.basename(fileName || "upload"), size };
+          return { file, fileName: displayName(fileName), size };
         },
         (error: unknown) => {
           fs.rmSync(file, { force: true });

@@ -8,6 +8,12 @@ export type LoupeContext = {
   csrfToken: string;
   clientIp: string;
   secureCookies: boolean;
+  /**
+   * Aborted when the client closes the connection before the answer. Read this rather than
+   * `request.signal`: Remix hands routes copies of the request, each following the one before
+   * through a WeakRef (undici), so after a garbage collection a copy's signal may never abort.
+   */
+  signal?: AbortSignal;
 };
 
 declare module "@remix-run/node" {

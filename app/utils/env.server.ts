@@ -5,8 +5,15 @@ import { PROVIDER_KEY_VARIABLE } from "~/modules/llm/schemas";
 import { projectCreatorsSettings, type InstanceSettings, type ProjectCreators } from "~/modules/projects/policy";
 import { readOrCreate } from "./files.server";
 
-/** Import limits unless LOUPE_IMPORT_MAX_BYTES / LOUPE_IMPORT_MAX_RECORD_BYTES say otherwise. */
-const IMPORT_DEFAULTS = { maxBytes: 2 * 1024 ** 3, maxRecordBytes: 10 * 1024 * 1024 };
+/** Import limits unless LOUPE_IMPORT_MAX_BYTES / _MAX_RECORD_BYTES / _MAX_INFLATED_BYTES say otherwise. */
+const IMPORT_DEFAULTS = { maxBytes: 2 * 1024 ** 3, maxRecordBytes: 10 * 1024 * 1024, maxInflatedBytes: 2 * 1024 ** 3 };
+
+/** The setting behind each import limit, as messages that stop an import name it. */
+export const IMPORT_LIMIT_SETTINGS = {
+  maxBytes: "LOUPE_IMPORT_MAX_BYTES",
+  maxRecordBytes: "LOUPE_IMPORT_MAX_RECORD_BYTES",
+  maxInflatedBytes: "LOUPE_IMPORT_MAX_INFLATED_BYTES",
+} as const;
 
 /**
  * The one place that reads process.env. Everything else asks `env()`.
@@ -36,6 +43,7 @@ const schema = z.object({
     .refine((v) => /^smtps?:\/\//.test(v), { error: "Expected an smtp:// or smtps:// URL, e.g. smtps://user:password@mail.example.com:465." })
     .optional(),
   LOUPE_MAIL_FROM: z.string().min(3).optional(),
+  LOUPE_IMPORT_MAX_INFLATED_BYTES: z.coerce.number().int().min(1024).default(IMPORT_DEFAULTS.maxInflatedBytes),
 });
 
 export type Env = {
@@ -50,8 +58,8 @@ export type Env = {
   trustProxy: boolean;
   admin: { email: string; password: string; name: string } | undefined;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
-  /** The largest upload or import stream, and the largest line or CSV record in it. */
-  importLimits: { maxBytes: number; maxRecordBytes: number };
+  /** The largest upload or import stream, the largest line or CSV record in it, and what a gzipped one may inflate to. */
+  importLimits: { maxBytes: number; maxRecordBytes: number; maxInflatedBytes: number };
   /** The SESSION_SECRET before the last rotation: stored secrets sealed under it still open (ADR 0011). */
   previousSecret: string | undefined;
   /** Whether LLM provider URLs may point at loopback, private and link-local addresses (never metadata). */
@@ -103,7 +111,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, options: { need
         ? { email: raw.LOUPE_ADMIN_EMAIL, password: raw.LOUPE_ADMIN_PASSWORD, name: raw.LOUPE_ADMIN_NAME }
         : undefined,
     logLevel: raw.LOUPE_LOG_LEVEL,
-    importLimits: { maxBytes: raw.LOUPE_IMPORT_MAX_BYTES, maxRecordBytes: raw.LOUPE_IMPORT_MAX_RECORD_BYTES },
+    importLimits: { maxBytes: raw.LOUPE_IMPORT_MAX_BYTES, maxRecordBytes: raw.LOUPE_IMPORT_MAX_RECORD_BYTES, maxInflatedBytes: raw.LOUPE_IMPORT_MAX_INFLATED_BYTES },
     previousSecret: raw.LOUPE_PREVIOUS_SECRET,
     llmAllowPrivate: raw.LOUPE_LLM_ALLOW_PRIVATE === "true",
     projectCreators: raw.LOUPE_PROJECT_CREATORS,

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { freePort } from "../../db/embedded";
@@ -98,4 +99,14 @@ export async function cuttableRelay(target: { host: string; port: number }) {
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The process's resident memory now and its peak since it started (VmRSS and VmHWM from
+ * /proc/<pid>/status, in MiB): what a bound on the memory a request costs the server is read from.
+ */
+export function memoryOf(loupe: LoupeProcess): { rssMiB: number; peakMiB: number } {
+  const status = fs.readFileSync(`/proc/${loupe.child.pid}/status`, "utf8");
+  const kib = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1]);
+  return { rssMiB: kib("VmRSS") / 1024, peakMiB: kib("VmHWM") / 1024 };
 }

@@ -1,5 +1,5 @@
 import { useFetcher } from "@remix-run/react";
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { clock, progressFigures, summaryText, type ImportView } from "~/modules/imports/progress";
 import { formatBytes } from "~/utils/format-bytes";
 
@@ -8,18 +8,26 @@ const POLL_MS = 1000;
 /**
  * The project's latest imports: a progress bar (bytes and rows, rate, time left) while one
  * runs, then its summary. The state lives in the database, so a reload shows the same; while
- * any import is queued or running the list refreshes itself every second.
+ * any import is queued or running the list refreshes itself every second, and `onSettled` is
+ * called when one it showed running has ended (what else the page shows may have changed).
  */
-export function ImportList({ projectId, imports }: { projectId: string; imports: ImportView[] }) {
+export function ImportList({ projectId, imports, onSettled }: { projectId: string; imports: ImportView[]; onSettled?: () => void }) {
   const fetcher = useFetcher<{ imports: ImportView[] }>();
   const shown = fetcher.data?.imports ?? imports;
-  const active = shown.some((i) => i.state === "queued" || i.state === "running");
+  const running = shown.filter((i) => i.state === "queued" || i.state === "running").map((i) => i.id);
+  const active = running.length > 0;
   const { load } = fetcher;
   useEffect(() => {
     if (!active) return;
     const timer = setInterval(() => load(`/projects/${projectId}/imports.json`), POLL_MS);
     return () => clearInterval(timer);
   }, [active, load, projectId]);
+  const wasRunning = useRef(running);
+  useEffect(() => {
+    const settled = wasRunning.current.some((id) => !running.includes(id));
+    wasRunning.current = running;
+    if (settled) onSettled?.();
+  });
   if (shown.length === 0) return <p className="text-sm text-slate-600">No imports yet.</p>;
   return (
     <ol className="space-y-3">

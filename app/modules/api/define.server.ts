@@ -36,6 +36,8 @@ export type Endpoint<P extends AnyObject = AnyObject, Q extends AnyObject = AnyO
     query: z.output<Q>;
     body: z.output<B>;
     request: Request;
+    /** Aborted when the client goes away (LoupeContext.signal; `request.signal` can miss it). */
+    signal: AbortSignal;
   }) => Promise<{ status: number; body?: unknown; headers?: Record<string, string> }>;
 };
 
@@ -92,7 +94,7 @@ const failure = (status: number, error: string, issues?: FieldIssue[], headers?:
   json(status, issues?.length ? { error, issues } : { error }, headers);
 
 /** Runs one endpoint: authenticate → parse params, query and body → handler → JSON; errors mapped once. */
-export async function runEndpoint(endpoint: Endpoint, request: Request, rawParams: Record<string, string | undefined>) {
+export async function runEndpoint(endpoint: Endpoint, request: Request, rawParams: Record<string, string | undefined>, signal = request.signal) {
   try {
     const actor = endpoint.public ? ({ userId: "", isAdmin: false, via: "api-key" } as Actor) : await authenticateApiKey(db, request.headers.get("authorization"));
     const params = parsePart(endpoint.params, rawParams, "params");
@@ -101,7 +103,7 @@ export async function runEndpoint(endpoint: Endpoint, request: Request, rawParam
     if (nulInQuery !== null) throw nulError(`query.${nulInQuery}`);
     const query = parsePart(endpoint.query, Object.fromEntries(searchParams), "query");
     const body = endpoint.body ? parsePart(endpoint.body, await readJson(request), "body") : undefined;
-    const result = await endpoint.handler({ actor, params, query, body, request } as Parameters<Endpoint["handler"]>[0]);
+    const result = await endpoint.handler({ actor, params, query, body, request, signal } as Parameters<Endpoint["handler"]>[0]);
     return json(result.status, result.body, result.headers);
   } catch (error) {
     if (error instanceof Response) return error;
@@ -112,6 +114,8 @@ export async function runEndpoint(endpoint: Endpoint, request: Request, rawParam
       const current = (error as { current?: unknown }).current;
       return current === undefined ? failure(error.status, error.message) : json(error.status, { error: error.message, current });
     }
+    // why: nobody reads the answer to a client that went away; its cut-off body is no failure here.
+    if (signal.aborted) return failure(400, "The client closed the connection before the end of the request.");
     if (isDatabaseUnavailable(error)) return failure(503, "Loupe cannot reach its database right now. Try again in a moment.", undefined, { "Retry-After": "5" });
     // why: rethrown, Remix would answer a resource route with a text/plain 500; API clients parse JSON.
     appLog().error(`Unhandled error on ${request.method} ${new URL(request.url).pathname}`, error);
@@ -170,7 +174,7 @@ async function readLimited(request: Request, limit: number): Promise<string> {
  * several methods). Written as two plain exports so Remix strips it from the client bundle.
  */
 export function apiHandler(...served: Endpoint[]) {
-  return async ({ request, params }: { request: Request; params: Record<string, string | undefined> }) => {
+  return async ({ request, params, context }: { request: Request; params: Record<string, string | undefined>; context?: { signal?: AbortSignal } }) => {
     // why: HTTP requires HEAD wherever GET is served; Remix hands HEAD to the loader as is.
     const method = request.method === "HEAD" ? "get" : request.method.toLowerCase();
     const endpoint = served.find((e) => e.method === method);
@@ -178,6 +182,6 @@ export function apiHandler(...served: Endpoint[]) {
       const allow = served.map((e) => e.method.toUpperCase()).join(", ");
       return failure(405, `${request.method} is not supported here; use ${allow}.`, undefined, { Allow: allow });
     }
-    return runEndpoint(endpoint, request, params);
+    return runEndpoint(endpoint, request, params, context?.signal);
   };
 }

@@ -107,7 +107,7 @@ describe("POST /api/v1/projects/:id/items", () => {
       json: { error: "Expected Content-Type application/json (an array of up to 1,000 items), application/x-ndjson or text/csv (got text/plain)." },
     });
     const huge = await call("POST", owner.key, projectId, { type: "application/x-ndjson", body: "{}", headers: { "content-length": String(3 * 1024 ** 3) } });
-    expect(huge).toMatchObject({ status: 413, json: { error: "The upload is larger than the 2 GB limit." } });
+    expect(huge).toMatchObject({ status: 413, json: { error: "The upload is larger than the 2 GB limit (LOUPE_IMPORT_MAX_BYTES)." } });
   });
 
   it("is for roles that may import: reviewers get 403, strangers 404", async () => {

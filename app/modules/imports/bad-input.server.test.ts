@@ -65,7 +65,7 @@ describe("bad rows are reported by line and field; the good rows around them go 
     const { result, stored } = await importText(p, Buffer.concat([Buffer.from(jsonl(good(1))), raw, Buffer.from(`\n${escaped}\n${jsonl(good(4))}`)]));
     expect(result!.errors).toEqual([
       { line: 2, record: 2, field: null, message: "NUL byte at byte 13 (text cannot contain NUL)" },
-      { line: 3, record: 3, field: "outputs", message: '"outputs": text cannot contain the NUL character (\\u0000)' },
+      { line: 3, record: 3, field: "outputs.0.text", message: '"outputs.0.text": text cannot contain the NUL character (\\u0000)' },
     ]);
     expect(ids(stored)).toEqual(["good-1", "good-4"]);
   });

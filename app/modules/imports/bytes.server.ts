@@ -14,11 +14,26 @@ export class ImportInputError extends Error {
   }
 }
 
+/** The input went past a limit, and nothing after that point was read (413). */
+export class ImportLimitError extends ImportInputError {}
 
-/** What a reader yields: one row's parsed value, or why it could not be parsed. */
-export type RawRecord = { line: number; record: number } & ({ value: unknown } | { problem: RecordProblem });
+/**
+ * What a reader yields: one row's parsed value, or why it could not be parsed. `stop` marks a
+ * problem the reader cannot read past (the rest of the input is not read; the import stops there).
+ */
+export type RawRecord = { line: number; record: number } & ({ value: unknown } | { problem: RecordProblem; stop?: true });
 
-export type ReaderLimits = { maxRecordBytes: number; maxDepth: number };
+export type ReaderLimits = {
+  maxRecordBytes: number;
+  maxDepth: number;
+  /** Decompressed bytes a gzipped input may hold; unlimited when not given. */
+  maxInflatedBytes?: number;
+  /** The settings the limits come from, named in the messages that stop an import. */
+  settings?: { maxRecordBytes?: string; maxInflatedBytes?: string };
+};
+
+/** "the 10 MB limit (LOUPE_IMPORT_MAX_RECORD_BYTES)": a limit as a stop message names it. */
+export const limitText = (limit: number, setting?: string) => `the ${formatBytes(limit)} limit${setting ? ` (${setting})` : ""}`;
 
 export const tooLong = (limit: number, what = "line"): RecordProblem => ({
   field: null,

@@ -3,7 +3,7 @@ import { pipeline } from "node:stream/promises";
 import type postgres from "postgres";
 import { sqlOf, type Db } from "~/db.server";
 import type { PreparedRow } from "./prepare-row.server";
-import { insertRows, isDataError, ITEM_INSERT_LOCK, keyOf, sqlState, type InsertResult } from "./write-rows.server";
+import { batchTransaction, insertRows, isDataError, keyOf, sqlState, type InsertResult, type Recorder } from "./write-rows.server";
 
 /** One row of a CopyBatch: what its write needs besides the bytes. */
 type CopyRow = Pick<PreparedRow, "line" | "record" | "externalId" | "inputKey" | "outputsKey"> & { chunk: number; start: number; end: number };
@@ -128,23 +128,30 @@ export type CopyResult = InsertResult & { lookedUp: boolean };
 
 /**
  * Writes a batch with `COPY` in one short transaction under the project's insert lock (see
- * insertRows), in file order. `COPY` has no `ON CONFLICT`: with `lookUp`, the batch's keys are
- * looked up first and only the rows not there yet are copied (what the lookup finds stays true
- * until commit: every writer of items takes the lock). Without it the batch is copied as is, and a
- * duplicate key (a re-import) fails the COPY, which is then done again with the lookup;
- * `lookedUp` tells the caller to look up from then on. So a new import pays no lookups and a
- * re-import wastes one batch. Any other row PostgreSQL refuses costs only itself: the batch is
- * retried row by row. (postgres.js 3.4 never settled a COPY that the server failed after its
- * last byte, porsager/postgres#1173; patches/postgres+3.4.9.patch applies the fix.)
+ * batchTransaction), in file order; `record` runs in that transaction. `COPY` has no `ON
+ * CONFLICT`: with `lookUp`, the batch's keys are looked up first and only the rows not there yet
+ * are copied (what the lookup finds stays true until commit: every writer of items takes the
+ * lock). Without it the batch is copied as is, and a duplicate key (a re-import) fails the COPY,
+ * which is then done again with the lookup; `lookedUp` tells the caller to look up from then on.
+ * So a new import pays no lookups and a re-import wastes one batch. Any other row PostgreSQL
+ * refuses costs only itself: the batch is retried row by row. (postgres.js 3.4 never settled a
+ * COPY that the server failed after its last byte, porsager/postgres#1173;
+ * patches/postgres+3.4.9.patch applies the fix.)
  */
-export async function writeCopyBatch(db: Db, projectId: string, batch: CopyBatch, options: { lookUp: boolean }): Promise<CopyResult> {
+export async function writeCopyBatch(db: Db, projectId: string, batch: CopyBatch, options: { lookUp: boolean; record?: Recorder<InsertResult> }): Promise<CopyResult> {
   const result = (inserted: number, lookedUp: boolean): CopyResult => ({ inserted, duplicates: batch.received - inserted, ids: [], rejected: [], lookedUp });
+  const attempt = (lookUp: boolean) =>
+    batchTransaction(db, projectId, async (tx) => {
+      const done = result(await copyOnce(tx, projectId, batch, lookUp), lookUp);
+      await options.record?.(tx, done);
+      return done;
+    });
   try {
-    return result(await copyOnce(db, projectId, batch, options.lookUp), options.lookUp);
+    return await attempt(options.lookUp);
   } catch (error) {
     if (!options.lookUp && sqlState(error) === "23505") {
       try {
-        return result(await copyOnce(db, projectId, batch, true), true);
+        return await attempt(true);
       } catch (again) {
         if (!isDataError(again)) throw again;
       }
@@ -152,26 +159,23 @@ export async function writeCopyBatch(db: Db, projectId: string, batch: CopyBatch
       throw error;
     }
     // why: the INSERT path retries row by row, so one row PostgreSQL refuses costs only itself.
-    const r = await insertRows(db, projectId, batch.source, batch.rows.map((_, i) => batch.row(i)));
-    return { ...r, duplicates: r.duplicates + batch.repeats, lookedUp: true };
+    const repeats = batch.repeats;
+    const record = options.record && ((tx: Db, r: InsertResult) => options.record!(tx, { ...r, duplicates: r.duplicates + repeats }));
+    const r = await insertRows(db, projectId, batch.source, batch.rows.map((_, i) => batch.row(i)), record);
+    return { ...r, duplicates: r.duplicates + repeats, lookedUp: true };
   }
 }
 
-async function copyOnce(db: Db, projectId: string, batch: CopyBatch, lookUp: boolean): Promise<number> {
+/** Copies the batch (less what is in already, with `lookUp`) in the caller's batch transaction. */
+async function copyOnce(tx: Db, projectId: string, batch: CopyBatch, lookUp: boolean): Promise<number> {
   if (batch.rows.length === 0) return 0;
-  const client = sqlOf(db);
-  // why: inside a caller's transaction (Drizzle hands its postgres.js transaction down) a savepoint stands in.
-  const transaction = <T>(fn: (tx: postgres.TransactionSql) => Promise<T>) =>
-    "begin" in client ? (client.begin(fn) as Promise<T>) : ((client as unknown as postgres.TransactionSql).savepoint(fn) as Promise<T>);
-  return transaction(async (tx) => {
-    // why: no wait for the WAL flush here; the pass ends with one durable commit (see insertRows).
-    await tx`select set_config('synchronous_commit', 'off', true) from pg_advisory_xact_lock(${ITEM_INSERT_LOCK}, hashtext(${projectId}))`;
-    const existing = lookUp ? await existingRows(tx, projectId, batch) : new Set<number>();
-    if (existing.size === batch.rows.length) return 0;
-    const writable = await tx.unsafe(`copy items (${COLUMNS.join(", ")}) from stdin`).writable();
-    await pipeline(Readable.from(batch.data(existing)), writable);
-    return batch.rows.length - existing.size;
-  });
+  // why: Drizzle runs its transaction on a postgres.js one; COPY needs postgres.js itself.
+  const client = sqlOf(tx) as unknown as postgres.TransactionSql;
+  const existing = lookUp ? await existingRows(client, projectId, batch) : new Set<number>();
+  if (existing.size === batch.rows.length) return 0;
+  const writable = await client.unsafe(`copy items (${COLUMNS.join(", ")}) from stdin`).writable();
+  await pipeline(Readable.from(batch.data(existing)), writable);
+  return batch.rows.length - existing.size;
 }
 
 /**

@@ -8,19 +8,19 @@ import type { Db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { authorizeProject } from "~/modules/projects/authorize.server";
 import { getTemplate } from "~/modules/templates/get-template.server";
-import { importLimits } from "~/utils/env.server";
+import { IMPORT_LIMIT_SETTINGS, importLimits } from "~/utils/env.server";
 import { DomainError } from "~/utils/errors";
 import { parseOrThrow } from "~/utils/validation";
-import { formatBytes } from "~/utils/format-bytes";
-import { ImportInputError } from "./bytes.server";
+import { ImportInputError, ImportLimitError, limitText, type ReaderLimits } from "./bytes.server";
 import { resolveTargets } from "./map-row";
 import { suggestPreset } from "./presets";
+import { isGzip, peek } from "./read-records.server";
 import { PassStopped, runPass, TooManyRecordsError, type PassResult } from "./run-pass.server";
 import { emptyCounts, importOptionsSchema, type ImportOptionsInput, type ImportSummary, type RowError } from "./schemas";
 import { createImportRow } from "./create-import.server";
 import { ImportTracker, type Progress } from "./tracker.server";
 
-export type ImportLimits = { maxBytes: number; maxRecordBytes: number; maxDepth: number };
+export type ImportLimits = { maxBytes: number; maxRecordBytes: number; maxInflatedBytes: number; maxDepth: number };
 /** Deeper JSON than any real item needs, and well within what PostgreSQL's jsonb parser takes. */
 export const MAX_JSON_DEPTH = 64;
 
@@ -90,7 +90,12 @@ export async function importItems(db: Db, actor: Actor, request: ImportRequest):
     gold: request.gold,
   });
   const targets = resolveTargets(await getTemplate(db, request.projectId), options);
-  const limits: ImportLimits = { ...importLimits(), maxDepth: MAX_JSON_DEPTH, ...request.limits };
+  const configured = importLimits();
+  const limits: ImportLimits = { ...configured, maxDepth: MAX_JSON_DEPTH, ...request.limits };
+  // why: a message names the setting to change only when the limit is that setting's value.
+  const setting = (key: keyof typeof IMPORT_LIMIT_SETTINGS) => (limits[key] === configured[key] ? IMPORT_LIMIT_SETTINGS[key] : undefined);
+  const readerLimits: ReaderLimits = { ...limits, settings: { maxRecordBytes: setting("maxRecordBytes"), maxInflatedBytes: setting("maxInflatedBytes") } };
+  const tooLarge = () => new ImportLimitError(`The upload is larger than ${limitText(limits.maxBytes, setting("maxBytes"))}.`);
   const importId = request.track
     ? (request.track.importId ??
       (await createImportRow(db, actor, { projectId: request.projectId, origin: request.origin, options, ...request.track })))
@@ -104,7 +109,7 @@ export async function importItems(db: Db, actor: Actor, request: ImportRequest):
     counted = 0;
     for await (const chunk of stream) {
       counted += chunk.byteLength;
-      if (counted > limits.maxBytes) throw new TooLargeError(limits.maxBytes);
+      if (counted > limits.maxBytes) throw tooLarge();
       yield chunk;
     }
   };
@@ -122,36 +127,45 @@ export async function importItems(db: Db, actor: Actor, request: ImportRequest):
       bytes: count(bytes),
       options,
       targets,
-      limits,
+      limits: readerLimits,
       dryRun,
       maxRecords: request.maxRecords,
       emptyMessage: request.emptyMessage,
       keepIds: request.keepIds ?? false,
       signal: request.signal,
       bytesRead: () => counted,
+      record: tracker ? (tx, progress) => tracker.record(tx, progress) : undefined,
       onProgress: async (progress, errors) => {
         if (!dryRun) request.onProgress?.(progress);
-        await tracker?.report(dryRun ? { ...emptyCounts(), bytesRead: progress.bytesRead, lastLine: 0 } : progress, dryRun ? [] : errors);
+        await tracker?.report(dryRun ? { ...emptyCounts(), bytesRead: progress.bytesRead, lastLine: 0 } : null, dryRun ? [] : errors);
       },
     });
 
   let result: PassResult | undefined;
   try {
     let open = "open" in request.input ? request.input.open : null;
-    if (options.policy === "all-or-nothing") {
-      if (!open) {
-        spooled = await spool((request.input as { stream: AsyncIterable<Uint8Array> }).stream, limits.maxBytes);
+    let stream: AsyncIterable<Uint8Array> | null = null;
+    if (!open) {
+      const peeked = await peek((request.input as { stream: AsyncIterable<Uint8Array> }).stream, 2);
+      stream = peeked.stream;
+      // why: a one-time stream goes to disk first when it must be read twice (all or nothing), and
+      // when it is gzipped: inflating it can take far longer than receiving it, and a connection
+      // left paused meanwhile would never show its client leaving (the socket is not read).
+      if (options.policy === "all-or-nothing" || isGzip(peeked.head)) {
+        spooled = await spool(peeked.stream, limits.maxBytes, tooLarge, request.signal);
         const file = spooled;
         open = () => fs.createReadStream(file, { highWaterMark: 256 * 1024 });
       }
-      const check = await pass(true, open());
+    }
+    if (options.policy === "all-or-nothing") {
+      const check = await pass(true, open!());
       if (check.progress.rejected > 0) {
         const bad = check.progress.rejected;
         const summary = { ...summarize({ ...emptyCounts(), received: check.progress.received, rejected: bad, bytesRead: 0, lastLine: 0 }, check.errors, check.fileType) };
         throw new ImportFailedError(`Nothing was imported: ${bad} of ${check.progress.received} rows ${bad === 1 ? "is" : "are"} bad, and the import is all or nothing.`, summary, "refused");
       }
     }
-    result = await pass(false, open ? open() : (request.input as { stream: AsyncIterable<Uint8Array> }).stream);
+    result = await pass(false, open ? open() : stream!);
     const { progress } = result;
     const summary: ImportResult = { ...summarize(progress, result.errors, result.fileType), ...(request.keepIds ? { ids: result.ids } : {}) };
     if (progress.received > 0 && progress.rejected === progress.received) {
@@ -161,7 +175,8 @@ export async function importItems(db: Db, actor: Actor, request: ImportRequest):
     await tracker?.finish("succeeded", progress, [], null);
     return summary;
   } catch (error) {
-    const failed = asImportFailure(error, summarize);
+    // why: a client that goes away mid-body fails the read first; the abort is what happened.
+    const failed = asImportFailure(request.signal?.aborted ? stoppedBy(error, request.signal.reason) : error, summarize);
     if (tracker) {
       const s = failed.summary;
       await tracker.finish("failed", s, s.errors, failed.message).catch(() => {});
@@ -172,10 +187,10 @@ export async function importItems(db: Db, actor: Actor, request: ImportRequest):
   }
 }
 
-class TooLargeError extends Error {
-  constructor(readonly limit: number) {
-    super(`The upload is larger than the ${formatBytes(limit)} limit.`);
-  }
+/** The pass's progress, with the abort's reason as what stopped it. */
+function stoppedBy(error: unknown, reason: unknown): unknown {
+  const abort = (reason as { name?: string })?.name === "AbortError" ? reason : new DOMException("This operation was aborted", "AbortError");
+  return error instanceof PassStopped ? new PassStopped(abort, error.progress, error.errors) : abort;
 }
 
 /** Any way an import can end badly, as one error carrying the counts committed before it. */
@@ -185,7 +200,15 @@ function asImportFailure(error: unknown, summarize: (p: Progress, e: RowError[])
   const reason = stopped ? stopped.reason : error;
   const summary = summarize(stopped?.progress ?? { ...emptyCounts(), bytesRead: 0, lastLine: 0 }, stopped?.errors ?? []);
   const where = summary.lastLine ? ` Rows up to line ${summary.lastLine} are in; import the file again to finish (rows already in are skipped).` : "";
-  if (reason instanceof TooLargeError) return new ImportFailedError(`${reason.message}${where}`, summary, "too-large");
+  if (reason instanceof ImportLimitError) {
+    // why: importing the same file again meets the same limit; say what is in, not "again".
+    const before = reason.message.startsWith("Stopped at line")
+      ? " The rows before it that could be read are in; fix the file and import it again (rows already in are skipped)."
+      : summary.lastLine
+        ? ` Rows up to line ${summary.lastLine} are in.`
+        : "";
+    return new ImportFailedError(`${reason.message}${before}`, summary, "too-large");
+  }
   if (reason instanceof TooManyRecordsError) return new ImportFailedError("Too many rows for one request: nothing was imported.", summary, "too-many-rows");
   if (reason instanceof ImportInputError) return new ImportFailedError(reason.message, summary, reason.empty ? "empty" : "unreadable");
   if (reason instanceof DomainError) return new ImportFailedError(reason.message, summary, "failed", reason.status);
@@ -206,7 +229,7 @@ function hintFor(first: unknown, used: string | undefined): string | undefined {
 }
 
 /** Copies a one-time stream to a temporary file (within the size limit) so it can be read twice. */
-async function spool(stream: AsyncIterable<Uint8Array>, maxBytes: number): Promise<string> {
+async function spool(stream: AsyncIterable<Uint8Array>, maxBytes: number, tooLarge: () => Error, signal?: AbortSignal): Promise<string> {
   const file = path.join(os.tmpdir(), `loupe-import-${randomUUID()}`);
   let size = 0;
   try {
@@ -214,8 +237,9 @@ async function spool(stream: AsyncIterable<Uint8Array>, maxBytes: number): Promi
       Readable.from(stream),
       async function* (chunks: AsyncIterable<Uint8Array>) {
         for await (const chunk of chunks) {
+          signal?.throwIfAborted();
           size += chunk.byteLength;
-          if (size > maxBytes) throw new TooLargeError(maxBytes);
+          if (size > maxBytes) throw tooLarge();
           yield chunk;
         }
       },

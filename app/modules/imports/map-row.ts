@@ -41,7 +41,8 @@ export function resolveTargets(template: Template | null, options: ImportOptions
   return targets;
 }
 
-export type Mapped = { item: ParsedItem } | { problem: RecordProblem };
+/** A mapped row: the item, and which of the row's fields each of its parts came from. */
+export type Mapped = { item: ParsedItem; sources: Record<string, string> } | { problem: RecordProblem };
 
 /** One parsed row → a valid item in Loupe's shape, or the first thing wrong with it, naming the row's field. */
 export function mapRow(value: unknown, options: Pick<ImportOptions, "format" | "mapping">, targets: Targets): Mapped {
@@ -63,7 +64,7 @@ export function mapRow(value: unknown, options: Pick<ImportOptions, "format" | "
     const problem = checkGold(item, targets.template);
     if (problem) return { problem };
   }
-  return { item };
+  return { item, sources };
 }
 
 function attachLabel(draft: Draft, field: string, targets: Targets): RecordProblem | null {
@@ -88,17 +89,23 @@ function checkGold(item: ParsedItem, template: Template | null): RecordProblem |
 /** `"output" is missing`, or `"outputs.0.text": Expected … (got a number).` */
 export function describeIssue(issue: z.core.$ZodIssue, draft: Draft, sources: Record<string, string>): RecordProblem {
   const path = issue.path.join(".");
-  const field = sourceName(path, sources) || "(row)";
+  const field = rowField(path, sources) || "(row)";
   const value = path ? get(draft as Record<string, unknown>, path) : draft;
   if (value === undefined) return { field, message: `"${field}" is missing` };
   const got = issue.code === "invalid_type" || issue.code === "invalid_union" ? ` (got ${typeName(value)})` : "";
   return { field, message: `"${field}": ${issue.message.replace(/\.$/, "")}${got}` };
 }
 
-/** The row's own name for an item path: the longest mapped prefix, else the path itself. */
-function sourceName(path: string, sources: Record<string, string>): string {
+/**
+ * The row's own name for an item path: the longest mapped prefix, else the path itself. An input
+ * read from a list of messages keeps the list's indexes (`messages.3.content`).
+ */
+export function rowField(path: string, sources: Record<string, string>): string {
   for (let prefix = path; prefix; prefix = prefix.slice(0, Math.max(0, prefix.lastIndexOf(".")))) {
-    if (sources[prefix]) return prefix === path || !prefix.startsWith("outputs.") ? sources[prefix]! + path.slice(prefix.length) : sources[prefix]!;
+    if (sources[prefix]) {
+      if (prefix !== path && prefix.startsWith("outputs.")) return sources[prefix]!;
+      return sources[prefix]! + path.slice(prefix.length).replace(/^\.messages(?=\.)/, "");
+    }
     if (!prefix.includes(".")) break;
   }
   return path;

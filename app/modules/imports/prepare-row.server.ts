@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { toStoredInput, type ParsedItem } from "~/modules/items/schemas";
+import { rowField } from "./map-row";
 import type { RecordProblem } from "./schemas";
 
 export type StoredOutput = { text: string; model?: string };
@@ -52,39 +53,30 @@ const sha256 = (text: string): string =>
     ? (crypto as unknown as { hash: (algorithm: string, data: string) => string }).hash("sha256", text)
     : crypto.createHash("sha256").update(text).digest("hex");
 
-const nul = (field: string) => ({ field, message: `"${field}": text cannot contain the NUL character (\\u0000)` });
-const surrogate = (field: string) => ({ field, message: `"${field}": contains a lone UTF-16 surrogate escape (\\ud800–\\udfff), which is not text` });
-const isWellFormed = (text: string) => !/[\ud800-\udfff]/.test(text) || (text as unknown as { isWellFormed(): boolean }).isWellFormed();
-
 /**
  * Serializes a validated item for the batch insert, refusing what PostgreSQL would refuse for
- * the whole batch: a NUL character or a lone UTF-16 surrogate (both only reachable through
- * JSON `\u` escapes; raw bytes are checked when the row is read).
+ * the whole batch: a NUL character (in text or jsonb) or a lone UTF-16 surrogate (in jsonb), both
+ * only reachable through JSON `\u` escapes (raw bytes are checked when the row is read). The
+ * problem names the field that holds it, as the row calls it (`sources`, from the mapping).
  */
-export function prepareRow(item: ParsedItem, line: number, record: number, projectId: string): PreparedRow | { problem: RecordProblem } {
+export function prepareRow(item: ParsedItem, line: number, record: number, projectId: string, sources: Record<string, string> = {}): PreparedRow | { problem: RecordProblem } {
   const input = JSON.stringify(toStoredInput(item.input));
   const outputs = JSON.stringify(item.outputs);
   const metadata = JSON.stringify(item.metadata);
   const gold = item.gold ? JSON.stringify(item.gold) : null;
-  const json: [string, string | null][] = [
-    ["input", input],
-    ["outputs", outputs],
-    ["metadata", metadata],
-    ["gold", gold],
-  ];
-  for (const [field, text] of json) {
-    if (!text || !text.includes("\\u")) continue;
-    if (NUL_ESCAPE.test(text)) return { problem: nul(field) };
-    if (LONE_SURROGATE.test(text)) return { problem: surrogate(field) };
-  }
-  for (const [field, text] of [["reference", item.reference], ["externalId", item.externalId]] as const) {
-    if (text === undefined) continue;
-    if (text.includes("\0")) return { problem: nul(field) };
-    if (!isWellFormed(text)) return { problem: surrogate(field) };
-  }
-  for (const s of item.suggestions) {
-    const text = JSON.stringify(s.value ?? null);
-    if (text.includes("\\u") && (NUL_ESCAPE.test(text) || LONE_SURROGATE.test(text))) return { problem: { field: "suggestions", message: `"suggestions": the value of "${s.question}" is not text PostgreSQL can store` } };
+  // why: the serialized JSON is searched first (one pass, no escape in nearly every row); only a
+  // row that has one is walked to find the field.
+  const json = [input, outputs, metadata, gold, ...item.suggestions.map((s) => JSON.stringify(s.value ?? null))];
+  const texts = [item.reference, item.externalId, ...item.suggestions.flatMap((s) => [s.question, s.source])];
+  const escaped = json.some((text) => text !== null && text.includes("\\u") && (NUL_ESCAPE.test(text) || LONE_SURROGATE.test(text)));
+  if (escaped || texts.some((t) => t !== undefined && (t.includes("\0") || !isWellFormed(t)))) {
+    const bad = badText(item.input, "input") ?? badText(item.outputs, "outputs") ?? badText(item.reference, "reference") ?? badText(item.externalId, "externalId") ??
+      badText(item.metadata, "metadata") ?? badText(item.gold, "gold") ?? badText(item.suggestions, "suggestions");
+    if (bad) {
+      const field = rowField(bad.path, sources);
+      const what = bad.nul ? "text cannot contain the NUL character (\\u0000)" : "contains a lone UTF-16 surrogate escape (\\ud800–\\udfff), which is not text";
+      return { problem: { field, message: `"${field}": ${what}` } };
+    }
   }
   return {
     line,
@@ -102,6 +94,23 @@ export function prepareRow(item: ParsedItem, line: number, record: number, proje
     suggestions: item.suggestions,
     size: input.length + outputs.length + metadata.length + (item.reference?.length ?? 0),
   };
+}
+
+const isWellFormed = (text: string) => !/[\ud800-\udfff]/.test(text) || (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+/** A key as a field name shows it: its escapes written out, so a NUL is visible. */
+const keyName = (key: string) => (key.includes("\0") || !isWellFormed(key) ? JSON.stringify(key).slice(1, -1) : key);
+
+/** The first string or key in `value` (by path) that PostgreSQL cannot store, and whether it holds a NUL. */
+function badText(value: unknown, path: string): { path: string; nul: boolean } | null {
+  if (typeof value === "string") return value.includes("\0") ? { path, nul: true } : isWellFormed(value) ? null : { path, nul: false };
+  if (typeof value !== "object" || value === null) return null;
+  for (const [key, child] of Object.entries(value)) {
+    const at = `${path}.${keyName(key)}`;
+    if (key.includes("\0") || !isWellFormed(key)) return { path: at, nul: key.includes("\0") };
+    const found = badText(child, at);
+    if (found) return found;
+  }
+  return null;
 }
 
 // why: an escape only when the backslash is not itself escaped (an odd run of backslashes).

@@ -12,7 +12,7 @@ const map = (value: unknown, options: Partial<ImportOptions>) => mapRow(value, {
 
 describe("presets fill the mapping for common shapes", () => {
   it("generic: {prompt, output}, {prompt, response}, {input, output}, with a model field when there is one", () => {
-    expect(map({ prompt: "Hi", output: "Hello", model: "m1", latency_ms: 12 }, { format: "generic" })).toEqual({
+    expect(map({ prompt: "Hi", output: "Hello", model: "m1", latency_ms: 12 }, { format: "generic" })).toMatchObject({
       item: expect.objectContaining({ input: "Hi", outputs: [{ text: "Hello", model: "m1" }], metadata: { latency_ms: 12 } }),
     });
     expect(map({ prompt: "Hi", response: "Yo" }, { format: "generic" })).toMatchObject({ item: { input: "Hi", outputs: [{ text: "Yo" }] } });

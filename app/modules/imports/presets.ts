@@ -97,9 +97,14 @@ function collector(row: Row) {
     externalId: idText(take("externalId", mapping.externalId)),
     label: take("label", mapping.label),
   });
+  // why: fields no part was read from are kept as metadata under their own names.
   const metadata = () => {
     const kept: Row = {};
-    for (const [key, value] of Object.entries(row)) if (!used.has(key)) kept[key] = value;
+    for (const [key, value] of Object.entries(row)) {
+      if (used.has(key)) continue;
+      kept[key] = value;
+      sources[`metadata.${key}`] = key;
+    }
     return kept;
   };
   return { take, common, metadata, sources };

@@ -17,6 +17,8 @@ export type { Preview };
 /** How much of a file the upload page sends for its preview. */
 export const PREVIEW_BYTES = 256 * 1024;
 const PREVIEW_ROWS = 10;
+/** What a gzipped sample may inflate to: ten rows never need more. */
+const PREVIEW_INFLATED_BYTES = 64 * PREVIEW_BYTES;
 
 /**
  * The first rows of a file as the import would read them with these options: the same reader,
@@ -30,7 +32,7 @@ export async function previewImport(db: Db, actor: Actor, input: { projectId: st
     const options = parseOrThrow(importOptionsSchema, input.options);
     const opened = await openRecords(one(input.sample), {
       fileType: options.fileType,
-      limits: { maxRecordBytes: PREVIEW_BYTES, maxDepth: MAX_JSON_DEPTH },
+      limits: { maxRecordBytes: PREVIEW_BYTES, maxDepth: MAX_JSON_DEPTH, maxInflatedBytes: PREVIEW_INFLATED_BYTES },
       partial: input.truncated,
     });
     preview.fileType = opened.fileType;

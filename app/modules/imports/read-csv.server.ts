@@ -1,83 +1,129 @@
-import { Readable } from "node:stream";
-import { parse, type CsvError } from "csv-parse";
-import { asBuffer, checkBytes, ImportInputError, tooLong, type RawRecord, type ReaderLimits } from "./bytes.server";
+import { once } from "node:events";
+import { Parser, type CsvError } from "csv-parse";
+import { asBuffer, checkBytes, ImportInputError, ImportLimitError, limitText, type RawRecord, type ReaderLimits } from "./bytes.server";
+import { RecordGuard, type Overrun } from "./csv-record-guard.server";
 
 const DELIMITERS = [",", ";", "\t"] as const;
+
+type Parsed = { fields: Buffer[]; lines: number } | { error: SkipError };
 
 /**
  * CSV with a header row (RFC 4180 quoting; `,` `;` or tab, whichever the header line uses most)
  * through csv-parse. Each data row becomes an object keyed by the header's names. Fields stay
  * bytes until each is checked for NUL and UTF-8, so a bad byte is reported with its column.
+ * A record over the size or field limit (usually a quote left open) ends the reading: the rows
+ * before it are yielded, then the record with `stop`, and nothing after it is read.
  */
 export async function* readCsv(chunks: AsyncIterable<Uint8Array>, limits: ReaderLimits): AsyncGenerator<RawRecord> {
   const source = chunks[Symbol.asyncIterator]();
-  const head: Buffer[] = [];
-  let headSize = 0;
-  for (;;) {
-    const next = await source.next();
-    if (next.done) break;
-    const chunk = asBuffer(next.value);
-    head.push(chunk);
-    headSize += chunk.length;
-    if (chunk.includes(0x0a) || headSize > limits.maxRecordBytes) break;
-  }
-  const delimiter = sniffDelimiter(Buffer.concat(head).subarray(0, Math.min(headSize, 65_536)));
-
-  const parser = parse({
-    encoding: null,
-    info: true,
-    delimiter,
-    skip_records_with_error: true,
-    skip_empty_lines: true,
-    max_record_size: limits.maxRecordBytes,
-  });
-  // why: csv-parse counts only the records it emits; a skipped one's place is that count plus the skips before it.
-  const skipped: { error: SkipError; ordinal: number }[] = [];
-  parser.on("skip", (error: SkipError) => skipped.push({ error, ordinal: (error.records ?? 0) + skipped.length + drained + 1 }));
-  let drained = 0;
-  let rows = 0;
-  const input = Readable.from(
-    (async function* () {
-      yield* head;
-      for (let next = await source.next(); !next.done; next = await source.next()) yield next.value;
-    })(),
-  );
-  input.on("error", (error) => parser.destroy(error));
-  input.pipe(parser);
-
-  let columns: string[] | null = null;
-  let lastLine = 0;
-  const drain = function* (beforeLine: number): Generator<RawRecord> {
-    while (skipped.length && (skipped[0]!.error.lines ?? 0) < beforeLine) {
-      const { error, ordinal } = skipped.shift()!;
-      drained++;
-      const line = lastLine + 1;
-      lastLine = error.lines ?? line;
-      if (!columns) throw new ImportInputError(`line ${line}: the header row cannot be read (${csvMessage(error, 0, limits)})`);
-      rows++;
-      yield { line, record: ordinal - 1, problem: { field: null, message: csvMessage(error, columns.length, limits) } };
-    }
-  };
+  let parser: Parser | undefined;
   try {
-    for await (const { record: fields, info } of parser as AsyncIterable<{ record: Buffer[]; info: { lines: number; records: number } }>) {
-      yield* drain(info.lines);
-      const line = lastLine + 1;
-      lastLine = info.lines;
-      if (!columns) {
-        columns = headerNames(fields, line);
-        continue;
-      }
-      rows++;
-      yield toObject(fields, columns, line, info.records + drained - 1);
+    const head: Buffer[] = [];
+    let headSize = 0;
+    for (;;) {
+      const next = await source.next();
+      if (next.done) break;
+      const chunk = asBuffer(next.value);
+      head.push(chunk);
+      headSize += chunk.length;
+      if (chunk.includes(0x0a) || chunk.includes(0x0d) || headSize > limits.maxRecordBytes) break;
     }
-    yield* drain(Number.POSITIVE_INFINITY);
+    const delimiter = sniffDelimiter(Buffer.concat(head, Math.min(headSize, 65_536)));
+    const guard = new RecordGuard(delimiter.charCodeAt(0), limits.maxRecordBytes);
+    // why: the first line is scanned before csv-parse starts so it can be told the record delimiter:
+    // left to find it, csv-parse spends ~1 µs a byte until the first line end (8 s on a 10 MB line).
+    let headOver: (Overrun & { chunk: number }) | null = null;
+    for (let i = 0; i < head.length && !headOver; i++) {
+      const over = guard.scan(head[i]!);
+      if (over) headOver = { ...over, chunk: i };
+    }
+    if (headOver && guard.recordLine === 1) throw headerTooLong(1, headOver, limits);
+
+    // why: records and skipped records arrive through callbacks, in order, while a chunk is
+    // written (nothing is pushed to the stream's readable side, so each write is parsed at once).
+    const parsed: Parsed[] = [];
+    const csv = new Parser({
+      encoding: null,
+      delimiter,
+      record_delimiter: guard.recordDelimiter,
+      skip_records_with_error: true,
+      skip_empty_lines: true,
+      // why: a backstop only; the guard bounds every record before csv-parse holds it.
+      max_record_size: limits.maxRecordBytes,
+      on_record: (record, info) => {
+        // why: with `encoding: null` the fields are Buffers (csv-parse's types say strings).
+        parsed.push({ fields: record as unknown as Buffer[], lines: info.lines });
+        return null;
+      },
+    });
+    parser = csv;
+    csv.on("skip", (error: SkipError) => parsed.push({ error }));
+    let failed: unknown;
+    csv.on("error", (error: unknown) => (failed ??= error));
+    csv.resume();
+
+    let columns: string[] | null = null;
+    let lastLine = 0;
+    let rows = 0;
+    let stopped = false;
+    const tooLong = (line: number, over: { fields?: number }): RawRecord => {
+      if (!columns) throw headerTooLong(line, over, limits);
+      stopped = true;
+      return { line, record: ++rows, problem: { field: null, message: `the record ${overWhat(over, limits)}; the rest of the file was not read (is a quote left open?)` }, stop: true };
+    };
+    const take = function* (): Generator<RawRecord> {
+      if (failed) throw failed;
+      for (const p of parsed) {
+        const line = lastLine + 1;
+        if ("error" in p && p.error.code === "CSV_MAX_RECORD_SIZE") {
+          yield tooLong(line, {});
+          return;
+        }
+        if ("error" in p) {
+          lastLine = p.error.lines ?? line;
+          if (!columns) throw new ImportInputError(`line ${line}: the header row cannot be read (${csvMessage(p.error, 0)})`);
+          yield { line, record: ++rows, problem: { field: null, message: csvMessage(p.error, columns.length) } };
+        } else {
+          lastLine = p.lines;
+          if (!columns) columns = headerNames(p.fields, line);
+          else yield toObject(p.fields, columns, line, ++rows);
+        }
+      }
+      parsed.length = 0;
+    };
+    /** Writes a chunk, up to where a record went over a limit; yields what it completed. True: stop reading. */
+    const write = function* (chunk: Buffer, over: Overrun | null): Generator<RawRecord, boolean> {
+      // why: the bytes up to the limit complete the records before the long one; it stays unfinished.
+      csv.write(over ? chunk.subarray(0, over.at) : chunk);
+      yield* take();
+      if (!stopped && over) yield tooLong(guard.recordLine, over);
+      return stopped || over !== null;
+    };
+
+    for (let i = 0; i < head.length; i++) {
+      if (yield* write(head[i]!, headOver?.chunk === i ? headOver : null)) return;
+    }
+    for (let next = await source.next(); !next.done; next = await source.next()) {
+      const chunk = asBuffer(next.value);
+      if (yield* write(chunk, guard.scan(chunk))) return;
+    }
+    csv.end();
+    await once(csv, "finish");
+    yield* take();
+    if (stopped) return;
+    if (!columns) throw new ImportInputError("The file is empty.", true);
+    if (rows === 0) throw new ImportInputError("The file has a header row but no data rows.", true);
   } finally {
-    input.destroy();
-    parser.destroy();
+    parser?.destroy();
+    await source.return?.();
   }
-  if (!columns) throw new ImportInputError("The file is empty.", true);
-  if (rows === 0) throw new ImportInputError("The file has a header row but no data rows.", true);
 }
+
+const overWhat = (over: { fields?: number }, limits: ReaderLimits) =>
+  over.fields ? `has more than ${over.fields.toLocaleString("en")} fields` : `is longer than ${limitText(limits.maxRecordBytes, limits.settings?.maxRecordBytes)}`;
+
+const headerTooLong = (line: number, over: { fields?: number }, limits: ReaderLimits) =>
+  new ImportLimitError(`line ${line}: the header row ${overWhat(over, limits)}, so the file was not read (is it CSV?)`);
 
 function toObject(fields: Buffer[], columns: string[], line: number, record: number): RawRecord {
   const value: Record<string, string> = {};
@@ -106,7 +152,7 @@ function headerNames(fields: Buffer[], line: number): string[] {
 
 type SkipError = CsvError & { lines?: number; records?: number; record?: unknown[] };
 
-function csvMessage(error: SkipError, columns: number, limits: ReaderLimits): string {
+function csvMessage(error: SkipError, columns: number): string {
   switch (error.code) {
     case "CSV_QUOTE_NOT_CLOSED":
       return "a quoted field is not closed before the end of the file";
@@ -119,9 +165,6 @@ function csvMessage(error: SkipError, columns: number, limits: ReaderLimits): st
       const found = error.record?.length;
       return `expected ${columns} fields like the header row${found === undefined ? "" : `, found ${found}`}`;
     }
-    case "CSV_MAX_RECORD_SIZE":
-      // why: csv-parse stops here; over-long records nearly always mean a quote left open.
-      return `${tooLong(limits.maxRecordBytes, "record").message}; the rest of the file was not read (is a quote left open?)`;
     default:
       return error.message;
   }

@@ -1,14 +1,14 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { sql } from "drizzle-orm";
 import type { Db } from "~/db.server";
-import { ImportInputError, type ReaderLimits } from "./bytes.server";
+import { ImportInputError, ImportLimitError, type ReaderLimits } from "./bytes.server";
 import { CopyBatch, writeCopyBatch } from "./copy-batch.server";
 import { mapRow, type Targets } from "./map-row";
 import { prepareRow, type PreparedRow } from "./prepare-row.server";
 import { openRecords } from "./read-records.server";
-import { emptyCounts, MAX_STORED_ERRORS, type FileType, type ImportOptions, type RowError } from "./schemas";
+import { emptyCounts, MAX_STORED_ERRORS, type FileType, type ImportCounts, type ImportOptions, type RowError } from "./schemas";
 import type { Progress } from "./tracker.server";
-import { addOutputs, insertRows, type InsertResult } from "./write-rows.server";
+import { addOutputs, insertRows } from "./write-rows.server";
 
 /** A batch is written when it reaches this many rows or this many bytes of JSON, whichever first. */
 const BATCH_ROWS = 2_000;
@@ -33,6 +33,8 @@ export type PassInput = {
   keepIds: boolean;
   signal?: AbortSignal;
   bytesRead: () => number;
+  /** Records the progress a batch brings, inside the batch's own transaction (an import's record). */
+  record?: (tx: Db, progress: Progress) => Promise<void>;
   /** Called after each batch is committed, with the errors so far (a list that only grows). */
   onProgress: (progress: Progress, errors: readonly RowError[]) => Promise<void> | void;
 };
@@ -42,6 +44,8 @@ export type PassResult = { progress: Progress; errors: RowError[]; fileType: Fil
 export class TooManyRecordsError extends Error {}
 
 type Batch = PreparedRow[] | CopyBatch;
+/** What writing a batch did: whichever counts its writer keeps, and the rows the database refused. */
+type BatchCounts = Partial<Omit<ImportCounts, "rejected" | "received">> & { rejected: RowError[] };
 const sizeOf = (batch: Batch) => (batch instanceof CopyBatch ? batch.received : batch.length);
 
 async function projectOrder(db: Db, projectId: string): Promise<string | undefined> {
@@ -68,7 +72,7 @@ export class PassStopped extends Error {
  */
 export async function runPass(input: PassInput): Promise<PassResult> {
   const { db, options, targets } = input;
-  const opened = await openRecords(input.bytes, { fileType: options.fileType, limits: input.limits, empty: input.emptyMessage });
+  const opened = await openRecords(input.bytes, { fileType: options.fileType, limits: input.limits, empty: input.emptyMessage, signal: input.signal });
   const committed: Progress = { ...emptyCounts(), bytesRead: 0, lastLine: 0 };
   const errors: RowError[] = [];
   const ids: number[] = [];
@@ -93,45 +97,46 @@ export async function runPass(input: PassInput): Promise<PassResult> {
     if (errors.length < MAX_STORED_ERRORS) errors.push(error);
   };
   const write = async (rows: Batch, rejectedBefore: number, lastLine: number, last: boolean) => {
-    let rejected = rejectedBefore;
     const received = sizeOf(rows);
-    const count = (r: InsertResult) => {
-      for (const e of r.rejected) reject(e);
-      committed.inserted += r.inserted;
-      committed.duplicates += r.duplicates;
-      rejected += r.rejected.length;
-    };
-    if (rows instanceof CopyBatch) {
-      if (received) {
-        const r = await writeCopyBatch(db, input.projectId, rows, { lookUp });
-        lookUp ||= r.lookedUp;
-        count(r);
-      }
-    } else if (received) {
-      if (options.mode === "add-outputs") {
-        const r = await addOutputs(db, input.projectId, rows, input.dryRun);
-        for (const e of r.rejected) reject(e);
-        committed.matched += r.matched;
-        committed.unmatched += r.unmatched;
-        committed.duplicates += r.duplicates;
-        committed.outputsAdded += r.outputsAdded;
-        rejected += r.rejected.length;
-      } else if (!input.dryRun) {
-        const r = await insertRows(db, input.projectId, input.source, rows);
-        count(r);
-        if (input.keepIds) ids.push(...r.ids);
-      } else {
-        committed.inserted += rows.length;
-      }
+    const after = (r: BatchCounts): Progress => ({
+      received: committed.received + received + rejectedBefore,
+      inserted: committed.inserted + (r.inserted ?? 0),
+      matched: committed.matched + (r.matched ?? 0),
+      duplicates: committed.duplicates + (r.duplicates ?? 0),
+      unmatched: committed.unmatched + (r.unmatched ?? 0),
+      outputsAdded: committed.outputsAdded + (r.outputsAdded ?? 0),
+      rejected: committed.rejected + rejectedBefore + r.rejected.length,
+      lastLine: Math.max(committed.lastLine, lastLine),
+      bytesRead: input.bytesRead(),
+    });
+    // why: the import's record is updated in the batch's own transaction, so it never says more
+    // or less than is committed, whenever the process dies.
+    let recorded: Progress | undefined;
+    const record = input.record && !input.dryRun ? (tx: Db, r: BatchCounts) => input.record!(tx, (recorded = after(r))) : undefined;
+    let r: BatchCounts = { rejected: [] };
+    if (received === 0) {
+      // Only rejected rows: nothing to commit.
+    } else if (rows instanceof CopyBatch) {
+      const copied = await writeCopyBatch(db, input.projectId, rows, { lookUp, record });
+      lookUp ||= copied.lookedUp;
+      r = copied;
+    } else if (options.mode === "add-outputs") {
+      r = await addOutputs(db, input.projectId, rows, input.dryRun, record);
+    } else if (!input.dryRun) {
+      const inserted = await insertRows(db, input.projectId, input.source, rows, record);
+      if (input.keepIds) ids.push(...inserted.ids);
+      r = inserted;
+    } else {
+      r = { inserted: rows.length, rejected: [] };
     }
-    committed.rejected += rejected;
+    for (const e of r.rejected) reject(e);
+    const next = recorded ?? after(r);
     if (received && !input.dryRun) asyncCommits = true;
+    else if (record) await input.record!(db, next);
     // why: batches commit without waiting for their WAL flush; one durable commit at the end (a
     // transaction that only takes an id) flushes them all before the import reports success.
     if (last && asyncCommits) await db.execute(sql`select txid_current()`);
-    committed.received += received + rejectedBefore;
-    committed.lastLine = Math.max(committed.lastLine, lastLine);
-    committed.bytesRead = input.bytesRead();
+    Object.assign(committed, next);
     await input.onProgress({ ...committed }, errors);
   };
   // why: batches are written one after another; with one more waiting, neither the reading nor
@@ -154,43 +159,53 @@ export async function runPass(input: PassInput): Promise<PassResult> {
 
   let lastLine = 0;
   let lastYield = 0;
+  /** Where the input went past a limit: the rows read before it are still written. */
+  let limit: ImportLimitError | undefined;
   try {
-    for await (const raw of opened.records) {
-      input.signal?.throwIfAborted();
-      lastLine = raw.line;
-      if (++seen > (input.maxRecords ?? Infinity)) throw new TooManyRecordsError();
-      // why: rows already read arrive without a turn of the event loop, so a batch being written
-      // would wait for this loop to stop before its next round trip; let it take one now and then.
-      if (writing && performance.now() - lastYield > YIELD_EVERY_MS) {
-        await yieldToEventLoop();
-        lastYield = performance.now();
-      }
-      if ("problem" in raw) {
-        reject({ line: raw.line, record: raw.record, ...raw.problem });
-        batchRejected++;
-      } else {
-        if (seen === 1) firstValue = raw.value;
-        const mapped = mapRow(raw.value, options, targets);
-        const prepared = "item" in mapped ? prepareRow(mapped.item, raw.line, raw.record, input.projectId) : mapped;
-        if ("problem" in prepared) {
-          reject({ line: raw.line, record: raw.record, ...prepared.problem });
-          batchRejected++;
-        } else {
-          if (batch instanceof CopyBatch && prepared.suggestions.length) {
-            // why: attaching suggestions needs the new items' ids: the rest of the pass goes by INSERT.
-            copying = false;
-            await flush(raw.line - 1);
-          }
-          if (batch instanceof CopyBatch) batch.add(prepared);
-          else batch.push(prepared);
-          batchSize += prepared.size;
+    try {
+      for await (const raw of opened.records) {
+        input.signal?.throwIfAborted();
+        lastLine = raw.line;
+        if (++seen > (input.maxRecords ?? Infinity)) throw new TooManyRecordsError();
+        // why: rows already read arrive without a turn of the event loop, so a batch being written
+        // would wait for this loop to stop before its next round trip; let it take one now and then.
+        if (writing && performance.now() - lastYield > YIELD_EVERY_MS) {
+          await yieldToEventLoop();
+          lastYield = performance.now();
         }
+        if ("problem" in raw) {
+          reject({ line: raw.line, record: raw.record, ...raw.problem });
+          batchRejected++;
+          if (raw.stop) limit = new ImportLimitError(`Stopped at line ${raw.line}: ${raw.problem.message}.`);
+        } else {
+          if (seen === 1) firstValue = raw.value;
+          const mapped = mapRow(raw.value, options, targets);
+          const prepared = "item" in mapped ? prepareRow(mapped.item, raw.line, raw.record, input.projectId, mapped.sources) : mapped;
+          if ("problem" in prepared) {
+            reject({ line: raw.line, record: raw.record, ...prepared.problem });
+            batchRejected++;
+          } else {
+            if (batch instanceof CopyBatch && prepared.suggestions.length) {
+              // why: attaching suggestions needs the new items' ids: the rest of the pass goes by INSERT.
+              copying = false;
+              await flush(raw.line - 1);
+            }
+            if (batch instanceof CopyBatch) batch.add(prepared);
+            else batch.push(prepared);
+            batchSize += prepared.size;
+          }
+        }
+        if (limit) break;
+        if (sizeOf(batch) >= BATCH_ROWS || batchSize >= BATCH_BYTES || batchRejected >= BATCH_ROWS) await flush(lastLine);
       }
-      if (sizeOf(batch) >= BATCH_ROWS || batchSize >= BATCH_BYTES || batchRejected >= BATCH_ROWS) await flush(lastLine);
+    } catch (error) {
+      if (!(error instanceof ImportLimitError)) throw error;
+      limit = error;
     }
     await flush(lastLine, true);
     await writing;
     if (failure) throw failure;
+    if (limit) throw limit;
   } catch (error) {
     // why: the batch being written must finish (or fail) before the counts are reported.
     await writing;

@@ -19,16 +19,21 @@ export type ImportMode = (typeof importModes)[number];
 export const importPolicies = ["keep-good-rows", "all-or-nothing"] as const;
 export type ImportPolicy = (typeof importPolicies)[number];
 
+// why: stored with the import's options (jsonb), which cannot hold it; no real field name has one.
+const noNul = (text: string) => !text.includes("\0");
+const NUL_MESSAGE = "Cannot contain the NUL character (\\u0000).";
+
 const path = z
   .string()
   .trim()
   .min(1, { error: "Name a field (a column, or a dotted path such as meta.id)." })
-  .max(200, { error: "Use at most 200 characters." });
+  .max(200, { error: "Use at most 200 characters." })
+  .refine(noNul, { error: NUL_MESSAGE });
 
 export const outputMappingSchema = z.object({
   path,
   /** A model name for every output read from this field… */
-  model: z.string().trim().min(1).max(200).optional(),
+  model: z.string().trim().min(1).max(200).refine(noNul, { error: NUL_MESSAGE }).optional(),
   /** …or the field that holds it. */
   modelPath: path.optional(),
 });

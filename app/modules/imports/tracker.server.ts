@@ -11,12 +11,13 @@ const FLUSH_MS = 500;
 export type Progress = ImportCounts & { bytesRead: number; lastLine: number };
 
 /**
- * Keeps an import's progress row (see db/schema/imports.ts) current while it runs: counts, bytes
- * and the last line after every batch (at most every half second), the first 1,000 errors, and
- * a heartbeat, so a page can poll it and a crash is recognised by its silence.
+ * Keeps an import's progress row (see db/schema/imports.ts) current while it runs, so a page can
+ * poll it and a crash is recognised by its silence: counts, bytes and the last line in each
+ * batch's own transaction (`record`), so the row never says more or less than is committed; the
+ * first 1,000 errors (at most every half second); and a heartbeat.
  */
 export class ImportTracker {
-  private pending: { progress: Progress; errors: RowError[] } | null = null;
+  private pending: { progress: Progress | null; errors: RowError[] } | null = null;
   /** How many of the import's errors (a list that only grows) have been handed to a write. */
   private reported = 0;
   private writing: Promise<void> = Promise.resolve();
@@ -39,12 +40,21 @@ export class ImportTracker {
     this.timer.unref();
   }
 
+  /** Writes the counts a batch brings, in that batch's transaction. */
+  async record(tx: Db, progress: Progress): Promise<void> {
+    await tx
+      .update(imports)
+      .set({ ...pickProgress(progress), heartbeatAt: sql`now()` })
+      .where(and(eq(imports.id, this.importId), eq(imports.state, "running")));
+  }
+
   /**
-   * Records progress and the import's errors so far (the whole list: the ones not stored yet are
-   * taken from its end, up to the first 1,000); writes them now if the last write is old enough.
+   * Notes the import's errors so far (the whole list: the ones not stored yet are taken from its
+   * end, up to the first 1,000), and progress not recorded by batches (a check pass reading the
+   * input); writes them now if the last write is old enough.
    */
-  report(progress: Progress, errors: readonly RowError[]): Promise<void> {
-    this.pending = { progress: pickProgress(progress), errors: errors.slice(this.reported, MAX_STORED_ERRORS) };
+  report(progress: Progress | null, errors: readonly RowError[]): Promise<void> {
+    this.pending = { progress: progress && pickProgress(progress), errors: errors.slice(this.reported, MAX_STORED_ERRORS) };
     if (Date.now() - this.lastFlush < FLUSH_MS) return Promise.resolve();
     return this.flush();
   }
@@ -71,11 +81,13 @@ export class ImportTracker {
       .where(eq(imports.id, this.importId));
   }
 
-  private async write(progress: Progress, errors: RowError[], firstSeq: number) {
-    await this.db
-      .update(imports)
-      .set({ ...progress, heartbeatAt: sql`now()` })
-      .where(and(eq(imports.id, this.importId), eq(imports.state, "running")));
+  private async write(progress: Progress | null, errors: RowError[], firstSeq: number) {
+    if (progress) {
+      await this.db
+        .update(imports)
+        .set({ ...progress, heartbeatAt: sql`now()` })
+        .where(and(eq(imports.id, this.importId), eq(imports.state, "running")));
+    }
     if (errors.length) {
       await this.db
         .insert(importErrors)

@@ -12,6 +12,24 @@ export const keyOf = (r: { externalId: string | null; inputKey: string; outputsK
 // why: any constant works as long as every Loupe process uses the same one (see insertBatch).
 export const ITEM_INSERT_LOCK = 731_104_291;
 
+/** Called inside a batch's transaction with what it did, so what records it commits with it. */
+export type Recorder<R> = (tx: Db, result: R) => Promise<void>;
+
+/**
+ * One batch's transaction: it takes the project's insert lock first (two batches inserting the
+ * same keys in different orders would deadlock on each other's not-yet-committed rows; one
+ * project's batches take turns instead, each is short) and commits without waiting for the WAL
+ * flush. A server crash can then lose the last batches, never one in the middle (commits reach
+ * the WAL in order); the pass ends with a durable commit, whose flush makes every earlier one
+ * durable too (runPass, ADR 0009).
+ */
+export function batchTransaction<T>(db: Db, projectId: string, fn: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('synchronous_commit', 'off', true) from pg_advisory_xact_lock(${ITEM_INSERT_LOCK}, hashtext(${projectId}))`);
+    return fn(tx);
+  });
+}
+
 /**
  * Inserts a batch in one short transaction with one `INSERT … SELECT FROM jsonb_to_recordset(…)`
  * and the batch's suggestions, in file order (so item ids, and the review queue, follow the
@@ -19,17 +37,25 @@ export const ITEM_INSERT_LOCK = 731_104_291;
  * skipped (`ON CONFLICT DO NOTHING`), which makes re-imports and retries after a crash no-ops.
  * Items get a random queue key only in a random-order project (see items.randomKey). Batches of
  * new items without suggestions whose ids nobody needs go in faster by COPY (copy-batch.server.ts).
+ * `record` runs in the same transaction, with the result.
  */
-export async function insertRows(db: Db, projectId: string, source: string, rows: PreparedRow[]): Promise<InsertResult> {
+export async function insertRows(db: Db, projectId: string, source: string, rows: PreparedRow[], record?: Recorder<InsertResult>): Promise<InsertResult> {
   try {
-    return await insertBatch(db, projectId, source, rows);
+    return await batchTransaction(db, projectId, async (tx) => {
+      const result = await insertBatch(tx, projectId, source, rows);
+      await record?.(tx, result);
+      return result;
+    });
   } catch (error) {
-    if (rows.length === 1 || !isDataError(error)) throw error;
-    // why: one row PostgreSQL refuses must not cost the good rows around it.
+    if (!isDataError(error)) throw error;
+  }
+  // why: one row PostgreSQL refuses must not cost the good rows around it: each row is tried in a
+  // savepoint, and the batch still commits (and is recorded) as one.
+  return batchTransaction(db, projectId, async (tx) => {
     const result: InsertResult = { inserted: 0, duplicates: 0, ids: [], rejected: [] };
     for (const row of rows) {
       try {
-        const one = await insertBatch(db, projectId, source, [row]);
+        const one = await tx.transaction((savepoint) => insertBatch(savepoint, projectId, source, [row]));
         result.inserted += one.inserted;
         result.duplicates += one.duplicates;
         result.ids.push(...one.ids);
@@ -38,51 +64,42 @@ export async function insertRows(db: Db, projectId: string, source: string, rows
         result.rejected.push({ line: row.line, record: row.record, field: null, message: `the database refused this row (${databaseMessage(rowError)})` });
       }
     }
+    await record?.(tx, result);
     return result;
-  }
+  });
 }
 
-/**
- * Commits without waiting for the WAL flush (as COPY batches do). A server crash can then lose the
- * last batches, never one in the middle (commits reach the WAL in order); the pass ends with a
- * durable commit, whose flush makes every earlier one durable too (runPass, ADR 0009).
- */
-async function insertBatch(db: Db, projectId: string, source: string, rows: PreparedRow[]): Promise<InsertResult> {
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`set local synchronous_commit = off`);
-    // why: two batches inserting the same keys in different orders would deadlock on each
-    // other's not-yet-committed rows; one project's batches take turns instead (each is short).
-    await tx.execute(sql`select pg_advisory_xact_lock(${ITEM_INSERT_LOCK}, hashtext(${projectId}))`);
-    const inserted = await tx.execute<{ id: number; external_id: string | null; input_key: string; outputs_key: string }>(sql`
-      insert into items (project_id, external_id, input_key, outputs_key, input, outputs, reference, metadata, priority, gold, source, random_key)
-      select ${projectId}, r.e, r.k, r.l, r.i, r.o, r.r, r.m, r.p, r.g, ${source},
-             case when (select item_order from projects where id = ${projectId}) = 'random' then floor(random() * 2147483647)::int end
-      from rows from (jsonb_to_recordset(${batchJson(rows)}::jsonb) as (e text, k uuid, l uuid, i jsonb, o jsonb, r text, m jsonb, p int, g jsonb))
-           with ordinality as r(e, k, l, i, o, r, m, p, g, n)
-      order by r.n
-      on conflict do nothing
-      returning id, external_id, input_key, outputs_key`);
-    const ids = inserted.map((r) => Number(r.id)).sort((a, b) => a - b);
-    const withSuggestions = rows.filter((r) => r.suggestions.length);
-    if (withSuggestions.length) {
-      const byKey = new Map(inserted.map((r) => [keyOf({ externalId: r.external_id, inputKey: r.input_key, outputsKey: r.outputs_key }), Number(r.id)]));
-      const suggestionRows = withSuggestions.flatMap((row) => {
-        const id = byKey.get(keyOf(row));
-        // why: the first row with a key gets the item; a repeat of it in the same batch adds nothing.
-        byKey.delete(keyOf(row));
-        return id === undefined ? [] : row.suggestions.map((s) => ({ id, question: s.question, value: JSON.stringify(s.value ?? null), confidence: s.confidence ?? null, source: s.source }));
-      });
-      if (suggestionRows.length) {
-        const s = <T>(pick: (r: (typeof suggestionRows)[number]) => T) => sql.param(suggestionRows.map(pick));
-        await tx.execute(sql`
-          insert into suggestions (item_id, question_key, value, confidence, source)
-          select r.id, r.question, r.value::jsonb, r.confidence, r.source
-          from unnest(${s((r) => r.id)}::bigint[], ${s((r) => r.question)}::text[], ${s((r) => r.value)}::text[], ${s((r) => r.confidence)}::real[], ${s((r) => r.source)}::text[])
-            as r(id, question, value, confidence, source)`);
-      }
+/** The batch's insert and its suggestions, in the caller's transaction (which holds the lock). */
+async function insertBatch(tx: Db, projectId: string, source: string, rows: PreparedRow[]): Promise<InsertResult> {
+  const inserted = await tx.execute<{ id: number; external_id: string | null; input_key: string; outputs_key: string }>(sql`
+    insert into items (project_id, external_id, input_key, outputs_key, input, outputs, reference, metadata, priority, gold, source, random_key)
+    select ${projectId}, r.e, r.k, r.l, r.i, r.o, r.r, r.m, r.p, r.g, ${source},
+           case when (select item_order from projects where id = ${projectId}) = 'random' then floor(random() * 2147483647)::int end
+    from rows from (jsonb_to_recordset(${batchJson(rows)}::jsonb) as (e text, k uuid, l uuid, i jsonb, o jsonb, r text, m jsonb, p int, g jsonb))
+         with ordinality as r(e, k, l, i, o, r, m, p, g, n)
+    order by r.n
+    on conflict do nothing
+    returning id, external_id, input_key, outputs_key`);
+  const ids = inserted.map((r) => Number(r.id)).sort((a, b) => a - b);
+  const withSuggestions = rows.filter((r) => r.suggestions.length);
+  if (withSuggestions.length) {
+    const byKey = new Map(inserted.map((r) => [keyOf({ externalId: r.external_id, inputKey: r.input_key, outputsKey: r.outputs_key }), Number(r.id)]));
+    const suggestionRows = withSuggestions.flatMap((row) => {
+      const id = byKey.get(keyOf(row));
+      // why: the first row with a key gets the item; a repeat of it in the same batch adds nothing.
+      byKey.delete(keyOf(row));
+      return id === undefined ? [] : row.suggestions.map((s) => ({ id, question: s.question, value: JSON.stringify(s.value ?? null), confidence: s.confidence ?? null, source: s.source }));
+    });
+    if (suggestionRows.length) {
+      const s = <T>(pick: (r: (typeof suggestionRows)[number]) => T) => sql.param(suggestionRows.map(pick));
+      await tx.execute(sql`
+        insert into suggestions (item_id, question_key, value, confidence, source)
+        select r.id, r.question, r.value::jsonb, r.confidence, r.source
+        from unnest(${s((r) => r.id)}::bigint[], ${s((r) => r.question)}::text[], ${s((r) => r.value)}::text[], ${s((r) => r.confidence)}::real[], ${s((r) => r.source)}::text[])
+          as r(id, question, value, confidence, source)`);
     }
-    return { inserted: ids.length, duplicates: rows.length - ids.length, ids, rejected: [] };
-  });
+  }
+  return { inserted: ids.length, duplicates: rows.length - ids.length, ids, rejected: [] };
 }
 
 /**
@@ -103,9 +120,10 @@ export type AddOutputsResult = { matched: number; unmatched: number; duplicates:
  * nothing. Items with submitted annotations are left alone (their answers were given to the
  * outputs they had), as are items that would pass 10 outputs; both are reported. The items are
  * locked in id order for a moment and re-read under the lock, so two imports adding to the same
- * items neither deadlock nor add an output twice. `dryRun` reports the same without writing.
+ * items neither deadlock nor add an output twice. `dryRun` reports the same without writing;
+ * otherwise `record` runs in the transaction that adds them.
  */
-export async function addOutputs(db: Db, projectId: string, rows: PreparedRow[], dryRun: boolean): Promise<AddOutputsResult> {
+export async function addOutputs(db: Db, projectId: string, rows: PreparedRow[], dryRun: boolean, record?: Recorder<AddOutputsResult>): Promise<AddOutputsResult> {
   const result: AddOutputsResult = { matched: 0, unmatched: 0, duplicates: 0, outputsAdded: 0, rejected: [], unmatchedRows: [] };
   const p = <T>(pick: (r: PreparedRow) => T) => sql.param(rows.map(pick));
   // why: by input key through its two indexes (items with and without an external id), then the
@@ -177,7 +195,12 @@ export async function addOutputs(db: Db, projectId: string, rows: PreparedRow[],
     }
   };
   if (dryRun) await apply(db);
-  else await db.transaction((tx) => apply(tx));
+  else {
+    await db.transaction(async (tx) => {
+      await apply(tx);
+      await record?.(tx, result);
+    });
+  }
   return result;
 }
 

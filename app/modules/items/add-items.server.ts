@@ -34,7 +34,8 @@ export async function arrayImport(
       ...rest,
       projectId,
       input,
-      limits: maxBytes ? { maxBytes } : undefined,
+      // why: one request of at most 1,000 items: gzipped, it may inflate to no more than the body limit.
+      limits: maxBytes ? { maxBytes, maxInflatedBytes: maxBytes } : undefined,
       fileType: "json",
       policy: "all-or-nothing",
       maxRecords: MAX_ITEMS_PER_REQUEST,
@@ -50,7 +51,7 @@ export async function arrayImport(
 }
 
 function asValidationError(error: unknown): unknown {
-  if (!(error instanceof ImportFailedError)) return error;
+  if (!(error instanceof ImportFailedError) || error.reason === "too-large") return error;
   if (error.reason === "too-many-rows") {
     return new ValidationError(`Send at most ${MAX_ITEMS_PER_REQUEST.toLocaleString("en")} items per JSON array request; stream application/x-ndjson for more.`);
   }

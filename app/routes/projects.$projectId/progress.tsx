@@ -9,6 +9,7 @@ export type Progress = {
 };
 
 const percent = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 100));
+const count = (n: number) => n.toLocaleString("en");
 
 /** Items done / in progress / left as a bar and counts, and answers per reviewer. */
 export function ProgressSection({ progress, seesEveryone }: { progress: Progress; seesEveryone: boolean }) {
@@ -23,7 +24,7 @@ export function ProgressSection({ progress, seesEveryone }: { progress: Progress
             aria-valuemin={0}
             aria-valuemax={total}
             aria-valuenow={done}
-            aria-valuetext={`${done} of ${total} items done`}
+            aria-valuetext={`${count(done)} of ${count(total)} items done`}
             className="flex h-3 w-full overflow-hidden rounded-full bg-slate-200"
           >
             <div className="h-full bg-emerald-500" style={{ width: `${percent(done, total)}%` }} />
@@ -43,8 +44,8 @@ export function ProgressSection({ progress, seesEveryone }: { progress: Progress
 
 function summary({ total, done, left, inProgress }: Progress): string {
   if (total === 0) return "No items yet. Import a file (Import items), run `loupe import`, or send them to POST /api/v1/projects/:id/items.";
-  if (left === 0 && inProgress === 0) return `Every item is done (${done} of ${total}): the queue is empty.`;
-  return `${done} of ${total} items done (${percent(done, total)}%).`;
+  if (left === 0 && inProgress === 0) return `Every item is done (${count(done)} of ${count(total)}): the queue is empty.`;
+  return `${count(done)} of ${count(total)} items done (${percent(done, total)}%).`;
 }
 
 function Count({ label, value, swatch }: { label: string; value: number; swatch: string }) {
@@ -54,7 +55,7 @@ function Count({ label, value, swatch }: { label: string; value: number; swatch:
         <span aria-hidden="true" className={`inline-block h-2 w-2 rounded-full ${swatch}`} />
         {label}
       </dt>
-      <dd className="text-xl font-semibold tabular-nums">{value}</dd>
+      <dd className="text-xl font-semibold tabular-nums">{count(value)}</dd>
     </div>
   );
 }

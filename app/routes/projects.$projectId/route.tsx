@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
 import { z } from "zod";
 import { LinkButton } from "~/components/link-button";
 import { ImportList } from "~/components/imports/import-list";
@@ -75,6 +75,8 @@ function failure(error: unknown, target: string) {
 export default function ProjectPage() {
   const { project, members, progress, imports, me } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  // why: an import that ends changes the progress figures, which only this page's loader reads.
+  const { revalidate } = useRevalidator();
   const subject = { isAdmin: me.isAdmin, role: project.role };
   return (
     <div>
@@ -105,7 +107,7 @@ export default function ProjectPage() {
       {imports ? (
         <div id="imports">
           <Section title="Imports">
-            <ImportList projectId={project.id} imports={imports} />
+            <ImportList projectId={project.id} imports={imports} onSettled={revalidate} />
           </Section>
         </div>
       ) : null}

@@ -16,6 +16,7 @@ export async function getImportPage(db: Db, actor: Actor, projectId: string) {
     labelQuestion: choice && choice.kind === "choice" ? { key: choice.key, text: choice.text, options: choice.options.length } : null,
     pairwiseQuestion: pairwise ? { key: pairwise.key, text: pairwise.text } : null,
     maxBytes: importLimits().maxBytes,
+    maxInflatedBytes: importLimits().maxInflatedBytes,
     imports,
   };
 }

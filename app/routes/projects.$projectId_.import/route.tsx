@@ -56,7 +56,7 @@ export default function ImportPage() {
       />
       {search.get("error") ? <Alert tone="error">{search.get("error")}</Alert> : null}
       <p className="text-sm text-slate-600">
-        JSON lines, a JSON array or CSV (a header row; <code>,</code> <code>;</code> or tab), gzipped or not, up to {formatBytes(data.maxBytes)}. Rows already in the project are
+        JSON lines, a JSON array or CSV (a header row; <code>,</code> <code>;</code> or tab), gzipped or not, up to {formatBytes(data.maxBytes)} ({formatBytes(data.maxInflatedBytes)} once decompressed). Rows already in the project are
         skipped, so importing a file again is safe.
       </p>
       <UploadForm

@@ -5,7 +5,7 @@ import { fileTypes, importModes, importPolicies, MappingSyntaxError, parseMapPai
 import { arrayImport } from "~/modules/items/add-items.server";
 import { listItems, MAX_PAGE } from "~/modules/items/queries.server";
 import { MAX_ITEMS_PER_REQUEST, newItemSchema, newItemsSchema } from "~/modules/items/schemas";
-import { importLimits } from "~/utils/env.server";
+import { IMPORT_LIMIT_SETTINGS, importLimits } from "~/utils/env.server";
 import { ValidationError } from "~/utils/errors";
 import { formatBytes } from "~/utils/format-bytes";
 import { API_BODY_LIMIT, defineEndpoint, errorBodySchema } from "../define.server";
@@ -78,7 +78,7 @@ export const addItemsEndpoint = defineEndpoint({
     415: err("Unsupported content type"),
     422: { description: "No row could be imported, or all-or-nothing refused the input", schema: importFailureSchema },
   },
-  handler: async ({ actor, params, query, request }) => {
+  handler: async ({ actor, params, query, request, signal }) => {
     const options = {
       format: query.format,
       fileType: query.fileType,
@@ -87,32 +87,37 @@ export const addItemsEndpoint = defineEndpoint({
       gold: query.gold,
       mapping: mappingFrom(new URL(request.url).searchParams.getAll("map")),
     };
-    const body = (request.body ?? emptyBody()) as unknown as AsyncIterable<Uint8Array>;
+    const body = chunksOf(request.body);
     const kind = bodyKind(request.headers.get("content-type"));
-    if (kind === "json-array") {
-      const result = await arrayImport(db, actor, params.projectId, { stream: body }, "api", { maxBytes: API_BODY_LIMIT, ...options });
-      return { status: 200, body: { ...result, importId: null } };
+    const { maxBytes } = importLimits();
+    if (kind !== "json-array" && Number(request.headers.get("content-length")) > maxBytes) {
+      return { status: 413, body: { error: `The upload is larger than the ${formatBytes(maxBytes)} limit (${IMPORT_LIMIT_SETTINGS.maxBytes}).` } };
     }
-    const { maxBytes, maxRecordBytes } = importLimits();
-    if (Number(request.headers.get("content-length")) > maxBytes) {
-      return { status: 413, body: { error: `The upload is larger than the ${formatBytes(maxBytes)} limit.` } };
-    }
+    const client = new AbortController();
+    const gone = () => client.abort(new DOMException("The client closed the connection.", "AbortError"));
+    signal.addEventListener("abort", gone, { once: true });
     try {
+      if (kind === "json-array") {
+        const result = await arrayImport(db, actor, params.projectId, { stream: body }, "api", { maxBytes: API_BODY_LIMIT, ...options });
+        return { status: 200, body: { ...result, importId: null } };
+      }
       const result = await importItems(db, actor, {
         projectId: params.projectId,
         ...options,
         fileType: options.fileType ?? kind,
         input: { stream: body },
         origin: "api",
-        limits: { maxBytes, maxRecordBytes },
-        signal: request.signal,
+        signal: client.signal,
         emptyMessage: "The body is empty: send one item per line.",
         track: { fileName: "API stream", totalBytes: Number(request.headers.get("content-length")) || undefined },
       });
       return { status: 200, body: answer(result) };
     } catch (error) {
       if (!(error instanceof ImportFailedError)) throw error;
-      return { status: error.status, body: { error: error.message, ...answer(error.summary) } };
+      // why: the rest of the body is left unread, so this connection cannot carry another request.
+      return { status: error.status, body: { error: error.message, ...answer(error.summary) }, headers: { connection: "close" } };
+    } finally {
+      signal.removeEventListener("abort", gone);
     }
   },
 });
@@ -184,4 +189,16 @@ function mappingFrom(pairs: string[]) {
   }
 }
 
-async function* emptyBody(): AsyncGenerator<Uint8Array> {}
+/**
+ * The body's chunks. Stopping early releases the stream without cancelling it: a cancel destroys
+ * the request's socket, often before the answer saying why the import stopped is written.
+ */
+async function* chunksOf(body: ReadableStream<Uint8Array> | null): AsyncGenerator<Uint8Array> {
+  if (!body) return;
+  const reader = body.getReader();
+  try {
+    for (let next = await reader.read(); !next.done; next = await reader.read()) yield next.value;
+  } finally {
+    reader.releaseLock();
+  }
+}
