@@ -6,6 +6,7 @@ export default defineConfig({
   resolve: {
     alias: {
       "~db": fileURLToPath(new URL("./db", import.meta.url)),
+      "~test": fileURLToPath(new URL("./test", import.meta.url)),
       "~": fileURLToPath(new URL("./app", import.meta.url)),
     },
   },

@@ -3,9 +3,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { createDataset } from "~/modules/datasets/create-dataset.server";
-import { testDatabaseUrl } from "../test/db";
-import { makeDatasetProject, type DatasetProject } from "../test/support/dataset-project";
-import { exportBytes } from "../test/support/export-bytes";
+import { testDatabaseUrl } from "~test/db";
+import { makeDatasetProject, type DatasetProject } from "~test/support/dataset-project";
+import { exportBytes } from "~test/support/export-bytes";
 import { runCli, STACK_TRACE, tempDataDir } from "./test-helpers";
 
 let env: Record<string, string>;

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { imports, items } from "~db/schema";
 import { createProject } from "~/modules/projects/create-project.server";
 import { markInterruptedImports } from "~/modules/imports/tracker.server";
-import { testDatabaseUrl, testDb } from "../test/db";
-import { makeUser } from "../test/factories";
-import { gzipBomb } from "../test/support/gzip-bomb";
+import { testDatabaseUrl, testDb } from "~test/db";
+import { makeUser } from "~test/factories";
+import { gzipBomb } from "~test/support/gzip-bomb";
 import { hasScriptCommand, runCli, STACK_TRACE, tempDataDir } from "./test-helpers";
 
 let env: Record<string, string>;

@@ -3,8 +3,8 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiKeys, users } from "~db/schema";
 import { authenticateApiKey } from "~/modules/api-keys/authenticate-api-key.server";
-import { testDatabaseUrl, testDb } from "../test/db";
-import { makeUser } from "../test/factories";
+import { testDatabaseUrl, testDb } from "~test/db";
+import { makeUser } from "~test/factories";
 import { STACK_TRACE, runCli, tempDataDir, uniqueEmail } from "./test-helpers";
 
 let env: Record<string, string>;

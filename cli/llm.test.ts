@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { llmProviders } from "~db/schema";
 import { providerSecrets } from "~/modules/llm/provider-secrets.server";
 import { deriveKey, sealedKeyId } from "~/modules/secrets/sealed-secret.server";
-import { testDatabaseUrl, testDb } from "../test/db";
-import { TEST_SECRET, loadLlmTestEnv } from "../test/support/llm";
+import { testDatabaseUrl, testDb } from "~test/db";
+import { TEST_SECRET, loadLlmTestEnv } from "~test/support/llm";
 import { startLlmStub, type LlmStub } from "../scripts/llm-stub/server";
 import { STACK_TRACE, runCli, tempDataDir } from "./test-helpers";
 

@@ -3,8 +3,8 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectMembers, projects } from "~db/schema";
-import { testDatabaseUrl, testDb } from "../test/db";
-import { makeUser } from "../test/factories";
+import { testDatabaseUrl, testDb } from "~test/db";
+import { makeUser } from "~test/factories";
 import { runCli, tempDataDir, uniqueEmail } from "./test-helpers";
 
 let env: Record<string, string>;

@@ -6,7 +6,7 @@ import { logIn } from "~/modules/auth/log-in.server";
 import { resetPassword } from "~/modules/auth/reset-password.server";
 import { findSessionUser } from "~/modules/auth/sessions.server";
 import { NUL_MESSAGE } from "~/utils/nul";
-import { testDatabaseUrl, testDb } from "../test/db";
+import { testDatabaseUrl, testDb } from "~test/db";
 import { STACK_TRACE, hasScriptCommand, runCli, tempDataDir, uniqueEmail } from "./test-helpers";
 
 const PASSWORD = "a long enough password";

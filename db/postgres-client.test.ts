@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testDatabaseUrl } from "../test/db";
+import { testDatabaseUrl } from "~test/db";
 
 // patches/postgres+3.4.9.patch (applied by `npm install`) fixes porsager/postgres#1173: a COPY FROM
 // STDIN that the server fails after its last byte never settled, leaving sql.begin() hanging in an

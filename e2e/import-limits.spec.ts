@@ -9,7 +9,7 @@ import { connect, type Connection } from "~/db.server";
 import { createApiKey } from "~/modules/api-keys/create-api-key.server";
 import { createProject } from "~/modules/projects/create-project.server";
 import { createDatabase, databaseUrl, dropDatabases, uniqueName } from "../scripts/lib/pg-admin.mjs";
-import { gzipBomb } from "../test/support/gzip-bomb";
+import { gzipBomb } from "~test/support/gzip-bomb";
 import { uploadImport } from "./support/import-session";
 import { freePort, memoryOf, spawnLoupe, untilHealthy, type LoupeProcess } from "./support/loupe-process";
 

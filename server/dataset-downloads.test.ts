@@ -11,9 +11,9 @@ import { sessionCookie } from "~/modules/auth/cookies.server";
 import { createSession } from "~/modules/auth/sessions.server";
 import { createDataset } from "~/modules/datasets/create-dataset.server";
 import { loadEnv } from "~/utils/env.server";
-import { makeUser } from "../test/factories";
-import { makeDatasetProject, type DatasetProject } from "../test/support/dataset-project";
-import { exportBytes } from "../test/support/export-bytes";
+import { makeUser } from "~test/factories";
+import { makeDatasetProject, type DatasetProject } from "~test/support/dataset-project";
+import { exportBytes } from "~test/support/export-bytes";
 import { createApp } from "./app";
 import { createLogger } from "./log";
 

@@ -8,13 +8,13 @@ import { db } from "~/db.server";
 import { createImportRow } from "~/modules/imports/create-import.server";
 import { importOptionsSchema } from "~/modules/imports/schemas";
 import { importProject, jsonl } from "~/modules/imports/test-helpers";
-import { testDatabaseUrl } from "../../test/db";
+import { testDatabaseUrl } from "~test/db";
 import { addItems } from "~/modules/items/add-items.server";
 import { addMember } from "~/modules/projects/add-member.server";
 import { createProject } from "~/modules/projects/create-project.server";
 import { submitAnnotation } from "~/modules/review/submit-annotation.server";
 import { saveTemplate } from "~/modules/templates/save-template.server";
-import { makeUser } from "../../test/factories";
+import { makeUser } from "~test/factories";
 import { enqueueImport, requestResolutionSweep, startJobs, stopJobs } from "./boss.server";
 import { instanceId } from "./instance.server";
 

@@ -1,6 +1,6 @@
 import PgBoss from "pg-boss";
 import { afterAll, describe, expect, it } from "vitest";
-import { testDatabaseUrl } from "../../test/db";
+import { testDatabaseUrl } from "~test/db";
 import { createQueue } from "./boss.server";
 
 const bosses: PgBoss[] = [];

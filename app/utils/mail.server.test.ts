@@ -8,7 +8,7 @@ import { db } from "~/db.server";
 import { logIn } from "~/modules/auth/log-in.server";
 import { resetPassword } from "~/modules/auth/reset-password.server";
 import { action } from "~/routes/admin.users";
-import { makeUser } from "../../test/factories";
+import { makeUser } from "~test/factories";
 import { loadEnv } from "./env.server";
 
 // why: mail goes to a real SMTP server on this machine (smtp-server speaks the protocol), never the network.

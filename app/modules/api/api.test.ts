@@ -16,7 +16,7 @@ import * as itemsRoute from "~/routes/api.v1.projects.$projectId.items";
 import * as members from "~/routes/api.v1.projects.$projectId.members";
 import * as template from "~/routes/api.v1.projects.$projectId.template";
 import { NUL_MESSAGE } from "~/utils/nul";
-import { makeUser } from "../../../test/factories";
+import { makeUser } from "~test/factories";
 import { endpoints, runEndpoint, streamedEndpoints, type Endpoint } from "./define.server";
 import { openApiDocument } from "./openapi.server";
 

@@ -4,7 +4,7 @@ import { createApiKey } from "~/modules/api-keys/create-api-key.server";
 import * as cardRoute from "~/routes/api.v1.datasets.$datasetId.card";
 import * as datasetRoute from "~/routes/api.v1.datasets.$datasetId";
 import * as datasetsRoute from "~/routes/api.v1.projects.$projectId.datasets";
-import { makeDatasetProject } from "../../../test/support/dataset-project";
+import { makeDatasetProject } from "~test/support/dataset-project";
 import { openApiDocument } from "./openapi.server";
 
 type Route = { loader: (a: never) => Promise<Response> };

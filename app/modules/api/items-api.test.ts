@@ -7,7 +7,7 @@ import { createApiKey } from "~/modules/api-keys/create-api-key.server";
 import { addMember } from "~/modules/projects/add-member.server";
 import { createProject } from "~/modules/projects/create-project.server";
 import * as itemsRoute from "~/routes/api.v1.projects.$projectId.items";
-import { makeUser } from "../../../test/factories";
+import { makeUser } from "~test/factories";
 import { openApiDocument } from "./openapi.server";
 
 async function keyed() {

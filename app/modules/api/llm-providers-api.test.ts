@@ -4,8 +4,8 @@ import { createApiKey } from "~/modules/api-keys/create-api-key.server";
 import * as oneRoute from "~/routes/api.v1.llm.providers.$providerId";
 import * as testRoute from "~/routes/api.v1.llm.providers.$providerId.test/route";
 import * as listRoute from "~/routes/api.v1.llm.providers";
-import { makeUser } from "../../../test/factories";
-import { loadLlmTestEnv } from "../../../test/support/llm";
+import { makeUser } from "~test/factories";
+import { loadLlmTestEnv } from "~test/support/llm";
 import { startLlmStub, type LlmStub } from "../../../scripts/llm-stub/server";
 import { openApiDocument } from "./openapi.server";
 

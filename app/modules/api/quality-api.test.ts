@@ -3,7 +3,7 @@ import { db } from "~/db.server";
 import { createApiKey } from "~/modules/api-keys/create-api-key.server";
 import * as resolutionRoute from "~/routes/api.v1.items.$itemId.resolutions.$questionKey";
 import * as qualityRoute from "~/routes/api.v1.projects.$projectId.quality";
-import { makeDatasetProject } from "../../../test/support/dataset-project";
+import { makeDatasetProject } from "~test/support/dataset-project";
 import { openApiDocument } from "./openapi.server";
 
 async function get(projectId: string, key: string) {

@@ -13,7 +13,7 @@ import * as itemsRoute from "~/routes/api.v1.projects.$projectId.items";
 import * as membersRoute from "~/routes/api.v1.projects.$projectId.members";
 import * as claimRoute from "~/routes/api.v1.projects.$projectId.queue.claim";
 import * as templateRoute from "~/routes/api.v1.projects.$projectId.template";
-import { makeUser } from "../../../test/factories";
+import { makeUser } from "~test/factories";
 
 type Route = { loader: (a: never) => Promise<Response> };
 

@@ -4,7 +4,7 @@ import { rateLimits, sessions } from "~db/schema";
 import { db } from "~/db.server";
 import { setUserDisabled } from "~/modules/users/set-user-disabled.server";
 import { RateLimitedError, UnauthorizedError } from "~/utils/errors";
-import { makeUser, PASSWORD } from "../../../test/factories";
+import { makeUser, PASSWORD } from "~test/factories";
 import { sha256 } from "./crypto.server";
 import { LOGIN_FAILED, logIn } from "./log-in.server";
 import { findSessionUser, revokeSession } from "./sessions.server";

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { auditLog, passwordResets, sessions } from "~db/schema";
 import { db } from "~/db.server";
 import { ConflictError, ForbiddenError, NotFoundError, RateLimitedError, UnauthorizedError, ValidationError } from "~/utils/errors";
-import { makeUser, PASSWORD } from "../../../test/factories";
+import { makeUser, PASSWORD } from "~test/factories";
 import { changePassword, WRONG_CURRENT_PASSWORD } from "./change-password.server";
 import { createPasswordReset } from "./create-password-reset.server";
 import { sha256 } from "./crypto.server";

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { setupTokens, users } from "~db/schema";
 import { ForbiddenError, ValidationError } from "~/utils/errors";
-import { withRollback } from "../../../test/rollback";
+import { withRollback } from "~test/rollback";
 import { createFirstAdmin, issueSetupToken, isSetupTokenValid } from "./setup.server";
 
 const admin = { email: "first@example.com", name: "First Admin", password: "a long enough secret" };

@@ -8,10 +8,10 @@ import { createProject } from "~/modules/projects/create-project.server";
 import { submitAnnotation } from "~/modules/review/submit-annotation.server";
 import { saveTemplate } from "~/modules/templates/save-template.server";
 import { seededRandom, sample } from "../../../bench/lib/random";
-import { makeUser } from "../../../test/factories";
-import { exportBytes } from "../../../test/support/export-bytes";
+import { makeUser } from "~test/factories";
+import { exportBytes } from "~test/support/export-bytes";
 import { refreshResolutions } from "~/modules/resolution/refresh-resolutions.server";
-import { parseCsv, sharedData } from "../../../test/support/shared-data";
+import { parseCsv, sharedData } from "~test/support/shared-data";
 import { createDataset } from "./create-dataset.server";
 
 const dir = sharedData("banking77");

@@ -1,8 +1,8 @@
 import { parquetReadObjects } from "hyparquet";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
-import { golden, exportBytes } from "../../../test/support/export-bytes";
-import { makeDatasetProject, type DatasetProject } from "../../../test/support/dataset-project";
+import { golden, exportBytes } from "~test/support/export-bytes";
+import { makeDatasetProject, type DatasetProject } from "~test/support/dataset-project";
 import { cardMarkdown } from "./card";
 import { createDataset } from "./create-dataset.server";
 import { exportFormats, type ExportFormat } from "./schemas";

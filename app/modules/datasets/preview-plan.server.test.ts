@@ -9,7 +9,7 @@ import type { Question } from "~/modules/templates/schemas";
 import { annotateItems } from "../../../bench/lib/annotations";
 import { loadCorpus } from "../../../bench/lib/corpus";
 import { generateItems } from "../../../bench/lib/items";
-import { makeUser } from "../../../test/factories";
+import { makeUser } from "~test/factories";
 import { filterCondition, labelExpression } from "./filter-sql.server";
 import { PREVIEW_PAGE, previewPageQuery } from "./preview.server";
 import { datasetFilterSchema, type DatasetFilterInput } from "./schemas";

@@ -8,8 +8,8 @@ import { createProject } from "~/modules/projects/create-project.server";
 import { templatePresets } from "~/modules/templates/presets";
 import { saveTemplate } from "~/modules/templates/save-template.server";
 import type { TemplateInput } from "~/modules/templates/schemas";
-import { makeUser } from "../../../test/factories";
-import { sharedData } from "../../../test/shared-data";
+import { makeUser } from "~test/factories";
+import { sharedData } from "~test/shared-data";
 import { importItems } from "./import-items.server";
 
 const files = sharedData(

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { imports } from "~db/schema";
 import { db } from "~/db.server";
-import { gzipBomb } from "../../../test/support/gzip-bomb";
+import { gzipBomb } from "~test/support/gzip-bomb";
 import { ImportFailedError, importItems } from "./import-items.server";
 import { importProject, importText, storedItems } from "./test-helpers";
 

@@ -6,7 +6,7 @@ import type { Actor } from "~/modules/auth/actor";
 import { createProject } from "~/modules/projects/create-project.server";
 import { saveTemplate } from "~/modules/templates/save-template.server";
 import type { TemplateInput } from "~/modules/templates/schemas";
-import { makeUser } from "../../../test/factories";
+import { makeUser } from "~test/factories";
 import { ImportFailedError, importItems, type ImportRequest, type ImportResult } from "./import-items.server";
 
 /** A project (with a template, if given) and its manager, for import tests. */

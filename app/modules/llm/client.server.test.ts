@@ -1,8 +1,8 @@
 import { APIError } from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
-import { makeUser } from "../../../test/factories";
-import { loadLlmTestEnv, stubProviderInput } from "../../../test/support/llm";
+import { makeUser } from "~test/factories";
+import { loadLlmTestEnv, stubProviderInput } from "~test/support/llm";
 import { startLlmStub, type LlmStub } from "../../../scripts/llm-stub/server";
 import { describeProviderError, openAiClientFor, retryAfterMs } from "./client.server";
 import { estimateCostUsd, formatUsd } from "./cost";

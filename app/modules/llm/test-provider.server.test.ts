@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
-import { makeUser } from "../../../test/factories";
-import { loadLlmTestEnv, stubProviderInput } from "../../../test/support/llm";
+import { makeUser } from "~test/factories";
+import { loadLlmTestEnv, stubProviderInput } from "~test/support/llm";
 import { startLlmStub, type LlmStub } from "../../../scripts/llm-stub/server";
 import { createProvider } from "./create-provider.server";
 import type { ProviderInput } from "./schemas";

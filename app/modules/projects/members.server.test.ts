@@ -7,7 +7,7 @@ import { setCanCreateProjects } from "~/modules/users/set-can-create-projects.se
 import { setUserDisabled } from "~/modules/users/set-user-disabled.server";
 import { loadEnv } from "~/utils/env.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
-import { makeUser } from "../../../test/factories";
+import { makeUser } from "~test/factories";
 import { addMember } from "./add-member.server";
 import { changeMemberRole } from "./change-member-role.server";
 import { createProject } from "./create-project.server";

@@ -9,7 +9,7 @@ import { computeQuality } from "~/modules/quality/compute-quality.server";
 import { getProgress, getReviewItem } from "~/modules/review/queries.server";
 import { submitAnnotation } from "~/modules/review/submit-annotation.server";
 import { saveTemplate } from "~/modules/templates/save-template.server";
-import { makeUser } from "../../../test/factories";
+import { makeUser } from "~test/factories";
 import { importItems } from "~/modules/imports/import-items.server";
 import { bytesInput } from "~/modules/imports/test-helpers";
 import { addMember } from "./add-member.server";

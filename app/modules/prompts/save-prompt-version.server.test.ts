@@ -5,7 +5,7 @@ import { addMember } from "~/modules/projects/add-member.server";
 import { createProject } from "~/modules/projects/create-project.server";
 import { saveTemplate } from "~/modules/templates/save-template.server";
 import { ForbiddenError, ValidationError } from "~/utils/errors";
-import { makeUser } from "../../../test/factories";
+import { makeUser } from "~test/factories";
 import { listPrompts, promptHistory } from "./queries.server";
 import { savePromptVersion } from "./save-prompt-version.server";
 

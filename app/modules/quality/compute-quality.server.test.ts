@@ -8,7 +8,7 @@ import { updateProjectSettings } from "~/modules/projects/update-settings.server
 import { submitAnnotation } from "~/modules/review/submit-annotation.server";
 import { saveTemplate } from "~/modules/templates/save-template.server";
 import { ForbiddenError } from "~/utils/errors";
-import { makeUser } from "../../../test/factories";
+import { makeUser } from "~test/factories";
 import { cohensKappa } from "./agreement";
 import { computeQuality } from "./compute-quality.server";
 

@@ -5,7 +5,7 @@ import { templatePresets } from "~/modules/templates/presets";
 import { saveTemplate } from "~/modules/templates/save-template.server";
 import { loadCorpus } from "../../../bench/lib/corpus";
 import { generateItems } from "../../../bench/lib/items";
-import { makeUser } from "../../../test/factories";
+import { makeUser } from "~test/factories";
 import { DISAGREEMENT_PAGE, disagreementPageQuery, type DisagreementFilter } from "./queries.server";
 
 type PlanNode = { "Node Type": string; "Relation Name"?: string; "Index Name"?: string; "Actual Rows": number; "Actual Loops": number; "Rows Removed by Filter"?: number; Plans?: PlanNode[] };

@@ -12,7 +12,7 @@ import { submitAnnotation } from "~/modules/review/submit-annotation.server";
 import { saveTemplate } from "~/modules/templates/save-template.server";
 import type { QuestionInput } from "~/modules/templates/schemas";
 import { ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
-import { makeUser } from "../../../test/factories";
+import { makeUser } from "~test/factories";
 import { adjudicate, clearAdjudication } from "./adjudicate.server";
 import { refreshResolutions } from "./refresh-resolutions.server";
 

@@ -9,7 +9,7 @@ import { createProject } from "~/modules/projects/create-project.server";
 import { updateProjectSettings } from "~/modules/projects/update-settings.server";
 import { templatePresets } from "~/modules/templates/presets";
 import { saveTemplate } from "~/modules/templates/save-template.server";
-import { makeUser } from "../../../test/factories";
+import { makeUser } from "~test/factories";
 import { claimNextItem } from "./claim-next-item.server";
 import { findHeldByOthers } from "./held-by-others.server";
 import { skipItem } from "./skip-item.server";

@@ -10,7 +10,7 @@ import { updateProjectSettings } from "~/modules/projects/update-settings.server
 import { templatePresets } from "~/modules/templates/presets";
 import { saveTemplate } from "~/modules/templates/save-template.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
-import { makeUser } from "../../../test/factories";
+import { makeUser } from "~test/factories";
 import { claimNextItem } from "./claim-next-item.server";
 import { editAnnotation } from "./edit-annotation.server";
 import { getReviewItem } from "./queries.server";
