@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { addItems } from "~/modules/items/add-items.server";
@@ -14,7 +13,7 @@ import { refreshResolutions } from "~/modules/resolution/refresh-resolutions.ser
 import { parseCsv, sharedData } from "../../../test/support/shared-data";
 import { createDataset } from "./create-dataset.server";
 
-const dir = sharedData("banking77");
+const files = sharedData("banking77/train.csv", "banking77/categories.json");
 // why: a seeded sample, not all 10,003 rows: every answer goes through submitAnnotation, and the
 // sample keeps BANKING77's unequal class sizes (about 9 to 56 items per intent), which is what
 // makes "each split keeps every label's proportion" a real test.
@@ -22,10 +21,10 @@ const SAMPLE = 3000;
 const SHARES = { train: 0.8, validation: 0.1, test: 0.1 } as const;
 const optionValue = (category: string) => category.replace(/[^\p{L}\p{N}_.:/ -]/gu, "");
 
-describe.skipIf(!dir)("BANKING77: intents in, labels answered and resolved, stratified split, classification-csv", () => {
+describe.skipIf(!files)("BANKING77: intents in, labels answered and resolved, stratified split, classification-csv", () => {
   it("keeps every one of the 77 labels within one row of its share in each split", { timeout: 300_000 }, async () => {
-    const categories = JSON.parse(fs.readFileSync(path.join(dir!, "categories.json"), "utf8")) as string[];
-    const rows = parseCsv(fs.readFileSync(path.join(dir!, "train.csv"), "utf8")).slice(1).filter((r) => r.length === 2);
+    const categories = JSON.parse(fs.readFileSync(files![1]!, "utf8")) as string[];
+    const rows = parseCsv(fs.readFileSync(files![0]!, "utf8")).slice(1).filter((r) => r.length === 2);
     const picked = sample(rows, SAMPLE, seededRandom(77));
 
     const manager = await makeUser();
