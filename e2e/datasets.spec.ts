@@ -47,7 +47,7 @@ test("Engineers build a dataset with a live count and preview, save a snapshot a
   const preview = page.getByRole("table", { name: "Rows the export will contain" });
   await expect(preview.getByRole("row")).toHaveCount(3);
   await expect(preview).toContainText('"Refund me, mail [EMAIL]",billing,(at save)');
-  await expect(preview).toContainText("'=SUM(A1:A9) is my invoice total wrong?,billing,(at save)");
+  await expect(preview).toContainText(`"'=SUM(A1:A9) is my invoice total wrong?",billing,(at save)`);
 
   await page.getByLabel("Dataset name").fill("Billing intents");
   await page.getByRole("button", { name: "Save snapshot" }).click();
@@ -64,7 +64,7 @@ test("Engineers build a dataset with a live count and preview, save a snapshot a
   expect(csv.split("\r\n").slice(0, 1)).toEqual(["text,label,split"]);
   expect(csv).toContain("Refund me, mail [EMAIL]");
   expect(csv).not.toContain("ada@example.com");
-  expect(csv).toMatch(/\r\n'=SUM\(A1:A9\) is my invoice total wrong\?,billing,(train|validation|test)\r\n/);
+  expect(csv).toMatch(/\r\n"'=SUM\(A1:A9\) is my invoice total wrong\?",billing,(train|validation|test)\r\n/);
   expect(csv.trim().split("\r\n")).toHaveLength(3);
 });
 

@@ -11,6 +11,7 @@ import { makeUser } from "../../../test/factories";
 import { exportBytes } from "../../../test/support/export-bytes";
 import { refreshResolutions } from "~/modules/resolution/refresh-resolutions.server";
 import { parseCsv, sharedData } from "../../../test/support/shared-data";
+import { isFormulaLike } from "~/utils/csv";
 import { createDataset } from "./create-dataset.server";
 
 const files = sharedData("banking77/train.csv", "banking77/categories.json");
@@ -60,8 +61,8 @@ describe.skipIf(!files)("BANKING77: intents in, labels answered and resolved, st
     const expected = new Map(picked.map(([text, category]) => [text, optionValue(category!)]));
     const perLabel = new Map<string, Record<string, number>>();
     for (const [text, label, split] of lines) {
-      // Texts starting with a formula character come back neutralized with a leading apostrophe.
-      expect(expected.get(/^'[=+\-@\t\r]/.test(text!) ? text!.slice(1) : text!)).toBe(label);
+      // Texts a spreadsheet could run as a formula come back with a leading apostrophe.
+      expect(expected.get(text!.startsWith("'") && isFormulaLike(text!.slice(1)) ? text!.slice(1) : text!)).toBe(label);
       const counts = perLabel.get(label!) ?? { train: 0, validation: 0, test: 0 };
       counts[split!]!++;
       perLabel.set(label!, counts);
