@@ -1,5 +1,5 @@
 import { splits, type Split } from "./formats/frozen";
-import { formatLabels, type ExportFormat } from "./schemas";
+import { formatLabels, textSourceLabels, type ExportFormat, type TextSource } from "./schemas";
 import { sumSplits, type SnapshotCounts, type SnapshotStats } from "./snapshot-tally";
 
 /** A snapshot as the card and the exports read it. */
@@ -20,6 +20,8 @@ export type DatasetRecord = {
 };
 
 export type DatasetCard = ReturnType<typeof buildCard>;
+
+const classificationFormats = new Set<ExportFormat>(["classification-csv", "classification-jsonl", "parquet"]);
 
 /**
  * The dataset card of one export (a format, and a split or all): what is in the file and why,
@@ -55,6 +57,8 @@ export function buildCard(d: DatasetRecord, format: ExportFormat, split?: Split)
       empty: rows === 0,
       skipped,
       invalid: { count: invalidCount, listed, truncated: listed.length < invalidCount },
+      /** For the classification formats: which text of an item the rows take (options.textFrom). */
+      text: classificationFormats.has(format) ? textSourceLabels[(d.options.textFrom as TextSource | undefined) ?? "output"] : null,
     },
     items: { matched: d.counts.matched, dedupRemoved: d.counts.dedupRemoved, capRemoved: d.counts.capRemoved, total: sumSplits(d.counts.items), ...d.counts.items },
     annotations: { total: sumSplits(d.counts.annotations), ...d.counts.annotations },
@@ -84,7 +88,7 @@ export function cardMarkdown(card: DatasetCard): string {
   const { dataset: d, export: e } = card;
   const parts: string[] = [
     `# ${cell(d.name)} — version ${d.version}`,
-    `${cell(formatLabels[e.format])}, ${e.split === "all" ? "all splits" : `${e.split} split`}: **${e.rows} rows**.`,
+    `${cell(formatLabels[e.format])}, ${e.split === "all" ? "all splits" : `${e.split} split`}: **${e.rows} rows**.${e.text ? ` Text: ${cell(e.text).toLowerCase()}.` : ""}`,
     ...card.notes.map((n) => `> ${cell(n)}`),
     table(["", ""], [
       ["Project", d.project],

@@ -10,6 +10,7 @@ import { makeUser } from "../../../test/factories";
 import { makeDatasetProject, handMadeItems } from "../../../test/support/dataset-project";
 import { exportBytes } from "../../../test/support/export-bytes";
 import { refreshResolutions } from "~/modules/resolution/refresh-resolutions.server";
+import { cardMarkdown } from "./card";
 import { createDataset } from "./create-dataset.server";
 import { exportFormats } from "./schemas";
 
@@ -107,6 +108,31 @@ describe("createDataset", () => {
     const { card } = await exportBytes(f.manager.actor, redacted.id, "openai-chat");
     // input email + card, output phone + ip, the consensus correction's email and both annotations' emails
     expect(card.redactions).toEqual({ enabled: true, email: 4, card: 1, phone: 1, ip: 1, iban: 0 });
+  });
+
+  it("takes an item's prompt as classifier text by default when it has no output, its first output otherwise; the card says which", async () => {
+    const f = await makeDatasetProject(
+      [
+        { item: { input: "My card has not arrived", outputs: [] }, answers: [{ intent: "shipping" }, { intent: "shipping" }] },
+        { item: { input: { messages: [{ role: "system", content: "Classify." }, { role: "user", content: "Refund me" }] }, outputs: [] }, answers: [{ intent: "billing" }, { intent: "billing" }] },
+        { item: { input: "Summarize the invoice", outputs: [{ text: "You owe 12 EUR." }] }, answers: [{ intent: "billing" }, { intent: "billing" }] },
+      ],
+      [{ key: "intent", kind: "choice", text: "Intent", options: [{ value: "billing" }, { value: "shipping" }] }],
+    );
+    const split = { train: 1, validation: 0, test: 0, seed: 1 };
+    const byDefault = await createDataset(db, f.manager.actor, f.projectId, { name: "Default text", filter: {}, options: { split } });
+    const { bytes, card } = await exportBytes(f.manager.actor, byDefault.id, "classification-csv");
+    expect(bytes.toString()).toBe("text,label,split\r\nMy card has not arrived,shipping,train\r\nRefund me,billing,train\r\nYou owe 12 EUR.,billing,train\r\n");
+    expect(card.export).toMatchObject({ rows: 3, invalid: { count: 0 }, text: "The output, or the prompt when an item has no output" });
+    expect(cardMarkdown(card)).toContain("**3 rows**. Text: the output, or the prompt when an item has no output.");
+
+    // Asked for outputs only, the items without one break the format's rules, and the card lists them.
+    const outputsOnly = await createDataset(db, f.manager.actor, f.projectId, { name: "Outputs", filter: {}, options: { split, textFrom: "output" } });
+    const strict = await exportBytes(f.manager.actor, outputsOnly.id, "classification-jsonl");
+    expect(strict.bytes.toString()).toBe(`{"text":"You owe 12 EUR.","label":"billing","split":"train"}\n`);
+    expect(strict.card.export.invalid.listed.map((r) => r.reason)).toEqual(["empty output text", "empty output text"]);
+    const prompts = await createDataset(db, f.manager.actor, f.projectId, { name: "Prompts", filter: {}, options: { split, textFrom: "input" } });
+    expect((await exportBytes(f.manager.actor, prompts.id, "classification-csv")).bytes.toString()).toContain("\r\nSummarize the invoice,billing,train\r\n");
   });
 
   it("refuses unknown questions, reviewers and strangers, and keeps nothing", async () => {

@@ -7,7 +7,7 @@ import { Button } from "~/components/ui/button";
 import { Field } from "~/components/ui/field";
 import { PostForm } from "~/components/ui/form";
 import { db } from "~/db.server";
-import { formFieldOf, parseBuilderForm } from "~/modules/datasets/builder-form";
+import { classifierTextHint, formFieldOf, parseBuilderForm } from "~/modules/datasets/builder-form";
 import { createDataset } from "~/modules/datasets/create-dataset.server";
 import { previewDataset } from "~/modules/datasets/preview.server";
 import { getProject } from "~/modules/projects/queries.server";
@@ -79,7 +79,7 @@ export default function DatasetBuilder() {
       />
       <div className="grid gap-6 lg:grid-cols-[minmax(0,22rem)_minmax(0,1fr)]">
         <Form method="get" aria-label="Dataset filter and options" onChange={onChange} className="space-y-4">
-          <BuilderFields questions={preview.questions} values={values} errors={errors} />
+          <BuilderFields questions={preview.questions} values={values} errors={errors} textHint={classifierTextHint(values.textFrom, preview.estimate)} />
           <Button variant="secondary">Update preview</Button>
         </Form>
         <div className="space-y-4">
