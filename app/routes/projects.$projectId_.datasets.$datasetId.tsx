@@ -7,6 +7,7 @@ import { Button } from "~/components/ui/button";
 import { SelectField } from "~/components/ui/select-field";
 import { db } from "~/db.server";
 import { buildCard, cardMarkdown } from "~/modules/datasets/card";
+import { contentHashCovers } from "~/modules/datasets/content-hash";
 import { exportFileName } from "~/modules/datasets/export-dataset.server";
 import { getDatasetRecord } from "~/modules/datasets/queries.server";
 import { exportFormats, exportQuerySchema, formatLabels } from "~/modules/datasets/schemas";
@@ -46,6 +47,7 @@ export default function DatasetPage() {
             <p className="mt-1">
               Made by {dataset.createdByName}, <DateTime value={dataset.createdAt} withTime />. Content hash <code className="break-all text-xs">{dataset.contentHash}</code>
             </p>
+            <p className="mt-1 text-xs text-slate-500">{contentHashCovers[dataset.contentHashVersion]}</p>
           </>
         }
       />

@@ -1,15 +1,21 @@
-import { bigint, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, integer, jsonb, pgEnum, pgTable, primaryKey, smallint, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { projects } from "./projects";
 import { users } from "./users";
 
 export const datasetSplits = ["train", "validation", "test"] as const;
 export const datasetSplit = pgEnum("dataset_split", datasetSplits);
 
+/** queued (asked for) → building (a job holds its build lock) → ready, or failed (and then retried). */
+export const datasetStates = ["queued", "building", "ready", "failed"] as const;
+export const datasetState = pgEnum("dataset_state", datasetStates);
+
 /**
  * An immutable, versioned snapshot of reviewed items (docs/decisions/0010-dataset-snapshots.md).
- * Saving the same name again makes the next version; nothing here is ever updated. Everything an
- * export reads is frozen in this row and its `dataset_lines`, so exporting
- * a snapshot is a pure function of it: later annotations, edits or deleted items change nothing.
+ * Saving the same name again makes the next version. The row exists from the request on; a
+ * background job builds it (state, progress) and, in one transaction, writes its `dataset_lines`
+ * and its counts, stats and hash and marks it ready; once ready nothing here changes. Everything
+ * an export reads is frozen in this row and its `dataset_lines`, so exporting a snapshot is a
+ * pure function of it: later annotations, edits or deleted items change nothing.
  */
 export const datasets = pgTable(
   "datasets",
@@ -30,8 +36,18 @@ export const datasets = pgTable(
     counts: jsonb().$type<Record<string, unknown>>().notNull(),
     /** Figures for the dataset card: label distribution, agreement, reviewers. */
     stats: jsonb().$type<Record<string, unknown>>().notNull(),
-    /** SHA-256 over the frozen rows and annotations, in export order. */
+    /** SHA-256 of what the snapshot froze (what it covers depends on `content_hash_version`); '' until ready. */
     contentHash: text().notNull(),
+    /** 1: the frozen items and annotations; 2: also the options, the template and every line of every format. */
+    contentHashVersion: smallint().notNull().default(2),
+    state: datasetState().notNull().default("queued"),
+    /** Items written so far, and how many the filter chose (null until they are chosen). */
+    progressDone: integer().notNull().default(0),
+    progressTotal: integer(),
+    /** Why the build failed. */
+    message: text(),
+    startedAt: timestamp({ withTimezone: true }),
+    finishedAt: timestamp({ withTimezone: true }),
     createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
     /** Frozen with the snapshot: a later rename must not change the card. */
     createdByName: text().notNull(),

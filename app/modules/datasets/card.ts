@@ -1,4 +1,5 @@
 import { splits, type Split } from "./formats/frozen";
+import { CONTENT_HASH_VERSION, contentHashCovers } from "./content-hash";
 import { formatLabels, textSourceLabels, type ExportFormat, type TextSource } from "./schemas";
 import { sumSplits, type SnapshotCounts, type SnapshotStats } from "./snapshot-tally";
 
@@ -15,6 +16,7 @@ export type DatasetRecord = {
   counts: SnapshotCounts;
   stats: SnapshotStats;
   contentHash: string;
+  contentHashVersion: number;
   createdByName: string;
   createdAt: string;
 };
@@ -49,7 +51,16 @@ export function buildCard(d: DatasetRecord, format: ExportFormat, split?: Split)
   }
   return {
     card: 1 as const,
-    dataset: { id: d.id, name: d.name, version: d.version, project: d.projectName, contentHash: d.contentHash, createdBy: d.createdByName, createdAt: d.createdAt },
+    dataset: {
+      id: d.id,
+      name: d.name,
+      version: d.version,
+      project: d.projectName,
+      contentHash: d.contentHash,
+      contentHashCovers: contentHashCovers[d.contentHashVersion] ?? contentHashCovers[CONTENT_HASH_VERSION]!,
+      createdBy: d.createdByName,
+      createdAt: d.createdAt,
+    },
     export: {
       format,
       split: split ?? "all",
@@ -98,6 +109,7 @@ export function cardMarkdown(card: DatasetCard): string {
       ["Reviewers", card.reviewers],
       ["Annotations", card.annotations.total],
     ]),
+    `The content hash: ${cell(d.contentHashCovers)}`,
     "## Items",
     table(["matched the filter", "removed as duplicates", "removed by the class cap", "in the snapshot", ...splits], [
       [card.items.matched, card.items.dedupRemoved, card.items.capRemoved, card.items.total, ...splits.map((s) => card.items[s])],

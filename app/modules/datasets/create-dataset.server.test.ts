@@ -7,7 +7,8 @@ import { editAnnotation } from "~/modules/review/edit-annotation.server";
 import { submitAnnotation } from "~/modules/review/submit-annotation.server";
 import { ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
 import { makeUser } from "../../../test/factories";
-import { makeDatasetProject, handMadeItems } from "../../../test/support/dataset-project";
+import { handMadeItems, handMadeQuestions, makeDatasetProject } from "../../../test/support/dataset-project";
+import { saveTemplate } from "~/modules/templates/save-template.server";
 import { exportBytes } from "../../../test/support/export-bytes";
 import { refreshResolutions } from "~/modules/resolution/refresh-resolutions.server";
 import { cardMarkdown } from "./card";
@@ -48,6 +49,29 @@ describe("createDataset", () => {
     expect([a.version, b.version]).toEqual([1, 2]);
     expect(b.contentHash).toBe(a.contentHash);
     expect((await exportBytes(f.manager.actor, b.id, "annotations-jsonl")).bytes.equals((await exportBytes(f.manager.actor, a.id, "annotations-jsonl")).bytes)).toBe(true);
+  });
+
+  it("gives snapshots whose exports can differ different content hashes: other options, another template; the card says what the hash covers", async () => {
+    const f = await makeDatasetProject();
+    const base = { labelQuestion: "intent" };
+    const fromOutput = await createDataset(db, f.manager.actor, f.projectId, { name: "Hashes", filter: {}, options: { ...base, textFrom: "output" } });
+    const fromInput = await createDataset(db, f.manager.actor, f.projectId, { name: "Hashes", filter: {}, options: { ...base, textFrom: "input" } });
+    const csv = async (id: string) => (await exportBytes(f.manager.actor, id, "classification-csv")).bytes;
+    expect((await csv(fromOutput.id)).equals(await csv(fromInput.id))).toBe(false);
+    expect(fromInput.contentHash).not.toBe(fromOutput.contentHash);
+
+    // An option that changes no line still counts: the hash covers what the exports could be.
+    const lowerBar = await createDataset(db, f.manager.actor, f.projectId, { name: "Hashes", filter: {}, options: { ...base, textFrom: "output", approval: { minRating: 1 } } });
+    expect(lowerBar.contentHash).not.toBe(fromOutput.contentHash);
+    // The same items and options under a template with a wider rating scale: approval means something else.
+    await saveTemplate(db, f.manager.actor, f.projectId, { questions: handMadeQuestions.map((q) => (q.key === "quality" ? { ...q, max: 7 } : q)) });
+    const otherTemplate = await createDataset(db, f.manager.actor, f.projectId, { name: "Hashes", filter: {}, options: { ...base, textFrom: "output" } });
+    expect(otherTemplate.contentHash).not.toBe(fromOutput.contentHash);
+
+    const { card } = await exportBytes(f.manager.actor, fromInput.id, "classification-csv");
+    expect(card.dataset.contentHash).toBe(fromInput.contentHash);
+    expect(card.dataset.contentHashCovers).toMatch(/^The SHA-256 of the snapshot's options, its review template's questions and every line it froze/);
+    expect(cardMarkdown(card)).toContain("The content hash: The SHA-256 of the snapshot's options");
   });
 
   it("takes every resolved item with an empty filter, and none of the unresolved", async () => {

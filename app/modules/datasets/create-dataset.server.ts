@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { sqlOf, type Database } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { authorizeProject } from "~/modules/projects/authorize.server";
@@ -7,6 +6,7 @@ import type { Question } from "~/modules/templates/schemas";
 import { ConflictError, ValidationError } from "~/utils/errors";
 import { parseOrThrow } from "~/utils/validation";
 import { canonicalJson } from "./canonical-json";
+import { ContentHash } from "./content-hash.server";
 import { filterCondition } from "./filter-sql.server";
 import { settleRoles, type FrozenAnnotation, type FrozenRow } from "./formats/frozen";
 import { redactValue, type PiiCounts } from "./pii";
@@ -43,7 +43,7 @@ export async function createDataset(db: Database, actor: Actor, projectId: strin
     await reader`begin isolation level repeatable read`;
     const chosen = await selectSnapshotItems(reader, where, roles, options);
     const tally = new SnapshotTally(roles, chosen);
-    const hash = createHash("sha256");
+    const hash = new ContentHash(options, template.questions);
     const redact = <T>(value: T, counts: PiiCounts): T => (options.redactPii ? redactValue(value, counts) : value);
 
     const created = await client.begin(async (tx) => {
@@ -52,15 +52,16 @@ export async function createDataset(db: Database, actor: Actor, projectId: strin
         select coalesce(max(version), 0)::int + 1 as version from datasets where project_id = ${projectId} and lower(name) = lower(${name})`;
       const [{ creator }] = await tx<[{ creator: string }]>`select coalesce((select name from users where id = ${actor.userId}), 'unknown') as creator`;
       const [{ id }] = await tx<[{ id: string }]>`
-        insert into datasets (project_id, name, version, filter, options, template, counts, stats, content_hash, created_by, created_by_name)
+        insert into datasets (project_id, name, version, filter, options, template, counts, stats, content_hash, state, created_by, created_by_name)
         values (${projectId}, ${name}, ${version}, ${JSON.stringify(filter)}::jsonb, ${JSON.stringify(options)}::jsonb, ${JSON.stringify(template)}::jsonb,
-                '{}', '{}', '', ${actor.userId}, ${creator})
+                '{}', '{}', '', 'ready', ${actor.userId}, ${creator})
         returning id`;
 
       // why: one COPY for every line of the snapshot: the frozen item, its rows in each line
       // format, and then the annotations; each format numbers its own lines in export order.
       const seq = new Map<string, number>();
       const line = (format: string, split: string, itemId: number, text: string) => {
+        hash.line(format, text);
         const n = seq.get(format) ?? 0;
         seq.set(format, n + 1);
         return `${copyField(id)},${copyField(format)},${n},${split},${itemId},${copyField(text)}\n`;
@@ -69,7 +70,6 @@ export async function createDataset(db: Database, actor: Actor, projectId: strin
         for await (const raw of readSnapshotRows(reader)) {
           const row: FrozenRow = { ...raw, input: redact(raw.input, tally.counts.redactions), outputs: redact(raw.outputs, tally.counts.redactions), resolutions: redact(raw.resolutions, tally.counts.redactions) };
           const frozen = `${canonicalJson(row)}\n`;
-          hash.update(frozen);
           let out = line("item", row.split, row.itemId, frozen);
           for (const { format, record } of tally.addRow(row)) {
             if (format !== "parquet") out += line(format, row.split, row.itemId, renderRecord(format, record));
@@ -79,12 +79,11 @@ export async function createDataset(db: Database, actor: Actor, projectId: strin
         for await (const raw of readSnapshotAnnotations(reader, projectId)) {
           const a: FrozenAnnotation = { ...raw, values: redact(raw.values, tally.counts.redactions) };
           tally.addAnnotation(a.split, a.reviewer);
-          hash.update(`${canonicalJson(a)}\n`);
           yield line("annotations-jsonl", a.split, a.itemId, renderAnnotation(a));
         }
       })());
 
-      const contentHash = hash.digest("hex");
+      const contentHash = hash.digest();
       await tx`update datasets set counts = ${JSON.stringify(tally.counts)}::jsonb, stats = ${JSON.stringify(tally.stats())}::jsonb, content_hash = ${contentHash} where id = ${id}`;
       await tx`insert into audit_log (actor_user_id, action, target_type, target_id, data)
                values (${actor.userId}, 'dataset.create', 'dataset', ${id}, ${JSON.stringify({ projectId, name, version, items: chosen.selected, contentHash })}::jsonb)`;

@@ -26,6 +26,7 @@ export async function getDatasetRecord(db: Db, actor: Actor, datasetId: string, 
       counts: datasets.counts,
       stats: datasets.stats,
       contentHash: datasets.contentHash,
+      contentHashVersion: datasets.contentHashVersion,
       createdByName: datasets.createdByName,
       createdAt: datasets.createdAt,
     })

@@ -17,7 +17,7 @@ const createdSchema = z
     id: z.uuid(),
     name: z.string(),
     version: z.int().describe("1 for a new name, then one more each time the name is saved again"),
-    contentHash: z.string().describe("SHA-256 over the frozen rows and annotations"),
+    contentHash: z.string().describe("SHA-256 of the options, the template's questions and every frozen line (items, each format's rows, annotations): it changes whenever an export's bytes could"),
     counts: z.object({ items: z.int(), ...perSplit, annotations: z.int() }),
   })
   .meta({ id: "CreatedDataset" });
