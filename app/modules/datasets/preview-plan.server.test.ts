@@ -48,15 +48,17 @@ async function plan(filter: DatasetFilterInput, afterShare: number) {
 
 describe("the dataset builder's preview page on 60,000 items", () => {
   it.each([
-    ["resolved items (the default)", {}, 0.25, /^items_project_resolved_idx$/],
+    ["resolved items (the default)", {}, 0.25, /^(items_project_resolved_idx|items_pkey)$/],
     ["any item", { status: "any" }, 0.75, /^(items_project_id_idx|items_pkey)$/],
-    ["resolved items rated 4 or more", { ratings: [{ question: "quality", min: 4 }] }, 0.25, /^items_project_resolved_idx$/],
+    ["resolved items rated 4 or more", { ratings: [{ question: "quality", min: 4 }] }, 0.25, /^(items_project_resolved_idx|items_pkey)$/],
   ] as const)("%s: walks an id-ordered index from the cursor, no scan of the table, no sort", async (_what, filter, after, index) => {
     const nodes = await plan(filter as DatasetFilterInput, after);
     const onItems = nodes.filter((n) => n["Relation Name"] === "items");
     expect(nodes.map((n) => n["Node Type"])).not.toContain("Sort");
     expect(onItems.map((n) => n["Node Type"])).not.toContain("Seq Scan");
-    // An id-ordered index: the project's (or, when this project holds most rows, the primary key).
+    // An id-ordered index: the project's, or the primary key when the planner reckons that reaching
+    // 21 matching rows from the cursor costs the same (it did once this worker's database also
+    // held BANKING77's 10,003 resolved items); the bounded read below is what matters.
     expect(onItems.map((n) => n["Index Name"]).some((name) => index.test(name ?? ""))).toBe(true);
     // A page is 21 rows; a selective filter may step over some non-matching ones, never thousands.
     const read = onItems.reduce((sum, n) => sum + (n["Actual Rows"] + (n["Rows Removed by Filter"] ?? 0)) * n["Actual Loops"], 0);
