@@ -41,9 +41,6 @@ export const datasets = pgTable(
     /** 1: the frozen items and annotations; 2: also the options, the template and every line of every format. */
     contentHashVersion: smallint().notNull().default(2),
     state: datasetState().notNull().default("queued"),
-    /** Items written so far, and how many the filter chose (null until they are chosen). */
-    progressDone: integer().notNull().default(0),
-    progressTotal: integer(),
     /** Why the build failed. */
     message: text(),
     startedAt: timestamp({ withTimezone: true }),
@@ -55,6 +52,20 @@ export const datasets = pgTable(
   },
   (t) => [unique("datasets_project_name_version_key").on(t.projectId, t.name, t.version), index("datasets_project_created_idx").on(t.projectId, t.createdAt)],
 );
+
+/**
+ * How far a dataset's build has got: items written of the items its filter chose (null until
+ * chosen). Apart from the dataset row, because the build's repeatable-read transaction writes
+ * that row when it finishes, and a row updated meanwhile by another transaction would abort it.
+ */
+export const datasetBuildProgress = pgTable("dataset_build_progress", {
+  datasetId: uuid()
+    .primaryKey()
+    .references(() => datasets.id, { onDelete: "cascade" }),
+  done: integer().notNull().default(0),
+  total: integer(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
 
 /**
  * Everything a snapshot froze, as lines in export order, one `format` at a time:

@@ -1,13 +1,10 @@
-import { Readable, Writable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { sql, type SQL } from "drizzle-orm";
 import type postgres from "postgres";
 import { compile, labelExpression, promptKeyExpression } from "./filter-sql.server";
-import type { FrozenAnnotation, FrozenRow, Roles, Split } from "./formats/frozen";
+import type { FrozenAnnotation, Roles, Split } from "./formats/frozen";
 import type { DatasetOptions } from "./schemas";
 
 type Reader = postgres.ReservedSql;
-const BATCH = 1000;
 
 /**
  * Chooses a snapshot's items on the reader connection (inside its repeatable-read transaction)
@@ -54,38 +51,54 @@ export async function selectSnapshotItems(reader: Reader, where: SQL, roles: Rol
   return { matched, dedupRemoved: matched - deduped, capRemoved: deduped - count, selected: count };
 }
 
-type RawRow = { position: number; split: Split; label: string | null; item_id: string; external_id: string | null; input: FrozenRow["input"]; outputs: FrozenRow["outputs"]; resolutions: FrozenRow["resolutions"] };
+// why: json (not jsonb) objects keep the keys in the order written and are built as text, about
+// twice as fast as building jsonb and printing it; consensus rows are aggregated in key order.
+const FROZEN_ITEM = `json_build_object('position', s.position, 'itemId', i.id, 'externalId', i.external_id, 'split', s.split, 'input', i.input,
+    'outputs', i.outputs, 'resolutions', coalesce(r.resolutions, '{}'::json), 'label', s.label)::text || E'\\n'`;
+const chosenItems = (from: string, to: string) => `from snapshot_items s
+  join items i on i.id = s.id
+  left join lateral (
+    select json_object_agg(r.question_key, json_build_object('status', r.status, 'value', r.value, 'method', r.method,
+                             'agreement', r.agreement, 'annotations', r.annotation_count) order by r.question_key) as resolutions
+    from resolutions r where r.item_id = i.id) r on true
+  where s.position >= ${from} and s.position < ${to}`;
 
-/** The chosen items with their input, outputs and every consensus row, in position order. */
-export async function* readSnapshotRows(reader: Reader): AsyncGenerator<FrozenRow> {
-  const cursor = reader<RawRow[]>`
-    select s.position, s.split, s.label, i.id as item_id, i.external_id, i.input, i.outputs,
-      coalesce((select jsonb_object_agg(r.question_key, jsonb_build_object('status', r.status, 'value', r.value, 'method', r.method,
-                                        'agreement', r.agreement, 'annotations', r.annotation_count))
-                from resolutions r where r.item_id = i.id), '{}'::jsonb) as resolutions
-    from snapshot_items s join items i on i.id = s.id
-    order by s.position`.cursor(BATCH);
-  for await (const batch of cursor) {
-    for (const r of batch) {
-      yield { position: r.position, itemId: Number(r.item_id), externalId: r.external_id, split: r.split, input: r.input, outputs: r.outputs, resolutions: r.resolutions, label: r.label };
-    }
-  }
+/** Makes the chosen items readable by position range (temp tables are never auto-analyzed). */
+export async function indexSnapshotItems(reader: Reader) {
+  await reader`create index on snapshot_items (position)`;
+  await reader`analyze snapshot_items`;
+}
+
+/**
+ * The frozen lines of the chosen items at positions [from, to), in position order: each item's
+ * input, outputs, consensus, split and label as JSON, which PostgreSQL writes. With `insert`, it
+ * also stores them as the snapshot's `item` lines (seq = position) in the same statement, so they
+ * never travel to Node and back; without (when Node must redact them first), it only reads them.
+ * Started at once (not awaited), so the next batch is on its way while this one is rendered.
+ */
+export function frozenItemLines(reader: Reader, datasetId: string, from: number, to: number, insert: boolean): Promise<{ seq: number; line: string }[]> {
+  if (!insert) return reader.unsafe<{ seq: number; line: string }[]>(`select s.position as seq, ${FROZEN_ITEM} as line ${chosenItems("$1", "$2")} order by s.position`, [from, to]).execute();
+  const query = `insert into dataset_lines (dataset_id, format, seq, split, item_id, line)
+    select $1, 'item', s.position, s.split, s.id, ${FROZEN_ITEM} ${chosenItems("$2", "$3")} order by s.position
+    returning seq, line`;
+  return reader.unsafe<{ seq: number; line: string }[]>(query, [datasetId, from, to]).execute();
 }
 
 type RawAnnotation = { position: number; split: Split; item_id: string; reviewer: string; values: Record<string, unknown>; template_version: number; duration_ms: number | null; submitted_at: string | null; updated_at: string };
 
-/** Every submitted annotation of the chosen items, reviewers as their pseudonyms, in position, then submission order. */
-export async function* readSnapshotAnnotations(reader: Reader, projectId: string): AsyncGenerator<FrozenAnnotation> {
-  const cursor = reader<RawAnnotation[]>`
+/** The submitted annotations of the chosen items at positions [from, to), reviewers as their pseudonyms, in position, then submission order (started at once). */
+export function snapshotAnnotations(reader: Reader, projectId: string, from: number, to: number): Promise<FrozenAnnotation[]> {
+  return reader<RawAnnotation[]>`
     select s.position, s.split, s.id as item_id, p.pseudonym as reviewer, a.values, a.template_version, a.duration_ms, to_char(a.submitted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as submitted_at,
            to_char(a.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as updated_at
     from snapshot_items s
     join annotations a on a.item_id = s.id and a.status = 'submitted'
     join reviewer_pseudonyms p on p.project_id = ${projectId} and p.user_id = a.user_id
-    order by s.position, a.submitted_at, p.pseudonym`.cursor(BATCH);
-  for await (const batch of cursor) {
-    for (const a of batch) {
-      yield {
+    where s.position >= ${from} and s.position < ${to}
+    order by s.position, a.submitted_at, p.pseudonym`
+    .execute()
+    .then((rows) =>
+      rows.map((a) => ({
         position: a.position,
         itemId: Number(a.item_id),
         split: a.split,
@@ -95,9 +108,8 @@ export async function* readSnapshotAnnotations(reader: Reader, projectId: string
         durationMs: a.duration_ms,
         submittedAt: a.submitted_at,
         updatedAt: a.updated_at,
-      };
-    }
-  }
+      })),
+    );
 }
 
 /** Gives every reviewer with a submitted answer in the project a random pseudonym, once. */
@@ -107,17 +119,4 @@ export async function ensurePseudonyms(client: postgres.Sql, projectId: string) 
     select ${projectId}, u.user_id, 'reviewer-' || substr(md5(gen_random_uuid()::text), 1, 10)
     from (select distinct user_id from annotations where project_id = ${projectId} and status = 'submitted') u
     on conflict do nothing`;
-}
-
-/** One CSV field for COPY … WITH (FORMAT csv): null unquoted and empty, anything else quoted. */
-export function copyField(value: string | number | null): string {
-  if (value === null) return "";
-  if (typeof value === "number") return String(value);
-  return `"${value.replace(/"/g, '""')}"`;
-}
-
-/** Streams lines into `COPY table (columns) FROM STDIN` on the writer, with backpressure. */
-export async function copyInto(writer: postgres.TransactionSql, table: string, columns: string[], lines: AsyncIterable<string>) {
-  const writable: Writable = await writer.unsafe(`copy ${table} (${columns.join(", ")}) from stdin with (format csv)`).writable();
-  await pipeline(Readable.from(lines, { objectMode: false }), writable);
 }
