@@ -68,21 +68,39 @@ export const datasetBuildProgress = pgTable("dataset_build_progress", {
 });
 
 /**
- * Everything a snapshot froze, as lines in export order, one `format` at a time:
- * - `item`: the frozen list of items — each item's input, outputs, consensus per question and
- *   split as canonical JSON (keys sorted), redacted when asked; `seq` is its position;
+ * The frozen items of a snapshot, 2,000 to a row in position order: each item's input, outputs,
+ * consensus per question, split and label as one JSON line (fixed key order), redacted when asked.
+ * What every format was rendered from, kept so a snapshot says exactly what it held. In chunks,
+ * stored uncompressed: one row per item cost the build more than the rest of its writes together.
+ */
+export const datasetItemChunks = pgTable(
+  "dataset_item_chunks",
+  {
+    datasetId: uuid().notNull(),
+    /** position of the chunk's first item ÷ 2,000 */
+    chunk: integer().notNull(),
+    /** JSON lines, each ending with a line break */
+    lines: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.datasetId, t.chunk] })],
+);
+
+/**
+ * Every line an export reads, in export order, one `format` at a time:
  * - each line-based export format: the exact bytes of every row that passed the format's checks,
- *   rendered once from those items (Parquet encodes the classification-jsonl lines);
+ *   rendered once from the frozen items (Parquet encodes the classification-jsonl lines);
  * - `annotations-jsonl`: one line per submitted annotation, the reviewer as a pseudonym.
  * An export streams its lines, so it is the same bytes every time and costs what reading them
- * costs; `datasets.content_hash` is the SHA-256 of the item and annotation lines.
+ * costs. (Snapshots made before dataset_item_chunks existed also hold their items here, as `item`.)
  */
 export const datasetLines = pgTable(
   "dataset_lines",
   {
-    datasetId: uuid()
-      .notNull()
-      .references(() => datasets.id, { onDelete: "cascade" }),
+    // why: no foreign key. A snapshot writes hundreds of thousands of lines in one transaction
+    // and a per-row check of the dataset doubled the cost of writing them (ADR 0010); only the
+    // build writes lines, holding its dataset's row, and deleting datasets deletes their lines
+    // (trigger loupe_delete_dataset_lines, migration 0012).
+    datasetId: uuid().notNull(),
     format: text().notNull(),
     seq: integer().notNull(),
     split: datasetSplit().notNull(),

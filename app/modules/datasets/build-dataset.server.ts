@@ -13,11 +13,14 @@ import { redactValue } from "./pii";
 import { refreshBeforeSnapshot } from "./refresh-before-snapshot.server";
 import { checkDatasetQuestions } from "./request-dataset.server";
 import { datasetFilterSchema, datasetOptionsSchema } from "./schemas";
-import { ensurePseudonyms, frozenItemLines, indexSnapshotItems, selectSnapshotItems, snapshotAnnotations } from "./snapshot-sql.server";
+import { ensurePseudonyms, frozenItems, prepareSnapshotItems, selectSnapshotItems, snapshotAnnotations, storeItemChunk } from "./snapshot-sql.server";
 import { SnapshotTally } from "./snapshot-tally";
 
 export type BuiltDataset = { id: string; name: string; version: number; counts: { items: number; train: number; validation: number; test: number; annotations: number }; contentHash: string };
 export type BuildProgress = { done: number; total: number | null };
+/** Where a build's time went, in ms (for the benchmark): each phase, and in the two writing phases the time spent waiting for PostgreSQL's reads and COPYs versus rendering in Node. */
+export type BuildProfile = Record<string, number>;
+type BuildOptions = { onProgress?: (p: BuildProgress) => void; signal?: AbortSignal; profile?: BuildProfile };
 type State = "queued" | "building" | "ready" | "failed";
 export type BuildOutcome = { built: BuiltDataset } | { skipped: "busy" | "missing" | State };
 
@@ -36,7 +39,7 @@ export const buildLock = (datasetId: string) => `hashtextextended('dataset-build
  * the items chosen) is kept in `dataset_build_progress`. On an error the dataset says failed and
  * why, and the error is rethrown; a build already running, or a dataset not queued, is left alone.
  */
-export async function buildDataset(db: Database, datasetId: string, options: { onProgress?: (p: BuildProgress) => void; signal?: AbortSignal } = {}): Promise<BuildOutcome> {
+export async function buildDataset(db: Database, datasetId: string, options: BuildOptions = {}): Promise<BuildOutcome> {
   const client = sqlOf(db);
   const conn = await client.reserve();
   try {
@@ -68,7 +71,7 @@ export async function buildDataset(db: Database, datasetId: string, options: { o
 
 type ClaimedRow = { id: string; project_id: string; name: string; version: number; filter: unknown; options: unknown; created_by: string | null };
 
-async function freeze(db: Database, conn: postgres.ReservedSql, claimed: ClaimedRow, { onProgress, signal }: { onProgress?: (p: BuildProgress) => void; signal?: AbortSignal }): Promise<BuiltDataset> {
+async function freeze(db: Database, conn: postgres.ReservedSql, claimed: ClaimedRow, { onProgress, signal, profile = {} }: BuildOptions): Promise<BuiltDataset> {
   const client = sqlOf(db);
   const { id, project_id: projectId } = claimed;
   const template = await getTemplate(db, projectId);
@@ -79,16 +82,17 @@ async function freeze(db: Database, conn: postgres.ReservedSql, claimed: Claimed
   const roles = settleRoles(template.questions, options);
   const where = filterCondition(projectId, filter, template.questions);
   const progress = new ProgressRow(client, id, onProgress);
+  const time = timer(profile);
 
   await progress.report(0, null, true);
-  await refreshBeforeSnapshot(db, projectId);
-  await ensurePseudonyms(client, projectId);
+  await time("refresh consensus", () => refreshBeforeSnapshot(db, projectId));
+  await time("pseudonyms", () => ensurePseudonyms(client, projectId));
   // why: one connection and one repeatable-read transaction read the items and write every line,
   // so the snapshot is one moment, and it commits whole (a killed build leaves nothing behind).
   await conn`begin isolation level repeatable read`;
   try {
-    const chosen = await selectSnapshotItems(conn, where, roles, options);
-    await indexSnapshotItems(conn);
+    const chosen = await time("choose items", () => selectSnapshotItems(conn, where, roles, options));
+    await time("choose items", () => prepareSnapshotItems(conn, projectId));
     await progress.report(0, chosen.selected, true);
     const tally = new SnapshotTally(roles, chosen);
     const hash = new ContentHash(options, template.questions);
@@ -102,22 +106,40 @@ async function freeze(db: Database, conn: postgres.ReservedSql, claimed: Claimed
     };
     const batches = Array.from({ length: Math.ceil(chosen.selected / BATCH) }, (_, k) => [k * BATCH, Math.min(chosen.selected, (k + 1) * BATCH)] as const);
 
-    await pipelined(conn, id, batches, ([from, to]) => frozenItemLines(conn, id, from, to, !options.redactPii), (lines, encoder, [, to]) => {
-      for (const { line } of lines.sort((a, b) => a.seq - b.seq)) {
-        const raw = JSON.parse(line) as FrozenRow;
-        let row = raw;
-        if (options.redactPii) {
-          row = { ...raw, input: redactValue(raw.input, redactions), outputs: redactValue(raw.outputs, redactions), resolutions: redactValue(raw.resolutions, redactions) };
-          add(encoder, "item", row.split, row.itemId, `${JSON.stringify(row)}\n`);
-        } else hash.line("item", line); // written by PostgreSQL as it read it
-        for (const { format, record } of tally.addRow(row)) {
-          if (format !== "parquet") add(encoder, format, row.split, row.itemId, renderRecord(format, record));
+    let redacted: string[] = [];
+    await pipelined(
+      conn,
+      id,
+      batches,
+      profile,
+      "items",
+      ([from, to]) => frozenItems(conn, id, from / BATCH, from, to, !options.redactPii),
+      (chunk, encoder, [, to]) => {
+        for (let start = 0, end = chunk.indexOf("\n"); end !== -1; start = end + 1, end = chunk.indexOf("\n", start)) {
+          const line = chunk.slice(start, end + 1);
+          let row = JSON.parse(line) as FrozenRow;
+          if (options.redactPii) {
+            row = { ...row, input: redactValue(row.input, redactions), outputs: redactValue(row.outputs, redactions), resolutions: redactValue(row.resolutions, redactions) };
+            const text = `${JSON.stringify(row)}\n`;
+            redacted.push(text);
+            hash.line("item", text);
+          } else hash.line("item", line);
+          for (const { format, record } of tally.addRow(row)) {
+            if (format !== "parquet") add(encoder, format, row.split, row.itemId, renderRecord(format, record));
+          }
         }
-      }
-      void progress.report(to, chosen.selected);
-      signal?.throwIfAborted();
-    });
-    await pipelined(conn, id, batches, ([from, to]) => snapshotAnnotations(conn, projectId, from, to), (annotations, encoder) => {
+        void progress.report(to, chosen.selected);
+        signal?.throwIfAborted();
+      },
+      // Redacted items are kept as Node wrote them (unredacted ones PostgreSQL kept as it read them).
+      ([from]) => {
+        if (!options.redactPii) return null;
+        const lines = redacted.join("");
+        redacted = [];
+        return storeItemChunk(conn, id, from / BATCH, lines);
+      },
+    );
+    await pipelined(conn, id, batches, profile, "annotations", ([from, to]) => snapshotAnnotations(conn, projectId, from, to), (annotations, encoder) => {
       for (const raw of annotations) {
         const a = options.redactPii ? { ...raw, values: redactValue(raw.values, redactions) } : raw;
         tally.addAnnotation(a.split, a.reviewer);
@@ -127,13 +149,17 @@ async function freeze(db: Database, conn: postgres.ReservedSql, claimed: Claimed
     });
 
     const contentHash = hash.digest();
-    await conn`
+    const finishing = performance.now();
+    const finished = await conn`
       update datasets set state = 'ready', finished_at = now(), template = ${JSON.stringify(template)}::jsonb, counts = ${JSON.stringify(tally.counts)}::jsonb,
              stats = ${JSON.stringify(tally.stats())}::jsonb, content_hash = ${contentHash}
-      where id = ${id}`;
+      where id = ${id} returning id`;
+    // why: lines have no foreign key; a dataset deleted meanwhile (with its project) must not leave them behind.
+    if (finished.length === 0) throw new ConflictError("The dataset was deleted while it was being built.");
     await conn`insert into audit_log (actor_user_id, action, target_type, target_id, data)
                values (${claimed.created_by}, 'dataset.create', 'dataset', ${id}, ${JSON.stringify({ projectId, name: claimed.name, version: claimed.version, items: chosen.selected, contentHash })}::jsonb)`;
     await conn`commit`;
+    profile["finish and commit"] = (profile["finish and commit"] ?? 0) + performance.now() - finishing;
     await progress.report(chosen.selected, chosen.selected, true);
     const { items, annotations } = tally.counts;
     return {
@@ -153,31 +179,54 @@ async function freeze(db: Database, conn: postgres.ReservedSql, claimed: Claimed
 
 /**
  * Runs `fetch` for each batch and `render` on its rows, and writes what `render` encoded with one
- * binary COPY per batch, all on one connection. A batch is rendered while PostgreSQL takes the
- * previous batch's COPY; then the next batch's query is sent, and this batch's COPY queues behind
- * it. At most one query and one COPY are in flight, so memory holds about two batches.
+ * binary COPY per batch (after `store`'s statement, if it has one), all on one connection. Once a batch's rows are in (and the last COPY is
+ * done), the next batch's query is sent and this batch is rendered while PostgreSQL runs it; this
+ * batch's COPY then queues behind that query, so PostgreSQL always has work. At most one query and
+ * one COPY are in flight, so memory holds about two batches.
  */
-async function pipelined<B, R>(conn: postgres.ReservedSql, datasetId: string, batches: readonly B[], fetch: (batch: B) => Promise<R>, render: (rows: R, encoder: LineEncoder, batch: B) => void) {
+async function pipelined<B, R>(
+  conn: postgres.ReservedSql,
+  datasetId: string,
+  batches: readonly B[],
+  profile: BuildProfile,
+  phase: string,
+  fetch: (batch: B) => Promise<R>,
+  render: (rows: R, encoder: LineEncoder, batch: B) => void,
+  store: (batch: B) => Promise<unknown> | null = () => null,
+) {
+  const time = timer(profile);
   let next = batches.length ? fetch(batches[0]!) : null;
   let copying: Promise<void> = Promise.resolve();
   try {
     for (const [k, batch] of batches.entries()) {
-      const rows = await next!;
-      next = null;
-      const encoder = new LineEncoder(datasetId);
-      render(rows, encoder, batch);
+      const rows = await time(`${phase}: waiting for the read`, () => next!);
       // why: nothing may be sent on a connection while it is in COPY mode, so the next query waits for the last COPY.
-      await copying;
-      if (k + 1 < batches.length) next = fetch(batches[k + 1]!);
-      if (encoder.rows > 0) copying = copyLines(conn, encoder.end());
+      await time(`${phase}: waiting for the COPY`, () => copying);
+      next = k + 1 < batches.length ? fetch(batches[k + 1]!) : null;
+      const encoder = new LineEncoder(datasetId);
+      await time(`${phase}: rendering, hashing, encoding`, async () => render(rows, encoder, batch));
+      const stored = store(batch);
+      copying = Promise.all([stored, encoder.rows > 0 ? copyLines(conn, encoder.end()) : null]).then(() => {});
     }
-    await copying;
+    await time(`${phase}: waiting for the COPY`, () => copying);
   } catch (error) {
     // why: settle what is still in flight before the caller rolls back on this connection.
     await Promise.allSettled([next, copying]);
     throw error;
   }
 }
+
+/** Adds the time `fn` takes to `profile[what]`. */
+const timer =
+  (profile: BuildProfile) =>
+  async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await fn();
+    } finally {
+      profile[what] = (profile[what] ?? 0) + performance.now() - started;
+    }
+  };
 
 /** Writes one batch's encoded lines with `COPY dataset_lines … FROM STDIN (FORMAT binary)`; settles once PostgreSQL has taken them. */
 async function copyLines(conn: postgres.ReservedSql, chunks: Buffer[]): Promise<void> {

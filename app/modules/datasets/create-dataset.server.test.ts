@@ -159,6 +159,16 @@ describe("createDataset", () => {
     expect((await exportBytes(f.manager.actor, prompts.id, "classification-csv")).bytes.toString()).toContain("\r\nSummarize the invoice,billing,train\r\n");
   });
 
+  it("deleting a project deletes its snapshots and every line of them", async () => {
+    const f = await makeDatasetProject(handMadeItems.slice(0, 2));
+    const snapshot = await createDataset(db, f.manager.actor, f.projectId, { name: "Gone soon", filter: {}, options: {} });
+    const lines = async () =>
+      (await db.execute<{ n: number }>(`select (select count(*) from dataset_lines where dataset_id = '${snapshot.id}') + (select count(*) from dataset_item_chunks where dataset_id = '${snapshot.id}') as n`))[0]!.n;
+    expect(Number(await lines())).toBeGreaterThan(1);
+    await db.execute(`delete from projects where id = '${f.projectId}'`);
+    expect(Number(await lines())).toBe(0);
+  });
+
   it("refuses unknown questions, reviewers and strangers, and keeps nothing", async () => {
     const f = await makeDatasetProject(handMadeItems.slice(0, 1));
     const bad = createDataset(db, f.manager.actor, f.projectId, { name: "Bad", filter: { ratings: [{ question: "nope", min: 3 }] }, options: {} });

@@ -53,35 +53,50 @@ export async function selectSnapshotItems(reader: Reader, where: SQL, roles: Rol
 
 // why: json (not jsonb) objects keep the keys in the order written and are built as text, about
 // twice as fast as building jsonb and printing it; consensus rows are aggregated in key order.
+// why: a lookup per item; a join would hash the whole snapshot_resolutions table for every batch.
 const FROZEN_ITEM = `json_build_object('position', s.position, 'itemId', i.id, 'externalId', i.external_id, 'split', s.split, 'input', i.input,
-    'outputs', i.outputs, 'resolutions', coalesce(r.resolutions, '{}'::json), 'label', s.label)::text || E'\\n'`;
+    'outputs', i.outputs, 'resolutions', coalesce((select r.resolutions from snapshot_resolutions r where r.item_id = s.id), '{}'::json),
+    'label', s.label)::text || E'\\n'`;
 const chosenItems = (from: string, to: string) => `from snapshot_items s
   join items i on i.id = s.id
-  left join lateral (
-    select json_object_agg(r.question_key, json_build_object('status', r.status, 'value', r.value, 'method', r.method,
-                             'agreement', r.agreement, 'annotations', r.annotation_count) order by r.question_key) as resolutions
-    from resolutions r where r.item_id = i.id) r on true
   where s.position >= ${from} and s.position < ${to}`;
 
-/** Makes the chosen items readable by position range (temp tables are never auto-analyzed). */
-export async function indexSnapshotItems(reader: Reader) {
+/**
+ * Readies the chosen items for reading by position range: an index (temp tables are never
+ * auto-analyzed, so with counts too), and every chosen item's consensus rows as one JSON object,
+ * aggregated in one pass over `resolutions` (a lookup and an aggregate per item cost twice as much).
+ */
+export async function prepareSnapshotItems(reader: Reader, projectId: string) {
   await reader`create index on snapshot_items (position)`;
   await reader`analyze snapshot_items`;
+  await reader`create temp table snapshot_resolutions on commit drop as
+    select r.item_id, json_object_agg(r.question_key, json_build_object('status', r.status, 'value', r.value, 'method', r.method,
+             'agreement', r.agreement, 'annotations', r.annotation_count) order by r.question_key) as resolutions
+    from resolutions r join snapshot_items s on s.id = r.item_id
+    where r.project_id = ${projectId}
+    group by r.item_id`;
+  await reader`create index on snapshot_resolutions (item_id)`;
+  await reader`analyze snapshot_resolutions`;
 }
 
 /**
- * The frozen lines of the chosen items at positions [from, to), in position order: each item's
- * input, outputs, consensus, split and label as JSON, which PostgreSQL writes. With `insert`, it
- * also stores them as the snapshot's `item` lines (seq = position) in the same statement, so they
- * never travel to Node and back; without (when Node must redact them first), it only reads them.
- * Started at once (not awaited), so the next batch is on its way while this one is rendered.
+ * The frozen items at positions [from, to) as JSON lines in position order: each item's input,
+ * outputs, consensus, split and label, which PostgreSQL writes. With `store`, the same statement
+ * also keeps them as the snapshot's item chunk number `chunk`, so they never travel to Node and
+ * back; without (when Node must redact them first), it only reads them. Started at once (not
+ * awaited), so it runs while the previous batch is rendered.
  */
-export function frozenItemLines(reader: Reader, datasetId: string, from: number, to: number, insert: boolean): Promise<{ seq: number; line: string }[]> {
-  if (!insert) return reader.unsafe<{ seq: number; line: string }[]>(`select s.position as seq, ${FROZEN_ITEM} as line ${chosenItems("$1", "$2")} order by s.position`, [from, to]).execute();
-  const query = `insert into dataset_lines (dataset_id, format, seq, split, item_id, line)
-    select $1, 'item', s.position, s.split, s.id, ${FROZEN_ITEM} ${chosenItems("$2", "$3")} order by s.position
-    returning seq, line`;
-  return reader.unsafe<{ seq: number; line: string }[]>(query, [datasetId, from, to]).execute();
+export function frozenItems(reader: Reader, datasetId: string, chunk: number, from: number, to: number, store: boolean): Promise<string> {
+  const lines = `coalesce(string_agg(${FROZEN_ITEM}, '' order by s.position), '')`;
+  const query = store
+    ? reader.unsafe<[{ lines: string }]>(`insert into dataset_item_chunks (dataset_id, chunk, lines) select $1, $2, ${lines} ${chosenItems("$3", "$4")} returning lines`, [datasetId, chunk, from, to])
+    : reader.unsafe<[{ lines: string }]>(`select ${lines} as lines ${chosenItems("$1", "$2")}`, [from, to]);
+  return query.execute().then(([row]) => row.lines);
+}
+
+/** Keeps a chunk of frozen items that Node wrote (redacted), started at once. */
+export function storeItemChunk(reader: Reader, datasetId: string, chunk: number, lines: string): Promise<unknown> {
+  return reader`insert into dataset_item_chunks (dataset_id, chunk, lines) values (${datasetId}, ${chunk}, ${lines})`.execute();
 }
 
 type RawAnnotation = { position: number; split: Split; item_id: string; reviewer: string; values: Record<string, unknown>; template_version: number; duration_ms: number | null; submitted_at: string | null; updated_at: string };
@@ -89,13 +104,16 @@ type RawAnnotation = { position: number; split: Split; item_id: string; reviewer
 /** The submitted annotations of the chosen items at positions [from, to), reviewers as their pseudonyms, in position, then submission order (started at once). */
 export function snapshotAnnotations(reader: Reader, projectId: string, from: number, to: number): Promise<FrozenAnnotation[]> {
   return reader<RawAnnotation[]>`
-    select s.position, s.split, s.id as item_id, p.pseudonym as reviewer, a.values, a.template_version, a.duration_ms, to_char(a.submitted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as submitted_at,
+    select s.position, s.split, s.id as item_id, a.pseudonym as reviewer, a.values, a.template_version, a.duration_ms, to_char(a.submitted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as submitted_at,
            to_char(a.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as updated_at
     from snapshot_items s
-    join annotations a on a.item_id = s.id and a.status = 'submitted'
-    join reviewer_pseudonyms p on p.project_id = ${projectId} and p.user_id = a.user_id
-    where s.position >= ${from} and s.position < ${to}
-    order by s.position, a.submitted_at, p.pseudonym`
+    -- why: "offset 0" keeps this a lookup by item (annotations_item_user_key) per chosen item; joined
+    -- flat, the planner hashed every annotation of the database for each batch.
+    cross join lateral (
+      select a.*, (select p.pseudonym from reviewer_pseudonyms p where p.project_id = ${projectId} and p.user_id = a.user_id) as pseudonym
+      from annotations a where a.item_id = s.id and a.status = 'submitted' offset 0) a
+    where s.position >= ${from} and s.position < ${to} and a.pseudonym is not null
+    order by s.position, a.submitted_at, a.pseudonym`
     .execute()
     .then((rows) =>
       rows.map((a) => ({
