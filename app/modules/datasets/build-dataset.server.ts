@@ -91,6 +91,9 @@ async function freeze(db: Database, conn: postgres.ReservedSql, claimed: Claimed
   // so the snapshot is one moment, and it commits whole (a killed build leaves nothing behind).
   await conn`begin isolation level repeatable read`;
   try {
+    // why: choosing a million items sorts and hashes them a few times; at the default 4 MB each
+    // spilled to disk and the choice took a third of the build. For this transaction only.
+    await conn`set local work_mem = '128MB'`;
     const chosen = await time("choose items", () => selectSnapshotItems(conn, where, roles, options));
     await time("choose items", () => prepareSnapshotItems(conn, projectId));
     await progress.report(0, chosen.selected, true);
