@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { Command } from "commander";
 import { registerDbCommands } from "./commands/db";
 import { registerImportCommand } from "./commands/import";
+import { registerDatasetCommands } from "./commands/datasets";
 import { registerExportCommand } from "./commands/export";
 import { registerKeyCommands } from "./commands/keys";
 import { registerLlmCommands } from "./commands/llm";
@@ -28,6 +29,7 @@ registerUserCommands(program);
 registerKeyCommands(program);
 registerProjectCommands(program);
 registerImportCommand(program);
+registerDatasetCommands(program);
 registerExportCommand(program);
 registerLlmCommands(program);
 

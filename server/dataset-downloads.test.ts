@@ -10,6 +10,7 @@ import { createApiKey } from "~/modules/api-keys/create-api-key.server";
 import { sessionCookie } from "~/modules/auth/cookies.server";
 import { createSession } from "~/modules/auth/sessions.server";
 import { createDataset } from "~/modules/datasets/create-dataset.server";
+import { requestDataset } from "~/modules/datasets/request-dataset.server";
 import { loadEnv } from "~/utils/env.server";
 import { makeUser } from "~test/factories";
 import { makeDatasetProject, type DatasetProject } from "~test/support/dataset-project";
@@ -77,6 +78,13 @@ describe("GET /api/v1/datasets/:id/export", () => {
     expect(await hidden.json()).toEqual({ error: "No such dataset." });
     const reviewerKey = (await createApiKey(db, fixture.reviewers[0]!.actor, { name: "r" })).key;
     expect((await fetch(url, { headers: { authorization: `Bearer ${reviewerKey}` } })).status).toBe(403);
+  });
+
+  it("answers 409 for a snapshot that is not built yet, saying where its build is", async () => {
+    const queued = await requestDataset(db, fixture.manager.actor, fixture.projectId, { name: "Not yet" });
+    const response = await fetch(`${base}/api/v1/datasets/${queued.id}/export?format=openai-chat`, { headers: { authorization: `Bearer ${key}` } });
+    expect(response.status).toBe(409);
+    expect(await response.json()).toEqual({ error: `Not yet v1 is still being built, so it cannot be exported yet. Its progress: GET /api/v1/datasets/${queued.id}/status; export it once it is ready.` });
   });
 
   it("serves the browser download to a signed-in member by session cookie, and no one else", async () => {

@@ -5,12 +5,13 @@ import { inArray, isNotNull, and } from "drizzle-orm";
 import { imports } from "~db/schema";
 import { db } from "~/db.server";
 import { markInterruptedImports } from "~/modules/imports/tracker.server";
+import { DATASET_BUILDS_QUEUE, DATASET_SWEEP_MS, datasetBuildPayload, runDatasetBuild, sendDatasetBuild, sweepDatasetBuilds } from "./dataset-builds.server";
 import { importFilePayload, runImportFile } from "./import-file.server";
 import { instanceId } from "./instance.server";
 import { SWEEP_RESOLUTIONS_MS, SWEEP_RESOLUTIONS_QUEUE, sweepStaleResolutions } from "./sweep-resolutions.server";
 
 type Log = { info(m: string): void; warn(m: string): void; error(m: string, e?: unknown): void };
-type Jobs = { boss: PgBoss; queue: string; running: Map<string, AbortController>; sweep: NodeJS.Timeout; resolutions: NodeJS.Timeout; log: Log };
+type Jobs = { boss: PgBoss; queue: string; running: Map<string, AbortController>; sweep: NodeJS.Timeout; resolutions: NodeJS.Timeout; log: Log; datasets: { worker: string; sweep: NodeJS.Timeout } };
 
 // why: server.ts (run by tsx) and the Remix bundle each load their own copy of this module.
 const KEY = Symbol.for("loupe.jobs");
@@ -61,7 +62,8 @@ export async function startJobs(options: { databaseUrl: string; dataDir: string;
     boss.send(SWEEP_RESOLUTIONS_QUEUE, {}).catch((error: unknown) => options.log.warn(`Could not queue the resolution sweep: ${String(error)}`));
   }, SWEEP_RESOLUTIONS_MS);
   resolutions.unref();
-  holder[KEY] = { boss, queue, running, sweep, resolutions, log: options.log };
+  const datasets = await startDatasetWorker(boss, options.databaseUrl, running, options.log);
+  holder[KEY] = { boss, queue, running, sweep, resolutions, log: options.log, datasets };
   options.log.info(`Background jobs started (queue ${queue}).`);
 }
 
@@ -85,15 +87,53 @@ export async function createQueue(boss: PgBoss, databaseUrl: string, name: strin
   }
 }
 
-/** Stops the workers: running imports stop after their current batch and are recorded as stopped. */
+/** Stops the workers: running imports stop after their current batch and are recorded as stopped; running dataset builds roll back and are recorded as stopped. */
 export async function stopJobs(): Promise<void> {
   const jobs = holder[KEY];
   if (!jobs) return;
   holder[KEY] = undefined;
   clearInterval(jobs.sweep);
   clearInterval(jobs.resolutions);
+  clearInterval(jobs.datasets.sweep);
   for (const controller of jobs.running.values()) controller.abort(new DOMException("The server is shutting down.", "AbortError"));
   await jobs.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+}
+
+/**
+ * Dataset builds, one at a time per server from a queue every server shares. Builds whose process
+ * died are marked failed at start and by a periodic sweep (their advisory lock is free).
+ */
+async function startDatasetWorker(boss: PgBoss, databaseUrl: string, running: Map<string, AbortController>, log: Log) {
+  await createQueue(boss, databaseUrl, DATASET_BUILDS_QUEUE, { name: DATASET_BUILDS_QUEUE, policy: "stately", retryLimit: 0, expireInHours: 23 });
+  const worker = await boss.work<{ datasetId: string }>(DATASET_BUILDS_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
+    const controller = new AbortController();
+    running.set(job!.id, controller);
+    try {
+      await runDatasetBuild(db, datasetBuildPayload.parse(job!.data), log, controller.signal);
+    } finally {
+      running.delete(job!.id);
+    }
+  });
+  const check = () => sweepDatasetBuilds(db, boss, log).catch((error: unknown) => log.warn(`Could not check dataset builds: ${String(error)}`));
+  await check();
+  const sweep = setInterval(check, DATASET_SWEEP_MS);
+  sweep.unref();
+  return { worker, sweep };
+}
+
+/**
+ * Queues a requested dataset's build for whichever server's worker is free (this server's is
+ * woken at once). In a process without workers (a script, a test calling a route) the build runs
+ * here in the background instead, the same build the job runs; its row records how it ends.
+ */
+export async function queueDatasetBuild(datasetId: string): Promise<void> {
+  const jobs = holder[KEY];
+  if (!jobs) {
+    void runDatasetBuild(db, { datasetId }, { info: () => {}, warn: () => {}, error: (m, e) => console.error(m, e) });
+    return;
+  }
+  await sendDatasetBuild(jobs.boss, datasetId);
+  jobs.boss.notifyWorker(jobs.datasets.worker);
 }
 
 /** Queues an uploaded file's import on this server; throws when no worker runs here. */

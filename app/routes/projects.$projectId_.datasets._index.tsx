@@ -22,6 +22,9 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   }
 }
 
+const stateText = (d: { state: string; progress: { done: number; total: number | null } }) =>
+  d.state === "building" ? (d.progress.total ? `Building, ${Math.floor((100 * d.progress.done) / d.progress.total)}%` : "Building") : d.state === "queued" ? "Queued" : d.state === "failed" ? "Failed" : "Ready";
+
 export default function Datasets() {
   const { project, datasets, canBuild } = useLoaderData<typeof loader>();
   const build = canBuild ? <LinkButton to={`/projects/${project.id}/datasets/new`}>New dataset</LinkButton> : undefined;
@@ -45,7 +48,7 @@ export default function Datasets() {
           <table className="min-w-full text-sm">
             <thead>
               <tr className="border-b border-slate-200 text-left text-slate-600">
-                {["Dataset", "Version", "Items", "Train / validation / test", "Made by", "Made"].map((h) => (
+                {["Dataset", "Version", "State", "Items", "Train / validation / test", "Made by", "Made"].map((h) => (
                   <th key={h} scope="col" className="px-4 py-2 font-medium">
                     {h}
                   </th>
@@ -61,6 +64,7 @@ export default function Datasets() {
                     </Link>
                   </th>
                   <td className="px-4 py-2 tabular-nums">v{d.version}</td>
+                  <td className={`px-4 py-2 ${d.state === "failed" ? "text-red-700" : "text-slate-700"}`}>{stateText(d)}</td>
                   <td className="px-4 py-2 tabular-nums">{d.items.toLocaleString("en")}</td>
                   <td className="px-4 py-2 tabular-nums">
                     {d.train} / {d.validation} / {d.test}

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { ciIsOn } from "~test/support/shared-data";
 import { sample, seededRandom } from "./random";
 
 export type CorpusRecord = { instruction: string; output: string; model: string; dataset: string };
@@ -11,14 +12,14 @@ const ALPACA_DIR = fileURLToPath(new URL("../../../shared/data/alpaca_eval", imp
 /**
  * A seeded sample of real prompts and answers (AlpacaEval, ../shared/data) that generators
  * repeat with perturbation. Without the data folder it falls back to generated text, loudly;
- * under CI=true a missing folder is an error, so published figures always come from real text.
+ * in CI (CI=1 or true) a missing folder is an error, so published figures always come from real text.
  */
 export function loadCorpus(options: { seed: number; size: number; log: (line: string) => void }): Corpus {
   const random = seededRandom(options.seed);
   const files = fs.existsSync(ALPACA_DIR) ? fs.readdirSync(ALPACA_DIR).filter((f) => f.endsWith(".json")).sort() : [];
   if (files.length === 0) {
     const notice = `NOTICE: ${ALPACA_DIR} is missing; using generated text instead of AlpacaEval prompts and answers.`;
-    if (process.env.CI === "true") throw new Error(notice.replace("NOTICE: ", ""));
+    if (ciIsOn()) throw new Error(notice.replace("NOTICE: ", ""));
     options.log(`\n*** ${notice} ***\n`);
     return { source: "generated text (AlpacaEval data not found)", records: generatedRecords(options.size, random) };
   }

@@ -5,15 +5,17 @@ import type { Command } from "commander";
 import { cardMarkdown } from "~/modules/datasets/card";
 import { exportDataset } from "~/modules/datasets/export-dataset.server";
 import { exportFormats, type ExportQuery } from "~/modules/datasets/schemas";
+import { getDatasetStatus } from "~/modules/datasets/queries.server";
 import { findActiveUser } from "~/modules/users/queries.server";
 import { note, onlyAdmin, withDatabase } from "../run";
+import { buildHere } from "./datasets";
 
 type ExportOptions = { dataset: string; format: string; split?: string; out?: string; as?: string };
 
 export function registerExportCommand(program: Command) {
   program
     .command("export")
-    .description("write an export of a dataset snapshot to --out (with its card beside it) or to stdout")
+    .description("write an export of a dataset snapshot to --out (with its card beside it) or to stdout; a snapshot not built yet is built (or waited for) first")
     .requiredOption("--dataset <id>", "the dataset snapshot's id")
     .requiredOption("--format <format>", exportFormats.join(" | "))
     .option("--split <split>", "train | validation | test (default: all)")
@@ -24,6 +26,8 @@ export function registerExportCommand(program: Command) {
       withDatabase({ fields: { format: "--format", split: "--split", datasetId: "--dataset" } }, async ({ db }) => {
         const user = options.as ? await findActiveUser(db, options.as) : await onlyAdmin(db, "Name the user to export as with --as <email>");
         const actor = { userId: user.id, isAdmin: user.isAdmin, via: "cli" as const };
+        // why: a snapshot asked for but not built yet is built here (or waited for), not refused.
+        if ((await getDatasetStatus(db, actor, options.dataset)).state !== "ready") await buildHere(db, actor, options.dataset);
         const opened = await exportDataset(db, actor, options.dataset, { format: options.format, split: options.split } as ExportQuery);
         const { card } = opened;
         if (!options.out) {

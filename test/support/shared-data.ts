@@ -1,13 +1,33 @@
 import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
-/** A folder of ../shared/data (beside the checkout), or null with a visible notice; under CI=true its absence is an error. */
-export function sharedData(folder: string): string | null {
-  const dir = path.resolve("..", "shared", "data", folder);
-  if (fs.existsSync(dir)) return dir;
-  const message = `${dir} is missing: the tests that read it are skipped.`;
-  if (process.env.CI === "true") throw new Error(message);
-  console.warn(`\n*** NOTICE: ${message} ***\n`);
+/** The real public data beside the checkout (see its README); read in place, never copied into the project. */
+export const SHARED_DATA = fileURLToPath(new URL("../../../shared/data", import.meta.url));
+
+/** Whether we run in CI: `CI` set to `1` or `true` (any case), as CI services and `.ci/run` set it. */
+export function ciIsOn(env: Record<string, string | undefined> = process.env): boolean {
+  const value = (env.CI ?? "").trim().toLowerCase();
+  return value === "1" || value === "true";
+}
+
+/**
+ * The absolute paths of files or folders under ../shared/data, or null when any is missing —
+ * after saying so loudly, so the tests reading them skip visibly. In CI a missing path is an
+ * error (thrown while the test file loads, so the file fails): CI never passes by skipping.
+ */
+export function sharedData(...relative: string[]): string[] | null {
+  return findUnder(SHARED_DATA, relative);
+}
+
+/** sharedData's rule for any folder (its own test points it at a temporary one). */
+export function findUnder(root: string, relative: string[], env: Record<string, string | undefined> = process.env): string[] | null {
+  const paths = relative.map((r) => path.join(root, r));
+  const missing = paths.filter((p) => !fs.existsSync(p));
+  if (missing.length === 0) return paths;
+  const what = `${missing.join(", ")} not found`;
+  if (ciIsOn(env)) throw new Error(`${what}: the tests that read real data cannot run. In CI (CI=${env.CI}) the real data must be present.`);
+  console.warn(`\n*** NOTICE: ${what}: the tests that read real data are skipped. ***\n`);
   return null;
 }
 

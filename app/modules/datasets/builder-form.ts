@@ -1,5 +1,6 @@
 import type { ItemFormat } from "./formats/rows";
-import { exportFormats, type DatasetFilterInput } from "./schemas";
+import type { SnapshotEstimate } from "./preview.server";
+import { exportFormats, textSources, type DatasetFilterInput, type TextSource } from "./schemas";
 
 /**
  * The dataset builder's form ⇄ the API's {name, filter, options}. The form is a GET form (the URL
@@ -56,7 +57,7 @@ export function parseBuilderForm(form: URLSearchParams): BuilderInput {
       test: percent(form.get("test"), 0.1),
       seed: number(form.get("seed")) ?? 42,
     },
-    textFrom: text(form.get("textFrom")) || "output",
+    textFrom: text(form.get("textFrom")) || "auto",
     preferenceFromCorrections: form.get("preferenceFromCorrections") === "on",
     approval: number(form.get("minRating")) === undefined ? {} : { minRating: number(form.get("minRating")) },
   };
@@ -96,7 +97,24 @@ export function formFieldOf(issueField: string): string {
     [/^options\.labelQuestion/, "labelQuestion"],
     [/^options\.maxPerClass/, "maxPerClass"],
     [/^options\.approval/, "minRating"],
+    [/^options\.textFrom/, "textFrom"],
     [/^(\(body\)|name)$/, "name"],
   ];
   return map.find(([pattern]) => pattern.test(issueField))?.[1] ?? issueField;
+}
+
+/** What the builder says about the classifier formats' text, for the chosen source and the items the filter matches. */
+export function classifierTextHint(value: string | undefined, estimate: SnapshotEstimate | null): string {
+  const source: TextSource = (textSources as readonly string[]).includes(value ?? "") ? (value as TextSource) : "auto";
+  if (source === "input") return "Classification rows take each item's prompt.";
+  const counted = estimate?.exact ? estimate : null;
+  const n = (x: number) => x.toLocaleString("en");
+  if (source === "output") {
+    const note = counted?.withoutOutput ? ` ${n(counted.withoutOutput)} of the ${n(counted.matched)} matching items have none and will be left out.` : "";
+    return `Classification rows take each item's first output.${note}`;
+  }
+  if (!counted || counted.matched === 0) return "Classification rows take each item's first output, or its prompt when it has no output.";
+  if (counted.withoutOutput === 0) return `Classification rows take each item's first output (all ${n(counted.matched)} matching items have one).`;
+  if (counted.withoutOutput === counted.matched) return `Classification rows take each item's prompt: none of the ${n(counted.matched)} matching items has an output.`;
+  return `Classification rows take each item's first output; the ${n(counted.withoutOutput)} of ${n(counted.matched)} matching items without one use their prompt.`;
 }

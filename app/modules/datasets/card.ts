@@ -1,5 +1,6 @@
 import { splits, type Split } from "./formats/frozen";
-import { formatLabels, type ExportFormat } from "./schemas";
+import { CONTENT_HASH_VERSION, contentHashCovers } from "./content-hash";
+import { formatLabels, textSourceLabels, type ExportFormat, type TextSource } from "./schemas";
 import { sumSplits, type SnapshotCounts, type SnapshotStats } from "./snapshot-tally";
 
 /** A snapshot as the card and the exports read it. */
@@ -15,11 +16,14 @@ export type DatasetRecord = {
   counts: SnapshotCounts;
   stats: SnapshotStats;
   contentHash: string;
+  contentHashVersion: number;
   createdByName: string;
   createdAt: string;
 };
 
 export type DatasetCard = ReturnType<typeof buildCard>;
+
+const classificationFormats = new Set<ExportFormat>(["classification-csv", "classification-jsonl", "parquet"]);
 
 /**
  * The dataset card of one export (a format, and a split or all): what is in the file and why,
@@ -47,7 +51,16 @@ export function buildCard(d: DatasetRecord, format: ExportFormat, split?: Split)
   }
   return {
     card: 1 as const,
-    dataset: { id: d.id, name: d.name, version: d.version, project: d.projectName, contentHash: d.contentHash, createdBy: d.createdByName, createdAt: d.createdAt },
+    dataset: {
+      id: d.id,
+      name: d.name,
+      version: d.version,
+      project: d.projectName,
+      contentHash: d.contentHash,
+      contentHashCovers: contentHashCovers[d.contentHashVersion] ?? contentHashCovers[CONTENT_HASH_VERSION]!,
+      createdBy: d.createdByName,
+      createdAt: d.createdAt,
+    },
     export: {
       format,
       split: split ?? "all",
@@ -55,6 +68,8 @@ export function buildCard(d: DatasetRecord, format: ExportFormat, split?: Split)
       empty: rows === 0,
       skipped,
       invalid: { count: invalidCount, listed, truncated: listed.length < invalidCount },
+      /** For the classification formats: which text of an item the rows take (options.textFrom). */
+      text: classificationFormats.has(format) ? textSourceLabels[(d.options.textFrom as TextSource | undefined) ?? "output"] : null,
     },
     items: { matched: d.counts.matched, dedupRemoved: d.counts.dedupRemoved, capRemoved: d.counts.capRemoved, total: sumSplits(d.counts.items), ...d.counts.items },
     annotations: { total: sumSplits(d.counts.annotations), ...d.counts.annotations },
@@ -84,7 +99,7 @@ export function cardMarkdown(card: DatasetCard): string {
   const { dataset: d, export: e } = card;
   const parts: string[] = [
     `# ${cell(d.name)} — version ${d.version}`,
-    `${cell(formatLabels[e.format])}, ${e.split === "all" ? "all splits" : `${e.split} split`}: **${e.rows} rows**.`,
+    `${cell(formatLabels[e.format])}, ${e.split === "all" ? "all splits" : `${e.split} split`}: **${e.rows} rows**.${e.text ? ` Text: ${cell(e.text).toLowerCase()}.` : ""}`,
     ...card.notes.map((n) => `> ${cell(n)}`),
     table(["", ""], [
       ["Project", d.project],
@@ -94,6 +109,7 @@ export function cardMarkdown(card: DatasetCard): string {
       ["Reviewers", card.reviewers],
       ["Annotations", card.annotations.total],
     ]),
+    `The content hash: ${cell(d.contentHashCovers)}`,
     "## Items",
     table(["matched the filter", "removed as duplicates", "removed by the class cap", "in the snapshot", ...splits], [
       [card.items.matched, card.items.dedupRemoved, card.items.capRemoved, card.items.total, ...splits.map((s) => card.items[s])],

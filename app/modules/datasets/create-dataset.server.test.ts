@@ -7,9 +7,11 @@ import { editAnnotation } from "~/modules/review/edit-annotation.server";
 import { submitAnnotation } from "~/modules/review/submit-annotation.server";
 import { ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
 import { makeUser } from "~test/factories";
-import { makeDatasetProject, handMadeItems } from "~test/support/dataset-project";
+import { handMadeItems, handMadeQuestions, makeDatasetProject } from "~test/support/dataset-project";
+import { saveTemplate } from "~/modules/templates/save-template.server";
 import { exportBytes } from "~test/support/export-bytes";
 import { refreshResolutions } from "~/modules/resolution/refresh-resolutions.server";
+import { cardMarkdown } from "./card";
 import { createDataset } from "./create-dataset.server";
 import { exportFormats } from "./schemas";
 
@@ -47,6 +49,29 @@ describe("createDataset", () => {
     expect([a.version, b.version]).toEqual([1, 2]);
     expect(b.contentHash).toBe(a.contentHash);
     expect((await exportBytes(f.manager.actor, b.id, "annotations-jsonl")).bytes.equals((await exportBytes(f.manager.actor, a.id, "annotations-jsonl")).bytes)).toBe(true);
+  });
+
+  it("gives snapshots whose exports can differ different content hashes: other options, another template; the card says what the hash covers", async () => {
+    const f = await makeDatasetProject();
+    const base = { labelQuestion: "intent" };
+    const fromOutput = await createDataset(db, f.manager.actor, f.projectId, { name: "Hashes", filter: {}, options: { ...base, textFrom: "output" } });
+    const fromInput = await createDataset(db, f.manager.actor, f.projectId, { name: "Hashes", filter: {}, options: { ...base, textFrom: "input" } });
+    const csv = async (id: string) => (await exportBytes(f.manager.actor, id, "classification-csv")).bytes;
+    expect((await csv(fromOutput.id)).equals(await csv(fromInput.id))).toBe(false);
+    expect(fromInput.contentHash).not.toBe(fromOutput.contentHash);
+
+    // An option that changes no line still counts: the hash covers what the exports could be.
+    const lowerBar = await createDataset(db, f.manager.actor, f.projectId, { name: "Hashes", filter: {}, options: { ...base, textFrom: "output", approval: { minRating: 1 } } });
+    expect(lowerBar.contentHash).not.toBe(fromOutput.contentHash);
+    // The same items and options under a template with a wider rating scale: approval means something else.
+    await saveTemplate(db, f.manager.actor, f.projectId, { questions: handMadeQuestions.map((q) => (q.key === "quality" ? { ...q, max: 7 } : q)) });
+    const otherTemplate = await createDataset(db, f.manager.actor, f.projectId, { name: "Hashes", filter: {}, options: { ...base, textFrom: "output" } });
+    expect(otherTemplate.contentHash).not.toBe(fromOutput.contentHash);
+
+    const { card } = await exportBytes(f.manager.actor, fromInput.id, "classification-csv");
+    expect(card.dataset.contentHash).toBe(fromInput.contentHash);
+    expect(card.dataset.contentHashCovers).toMatch(/^The SHA-256 of the snapshot's options, its review template's questions and every line it froze/);
+    expect(cardMarkdown(card)).toContain("The content hash: The SHA-256 of the snapshot's options");
   });
 
   it("takes every resolved item with an empty filter, and none of the unresolved", async () => {
@@ -107,6 +132,41 @@ describe("createDataset", () => {
     const { card } = await exportBytes(f.manager.actor, redacted.id, "openai-chat");
     // input email + card, output phone + ip, the consensus correction's email and both annotations' emails
     expect(card.redactions).toEqual({ enabled: true, email: 4, card: 1, phone: 1, ip: 1, iban: 0 });
+  });
+
+  it("takes an item's prompt as classifier text by default when it has no output, its first output otherwise; the card says which", async () => {
+    const f = await makeDatasetProject(
+      [
+        { item: { input: "My card has not arrived", outputs: [] }, answers: [{ intent: "shipping" }, { intent: "shipping" }] },
+        { item: { input: { messages: [{ role: "system", content: "Classify." }, { role: "user", content: "Refund me" }] }, outputs: [] }, answers: [{ intent: "billing" }, { intent: "billing" }] },
+        { item: { input: "Summarize the invoice", outputs: [{ text: "You owe 12 EUR." }] }, answers: [{ intent: "billing" }, { intent: "billing" }] },
+      ],
+      [{ key: "intent", kind: "choice", text: "Intent", options: [{ value: "billing" }, { value: "shipping" }] }],
+    );
+    const split = { train: 1, validation: 0, test: 0, seed: 1 };
+    const byDefault = await createDataset(db, f.manager.actor, f.projectId, { name: "Default text", filter: {}, options: { split } });
+    const { bytes, card } = await exportBytes(f.manager.actor, byDefault.id, "classification-csv");
+    expect(bytes.toString()).toBe("text,label,split\r\nMy card has not arrived,shipping,train\r\nRefund me,billing,train\r\nYou owe 12 EUR.,billing,train\r\n");
+    expect(card.export).toMatchObject({ rows: 3, invalid: { count: 0 }, text: "The output, or the prompt when an item has no output" });
+    expect(cardMarkdown(card)).toContain("**3 rows**. Text: the output, or the prompt when an item has no output.");
+
+    // Asked for outputs only, the items without one break the format's rules, and the card lists them.
+    const outputsOnly = await createDataset(db, f.manager.actor, f.projectId, { name: "Outputs", filter: {}, options: { split, textFrom: "output" } });
+    const strict = await exportBytes(f.manager.actor, outputsOnly.id, "classification-jsonl");
+    expect(strict.bytes.toString()).toBe(`{"text":"You owe 12 EUR.","label":"billing","split":"train"}\n`);
+    expect(strict.card.export.invalid.listed.map((r) => r.reason)).toEqual(["empty output text", "empty output text"]);
+    const prompts = await createDataset(db, f.manager.actor, f.projectId, { name: "Prompts", filter: {}, options: { split, textFrom: "input" } });
+    expect((await exportBytes(f.manager.actor, prompts.id, "classification-csv")).bytes.toString()).toContain("\r\nSummarize the invoice,billing,train\r\n");
+  });
+
+  it("deleting a project deletes its snapshots and every line of them", async () => {
+    const f = await makeDatasetProject(handMadeItems.slice(0, 2));
+    const snapshot = await createDataset(db, f.manager.actor, f.projectId, { name: "Gone soon", filter: {}, options: {} });
+    const lines = async () =>
+      (await db.execute<{ n: number }>(`select (select count(*) from dataset_lines where dataset_id = '${snapshot.id}') + (select count(*) from dataset_item_chunks where dataset_id = '${snapshot.id}') as n`))[0]!.n;
+    expect(Number(await lines())).toBeGreaterThan(1);
+    await db.execute(`delete from projects where id = '${f.projectId}'`);
+    expect(Number(await lines())).toBe(0);
   });
 
   it("refuses unknown questions, reviewers and strangers, and keeps nothing", async () => {

@@ -7,7 +7,7 @@ import type { Split } from "./formats/frozen";
 import { parquetStream } from "./formats/parquet.server";
 import type { ClassRecord } from "./formats/rows";
 import { CSV_HEADER, formatFiles } from "./formats/serialize";
-import { getDatasetRecord } from "./queries.server";
+import { getDatasetRecord, requireReady } from "./queries.server";
 import { readAhead } from "./read-ahead";
 import { exportQuerySchema, type ExportFormat, type ExportQuery } from "./schemas";
 
@@ -26,11 +26,13 @@ const BATCH = 2000;
  * Opens an export of a snapshot: its card, a safe file name and a stream of the file. The bytes
  * are the snapshot's frozen lines for the format (dataset_lines), so the same request always
  * gives the same file. They are read with a cursor as the stream is read, so memory stays flat
- * however big the dataset; closing the stream early releases the cursor.
+ * however big the dataset; closing the stream early releases the cursor. A snapshot that is not
+ * built (queued, building, failed) is a conflict that says so: it has no lines yet.
  */
 export async function exportDataset(db: Database, actor: Actor, datasetId: string, query: ExportQuery): Promise<DatasetExport> {
   const { format, split } = parseOrThrow(exportQuerySchema, query);
   const dataset = await getDatasetRecord(db, actor, datasetId, "datasets.export");
+  requireReady(dataset);
   const file = formatFiles[format];
   return {
     dataset,

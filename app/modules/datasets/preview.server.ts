@@ -18,7 +18,7 @@ export const PREVIEW_PAGE = 20;
 const COUNT_TIMEOUT_MS = 4000;
 
 export type SnapshotEstimate =
-  | { exact: true; matched: number; dedupRemoved: number; capRemoved: number; train: number; validation: number; test: number }
+  | { exact: true; matched: number; dedupRemoved: number; capRemoved: number; train: number; validation: number; test: number; withoutOutput: number }
   | { exact: false; estimate: number };
 
 export type PreviewRow = { itemId: number; prompt: string; label: string | null; outcomes: { kind: Outcome["kind"]; text: string }[] };
@@ -85,15 +85,16 @@ async function estimate(db: Database, where: ReturnType<typeof filterCondition>,
   try {
     return await db.transaction(async (tx) => {
       await tx.execute(sql.raw(`set local statement_timeout = ${COUNT_TIMEOUT_MS}`));
-      const [row] = await tx.execute<{ matched: number; kept: number; capped: number; test: number; validation: number }>(sql`
-        with candidates as (select i.id, ${label} as label, ${options.dedup ? promptKeyExpression : sql`null::text`} as prompt_key from items i where ${where}),
+      const [row] = await tx.execute<{ matched: number; kept: number; capped: number; test: number; validation: number; without_output: number }>(sql`
+        with candidates as (select i.id, ${label} as label, ${options.dedup ? promptKeyExpression : sql`null::text`} as prompt_key,
+                                   jsonb_array_length(i.outputs) = 0 as no_output from items i where ${where}),
         per_label as (select label, count(*) as n from (${kept}) k group by label),
         sized as (select n, least(n, ${cap}::bigint)::numeric as m from per_label)
-        select (select count(*) from candidates)::int as matched, coalesce(sum(n), 0)::int as kept, coalesce(sum(m), 0)::int as capped,
+        select (select count(*) from candidates)::int as matched, (select count(*) from candidates where no_output)::int as without_output, coalesce(sum(n), 0)::int as kept, coalesce(sum(m), 0)::int as capped,
                coalesce(sum(round(m * ${test}::numeric)), 0)::int as test, coalesce(sum(round(m * ${validation}::numeric)), 0)::int as validation
         from sized`);
       const r = row!;
-      return { exact: true as const, matched: r.matched, dedupRemoved: r.matched - r.kept, capRemoved: r.kept - r.capped, train: r.capped - r.test - r.validation, validation: r.validation, test: r.test };
+      return { exact: true as const, matched: r.matched, dedupRemoved: r.matched - r.kept, capRemoved: r.kept - r.capped, train: r.capped - r.test - r.validation, validation: r.validation, test: r.test, withoutOutput: r.without_output };
     });
   } catch (error) {
     if ((error as { cause?: { code?: string }; code?: string }).cause?.code !== "57014" && (error as { code?: string }).code !== "57014") throw error;

@@ -25,6 +25,15 @@ export const formatLabels: Record<ExportFormat, string> = {
   "annotations-jsonl": "Every annotation (JSONL)",
 };
 
+/** Where the classifier formats' text comes from (see `options.textFrom`). */
+export const textSources = ["auto", "output", "input"] as const;
+export type TextSource = (typeof textSources)[number];
+export const textSourceLabels: Record<TextSource, string> = {
+  auto: "The output, or the prompt when an item has no output",
+  output: "The output (items without one are left out)",
+  input: "The prompt (the last user message of a chat)",
+};
+
 const questionKey = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, { error: "Expected a question key." });
 const share = z.number({ error: "Expected a number from 0 to 1." }).min(0, { error: "Expected a number from 0 to 1." }).max(1, { error: "Expected a number from 0 to 1." });
 const shortText = z.string().trim().min(1, { error: "Enter a value." }).max(200);
@@ -83,8 +92,11 @@ export const datasetOptionsSchema = z
     labelQuestion: questionKey.optional(),
     /** Keep at most this many items per class (after dedup), chosen by the seed. */
     maxPerClass: z.int({ error: "Expected a whole number." }).min(1).max(10_000_000).optional(),
-    /** What the classifier formats take as text: the item's prompt or its (first) output. */
-    textFrom: z.enum(["output", "input"]).default("output"),
+    /**
+     * What the classifier formats take as text: `auto` (the default) the item's first output, or its
+     * prompt when it has no output (a classification project's items); `output` or `input` always.
+     */
+    textFrom: z.enum(textSources, { error: `Expected textFrom to be one of: ${textSources.join(", ")}.` }).default("auto"),
     approval: z
       .object({
         /** The rating or thumbs question that approves an output (default: the first one in the template). */
@@ -100,7 +112,7 @@ export const datasetOptionsSchema = z
     dedup: false,
     redactPii: false,
     split: { train: 0.8, validation: 0.1, test: 0.1, seed: 42 },
-    textFrom: "output",
+    textFrom: "auto",
     approval: {},
     preferenceFromCorrections: false,
   });

@@ -1,13 +1,10 @@
-import { Readable, Writable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { sql, type SQL } from "drizzle-orm";
 import type postgres from "postgres";
 import { compile, labelExpression, promptKeyExpression } from "./filter-sql.server";
-import type { FrozenAnnotation, FrozenRow, Roles, Split } from "./formats/frozen";
+import type { FrozenAnnotation, Roles, Split } from "./formats/frozen";
 import type { DatasetOptions } from "./schemas";
 
 type Reader = postgres.ReservedSql;
-const BATCH = 1000;
 
 /**
  * Chooses a snapshot's items on the reader connection (inside its repeatable-read transaction)
@@ -54,38 +51,72 @@ export async function selectSnapshotItems(reader: Reader, where: SQL, roles: Rol
   return { matched, dedupRemoved: matched - deduped, capRemoved: deduped - count, selected: count };
 }
 
-type RawRow = { position: number; split: Split; label: string | null; item_id: string; external_id: string | null; input: FrozenRow["input"]; outputs: FrozenRow["outputs"]; resolutions: FrozenRow["resolutions"] };
+// why: json (not jsonb) objects keep the keys in the order written and are built as text, about
+// twice as fast as building jsonb and printing it; consensus rows are aggregated in key order.
+// why: a lookup per item; a join would hash the whole snapshot_resolutions table for every batch.
+const FROZEN_ITEM = `json_build_object('position', s.position, 'itemId', i.id, 'externalId', i.external_id, 'split', s.split, 'input', i.input,
+    'outputs', i.outputs, 'resolutions', coalesce((select r.resolutions from snapshot_resolutions r where r.item_id = s.id), '{}'::json),
+    'label', s.label)::text || E'\\n'`;
+const chosenItems = (from: string, to: string) => `from snapshot_items s
+  join items i on i.id = s.id
+  where s.position >= ${from} and s.position < ${to}`;
 
-/** The chosen items with their input, outputs and every consensus row, in position order. */
-export async function* readSnapshotRows(reader: Reader): AsyncGenerator<FrozenRow> {
-  const cursor = reader<RawRow[]>`
-    select s.position, s.split, s.label, i.id as item_id, i.external_id, i.input, i.outputs,
-      coalesce((select jsonb_object_agg(r.question_key, jsonb_build_object('status', r.status, 'value', r.value, 'method', r.method,
-                                        'agreement', r.agreement, 'annotations', r.annotation_count))
-                from resolutions r where r.item_id = i.id), '{}'::jsonb) as resolutions
-    from snapshot_items s join items i on i.id = s.id
-    order by s.position`.cursor(BATCH);
-  for await (const batch of cursor) {
-    for (const r of batch) {
-      yield { position: r.position, itemId: Number(r.item_id), externalId: r.external_id, split: r.split, input: r.input, outputs: r.outputs, resolutions: r.resolutions, label: r.label };
-    }
-  }
+/**
+ * Readies the chosen items for reading by position range: an index (temp tables are never
+ * auto-analyzed, so with counts too), and every chosen item's consensus rows as one JSON object,
+ * aggregated in one pass over `resolutions` (a lookup and an aggregate per item cost twice as much).
+ */
+export async function prepareSnapshotItems(reader: Reader, projectId: string) {
+  await reader`create index on snapshot_items (position)`;
+  await reader`analyze snapshot_items`;
+  await reader`create temp table snapshot_resolutions on commit drop as
+    select r.item_id, json_object_agg(r.question_key, json_build_object('status', r.status, 'value', r.value, 'method', r.method,
+             'agreement', r.agreement, 'annotations', r.annotation_count) order by r.question_key) as resolutions
+    from resolutions r join snapshot_items s on s.id = r.item_id
+    where r.project_id = ${projectId}
+    group by r.item_id`;
+  await reader`create index on snapshot_resolutions (item_id)`;
+  await reader`analyze snapshot_resolutions`;
+}
+
+/**
+ * The frozen items at positions [from, to) as JSON lines in position order: each item's input,
+ * outputs, consensus, split and label, which PostgreSQL writes. With `store`, the same statement
+ * also keeps them as the snapshot's item chunk number `chunk`, so they never travel to Node and
+ * back; without (when Node must redact them first), it only reads them. Started at once (not
+ * awaited), so it runs while the previous batch is rendered.
+ */
+export function frozenItems(reader: Reader, datasetId: string, chunk: number, from: number, to: number, store: boolean): Promise<string> {
+  const lines = `coalesce(string_agg(${FROZEN_ITEM}, '' order by s.position), '')`;
+  const query = store
+    ? reader.unsafe<[{ lines: string }]>(`insert into dataset_item_chunks (dataset_id, chunk, lines) select $1, $2, ${lines} ${chosenItems("$3", "$4")} returning lines`, [datasetId, chunk, from, to])
+    : reader.unsafe<[{ lines: string }]>(`select ${lines} as lines ${chosenItems("$1", "$2")}`, [from, to]);
+  return query.execute().then(([row]) => row.lines);
+}
+
+/** Keeps a chunk of frozen items that Node wrote (redacted), started at once. */
+export function storeItemChunk(reader: Reader, datasetId: string, chunk: number, lines: string): Promise<unknown> {
+  return reader`insert into dataset_item_chunks (dataset_id, chunk, lines) values (${datasetId}, ${chunk}, ${lines})`.execute();
 }
 
 type RawAnnotation = { position: number; split: Split; item_id: string; reviewer: string; values: Record<string, unknown>; template_version: number; duration_ms: number | null; submitted_at: string | null; updated_at: string };
 
-/** Every submitted annotation of the chosen items, reviewers as their pseudonyms, in position, then submission order. */
-export async function* readSnapshotAnnotations(reader: Reader, projectId: string): AsyncGenerator<FrozenAnnotation> {
-  const cursor = reader<RawAnnotation[]>`
-    select s.position, s.split, s.id as item_id, p.pseudonym as reviewer, a.values, a.template_version, a.duration_ms, to_char(a.submitted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as submitted_at,
+/** The submitted annotations of the chosen items at positions [from, to), reviewers as their pseudonyms, in position, then submission order (started at once). */
+export function snapshotAnnotations(reader: Reader, projectId: string, from: number, to: number): Promise<FrozenAnnotation[]> {
+  return reader<RawAnnotation[]>`
+    select s.position, s.split, s.id as item_id, a.pseudonym as reviewer, a.values, a.template_version, a.duration_ms, to_char(a.submitted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as submitted_at,
            to_char(a.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as updated_at
     from snapshot_items s
-    join annotations a on a.item_id = s.id and a.status = 'submitted'
-    join reviewer_pseudonyms p on p.project_id = ${projectId} and p.user_id = a.user_id
-    order by s.position, a.submitted_at, p.pseudonym`.cursor(BATCH);
-  for await (const batch of cursor) {
-    for (const a of batch) {
-      yield {
+    -- why: "offset 0" keeps this a lookup by item (annotations_item_user_key) per chosen item; joined
+    -- flat, the planner hashed every annotation of the database for each batch.
+    cross join lateral (
+      select a.*, (select p.pseudonym from reviewer_pseudonyms p where p.project_id = ${projectId} and p.user_id = a.user_id) as pseudonym
+      from annotations a where a.item_id = s.id and a.status = 'submitted' offset 0) a
+    where s.position >= ${from} and s.position < ${to} and a.pseudonym is not null
+    order by s.position, a.submitted_at, a.pseudonym`
+    .execute()
+    .then((rows) =>
+      rows.map((a) => ({
         position: a.position,
         itemId: Number(a.item_id),
         split: a.split,
@@ -95,9 +126,8 @@ export async function* readSnapshotAnnotations(reader: Reader, projectId: string
         durationMs: a.duration_ms,
         submittedAt: a.submitted_at,
         updatedAt: a.updated_at,
-      };
-    }
-  }
+      })),
+    );
 }
 
 /** Gives every reviewer with a submitted answer in the project a random pseudonym, once. */
@@ -107,17 +137,4 @@ export async function ensurePseudonyms(client: postgres.Sql, projectId: string) 
     select ${projectId}, u.user_id, 'reviewer-' || substr(md5(gen_random_uuid()::text), 1, 10)
     from (select distinct user_id from annotations where project_id = ${projectId} and status = 'submitted') u
     on conflict do nothing`;
-}
-
-/** One CSV field for COPY … WITH (FORMAT csv): null unquoted and empty, anything else quoted. */
-export function copyField(value: string | number | null): string {
-  if (value === null) return "";
-  if (typeof value === "number") return String(value);
-  return `"${value.replace(/"/g, '""')}"`;
-}
-
-/** Streams lines into `COPY table (columns) FROM STDIN` on the writer, with backpressure. */
-export async function copyInto(writer: postgres.TransactionSql, table: string, columns: string[], lines: AsyncIterable<string>) {
-  const writable: Writable = await writer.unsafe(`copy ${table} (${columns.join(", ")}) from stdin with (format csv)`).writable();
-  await pipeline(Readable.from(lines, { objectMode: false }), writable);
 }

@@ -9,7 +9,7 @@ import { templatePresets } from "~/modules/templates/presets";
 import { saveTemplate } from "~/modules/templates/save-template.server";
 import type { TemplateInput } from "~/modules/templates/schemas";
 import { makeUser } from "~test/factories";
-import { sharedData } from "~test/shared-data";
+import { sharedData } from "~test/support/shared-data";
 import { importItems } from "./import-items.server";
 
 const files = sharedData(

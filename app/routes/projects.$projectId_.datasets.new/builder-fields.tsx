@@ -1,10 +1,10 @@
 import { CheckboxField } from "~/components/ui/checkbox-field";
 import { Field } from "~/components/ui/field";
 import { SelectField } from "~/components/ui/select-field";
-import { exportFormats, formatLabels } from "~/modules/datasets/schemas";
+import { exportFormats, formatLabels, textSourceLabels, textSources } from "~/modules/datasets/schemas";
 import type { Question } from "~/modules/templates/schemas";
 
-type Props = { questions: Question[]; values: Record<string, string>; errors: Record<string, string | undefined> };
+type Props = { questions: Question[]; values: Record<string, string>; errors: Record<string, string | undefined>; textHint: string };
 
 const keysOf = (questions: Question[], kinds: Question["kind"][]) => [
   { value: "", label: "—" },
@@ -21,7 +21,7 @@ function Fieldset({ legend, children }: { legend: string; children: React.ReactN
 }
 
 /** Every filter and option of the builder, as plain named inputs of one GET form. */
-export function BuilderFields({ questions, values: v, errors: e }: Props) {
+export function BuilderFields({ questions, values: v, errors: e, textHint }: Props) {
   const ratings = keysOf(questions, ["rating"]);
   return (
     <>
@@ -67,7 +67,7 @@ export function BuilderFields({ questions, values: v, errors: e }: Props) {
           <Field label="At most per class" name="maxPerClass" type="number" min={1} defaultValue={v.maxPerClass ?? ""} error={e.maxPerClass} />
         </div>
         <SelectField label="Class label (and split strata)" name="labelQuestion" defaultValue={v.labelQuestion ?? ""} options={[{ value: "", label: "First single-choice question" }, ...keysOf(questions, ["choice", "thumbs"]).slice(1)]} error={e.labelQuestion} />
-        <SelectField label="Classifier text" name="textFrom" defaultValue={v.textFrom ?? "output"} options={[{ value: "output", label: "The output" }, { value: "input", label: "The prompt" }]} />
+        <SelectField label="Classifier text" name="textFrom" defaultValue={v.textFrom ?? "auto"} options={textSources.map((t) => ({ value: t, label: textSourceLabels[t] }))} hint={textHint} error={e.textFrom} />
         <Field label="Approve outputs rated at least" name="minRating" type="number" step="any" defaultValue={v.minRating ?? ""} hint="Default: the top two points of the scale." error={e.minRating} />
         <CheckboxField label="Preference pairs from corrections too" name="preferenceFromCorrections" defaultChecked={v.preferenceFromCorrections === "on"} />
       </Fieldset>

@@ -7,8 +7,9 @@ import { Button } from "~/components/ui/button";
 import { Field } from "~/components/ui/field";
 import { PostForm } from "~/components/ui/form";
 import { db } from "~/db.server";
-import { formFieldOf, parseBuilderForm } from "~/modules/datasets/builder-form";
-import { createDataset } from "~/modules/datasets/create-dataset.server";
+import { classifierTextHint, formFieldOf, parseBuilderForm } from "~/modules/datasets/builder-form";
+import { queueDatasetBuild } from "~/jobs/boss.server";
+import { requestDataset } from "~/modules/datasets/request-dataset.server";
 import { previewDataset } from "~/modules/datasets/preview.server";
 import { getProject } from "~/modules/projects/queries.server";
 import { ValidationError } from "~/utils/errors";
@@ -42,8 +43,10 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   const form = await request.formData();
   const input = parseBuilderForm(new URLSearchParams(String(form.get("query") ?? "")));
   try {
-    const created = await createDataset(db, actor, params.projectId ?? "", { name: String(form.get("name") ?? ""), filter: input.filter, options: input.options });
-    return redirect(`/projects/${params.projectId}/datasets/${created.id}`);
+    // why: the page it lands on follows the build and shows the snapshot once it is ready.
+    const requested = await requestDataset(db, actor, params.projectId ?? "", { name: String(form.get("name") ?? ""), filter: input.filter, options: input.options });
+    await queueDatasetBuild(requested.id);
+    return redirect(`/projects/${params.projectId}/datasets/${requested.id}`);
   } catch (error) {
     if (error instanceof ValidationError) {
       return formError(new ValidationError(error.message, error.issues.map((i) => ({ ...i, field: formFieldOf(i.field) }))));
@@ -79,7 +82,7 @@ export default function DatasetBuilder() {
       />
       <div className="grid gap-6 lg:grid-cols-[minmax(0,22rem)_minmax(0,1fr)]">
         <Form method="get" aria-label="Dataset filter and options" onChange={onChange} className="space-y-4">
-          <BuilderFields questions={preview.questions} values={values} errors={errors} />
+          <BuilderFields questions={preview.questions} values={values} errors={errors} textHint={classifierTextHint(values.textFrom, preview.estimate)} />
           <Button variant="secondary">Update preview</Button>
         </Form>
         <div className="space-y-4">

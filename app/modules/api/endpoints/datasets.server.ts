@@ -1,8 +1,11 @@
 import { z } from "zod";
 import { db } from "~/db.server";
 import { buildCard, cardMarkdown } from "~/modules/datasets/card";
-import { createDataset } from "~/modules/datasets/create-dataset.server";
-import { getDatasetRecord, listDatasets } from "~/modules/datasets/queries.server";
+import { queueDatasetBuild } from "~/jobs/boss.server";
+import { getDatasetRecord, getDatasetStatus, listDatasets, requireReady } from "~/modules/datasets/queries.server";
+import { requestDataset } from "~/modules/datasets/request-dataset.server";
+import { retryDataset } from "~/modules/datasets/retry-dataset.server";
+import { sumSplits } from "~/modules/datasets/snapshot-tally";
 import { exportQuerySchema, newDatasetSchema } from "~/modules/datasets/schemas";
 import { defineEndpoint, defineStreamedEndpoint, errorBodySchema } from "../define.server";
 
@@ -12,32 +15,92 @@ const projectParams = z.object({ projectId: z.uuid({ error: "Expected a project 
 const datasetParams = z.object({ datasetId: z.uuid({ error: "Expected a dataset id (a UUID)." }) });
 const perSplit = { train: z.int(), validation: z.int(), test: z.int() };
 
-const createdSchema = z
+const stateSchema = z.enum(["queued", "building", "ready", "failed"]).describe("queued → building → ready, or failed (then retry)");
+const progressSchema = z.object({ done: z.int().describe("items written"), total: z.int().nullable().describe("items the filter chose; null until they are chosen") });
+
+const acceptedSchema = z
+  .object({
+    id: z.uuid().describe("the dataset (and its build job's key)"),
+    name: z.string(),
+    version: z.int().describe("1 for a new name, then one more each time the name is saved again"),
+    state: stateSchema,
+    status: z.string().describe("where to follow the build: GET it until `state` is ready or failed"),
+  })
+  .meta({ id: "DatasetBuild" });
+
+const statusSchema = z
   .object({
     id: z.uuid(),
     name: z.string(),
-    version: z.int().describe("1 for a new name, then one more each time the name is saved again"),
-    contentHash: z.string().describe("SHA-256 over the frozen rows and annotations"),
-    counts: z.object({ items: z.int(), ...perSplit, annotations: z.int() }),
+    version: z.int(),
+    state: stateSchema,
+    progress: progressSchema,
+    message: z.string().nullable().describe("why the build failed"),
+    createdAt: z.iso.datetime(),
+    startedAt: z.iso.datetime().nullable(),
+    finishedAt: z.iso.datetime().nullable(),
+    counts: z.object({ items: z.int(), ...perSplit, annotations: z.int() }).nullable().describe("once ready"),
+    contentHash: z.string().nullable().describe("once ready: SHA-256 of the options, the template's questions and every frozen line (items, each format's rows, annotations); it changes whenever an export's bytes could"),
   })
-  .meta({ id: "CreatedDataset" });
+  .meta({ id: "DatasetStatus" });
+
+const accepted = (d: { id: string; name: string; version: number; state: "queued" }) => {
+  const status = `/api/v1/datasets/${d.id}/status`;
+  return { status: 202, body: { id: d.id, name: d.name, version: d.version, state: d.state, status }, headers: { Location: status } };
+};
 
 export const createDatasetEndpoint = defineEndpoint({
   method: "post",
   path: "/api/v1/projects/{projectId}/datasets",
   tags: ["datasets"],
-  summary: "Freeze a dataset snapshot: {name, filter, options}; an empty filter takes every resolved item",
+  summary: "Ask for a dataset snapshot: {name, filter, options}; it is built in the background (202, then follow `status`)",
   description:
-    "The filter and options are those of the dataset builder. The snapshot is immutable: input, outputs, consensus and annotations are copied " +
-    "(redacted when `options.redactPii`), split by a seeded, per-label stratified shuffle. Saving a name again makes its next version.",
+    "The filter and options are those of the dataset builder; an empty filter takes every resolved item. The answer comes at once (202) with the " +
+    "status URL (also in `Location`); a background job freezes the snapshot: input, outputs, consensus and annotations are copied (redacted " +
+    "when `options.redactPii`), split by a seeded, per-label stratified shuffle. It is immutable once ready; until then it cannot be exported (409). " +
+    "Saving a name again makes its next version.",
   params: projectParams,
   body: newDatasetSchema.meta({ id: "NewDataset" }),
-  responses: { 201: { description: "The snapshot", schema: createdSchema }, ...common, 403: err("Your role may not build datasets"), 409: err("The project has no template yet") },
-  handler: async ({ actor, params, body }) => ({ status: 201, body: await createDataset(db, actor, params.projectId, body) }),
+  responses: { 202: { description: "Queued: the dataset's id, version and status URL", schema: acceptedSchema }, ...common, 403: err("Your role may not build datasets"), 409: err("The project has no template yet") },
+  handler: async ({ actor, params, body }) => {
+    const requested = await requestDataset(db, actor, params.projectId, body);
+    await queueDatasetBuild(requested.id);
+    return accepted(requested);
+  },
+});
+
+export const datasetStatusEndpoint = defineEndpoint({
+  method: "get",
+  path: "/api/v1/datasets/{datasetId}/status",
+  tags: ["datasets"],
+  summary: "Where a snapshot's build is: state, progress (items written of items chosen), why it failed; counts and hash once ready",
+  params: datasetParams,
+  responses: { 200: { description: "The build's status", schema: statusSchema }, ...common },
+  handler: async ({ actor, params }) => {
+    const status = await getDatasetStatus(db, actor, params.datasetId);
+    const ready = status.state === "ready" ? await getDatasetRecord(db, actor, params.datasetId, "datasets.export") : null;
+    const counts = ready ? { items: sumSplits(ready.counts.items), ...ready.counts.items, annotations: sumSplits(ready.counts.annotations) } : null;
+    const { projectId: _projectId, ...body } = status;
+    return { status: 200, body: { ...body, counts, contentHash: ready?.contentHash ?? null } };
+  },
+});
+
+export const retryDatasetEndpoint = defineEndpoint({
+  method: "post",
+  path: "/api/v1/datasets/{datasetId}/retry",
+  tags: ["datasets"],
+  summary: "Build a failed snapshot again (202, then follow `status`); it freezes the items as they are then",
+  params: datasetParams,
+  responses: { 202: { description: "Queued again", schema: acceptedSchema }, ...common, 403: err("Your role may not build datasets"), 409: err("The snapshot is not failed: it is queued, building or ready") },
+  handler: async ({ actor, params }) => {
+    const retried = await retryDataset(db, actor, params.datasetId);
+    await queueDatasetBuild(retried.id);
+    return accepted(retried);
+  },
 });
 
 const summarySchema = z
-  .object({ id: z.uuid(), name: z.string(), version: z.int(), items: z.int(), ...perSplit, contentHash: z.string(), createdByName: z.string(), createdAt: z.iso.datetime() })
+  .object({ id: z.uuid(), name: z.string(), version: z.int(), state: stateSchema, progress: progressSchema, items: z.int(), ...perSplit, contentHash: z.string(), createdByName: z.string(), createdAt: z.iso.datetime() })
   .meta({ id: "DatasetSummary" });
 
 export const listDatasetsEndpoint = defineEndpoint({
@@ -57,7 +120,7 @@ export const getDatasetEndpoint = defineEndpoint({
   method: "get",
   path: "/api/v1/datasets/{datasetId}",
   tags: ["datasets"],
-  summary: "One snapshot: its filter, options, counts per split and format, and card figures",
+  summary: "One snapshot: its state, filter, options, counts per split and format, and card figures (counts are empty until it is ready)",
   params: datasetParams,
   responses: { 200: { description: "The snapshot", schema: z.record(z.string(), z.unknown()) }, ...common },
   handler: async ({ actor, params }) => {
@@ -73,9 +136,11 @@ export const getCardEndpoint = defineEndpoint({
   summary: "The dataset card of an export (format, split) as JSON and as markdown",
   params: datasetParams,
   query: exportQuerySchema,
-  responses: { 200: { description: "The card", schema: z.object({ card: z.record(z.string(), z.unknown()), markdown: z.string() }).meta({ id: "DatasetCard" }) }, ...common },
+  responses: { 200: { description: "The card", schema: z.object({ card: z.record(z.string(), z.unknown()), markdown: z.string() }).meta({ id: "DatasetCard" }) }, ...common, 409: err("The snapshot is not built (queued, building or failed)") },
   handler: async ({ actor, params, query }) => {
-    const card = buildCard(await getDatasetRecord(db, actor, params.datasetId, "datasets.export"), query.format, query.split);
+    const dataset = await getDatasetRecord(db, actor, params.datasetId, "datasets.export");
+    requireReady(dataset);
+    const card = buildCard(dataset, query.format, query.split);
     return { status: 200, body: { card, markdown: cardMarkdown(card) } };
   },
 });
@@ -103,5 +168,6 @@ export const exportDatasetEndpoint = defineStreamedEndpoint({
       },
     },
     ...common,
+    409: { description: "The snapshot is not built (queued, building or failed)", schema: errorBodySchema },
   },
 });

@@ -1,6 +1,6 @@
 import type { ChatMessage, StoredInput } from "~/modules/items/schemas";
 import type { Question } from "~/modules/templates/schemas";
-import type { DatasetOptions } from "../schemas";
+import type { DatasetOptions, TextSource } from "../schemas";
 
 export type Split = "train" | "validation" | "test";
 export const splits: readonly Split[] = ["train", "validation", "test"];
@@ -48,7 +48,7 @@ export type Roles = {
   approval: { key: string; kind: "thumbs" } | { key: string; kind: "rating"; min: number } | null;
   correction: string | null;
   pairwise: string | null;
-  textFrom: "input" | "output";
+  textFrom: TextSource;
   preferenceFromCorrections: boolean;
 };
 
@@ -90,9 +90,13 @@ export function promptMessages(input: StoredInput): ChatMessage[] {
   return input.type === "text" ? [{ role: "user", content: input.text }] : input.messages.map(({ role, content, name }) => (name ? { role, content, name } : { role, content }));
 }
 
-/** The text a classifier reads: the first output, or the prompt (the last user message of a chat). */
-export function classifierText(row: FrozenRow, roles: Roles): string {
-  if (roles.textFrom === "output") return row.outputs[0]?.text ?? "";
-  if (row.input.type === "text") return row.input.text;
-  return [...row.input.messages].reverse().find((m) => m.role === "user")?.content ?? "";
+/**
+ * The text a classifier reads and where it came from: the first output, or the prompt (the last
+ * user message of a chat) — with `auto`, the output when the item has one, else the prompt.
+ */
+export function classifierText(row: FrozenRow, roles: Roles): { text: string; from: "output" | "prompt" } {
+  const from = roles.textFrom === "input" || (roles.textFrom === "auto" && row.outputs.length === 0) ? "prompt" : "output";
+  if (from === "output") return { text: row.outputs[0]?.text ?? "", from };
+  if (row.input.type === "text") return { text: row.input.text, from };
+  return { text: [...row.input.messages].reverse().find((m) => m.role === "user")?.content ?? "", from };
 }

@@ -99,7 +99,7 @@ function classOutcome(row: FrozenRow, roles: Roles): Outcome<ClassRecord> {
   const label = labelOf(row.resolutions, roles);
   if (label === null) return skip("label unresolved");
   if (Array.isArray(label) && label.length === 0) return skip("no label chosen");
-  const text = classifierText(row, roles);
-  if (text.trim() === "") return invalid(`empty ${roles.textFrom === "output" ? "output" : "prompt"} text`);
+  const { text, from } = classifierText(row, roles);
+  if (text.trim() === "") return invalid(`empty ${from} text`);
   return { kind: "row", record: { text, label: joinLabels(label), split: row.split } };
 }

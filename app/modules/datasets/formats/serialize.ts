@@ -1,22 +1,9 @@
+import { csvLine } from "~/utils/csv";
 import type { FrozenAnnotation } from "./frozen";
 import type { ChatRecord, ClassRecord, ItemFormat, PairRecord } from "./rows";
 
-/**
- * A spreadsheet cell that cannot run as a formula: one starting with = + - @, a tab or a carriage
- * return gets a leading apostrophe (OWASP's CSV injection advice), so Excel, LibreOffice and
- * Google Sheets show it as text.
- */
-export function neutralizeCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
-/** One RFC 4180 field: neutralized, and quoted when it holds a comma, quote or line break. */
-export function csvField(value: string): string {
-  const safe = neutralizeCell(value);
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-export const CSV_HEADER = "text,label,split\r\n";
+// why: only the cells that need it are quoted (the file reads like any pandas CSV), formula-safe.
+export const CSV_HEADER = csvLine(["text", "label", "split"], "as-needed");
 
 const assistant = (content: string) => [{ role: "assistant", content }];
 
@@ -41,7 +28,7 @@ export function renderRecord(format: Exclude<ItemFormat, "parquet">, record: unk
     }
     case "classification-csv": {
       const c = record as ClassRecord;
-      return `${csvField(c.text)},${csvField(c.label)},${csvField(c.split)}\r\n`;
+      return csvLine([c.text, c.label, c.split], "as-needed");
     }
   }
 }

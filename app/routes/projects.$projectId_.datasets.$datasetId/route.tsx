@@ -1,5 +1,5 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DateTime } from "~/components/date-time";
 import { Markdown } from "~/components/markdown";
 import { PageHeader, Section } from "~/components/page-header";
@@ -7,11 +7,17 @@ import { Button } from "~/components/ui/button";
 import { SelectField } from "~/components/ui/select-field";
 import { db } from "~/db.server";
 import { buildCard, cardMarkdown } from "~/modules/datasets/card";
+import { contentHashCovers } from "~/modules/datasets/content-hash";
 import { exportFileName } from "~/modules/datasets/export-dataset.server";
-import { getDatasetRecord } from "~/modules/datasets/queries.server";
+import { queueDatasetBuild } from "~/jobs/boss.server";
+import type { Actor } from "~/modules/auth/actor";
+import { getDatasetRecord, getDatasetStatus } from "~/modules/datasets/queries.server";
+import { retryDataset } from "~/modules/datasets/retry-dataset.server";
+import { authorizeProject } from "~/modules/projects/authorize.server";
 import { exportFormats, exportQuerySchema, formatLabels } from "~/modules/datasets/schemas";
 import { sumSplits } from "~/modules/datasets/snapshot-tally";
-import { requireActor, throwAsResponse } from "~/utils/http.server";
+import { formError, requireActor, throwAsResponse } from "~/utils/http.server";
+import { BuildStatus } from "./build-status";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.dataset.name} v${data.dataset.version} · Loupe` : "Dataset · Loupe" }];
 
@@ -19,36 +25,80 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const actor = requireActor(context, request);
   const search = Object.fromEntries(new URL(request.url).searchParams);
   try {
-    const dataset = await getDatasetRecord(db, actor, params.datasetId ?? "", "datasets.export");
+    const status = await getDatasetStatus(db, actor, params.datasetId ?? "");
+    const dataset = await getDatasetRecord(db, actor, status.id, "datasets.export");
+    if (status.state !== "ready") return { ready: false as const, dataset, status, canBuild: await canManage(actor, dataset.projectId) };
     const parsed = exportQuerySchema.safeParse({ format: search.format ?? (dataset.stats.label ? "classification-csv" : "openai-chat"), split: search.split || undefined });
     const query = parsed.success ? parsed.data : { format: "openai-chat" as const, split: undefined };
     const card = buildCard(dataset, query.format, query.split);
     const formats = exportFormats.map((format) => ({ format, rows: sumSplits(dataset.counts.formats[format].rows), invalid: sumSplits(dataset.counts.formats[format].invalid.count), fileName: exportFileName(dataset, format) }));
-    return { dataset, query, markdown: cardMarkdown(card), formats };
+    return { ready: true as const, dataset, status, query, markdown: cardMarkdown(card), formats };
   } catch (error) {
     throwAsResponse(error);
   }
 }
 
+/** Retry a failed build: queued again, and the page follows it. */
+export async function action({ context, request, params }: ActionFunctionArgs) {
+  const actor = requireActor(context, request);
+  try {
+    const retried = await retryDataset(db, actor, params.datasetId ?? "");
+    await queueDatasetBuild(retried.id);
+    return redirect(`/projects/${retried.projectId}/datasets/${retried.id}`);
+  } catch (error) {
+    return formError(error);
+  }
+}
+
+async function canManage(actor: Actor, projectId: string) {
+  return authorizeProject(db, actor, projectId, "datasets.manage").then(
+    () => true,
+    () => false,
+  );
+}
+
 export default function DatasetPage() {
-  const { dataset, query, markdown, formats } = useLoaderData<typeof loader>();
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const { dataset } = data;
+  const header = (
+    <PageHeader
+      title={`${dataset.name} · v${dataset.version}`}
+      description={
+        <>
+          <Link to={`/projects/${dataset.projectId}/datasets`} className="text-indigo-700 hover:underline">
+            ← Datasets of {dataset.projectName}
+          </Link>
+          <p className="mt-1">
+            Made by {dataset.createdByName}, <DateTime value={dataset.createdAt} withTime />.
+            {data.ready ? (
+              <>
+                {" "}
+                Content hash <code className="break-all text-xs">{dataset.contentHash}</code>
+              </>
+            ) : null}
+          </p>
+          {data.ready ? <p className="mt-1 text-xs text-slate-500">{contentHashCovers[dataset.contentHashVersion]}</p> : null}
+        </>
+      }
+    />
+  );
+  if (!data.ready) {
+    return (
+      <div className="mx-auto max-w-5xl">
+        {header}
+        <Section title={data.status.state === "failed" ? "Build failed" : "Building the snapshot"}>
+          <BuildStatus status={data.status} formError={result && "formError" in result ? result.formError : undefined} canRetry={data.canBuild} />
+        </Section>
+      </div>
+    );
+  }
+  const { query, markdown, formats } = data;
   const download = `/datasets/${dataset.id}/download`;
   const suffix = `format=${query.format}${query.split ? `&split=${query.split}` : ""}`;
   return (
     <div className="mx-auto max-w-5xl">
-      <PageHeader
-        title={`${dataset.name} · v${dataset.version}`}
-        description={
-          <>
-            <Link to={`/projects/${dataset.projectId}/datasets`} className="text-indigo-700 hover:underline">
-              ← Datasets of {dataset.projectName}
-            </Link>
-            <p className="mt-1">
-              Made by {dataset.createdByName}, <DateTime value={dataset.createdAt} withTime />. Content hash <code className="break-all text-xs">{dataset.contentHash}</code>
-            </p>
-          </>
-        }
-      />
+      {header}
       <Section title="Download" description="The same snapshot always gives the same file.">
         <Form method="get" action={download} reloadDocument className="flex flex-wrap items-end gap-3" aria-label="Download an export">
           <div className="min-w-[16rem]">
