@@ -44,7 +44,19 @@ export default defineConfig(
     },
   },
   {
-    files: ["**/*.tsx"],
+    // why: the Express edge loads the app only through the server build (its `edge` export), so
+    // the app's modules exist once; a runtime import of app code here would make a second copy.
+    files: ["server.ts", "server/**/*.ts"],
+    ignores: ["server/**/*.test.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["~/*", "../app/*", "./app/*"], allowTypeImports: true, message: "Use the server build's `edge` export (app/edge.server.ts); only type imports of app code here." }] },
+      ],
+    },
+  },
+  {
+    files: ["**/*.tsx", "app/**/*.ts"],
     plugins: { "react-hooks": reactHooks },
     rules: {
       "react-hooks/rules-of-hooks": "error",

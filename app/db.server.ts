@@ -2,7 +2,6 @@ import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import type { PostgresJsSession } from "drizzle-orm/postgres-js/session";
 import postgres from "postgres";
 import * as schema from "~db/schema";
-import { settledDatabaseUrl } from "~/utils/env.server";
 
 export type Database = PostgresJsDatabase<typeof schema>;
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
@@ -21,22 +20,27 @@ export function connect(url: string, options: { max?: number } = {}): Connection
   return { sql, db: drizzle(sql, { schema, casing: "snake_case" }) };
 }
 
-// why: server.ts (run by tsx) and the Remix bundle each load their own copy of this module;
-// keeping the pool on globalThis gives both the same one.
-const KEY = Symbol.for("loupe.db");
-type Holder = { [KEY]?: Connection };
+let configured: string | undefined;
+let current: Connection | undefined;
 
-function holder(): Connection {
-  const g = globalThis as Holder;
-  if (!g[KEY]) {
-    const url = settledDatabaseUrl();
-    if (!url) throw new Error("The database has not been opened yet (DATABASE_URL is unset).");
-    g[KEY] = connect(url);
-  }
-  return g[KEY];
+/**
+ * Points the process's `db` at a database: the server at start-up (app/edge.server.ts), the CLI,
+ * the test harness per worker. Nothing reads DATABASE_URL behind anyone's back.
+ */
+export function connectDatabase(url: string) {
+  if (current && configured !== url) throw new Error("The database is already open on another URL; close it first.");
+  configured = url;
 }
 
-/** The process-wide database, opened on first use from the URL chosen at start-up. */
+function holder(): Connection {
+  if (!current) {
+    if (!configured) throw new Error("The database has not been opened yet (connectDatabase was not called).");
+    current = connect(configured);
+  }
+  return current;
+}
+
+/** The process-wide database, opened on first use from the URL given to connectDatabase. */
 export const db: Database = new Proxy({} as Database, {
   get: (_target, prop) => Reflect.get(holder().db, prop),
 });
@@ -55,8 +59,8 @@ export function sqlClient(): postgres.Sql {
 }
 
 export async function closeDb() {
-  const g = globalThis as Holder;
-  const conn = g[KEY];
-  g[KEY] = undefined;
+  const conn = current;
+  current = undefined;
+  configured = undefined;
   await conn?.sql.end({ timeout: 5 });
 }

@@ -56,3 +56,4 @@ export function handleError(error: unknown, { request }: LoaderFunctionArgs | Ac
   if (request.signal.aborted) return;
   appLog().error(`Unhandled error on ${request.method} ${new URL(request.url).pathname}`, error);
 }
+export { edge } from "./edge.server";

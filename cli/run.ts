@@ -1,6 +1,6 @@
-import { closeDb, db, type Database, type Db } from "~/db.server";
+import { closeDb, db, connectDatabase, type Database, type Db } from "~/db.server";
 import { activeAdmins } from "~/modules/users/queries.server";
-import { EnvError, env, loadEnv, useDatabaseUrl } from "~/utils/env.server";
+import { EnvError, env, loadEnv } from "~/utils/env.server";
 import { DomainError, ValidationError } from "~/utils/errors";
 import { describeError } from "~/utils/log.server";
 import { migrateDatabase } from "~db/migrate";
@@ -38,7 +38,7 @@ export async function withDatabase<T>(options: Options, fn: (opened: { db: Datab
     process.once("SIGTERM", onSignal);
   }
   try {
-    useDatabaseUrl(database.url);
+    connectDatabase(database.url);
     if (options.migrate !== false) await migrateDatabase(database.url);
     return await fn({ db, url: database.url });
   } catch (error) {

@@ -6,11 +6,12 @@ import path from "node:path";
 import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { runEndpoint, type Endpoint } from "~/modules/api/define.server";
+import { runEndpoint, type Endpoint } from "~/api/define.server";
 import { isDatabaseUnavailable } from "~/utils/database-errors";
 import { loadEnv } from "~/utils/env.server";
+import { edge } from "~/edge.server";
 import { createApp } from "./app";
-import type { Logger } from "./log";
+import type { Logger } from "~/utils/log.server";
 
 let server: Server;
 let port: number;
@@ -26,7 +27,7 @@ beforeAll(async () => {
     error: (m, e) => lines.push(`error ${m}${e ? `: ${String(e)}` : ""}`),
   };
   // why: the body is cut off while the Express layer reads it; Remix never sees these requests.
-  const app = createApp({ env, log, build: () => Promise.reject(new Error("Remix is not part of this test")), assets: { middleware: (_q, _s, next) => next() }, isShuttingDown: () => false });
+  const app = createApp({ env, log, edge, build: () => Promise.reject(new Error("Remix is not part of this test")), assets: { middleware: (_q, _s, next) => next() }, isShuttingDown: () => false });
   server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
   });

@@ -4,27 +4,24 @@ import { Readable } from "node:stream";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
-import { anonCookie, csrfTokenFor, sessionCookie } from "~/modules/auth/cookies.server";
-import { findSessionUser } from "~/modules/auth/sessions.server";
-import { db } from "~/db.server";
+import type { Edge } from "~/edge.server";
 import type { LoupeContext } from "~/utils/context";
 import type { Env } from "~/utils/env.server";
-import { isDatabaseUnavailable } from "~/utils/database-errors";
-import { ValidationError } from "~/utils/errors";
-import { BodyTooLargeError, readBody, refuseNul } from "./body";
-import { checkCsrf } from "./csrf";
-import { datasetDownloads } from "./dataset-downloads";
-import { healthCheck } from "./health";
-import { importUpload } from "./import-upload";
-import type { Logger } from "./log";
+import type { HttpAnswer } from "~/utils/http-errors";
+import type { Logger } from "~/utils/log.server";
+import { BodyTooLargeError, nulField, readBody } from "./body";
+import { checkCsrf, checkOrigin } from "./csrf";
 import { sendResponse, toBodyInit, toHeaders } from "./remix-bridge";
 import { securityHeaders } from "./security-headers";
 
 export const FORM_BODY_LIMIT = 1024 * 1024;
+const UPLOAD_PATH = /^\/projects\/[^/]+\/imports$/;
 
 export type AppOptions = {
   env: Env;
   log: Logger;
+  /** What the edge asks of the app (the server build's `edge` export). */
+  edge: Edge;
   /** The built app, or a loader for it (the Vite dev server's). */
   build: ServerBuild | (() => Promise<ServerBuild>);
   /** Static files: the built client folder, or the Vite dev middleware. */
@@ -36,7 +33,7 @@ export type AppOptions = {
 type Locals = { cspNonce: string; context?: LoupeContext };
 
 export function createApp(options: AppOptions) {
-  const { env, log } = options;
+  const { env, log, edge } = options;
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", env.trustProxy);
@@ -50,7 +47,7 @@ export function createApp(options: AppOptions) {
   app.use(compression());
 
   app.get("/healthz", async (_req, res) => {
-    const result = options.isShuttingDown() ? { ok: false, reason: "shutting down" } : await healthCheck();
+    const result = options.isShuttingDown() ? { ok: false, reason: "shutting down" } : await edge.health();
     res.status(result.ok ? 200 : 503).json(result.ok ? { status: "ok" } : { status: "unavailable", reason: result.reason });
   });
 
@@ -63,34 +60,44 @@ export function createApp(options: AppOptions) {
 
   app.use(async (req, res, next) => {
     try {
-      (res.locals as Locals).context = await requestContext(req, res, env);
+      const secureCookies = req.secure || (env.publicUrl?.startsWith("https:") ?? false);
+      const { context, setCookies } = await edge.requestContext({
+        path: req.path,
+        cookieHeader: req.headers.cookie ?? null,
+        secureCookies,
+        clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+        cspNonce: (res.locals as Locals).cspNonce,
+      });
+      for (const cookie of setCookies) res.append("Set-Cookie", cookie);
+      (res.locals as Locals).context = context;
       next();
     } catch (error) {
       next(error);
     }
   });
 
-  app.post("/projects/:projectId/imports", importUpload({ env, log }));
-  // why: before Remix, whose adapter ignores backpressure on big bodies.
-  app.use(datasetDownloads(log));
 
   const handle = createRequestHandler(options.build, options.dev ? "development" : "production");
   app.all("*", async (req, res, next) => {
     try {
       const context = (res.locals as Locals).context!;
       const hasBody = req.method !== "GET" && req.method !== "HEAD";
-      // why: API bodies stream into their endpoint (an NDJSON import may be gigabytes); each
-      // endpoint applies its own limit. Page bodies are read here, once, for the CSRF check.
-      const streamed = hasBody && req.path.startsWith("/api/");
+      // why: API bodies stream into their endpoint (an NDJSON import may be gigabytes), and so does
+      // the import page's upload; each applies its own limit. Other page bodies are read here,
+      // once, for the CSRF check. An upload's Origin is checked here and its form token by its
+      // action, from the field sent before the file (app/routes/projects.$projectId_.imports.ts).
+      const upload = req.method === "POST" && UPLOAD_PATH.test(req.path);
+      const streamed = hasBody && (req.path.startsWith("/api/") || upload);
       const body = hasBody && !streamed ? await readBody(req, FORM_BODY_LIMIT) : undefined;
-      const refusal = await checkCsrf(req, body, context, env.publicUrl);
+      const refusal = upload ? checkOrigin(req, env.publicUrl) : await checkCsrf(req, body, context, env.publicUrl, edge);
       if (refusal) {
         log.warn(`CSRF check refused ${req.method} ${req.path}: ${refusal}`);
         res.status(403).type("text/plain").send(`Forbidden: ${refusal}`);
         return;
       }
-      // why: the API checks its own query and JSON bodies (app/modules/api/define.server.ts).
-      if (!req.path.startsWith("/api/")) await refuseNul(new URL(req.originalUrl, "http://loupe.invalid"), req.get("content-type") ?? "", body);
+      // why: the API checks its own query and JSON bodies (app/api/define.server.ts).
+      const nul = req.path.startsWith("/api/") ? null : await nulField(edge, new URL(req.originalUrl, "http://loupe.invalid"), req.get("content-type") ?? "", body);
+      if (nul) return reply(req, res, edge.nulAnswer(nul));
       const controller = new AbortController();
       res.on("close", () => !res.writableFinished && controller.abort());
       const request = new Request(`${req.protocol}://${req.get("host")}${req.originalUrl}`, {
@@ -100,7 +107,7 @@ export function createApp(options: AppOptions) {
         signal: controller.signal,
         ...(streamed ? { duplex: "half" } : {}),
       } as RequestInit);
-      await sendResponse(res, await handle(request, { ...context, signal: controller.signal }));
+      await sendResponse(res, await handle(request, { ...context, signal: controller.signal }), (error) => log.error(`The answer to ${req.method} ${req.path} failed mid-stream`, error));
     } catch (error) {
       next(error);
     }
@@ -122,15 +129,10 @@ export function createApp(options: AppOptions) {
       return;
     }
     if (error instanceof BodyTooLargeError) return send(413, error.message);
-    if (error instanceof ValidationError) {
-      return wantsJson ? res.status(400).json({ error: error.message, issues: error.issues }) : send(400, error.message);
-    }
-    if (isDatabaseUnavailable(error)) {
-      log.warn(`Database unavailable while serving ${req.method} ${req.path}`);
-      return send(503, "Loupe cannot reach its database right now. Try again in a moment.");
-    }
-    log.error(`Unhandled error on ${req.method} ${req.path}`, error);
-    return send(500, "Something went wrong on our side. Try again; if it keeps happening, tell your admin.");
+    const answer = edge.httpAnswerOf(error);
+    if (answer.log === "warn") log.warn(`${answer.message} (${req.method} ${req.path})`);
+    if (answer.log === "error") log.error(`Unhandled error on ${req.method} ${req.path}`, error);
+    reply(req, res, answer);
   });
 
   return app;
@@ -145,25 +147,12 @@ function streamOf(req: Request): ReadableStream<Uint8Array> {
   return Readable.toWeb(req, { strategy: new ByteLengthQueuingStrategy({ highWaterMark: 1024 * 1024 }) }) as ReadableStream<Uint8Array>;
 }
 
-async function requestContext(req: Request, res: Response, env: Env): Promise<LoupeContext> {
-  const secureCookies = req.secure || (env.publicUrl?.startsWith("https:") ?? false);
-  const base = {
-    cspNonce: (res.locals as Locals).cspNonce,
-    clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
-    secureCookies,
-  };
-  // why: the API authenticates by key only; ignoring cookies there is what makes it CSRF-proof.
-  if (req.path.startsWith("/api/")) return { ...base, user: null, sessionToken: null, csrfToken: "" };
-
-  const cookieHeader = req.headers.cookie ?? null;
-  const token = ((await sessionCookie(secureCookies).parse(cookieHeader)) as string | null) || null;
-  const user = token ? await findSessionUser(db, token) : null;
-  if (user && token) return { ...base, user, sessionToken: token, csrfToken: csrfTokenFor(token) };
-
-  let anon = ((await anonCookie(secureCookies).parse(cookieHeader)) as string | null) || null;
-  if (!anon) {
-    anon = randomBytes(24).toString("base64url");
-    res.append("Set-Cookie", await anonCookie(secureCookies).serialize(anon));
+/** An answer from the app's one error mapping: JSON for the API and scripts, text for pages. */
+function reply(req: Request, res: Response, answer: HttpAnswer) {
+  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+  if (req.path.startsWith("/api/") || !req.accepts("html")) {
+    res.status(answer.status).json(answer.issues?.length ? { error: answer.message, issues: answer.issues } : { error: answer.message });
+  } else {
+    res.status(answer.status).type("text/plain").send(answer.message);
   }
-  return { ...base, user: null, sessionToken: null, csrfToken: csrfTokenFor(`anon:${anon}`) };
 }

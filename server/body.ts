@@ -1,11 +1,10 @@
 import type { Request as ExpressRequest } from "express";
-import { ValidationError } from "~/utils/errors";
-import { formatBytes } from "~/utils/format-bytes";
-import { findNul, findNulInFields, NUL_MESSAGE, nulIssue } from "~/utils/nul";
+import type { Edge } from "~/edge.server";
 
 export class BodyTooLargeError extends Error {
   constructor(readonly limit: number) {
-    super(`The request body is larger than the ${formatBytes(limit)} limit.`);
+    // why: page bodies are limited in whole megabytes (server/app.ts), so no general byte formatter is needed here.
+    super(`The request body is larger than the ${Math.round(limit / (1024 * 1024))} MB limit.`);
   }
 }
 
@@ -24,27 +23,26 @@ export async function readBody(req: ExpressRequest, limit: number): Promise<Buff
 }
 
 /**
- * Refuses a page request whose query string or form body has a NUL in any field (400, naming the
- * field), so no form action has to remember to. File parts of a multipart body are not text and
- * are left alone.
+ * The first field of a page request's query string or form body holding a NUL, by name (PostgreSQL
+ * cannot store one: 400 before any action runs, so no form has to remember). File parts of a
+ * multipart body are not text and are left alone.
  */
-export async function refuseNul(url: URL, contentType: string, body: Buffer | undefined): Promise<void> {
-  const field = findNulInFields(url.searchParams) ?? (body ? await nulInBody(contentType, body) : null);
-  if (field !== null) throw new ValidationError(`The field “${field}” ${NUL_MESSAGE}`, [nulIssue(field)]);
+export async function nulField(edge: Edge, url: URL, contentType: string, body: Buffer | undefined): Promise<string | null> {
+  return edge.findNulInFields(url.searchParams) ?? (body ? await nulInBody(edge, contentType, body) : null);
 }
 
-async function nulInBody(type: string, body: Buffer): Promise<string | null> {
-  if (/^application\/x-www-form-urlencoded\b/i.test(type)) return findNulInFields(new URLSearchParams(body.toString("utf8")));
+async function nulInBody(edge: Edge, type: string, body: Buffer): Promise<string | null> {
+  if (/^application\/x-www-form-urlencoded\b/i.test(type)) return edge.findNulInFields(new URLSearchParams(body.toString("utf8")));
   if (/^multipart\/form-data\b/i.test(type)) {
     try {
-      return findNulInFields(await new Response(new Uint8Array(body), { headers: { "content-type": type } }).formData());
+      return edge.findNulInFields(await new Response(new Uint8Array(body), { headers: { "content-type": type } }).formData());
     } catch {
       return null; // a malformed body is Remix's to refuse, as before
     }
   }
   if (/^application\/json\b/i.test(type)) {
     try {
-      return findNul(JSON.parse(body.toString("utf8")));
+      return edge.findNul(JSON.parse(body.toString("utf8")));
     } catch {
       return null;
     }

@@ -9,11 +9,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { users } from "~db/schema";
 import { db } from "~/db.server";
 import { handleError } from "~/entry.server";
-import { runEndpoint, type Endpoint } from "~/modules/api/define.server";
+import { runEndpoint, type Endpoint } from "~/api/define.server";
 import { hashPassword } from "~/modules/auth/password.server";
 import { loadEnv } from "~/utils/env.server";
+import { edge } from "~/edge.server";
 import { createApp } from "./app";
-import { createLogger, describeError } from "./log";
+import { createLogger, describeError } from "~/utils/log.server";
 
 /**
  * A real failed statement whose parameters hold a password hash: PostgreSQL refuses the NUL in
@@ -78,6 +79,7 @@ describe("logged errors never carry statement parameters", () => {
     const env = loadEnv({ ...process.env, SESSION_SECRET: "a session secret for the logging tests, long enough", LOUPE_DATA_DIR: dataDir });
     const app = createApp({
       env,
+      edge,
       log: createLogger("info", (_level, line) => lines.push(line)),
       // why: the request fails inside the Remix handler, where loaders and actions run.
       build: () => Promise.reject(error),

@@ -5,8 +5,7 @@ import { testDatabaseUrl, testDb, testSql, workerDatabaseName } from "./db";
 
 describe("test harness", () => {
   it("gives the worker its own database, copied from the migrated template", async () => {
-    const url = await testDatabaseUrl();
-    expect(process.env.DATABASE_URL).toBe(url);
+    expect(await testDatabaseUrl()).toMatch(new RegExp(`/${workerDatabaseName()}$`));
     expect(workerDatabaseName()).toMatch(new RegExp(`^${inject("testTemplate")}_w\\d+$`));
 
     const [row] = await testSql()<{ db: string; users: string | null }[]>`

@@ -13,9 +13,8 @@ import { SWEEP_RESOLUTIONS_MS, SWEEP_RESOLUTIONS_QUEUE, sweepStaleResolutions } 
 type Log = { info(m: string): void; warn(m: string): void; error(m: string, e?: unknown): void };
 type Jobs = { boss: PgBoss; queue: string; running: Map<string, AbortController>; sweep: NodeJS.Timeout; resolutions: NodeJS.Timeout; log: Log; datasets: { worker: string; sweep: NodeJS.Timeout } };
 
-// why: server.ts (run by tsx) and the Remix bundle each load their own copy of this module.
-const KEY = Symbol.for("loupe.jobs");
-const holder = globalThis as { [KEY]?: Jobs };
+/** This process's workers, once startJobs has run. */
+let started: Jobs | undefined;
 const SWEEP_MS = 30_000;
 
 /**
@@ -24,7 +23,7 @@ const SWEEP_MS = 30_000;
  * when it last stopped are marked failed first, saying how far they got.
  */
 export async function startJobs(options: { databaseUrl: string; dataDir: string; log: Log }): Promise<void> {
-  if (holder[KEY]) return;
+  if (started) return;
   const instance = instanceId(options.dataDir);
   const boss = new PgBoss({ connectionString: options.databaseUrl, max: 3, schedule: false, application_name: "loupe-jobs" });
   boss.on("error", (error) => options.log.error("Background job queue error", error));
@@ -63,7 +62,7 @@ export async function startJobs(options: { databaseUrl: string; dataDir: string;
   }, SWEEP_RESOLUTIONS_MS);
   resolutions.unref();
   const datasets = await startDatasetWorker(boss, options.databaseUrl, running, options.log);
-  holder[KEY] = { boss, queue, running, sweep, resolutions, log: options.log, datasets };
+  started = { boss, queue, running, sweep, resolutions, log: options.log, datasets };
   options.log.info(`Background jobs started (queue ${queue}).`);
 }
 
@@ -89,9 +88,9 @@ export async function createQueue(boss: PgBoss, databaseUrl: string, name: strin
 
 /** Stops the workers: running imports stop after their current batch and are recorded as stopped; running dataset builds roll back and are recorded as stopped. */
 export async function stopJobs(): Promise<void> {
-  const jobs = holder[KEY];
+  const jobs = started;
   if (!jobs) return;
-  holder[KEY] = undefined;
+  started = undefined;
   clearInterval(jobs.sweep);
   clearInterval(jobs.resolutions);
   clearInterval(jobs.datasets.sweep);
@@ -127,7 +126,7 @@ async function startDatasetWorker(boss: PgBoss, databaseUrl: string, running: Ma
  * here in the background instead, the same build the job runs; its row records how it ends.
  */
 export async function queueDatasetBuild(datasetId: string): Promise<void> {
-  const jobs = holder[KEY];
+  const jobs = started;
   if (!jobs) {
     void runDatasetBuild(db, { datasetId }, { info: () => {}, warn: () => {}, error: (m, e) => console.error(m, e) });
     return;
@@ -138,20 +137,20 @@ export async function queueDatasetBuild(datasetId: string): Promise<void> {
 
 /** Queues an uploaded file's import on this server; throws when no worker runs here. */
 export async function enqueueImport(importId: string): Promise<void> {
-  const jobs = holder[KEY];
+  const jobs = started;
   if (!jobs) throw new Error("Background jobs are not running in this process.");
   await jobs.boss.send(jobs.queue, { importId });
 }
 
 /** Asks for a resolution sweep now instead of at the next tick (dropped while one already waits). */
 export async function requestResolutionSweep(): Promise<void> {
-  const jobs = holder[KEY];
+  const jobs = started;
   if (!jobs) throw new Error("Background jobs are not running in this process.");
   await jobs.boss.send(SWEEP_RESOLUTIONS_QUEUE, {});
 }
 
 export function jobsRunning(): boolean {
-  return holder[KEY] !== undefined;
+  return started !== undefined;
 }
 
 async function removeUploads(importIds: string[]) {

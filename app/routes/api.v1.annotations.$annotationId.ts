@@ -1,5 +1,5 @@
-import { apiHandler } from "~/modules/api/define.server";
-import { editEndpoint } from "~/modules/api/endpoints/review.server";
+import { apiHandler } from "~/api/define.server";
+import { editEndpoint } from "~/api/endpoints/review.server";
 
 export const loader = apiHandler(editEndpoint);
 export const action = loader;

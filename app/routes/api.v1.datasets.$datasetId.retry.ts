@@ -1,5 +1,5 @@
-import { apiHandler } from "~/modules/api/define.server";
-import { retryDatasetEndpoint } from "~/modules/api/endpoints/datasets.server";
+import { apiHandler } from "~/api/define.server";
+import { retryDatasetEndpoint } from "~/api/endpoints/datasets.server";
 
 export const loader = apiHandler(retryDatasetEndpoint);
 export const action = loader;

@@ -1,5 +1,5 @@
-import { apiHandler } from "~/modules/api/define.server";
-import { datasetStatusEndpoint } from "~/modules/api/endpoints/datasets.server";
+import { apiHandler } from "~/api/define.server";
+import { datasetStatusEndpoint } from "~/api/endpoints/datasets.server";
 
 export const loader = apiHandler(datasetStatusEndpoint);
 export const action = loader;

@@ -1,5 +1,5 @@
-import { apiHandler } from "~/modules/api/define.server";
-import { getDatasetEndpoint } from "~/modules/api/endpoints/datasets.server";
+import { apiHandler } from "~/api/define.server";
+import { getDatasetEndpoint } from "~/api/endpoints/datasets.server";
 
 export const loader = apiHandler(getDatasetEndpoint);
 export const action = loader;

@@ -1,5 +1,5 @@
-import { apiHandler } from "~/modules/api/define.server";
-import { submitEndpoint } from "~/modules/api/endpoints/review.server";
+import { apiHandler } from "~/api/define.server";
+import { submitEndpoint } from "~/api/endpoints/review.server";
 
 export const loader = apiHandler(submitEndpoint);
 export const action = loader;

@@ -1,5 +1,5 @@
-import { apiHandler } from "~/modules/api/define.server";
-import { adjudicateEndpoint, clearAdjudicationEndpoint } from "~/modules/api/endpoints/resolutions.server";
+import { apiHandler } from "~/api/define.server";
+import { adjudicateEndpoint, clearAdjudicationEndpoint } from "~/api/endpoints/resolutions.server";
 
 export const loader = apiHandler(adjudicateEndpoint, clearAdjudicationEndpoint);
 export const action = loader;

@@ -1,5 +1,5 @@
-import { apiHandler } from "~/modules/api/define.server";
-import { createProviderEndpoint, listProvidersEndpoint } from "~/modules/api/endpoints/llm-providers.server";
+import { apiHandler } from "~/api/define.server";
+import { createProviderEndpoint, listProvidersEndpoint } from "~/api/endpoints/llm-providers.server";
 
 export const loader = apiHandler(listProvidersEndpoint, createProviderEndpoint);
 export const action = loader;

@@ -1,5 +1,5 @@
-import { apiHandler } from "~/modules/api/define.server";
-import { getMe } from "~/modules/api/endpoints/foundation.server";
+import { apiHandler } from "~/api/define.server";
+import { getMe } from "~/api/endpoints/foundation.server";
 
 export const loader = apiHandler(getMe);
 export const action = loader;

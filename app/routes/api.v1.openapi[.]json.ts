@@ -1,5 +1,5 @@
-import { apiHandler } from "~/modules/api/define.server";
-import { getOpenApi } from "~/modules/api/endpoints/openapi.server";
+import { apiHandler } from "~/api/define.server";
+import { getOpenApi } from "~/api/endpoints/openapi.server";
 
 export const loader = apiHandler(getOpenApi);
 export const action = loader;

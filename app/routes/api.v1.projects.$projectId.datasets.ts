@@ -1,5 +1,5 @@
-import { apiHandler } from "~/modules/api/define.server";
-import { createDatasetEndpoint, listDatasetsEndpoint } from "~/modules/api/endpoints/datasets.server";
+import { apiHandler } from "~/api/define.server";
+import { createDatasetEndpoint, listDatasetsEndpoint } from "~/api/endpoints/datasets.server";
 
 export const loader = apiHandler(listDatasetsEndpoint, createDatasetEndpoint);
 export const action = loader;

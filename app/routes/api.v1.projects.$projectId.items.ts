@@ -1,5 +1,5 @@
-import { apiHandler } from "~/modules/api/define.server";
-import { addItemsEndpoint, listItemsEndpoint } from "~/modules/api/endpoints/items.server";
+import { apiHandler } from "~/api/define.server";
+import { addItemsEndpoint, listItemsEndpoint } from "~/api/endpoints/items.server";
 
 export const loader = apiHandler(listItemsEndpoint, addItemsEndpoint);
 export const action = loader;

@@ -1,5 +1,5 @@
-import { apiHandler } from "~/modules/api/define.server";
-import { addMemberEndpoint } from "~/modules/api/endpoints/foundation.server";
+import { apiHandler } from "~/api/define.server";
+import { addMemberEndpoint } from "~/api/endpoints/foundation.server";
 
 export const loader = apiHandler(addMemberEndpoint);
 export const action = loader;

@@ -1,5 +1,5 @@
-import { apiHandler } from "~/modules/api/define.server";
-import { getQualityEndpoint } from "~/modules/api/endpoints/quality.server";
+import { apiHandler } from "~/api/define.server";
+import { getQualityEndpoint } from "~/api/endpoints/quality.server";
 
 export const loader = apiHandler(getQualityEndpoint);
 export const action = loader;

@@ -1,5 +1,5 @@
-import { apiHandler } from "~/modules/api/define.server";
-import { claimEndpoint } from "~/modules/api/endpoints/review.server";
+import { apiHandler } from "~/api/define.server";
+import { claimEndpoint } from "~/api/endpoints/review.server";
 
 export const loader = apiHandler(claimEndpoint);
 export const action = loader;

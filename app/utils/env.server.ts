@@ -73,10 +73,7 @@ export type Env = {
 export class EnvError extends Error {}
 
 const MIN_SECRET_LENGTH = 32;
-// why: server.ts (run by tsx) and the Remix bundle each load their own copy of this module;
-// the environment loaded at start-up is shared through globalThis so both see it.
-const KEY = Symbol.for("loupe.env");
-const shared = globalThis as { [KEY]?: Env };
+let loaded: Env | undefined;
 
 /**
  * Reads and checks the environment. The CLI passes `needsSessionSecret: false`: it signs no
@@ -97,7 +94,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, options: { need
   if ((raw.LOUPE_SMTP_URL === undefined) !== (raw.LOUPE_MAIL_FROM === undefined)) {
     throw new EnvError("Set both LOUPE_SMTP_URL and LOUPE_MAIL_FROM (the sender, e.g. \"Loupe <loupe@example.com>\"), or neither.");
   }
-  shared[KEY] = {
+  loaded = {
     mode,
     databaseUrl: raw.DATABASE_URL,
     port: raw.PORT,
@@ -117,28 +114,28 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, options: { need
     projectCreators: raw.LOUPE_PROJECT_CREATORS,
     mail: raw.LOUPE_SMTP_URL && raw.LOUPE_MAIL_FROM ? { smtpUrl: raw.LOUPE_SMTP_URL, from: raw.LOUPE_MAIL_FROM } : undefined,
   };
-  return shared[KEY];
+  return loaded;
 }
 
 export function env(): Env {
-  const current = shared[KEY];
+  const current = loaded;
   if (!current) throw new Error("loadEnv() has not been called");
   return current;
 }
 
 /** The configured import limits; the defaults when the environment was not loaded (tests calling verbs). */
 export function importLimits(): Env["importLimits"] {
-  return shared[KEY]?.importLimits ?? IMPORT_DEFAULTS;
+  return loaded?.importLimits ?? IMPORT_DEFAULTS;
 }
 
 /** The mail settings when LOUPE_SMTP_URL is set (undefined when not, or when the environment was not loaded). */
 export function mailSettings(): Env["mail"] {
-  return shared[KEY]?.mail;
+  return loaded?.mail;
 }
 
 /** The instance's project-creation setting; the default when the environment was not loaded (tests calling verbs). */
 export function instanceSettings(): InstanceSettings {
-  return { projectCreators: shared[KEY]?.projectCreators ?? "allowed" };
+  return { projectCreators: loaded?.projectCreators ?? "allowed" };
 }
 
 /**
@@ -152,27 +149,6 @@ export function providerKeyFromEnvironment(name: string): string | undefined {
   return value ? value : undefined;
 }
 
-/**
- * The database URL settled at start-up. It lives in DATABASE_URL rather than in `env()` alone
- * because the test harness sets it per worker without loading the rest of the environment.
- */
-export function settledDatabaseUrl(): string | undefined {
-  return process.env.DATABASE_URL;
-}
-
-/** Points this process (and the app bundle it loads) at the database chosen at start-up. */
-export function useDatabaseUrl(url: string) {
-  env().databaseUrl = url;
-  process.env.DATABASE_URL = url;
-}
-
-/**
- * Libraries (React, Express) pick their fast paths from NODE_ENV. A built app is always served
- * in production mode; the operator's own NODE_ENV keeps deciding how strict secrets are.
- */
-export function runLibrariesInProductionMode() {
-  process.env.NODE_ENV = "production";
-}
 
 function resolveSessionSecret(mode: Env["mode"], given: string | undefined, dataDir: string): string {
   if (given !== undefined) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { importErrors, imports } from "~db/schema";
 import { db } from "~/db.server";
-import { loader as importErrorsCsv } from "~/routes/projects.$projectId_.imports.$importId.errors[.]csv";
+import { loader as importErrorsCsv } from "~/routes/projects.$projectId_.imports_.$importId.errors[.]csv";
 import { makeDatasetProject } from "~test/support/dataset-project";
 import { exportBytes } from "~test/support/export-bytes";
 import { createDataset } from "./create-dataset.server";

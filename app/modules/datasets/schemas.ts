@@ -133,6 +133,7 @@ export type NewDatasetInput = z.input<typeof newDatasetSchema>;
 
 export const exportQuerySchema = z.object({
   format: z.enum(exportFormats, { error: `Expected format to be one of: ${exportFormats.join(", ")}.` }),
-  split: z.enum(["train", "validation", "test"], { error: "Expected split to be train, validation or test." }).optional(),
+  // why: a form's "All splits" sends split= (empty), which means no split, not a bad one.
+  split: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["train", "validation", "test"], { error: "Expected split to be train, validation or test." }).optional()),
 });
 export type ExportQuery = z.output<typeof exportQuerySchema>;

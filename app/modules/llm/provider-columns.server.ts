@@ -51,11 +51,15 @@ export function headerColumns(providerId: string, input: HeaderInput[], existing
   });
 }
 
-/** A unique-index or foreign-key violation behind an error (Drizzle wraps the driver's in `cause`). */
+/**
+ * A unique-index or foreign-key violation behind an error (Drizzle wraps the driver's in `cause`).
+ * A reference declared ON DELETE RESTRICT fails with 23001 (restrict_violation) rather than 23503;
+ * both are a foreign key still pointing at the row, and are reported as 23503.
+ */
 export function constraintViolation(error: unknown): { code: "23505" | "23503"; constraint: string; table: string; detail: string } | undefined {
   for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const { code, constraint_name, table_name, detail } = e as { code?: string; constraint_name?: string; table_name?: string; detail?: string };
-    if (code === "23505" || code === "23503") return { code, constraint: constraint_name ?? "", table: table_name ?? "", detail: detail ?? "" };
+    if (code === "23505" || code === "23503" || code === "23001") return { code: code === "23505" ? code : "23503", constraint: constraint_name ?? "", table: table_name ?? "", detail: detail ?? "" };
   }
   return undefined;
 }

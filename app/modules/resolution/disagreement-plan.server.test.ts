@@ -44,7 +44,8 @@ describe("the adjudication list on 40,000 items", () => {
     ["ratings at least 3 points apart", { minSpread: 3 }],
   ] as const)("%s: walks the partial disagreement index from the cursor, no sort, a page's worth of rows", async (_what, filter) => {
     const nodes = await plan(filter, 0.5);
-    expect(nodes.map((n) => n["Node Type"])).not.toContain("Sort");
+    // why: the plan in the message, so a failure says which path the planner took and why.
+    expect(nodes.map((n) => n["Node Type"]), JSON.stringify(nodes.map(({ Plans: _, ...n }) => n))).not.toContain("Sort");
     const scans = nodes.filter((n) => n["Relation Name"] === "resolutions");
     expect(scans.map((n) => n["Index Name"])).toEqual(["resolutions_disagreement_idx"]);
     const read = scans.reduce((sum, n) => sum + (n["Actual Rows"] + (n["Rows Removed by Filter"] ?? 0)) * n["Actual Loops"], 0);
@@ -59,7 +60,8 @@ describe("the adjudication list filtered by question", () => {
     ["one question, top answer's share at most a half", { question: "quality", maxAgreement: 0.5 }],
   ] as const)("%s: walks the per-question partial disagreement index from the cursor, no sort, a page's worth of rows", async (_what, filter) => {
     const nodes = await plan(filter, 0.5);
-    expect(nodes.map((n) => n["Node Type"])).not.toContain("Sort");
+    // why: the plan in the message, so a failure says which path the planner took and why.
+    expect(nodes.map((n) => n["Node Type"]), JSON.stringify(nodes.map(({ Plans: _, ...n }) => n))).not.toContain("Sort");
     const scans = nodes.filter((n) => n["Relation Name"] === "resolutions");
     // Either partial disagreement index walks in item order: by project (every row of this fixture
     // is the one question) or by project and question; what must not happen is a sorted bitmap scan.

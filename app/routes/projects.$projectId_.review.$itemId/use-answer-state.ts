@@ -112,7 +112,8 @@ export function useAnswerState(init: {
       setChanges(1); // send it to the server too
       setDirty(true);
     }
-    // restore once, when the item opens
+    // why: restore once, when the item opens (the route remounts this per item).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const save = useCallback(() => {
@@ -125,7 +126,8 @@ export function useAnswerState(init: {
     writeLocal(storageKey, { values, touched, savedAt: Date.now(), synced: false });
     const timer = setTimeout(save, AUTOSAVE_MS);
     return () => clearTimeout(timer);
-    // runs per change, reading the latest values
+    // why: runs per change (the counter), reading the values of that change.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [changes]);
 
   const reply = fetcher.state === "idle" ? fetcher.data : undefined;

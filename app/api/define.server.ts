@@ -2,9 +2,9 @@ import { z } from "zod";
 import { db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { authenticateApiKey } from "~/modules/api-keys/authenticate-api-key.server";
-import { DomainError, RateLimitedError, UnauthorizedError, ValidationError, type FieldIssue } from "~/utils/errors";
+import { ValidationError, type FieldIssue } from "~/utils/errors";
+import { httpAnswerOf } from "~/utils/http-errors";
 import { issuesOf } from "~/utils/validation";
-import { isDatabaseUnavailable } from "~/utils/database-errors";
 import { formatBytes } from "~/utils/format-bytes";
 import { appLog } from "~/utils/log.server";
 import { findNul, findNulInFields, NUL_MESSAGE, nulIssue } from "~/utils/nul";
@@ -29,7 +29,11 @@ export type Endpoint<P extends AnyObject = AnyObject, Q extends AnyObject = AnyO
    * the OpenAPI document. The endpoint then has no `body` to parse.
    */
   streamedBody?: { description: string; content: Record<string, z.ZodType> };
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /**
+   * What each status answers: a JSON `schema`, or `content` types for a file (the handler then
+   * returns a Response itself, streaming it), and the `headers` worth documenting.
+   */
+  responses: Record<number, { description: string; schema?: z.ZodType; content?: string[]; headers?: Record<string, string> }>;
   handler: (input: {
     actor: Actor;
     params: z.output<P>;
@@ -38,7 +42,7 @@ export type Endpoint<P extends AnyObject = AnyObject, Q extends AnyObject = AnyO
     request: Request;
     /** Aborted when the client goes away (LoupeContext.signal; `request.signal` can miss it). */
     signal: AbortSignal;
-  }) => Promise<{ status: number; body?: unknown; headers?: Record<string, string> }>;
+  }) => Promise<{ status: number; body?: unknown; headers?: Record<string, string> } | Response>;
 };
 
 /** Every endpoint defined anywhere, in definition order: the OpenAPI document is made from this. */
@@ -53,29 +57,6 @@ export function defineEndpoint<P extends AnyObject = AnyObject, Q extends AnyObj
 
 /** The largest JSON body an endpoint reads into memory (streamed bodies have their own limit). */
 export const API_BODY_LIMIT = 10 * 1024 * 1024;
-
-/**
- * An endpoint served by a streaming Express route instead of Remix (large downloads, where the
- * Remix adapter would ignore backpressure). Declared here so the OpenAPI document lists it like
- * any other; the Express route parses its params and query with these same schemas.
- */
-export type StreamedEndpoint<P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject> = {
-  method: "get";
-  path: string;
-  summary: string;
-  description?: string;
-  tags: string[];
-  params: P;
-  query: Q;
-  responses: Record<number, { description: string; schema?: z.ZodType; content?: string[]; headers?: Record<string, string> }>;
-};
-
-export const streamedEndpoints: StreamedEndpoint[] = [];
-
-export function defineStreamedEndpoint<P extends AnyObject, Q extends AnyObject>(endpoint: StreamedEndpoint<P, Q>): StreamedEndpoint<P, Q> {
-  streamedEndpoints.push(endpoint as unknown as StreamedEndpoint);
-  return endpoint;
-}
 
 export const errorBodySchema = z
   .object({
@@ -104,22 +85,15 @@ export async function runEndpoint(endpoint: Endpoint, request: Request, rawParam
     const query = parsePart(endpoint.query, Object.fromEntries(searchParams), "query");
     const body = endpoint.body ? parsePart(endpoint.body, await readJson(request), "body") : undefined;
     const result = await endpoint.handler({ actor, params, query, body, request, signal } as Parameters<Endpoint["handler"]>[0]);
-    return json(result.status, result.body, result.headers);
+    return result instanceof Response ? result : json(result.status, result.body, result.headers);
   } catch (error) {
     if (error instanceof Response) return error;
-    if (error instanceof UnauthorizedError) return failure(401, error.message, undefined, { "WWW-Authenticate": 'Bearer realm="loupe"' });
-    if (error instanceof RateLimitedError) return failure(429, error.message, undefined, { "Retry-After": String(error.retryAfterSeconds) });
-    if (error instanceof ValidationError) return failure(400, error.message, error.issues);
-    if (error instanceof DomainError) {
-      const current = (error as { current?: unknown }).current;
-      return current === undefined ? failure(error.status, error.message) : json(error.status, { error: error.message, current });
-    }
+    const answer = httpAnswerOf(error);
     // why: nobody reads the answer to a client that went away; its cut-off body is no failure here.
-    if (signal.aborted) return failure(400, "The client closed the connection before the end of the request.");
-    if (isDatabaseUnavailable(error)) return failure(503, "Loupe cannot reach its database right now. Try again in a moment.", undefined, { "Retry-After": "5" });
-    // why: rethrown, Remix would answer a resource route with a text/plain 500; API clients parse JSON.
-    appLog().error(`Unhandled error on ${request.method} ${new URL(request.url).pathname}`, error);
-    return failure(500, "Something went wrong on our side. Try again; if it keeps happening, tell your admin.");
+    if (answer.log === "error" && signal.aborted) return failure(400, "The client closed the connection before the end of the request.");
+    if (answer.log === "error") appLog().error(`Unhandled error on ${request.method} ${new URL(request.url).pathname}`, error);
+    if (answer.current !== undefined) return json(answer.status, { error: answer.message, current: answer.current }, answer.headers);
+    return failure(answer.status, answer.message, answer.issues, answer.headers);
   }
 }
 

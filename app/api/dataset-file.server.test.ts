@@ -1,22 +1,24 @@
 import fs from "node:fs";
-import type { Server } from "node:http";
+import http, { type Server } from "node:http";
 import os from "node:os";
 import v8 from "node:v8";
 import vm from "node:vm";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, sqlOf } from "~/db.server";
+import { edge } from "~/edge.server";
 import { createApiKey } from "~/modules/api-keys/create-api-key.server";
 import { sessionCookie } from "~/modules/auth/cookies.server";
 import { createSession } from "~/modules/auth/sessions.server";
 import { createDataset } from "~/modules/datasets/create-dataset.server";
 import { requestDataset } from "~/modules/datasets/request-dataset.server";
+import * as apiExport from "~/routes/api.v1.datasets.$datasetId.export";
+import * as browserDownload from "~/routes/datasets.$datasetId.download";
 import { loadEnv } from "~/utils/env.server";
 import { makeUser } from "~test/factories";
 import { makeDatasetProject, type DatasetProject } from "~test/support/dataset-project";
 import { exportBytes } from "~test/support/export-bytes";
-import { createApp } from "./app";
-import { createLogger } from "./log";
+import { sendResponse } from "../../server/remix-bridge";
 
 // why: a full collection on demand, to measure what is retained rather than GC's schedule.
 v8.setFlagsFromString("--expose-gc");
@@ -29,13 +31,32 @@ let datasetId: string;
 let key: string;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loupe-downloads-"));
 
-beforeAll(async () => {
-  const env = loadEnv({ ...process.env, SESSION_SECRET: "a session secret for the download tests, long enough", LOUPE_DATA_DIR: dataDir });
-  // why: only the Express routes are under test; a request that reached Remix would be a bug here.
-  const app = createApp({ env, log: createLogger("silent"), build: () => Promise.reject(new Error("Remix is not part of this test")), assets: { middleware: (_q, _s, next) => next() }, isShuttingDown: () => false });
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, "127.0.0.1", () => resolve(s));
+/**
+ * The two download routes behind a real HTTP server, answered through the same bridge the Express
+ * edge uses (server/remix-bridge.ts), with the context the edge would give them — so status,
+ * headers, bytes and backpressure are what a client of Loupe gets.
+ */
+function serve(): Promise<Server> {
+  const routes: [RegExp, (args: never) => Promise<Response>][] = [
+    [/^\/api\/v1\/datasets\/([^/]+)\/export$/, apiExport.loader as never],
+    [/^\/datasets\/([^/]+)\/download$/, browserDownload.loader as never],
+  ];
+  const app = http.createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? "/", "http://127.0.0.1");
+      const [, loader, match] = routes.map(([pattern, fn]) => [pattern, fn, pattern.exec(url.pathname)] as const).find(([, , m]) => m) ?? [];
+      if (!loader || !match) return void res.writeHead(404).end();
+      const { context } = await edge.requestContext({ path: url.pathname, cookieHeader: req.headers.cookie ?? null, secureCookies: false, clientIp: "127.0.0.1", cspNonce: "n" });
+      const request = new Request(url, { method: req.method, headers: req.headers as Record<string, string> });
+      await sendResponse(res, await loader({ request, params: { datasetId: match[1] }, context } as never));
+    })().catch((error: unknown) => res.destroy(error as Error));
   });
+  return new Promise((resolve) => app.listen(0, "127.0.0.1", () => resolve(app)));
+}
+
+beforeAll(async () => {
+  loadEnv({ ...process.env, SESSION_SECRET: "a session secret for the download tests, long enough", LOUPE_DATA_DIR: dataDir });
+  server = await serve();
   const address = server.address();
   base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
   fixture = await makeDatasetProject();

@@ -7,7 +7,8 @@ import { requestDataset } from "~/modules/datasets/request-dataset.server";
 import { retryDataset } from "~/modules/datasets/retry-dataset.server";
 import { sumSplits } from "~/modules/datasets/snapshot-tally";
 import { exportQuerySchema, newDatasetSchema } from "~/modules/datasets/schemas";
-import { defineEndpoint, defineStreamedEndpoint, errorBodySchema } from "../define.server";
+import { datasetFileResponse } from "../dataset-file.server";
+import { defineEndpoint, errorBodySchema } from "../define.server";
 
 const err = (description: string) => ({ description, schema: errorBodySchema });
 const common = { 400: err("Invalid input; `issues` names each field"), 401: err("Missing, invalid or revoked API key"), 404: err("Not found, or not visible to you") };
@@ -145,7 +146,7 @@ export const getCardEndpoint = defineEndpoint({
   },
 });
 
-export const exportDatasetEndpoint = defineStreamedEndpoint({
+export const exportDatasetEndpoint = defineEndpoint({
   method: "get",
   path: "/api/v1/datasets/{datasetId}/export",
   tags: ["datasets"],
@@ -170,4 +171,5 @@ export const exportDatasetEndpoint = defineStreamedEndpoint({
     ...common,
     409: { description: "The snapshot is not built (queued, building or failed)", schema: errorBodySchema },
   },
+  handler: ({ actor, params, query, request }) => datasetFileResponse(db, actor, params.datasetId, query, { head: request.method === "HEAD" }),
 });

@@ -6,7 +6,7 @@ import * as testRoute from "~/routes/api.v1.llm.providers.$providerId.test/route
 import * as listRoute from "~/routes/api.v1.llm.providers";
 import { makeUser } from "~test/factories";
 import { loadLlmTestEnv } from "~test/support/llm";
-import { startLlmStub, type LlmStub } from "../../../scripts/llm-stub/server";
+import { startLlmStub, type LlmStub } from "../../scripts/llm-stub/server";
 import { openApiDocument } from "./openapi.server";
 
 const KEY = "sk-loupe-RECOGNISABLE-api-0c5f";

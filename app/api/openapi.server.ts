@@ -1,5 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
-import { endpoints, streamedEndpoints } from "./define.server";
+import { endpoints } from "./define.server";
 import "./endpoints/index.server";
 
 /** The OpenAPI 3.1 document, generated from the zod schemas the endpoints parse with. */
@@ -31,23 +31,6 @@ export function openApiDocument() {
               }
             : undefined,
       },
-      responses: Object.fromEntries(
-        Object.entries(e.responses).map(([status, r]) => [
-          status,
-          { description: r.description, content: r.schema ? { "application/json": { schema: r.schema } } : undefined },
-        ]),
-      ),
-    });
-  }
-  for (const e of streamedEndpoints) {
-    registry.registerPath({
-      method: e.method,
-      path: e.path,
-      summary: e.summary,
-      description: e.description,
-      tags: e.tags,
-      security: [{ [bearer.name]: [] }],
-      request: { params: e.params, query: e.query },
       responses: Object.fromEntries(
         Object.entries(e.responses).map(([status, r]) => [
           status,

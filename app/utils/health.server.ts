@@ -1,5 +1,6 @@
 import { sqlClient } from "~/db.server";
 
+
 /** A database round trip that gives up after two seconds, so a dead database answers fast. */
 export async function healthCheck(): Promise<{ ok: true } | { ok: false; reason: string }> {
   let timer: NodeJS.Timeout | undefined;

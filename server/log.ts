@@ -1,1 +1,0 @@
-export { createLogger, describeError, type Logger } from "~/utils/log.server";
