@@ -16,6 +16,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { projects } from "./projects";
+import { promptVersions } from "./prompts";
 import { users } from "./users";
 
 /** One version of a project's review template; editing makes a new version, old ones stay. */
@@ -114,12 +115,30 @@ export const suggestions = pgTable(
       .references(() => items.id, { onDelete: "cascade" }),
     questionKey: text().notNull(),
     value: jsonb().$type<unknown>().notNull(),
+    /** The model's confidence in [0, 1] where known (logprobs, a classifier's probability). */
     confidence: real(),
+    /** How the suggestion is shown: "import", the judge's model, "classifier v4". */
     source: text().notNull(),
+    /** Where it came from: a file's labels, an LLM judge run, or the in-app classifier. */
+    origin: text().$type<SuggestionOrigin>().notNull().default("import"),
+    /** An LLM's model id, and the judge prompt version that asked it. */
+    model: text(),
+    promptVersionId: uuid().references(() => promptVersions.id, { onDelete: "set null" }),
+    /** The run (an LLM job or a classifier version) that made it. */
+    runId: uuid(),
+    /** The judge's reasons, shown beside the suggestion. */
+    rationale: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index().on(t.itemId)],
+  (t) => [
+    index().on(t.itemId),
+    index("suggestions_prompt_version_idx").on(t.promptVersionId, t.questionKey).where(sql`${t.promptVersionId} is not null`),
+    check("suggestions_origin_known", sql`${t.origin} in ('import', 'llm', 'classifier')`),
+  ],
 );
+
+export const suggestionOrigins = ["import", "llm", "classifier"] as const;
+export type SuggestionOrigin = (typeof suggestionOrigins)[number];
 
 export const assignmentState = pgEnum("assignment_state", ["leased", "submitted", "skipped"]);
 
