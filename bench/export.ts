@@ -14,9 +14,12 @@
  * bench:queue (bench/lib/database.ts).
  */
 import { randomUUID } from "node:crypto";
+import http from "node:http";
+import type { Readable } from "node:stream";
 import { parseArgs } from "node:util";
 import type postgres from "postgres";
-import { connect } from "~/db.server";
+import { datasetFileResponse } from "~/api/dataset-file.server";
+import { connect, type Db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { buildDataset, type BuildProfile } from "~/modules/datasets/build-dataset.server";
 import { requestDataset } from "~/modules/datasets/request-dataset.server";
@@ -34,6 +37,7 @@ import { generateItems } from "./lib/items";
 import { measureStream, type StreamRun } from "./lib/measure";
 import { machineInfo, markdownTable, writeResults } from "./lib/results";
 import { round } from "./lib/stats";
+import { sendResponse } from "../server/remix-bridge";
 
 const { values: flags } = parseArgs({ options: { items: { type: "string", default: "1000000" }, seed: { type: "string", default: "42" }, keep: { type: "boolean", default: false } } });
 const options = { items: Number(flags.items), seed: Number(flags.seed), keep: flags.keep ?? false };
@@ -120,8 +124,12 @@ async function main() {
       runs[format] = { export: exported, baseline, ratio: round(exported.rowsPerSecond / baseline.rowsPerSecond) };
       log(`  ${format}: export ${exported.rowsPerSecond.toLocaleString("en")} rows/s (${exported.mbPerSecond} MB/s, peak RSS ${exported.peakRssMb} MB); COPY ${baseline.rowsPerSecond.toLocaleString("en")} rows/s; ratio ${runs[format].ratio}`);
     }
+    // The download as a client gets it: the resource routes' answer written by the edge's bridge
+    // (server/remix-bridge.ts) to a real socket, read by an HTTP client in this process.
+    const overHttp = await withDownloadServer(app.db, manager, dataset.id, (url) => measureStream(() => download(`${url}?format=annotations-jsonl`)));
+    log(`  annotations-jsonl over HTTP (route answer → bridge → socket): ${overHttp.rowsPerSecond.toLocaleString("en")} rows/s (${overHttp.mbPerSecond} MB/s, peak RSS ${overHttp.peakRssMb} MB)`);
 
-    const peakRssMb = Math.max(...Object.values(runs).map((r) => r.export.peakRssMb));
+    const peakRssMb = Math.max(overHttp.peakRssMb, ...Object.values(runs).map((r) => r.export.peakRssMb));
     const results = {
       benchmark: "export",
       date: new Date().toISOString(),
@@ -131,6 +139,7 @@ async function main() {
       setup: { ...options, corpus: corpus.source, fixtureSeconds: round(fixtureSeconds) },
       snapshot,
       runs,
+      overHttp,
       targets: {
         snapshot: { target: `≥ ${TARGET_SNAPSHOT_RATIO}× the INSERT … SELECT rate`, ratio: snapshot.ratio, met: snapshot.ratio >= TARGET_SNAPSHOT_RATIO },
         ratio: { target: `≥ ${TARGET_RATIO}× the COPY rate`, met: Object.values(runs).every((r) => r.ratio >= TARGET_RATIO) },
@@ -166,6 +175,30 @@ async function insertSelectBaseline(sql: postgres.Sql, projectId: string) {
   return { rows: result.count, seconds: round(seconds), rowsPerSecond: Math.round(result.count / seconds) };
 }
 
+/** A server answering `GET /` with the snapshot's export the way the download routes do, for `use`. */
+async function withDownloadServer<T>(db: Db, actor: Actor, datasetId: string, use: (url: string) => Promise<T>): Promise<T> {
+  const server = http.createServer((req, res) => {
+    const format = new URL(req.url ?? "/", "http://x").searchParams.get("format") as ExportFormat;
+    datasetFileResponse(db, actor, datasetId, { format })
+      .then((response) => sendResponse(res, response))
+      .catch((error: unknown) => res.destroy(error as Error));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  try {
+    return await use(`http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+function download(url: string): Promise<Readable> {
+  return new Promise((resolve, reject) => {
+    http.get(url, (res) => (res.statusCode === 200 ? resolve(res) : reject(new Error(`The download answered ${res.statusCode}`)))).on("error", reject);
+  });
+}
+
 async function copyStream(sql: postgres.Sql, query: string) {
   return sql.unsafe(query).readable();
 }
@@ -178,6 +211,7 @@ function toMarkdown(r: {
   setup: { items: number; corpus: string; fixtureSeconds: number };
   snapshot: { seconds: number; items: number; annotations: number; itemsPerSecond: number; peakRssMb: number; phases: Record<string, number>; baseline: { rowsPerSecond: number; before: { rowsPerSecond: number }; after: { rowsPerSecond: number } }; ratio: number };
   runs: Record<string, { export: StreamRun; baseline: StreamRun; ratio: number }>;
+  overHttp: StreamRun;
   targets: { snapshot: { target: string; ratio: number; met: boolean }; ratio: { target: string; met: boolean }; peakRss: { target: string; peakRssMb: number; met: boolean } };
 }): string {
   const rows = Object.entries(r.runs).flatMap(([format, run]) => [
@@ -203,7 +237,10 @@ function toMarkdown(r: {
     "",
     "## Exports",
     "",
-    markdownTable(["run", "rows", "seconds", "rows/s", "MB/s", "peak RSS MB", "ratio to COPY"], rows),
+    markdownTable(["run", "rows", "seconds", "rows/s", "MB/s", "peak RSS MB", "ratio to COPY"], [
+      ...rows,
+      ["annotations-jsonl: over HTTP (route answer → edge bridge → socket → client)", r.overHttp.rows.toLocaleString("en"), r.overHttp.seconds, r.overHttp.rowsPerSecond.toLocaleString("en"), r.overHttp.mbPerSecond, r.overHttp.peakRssMb, round(r.overHttp.rowsPerSecond / (r.runs["annotations-jsonl"]?.baseline.rowsPerSecond ?? NaN))],
+    ]),
     "",
     `Targets: snapshot ${r.targets.snapshot.target}: ${r.targets.snapshot.ratio}, **${r.targets.snapshot.met ? "met" : "missed"}**; export ${r.targets.ratio.target}: **${r.targets.ratio.met ? "met" : "missed"}**; peak RSS ${r.targets.peakRss.target}: ${r.targets.peakRss.peakRssMb} MB, **${r.targets.peakRss.met ? "met" : "missed"}**.`,
   ].join("\n");

@@ -6,7 +6,7 @@
  */
 import { inject } from "vitest";
 import { connect, type Connection, type Database } from "~/db.server";
-import { createDatabase, databaseUrl } from "../scripts/lib/pg-admin.mjs";
+import { createDatabase, databaseUrl, dropDatabases } from "../scripts/lib/pg-admin.mjs";
 
 type State = { url?: Promise<string>; resolved?: string; conn?: Connection };
 const KEY = Symbol.for("loupe.test.db");
@@ -60,4 +60,25 @@ export async function closeTestDb(): Promise<void> {
   const conn = s.conn;
   s.conn = undefined;
   await conn?.sql.end({ timeout: 5 });
+}
+
+/**
+ * A database of the test's own, fresh from the migrated template, for tests whose outcome depends
+ * on what else the tables hold (a query plan follows the table's statistics, and the worker's
+ * database holds whatever earlier test files left). Dropped by `close()`, or by the global
+ * teardown with the rest of this run's databases.
+ */
+export async function ownDatabase(suffix: string): Promise<Connection & { close(): Promise<void> }> {
+  const admin = inject("testAdminUrl");
+  const name = `${workerDatabaseName()}_${suffix}`;
+  await dropDatabases(admin, [name]);
+  await createDatabase(admin, name, { template: inject("testTemplate") });
+  const conn = connect(databaseUrl(admin, name), { max: 4 });
+  return {
+    ...conn,
+    async close() {
+      await conn.sql.end({ timeout: 5 });
+      await dropDatabases(admin, [name]);
+    },
+  };
 }

@@ -12,19 +12,19 @@ import { makeUser } from "~test/factories";
 import { cohensKappa } from "./agreement";
 import { computeQuality } from "./compute-quality.server";
 
-async function qualityProject(answers: Record<string, unknown>[][], reviewerCount: number) {
+const QUESTIONS = [
+  { key: "ok", kind: "thumbs", text: "OK?" },
+  { key: "quality", kind: "rating", text: "How good?", min: 1, max: 5 },
+  { key: "topics", kind: "choice", text: "Topics", multiple: true, options: [{ value: "refund" }, { value: "delay" }] },
+  { key: "marks", kind: "spans", text: "Mark problems", labels: ["hallucination"] },
+  { key: "note", kind: "text", text: "Note" },
+];
+
+async function qualityProject(answers: Record<string, unknown>[][], reviewerCount: number, questions: Record<string, unknown>[] = QUESTIONS) {
   const manager = await makeUser({ name: "Quinn Manager" });
   const engineer = await makeUser({ name: "Eve Engineer" });
   const p = await createProject(db, manager.actor, { name: `Quality ${randomUUID().slice(0, 8)}` });
-  await saveTemplate(db, manager.actor, p.id, {
-    questions: [
-      { key: "ok", kind: "thumbs", text: "OK?" },
-      { key: "quality", kind: "rating", text: "How good?", min: 1, max: 5 },
-      { key: "topics", kind: "choice", text: "Topics", multiple: true, options: [{ value: "refund" }, { value: "delay" }] },
-      { key: "marks", kind: "spans", text: "Mark problems", labels: ["hallucination"] },
-      { key: "note", kind: "text", text: "Note" },
-    ],
-  });
+  await saveTemplate(db, manager.actor, p.id, { questions } as Parameters<typeof saveTemplate>[3]);
   await updateProjectSettings(db, manager.actor, p.id, { overlap: reviewerCount });
   await addMember(db, manager.actor, p.id, { email: engineer.email, role: "engineer" });
   const reviewers = [];
@@ -33,7 +33,7 @@ async function qualityProject(answers: Record<string, unknown>[][], reviewerCoun
     await addMember(db, manager.actor, p.id, { email: r.email, role: "reviewer" });
     reviewers.push(r);
   }
-  const { ids } = await addItems(db, manager.actor, p.id, answers.map((_, i) => ({ input: `Prompt ${i}`, outputs: [{ text: `Output ${i}` }] })));
+  const { ids } = await addItems(db, manager.actor, p.id, answers.map((_, i) => ({ input: `Prompt ${i}`, outputs: [{ text: `Output ${i}` }, { text: `Other output ${i}` }] })));
   for (const [i, perReviewer] of answers.entries()) {
     for (const [r, values] of perReviewer.entries()) {
       if (values) await submitAnnotation(db, reviewers[r]!.actor, { itemId: ids[i]!, values, idempotencyKey: randomUUID() });
@@ -95,6 +95,39 @@ describe("the quality report", () => {
     const names = seenByEngineer.questions[0]!.perReviewer!.map((r) => r.reviewer);
     expect(names).toHaveLength(2);
     for (const name of names) expect(name).toMatch(/^reviewer-[0-9a-f]{10}$/);
+  });
+
+  it("corrections agree when they differ only in line endings and surrounding space; pairwise answers agree on the winner, whatever order was shown", async () => {
+    const f = await qualityProject(
+      [
+        [
+          { fix: { text: "Fixed line one\nline two" }, pick: { winner: 0, shown: [0, 1] } },
+          { fix: { text: "  Fixed line one\r\nline two\n" }, pick: { winner: 0, shown: [1, 0] } },
+          { fix: { text: "Fixed line one\nline two \n" }, pick: { winner: 1, shown: [0, 1] } },
+        ],
+      ],
+      3,
+      [
+        { key: "fix", kind: "correction", text: "Correct it" },
+        { key: "pick", kind: "pairwise", text: "Which is better?" },
+      ],
+    );
+    const report = await computeQuality(db, f.manager.actor, f.projectId);
+    expect(report.questions.map((q) => [q.key, q.resolved])).toEqual([
+      ["fix", 1],
+      ["pick", 1],
+    ]);
+    const [fix, pick] = report.questions;
+    // Every correction is the same text once line endings and outer white space are set aside.
+    expect(fix!.perReviewer!.map((r) => r.agreed)).toEqual([1, 1, 1]);
+    expect(fix!.metrics.percentAgreement.value).toBe(1);
+    expect(pick!.perReviewer).toEqual([
+      { reviewer: "Rater A", items: 1, agreed: 1, agreement: 1 },
+      { reviewer: "Rater B", items: 1, agreed: 1, agreement: 1 },
+      { reviewer: "Rater C", items: 1, agreed: 0, agreement: 0 },
+    ]);
+    // Two of three answers name one winner: one agreeing pair out of three.
+    expect(pick!.metrics.percentAgreement.value).toBeCloseTo(1 / 3, 10);
   });
 
   it("undefined cases: Cohen's κ with three reviewers, everything with one answer per item or none", async () => {

@@ -5,7 +5,8 @@ import { ensurePseudonyms } from "~/modules/datasets/snapshot-sql.server";
 import { authorizeProject } from "~/modules/projects/authorize.server";
 import { projectPeople } from "~/modules/projects/people.server";
 import { refreshResolutions } from "~/modules/resolution/refresh-resolutions.server";
-import type { Question } from "~/modules/templates/schemas";
+import { kindOf, type Question } from "~/modules/questions";
+import type { AgreementShape } from "~/modules/questions/types";
 import { AgreementAccumulator, cohensKappa, type Metric } from "./agreement";
 import type { QualityReport, QuestionMetrics, QuestionQuality, ReviewerAgreement } from "./report";
 
@@ -33,30 +34,37 @@ export async function computeQuality(db: Database, actor: Actor, projectId: stri
   const { names: named } = await projectPeople(db, actor, projectId, access.role);
   if (!named) await ensurePseudonyms(sql, projectId);
   const questions: QuestionQuality[] = [];
-  for (const q of (row?.questions ?? []).filter((x) => x.kind !== "text")) questions.push(await questionQuality(sql, projectId, q, named));
+  for (const q of row?.questions ?? []) {
+    const shape = kindOf(q).agreement?.(q);
+    if (shape) questions.push(await questionQuality(sql, projectId, q, shape, named));
+  }
   return { projectId, questions };
 }
 
-/** The answer to `q` as a category string (null when absent or of another shape), per kind. */
-function category(sql: postgres.Sql, q: Question) {
-  const v = sql`a.values -> ${q.key}`;
-  switch (q.kind) {
-    case "rating":
-      return sql`case when jsonb_typeof(${v}) = 'number' then ${v} #>> '{}' end`;
-    case "pairwise":
-      return sql`${v} ->> 'winner'`;
-    case "correction":
-      return sql`md5(regexp_replace(replace(${v} ->> 'text', E'\r\n', E'\n'), '^\\s+|\\s+$', '', 'g'))`;
-    case "choice":
-    case "flags":
-    case "spans":
-    case "thumbs":
-    case "text":
-      return sql`case when jsonb_typeof(${v}) = 'string' then ${v} #>> '{}' end`;
-  }
-}
+type Compare = Extract<AgreementShape, { measure: "category" }>["compare"];
 
-async function questionQuality(sql: postgres.Sql, projectId: string, q: Question, named: boolean): Promise<QuestionQuality> {
+/** A text answer with line endings and surrounding white space normalised (two corrections that differ only there agree). */
+const normalisedText = (sql: postgres.Sql, value: postgres.PendingQuery<postgres.Row[]>) =>
+  sql`regexp_replace(replace(${value} ->> 'text', E'\r\n', E'\n'), '^\\s+|\\s+$', '', 'g')`;
+
+/** An answer (`a.values -> key`) as a category string, null when absent or of another shape. */
+const categoryOf: Record<Compare, (sql: postgres.Sql, v: postgres.PendingQuery<postgres.Row[]>) => postgres.PendingQuery<postgres.Row[]>> = {
+  number: (sql, v) => sql`case when jsonb_typeof(${v}) = 'number' then ${v} #>> '{}' end`,
+  string: (sql, v) => sql`case when jsonb_typeof(${v}) = 'string' then ${v} #>> '{}' end`,
+  winner: (sql, v) => sql`${v} ->> 'winner'`,
+  text: (sql, v) => sql`md5(${normalisedText(sql, v)})`,
+};
+
+/** Whether an answer agrees with the resolution `r.value` (a mean rating within half a point). */
+const agreesWith: Record<Compare | "per-option", (sql: postgres.Sql, v: postgres.PendingQuery<postgres.Row[]>) => postgres.PendingQuery<postgres.Row[]>> = {
+  number: (sql, v) => sql`jsonb_typeof(${v}) = 'number' and abs((${v} #>> '{}')::numeric - (r.value #>> '{}')::numeric) <= 0.5`,
+  string: (sql, v) => sql`${v} = r.value`,
+  winner: (sql, v) => sql`${v} -> 'winner' = r.value -> 'winner'`,
+  text: (sql, v) => sql`${normalisedText(sql, v)} = ${normalisedText(sql, sql`r.value`)}`,
+  "per-option": (sql, v) => sql`jsonb_typeof(${v}) = 'array' and (select coalesce(jsonb_agg(distinct e order by e), '[]'::jsonb) from jsonb_array_elements_text(${v}) e) = r.value`,
+};
+
+async function questionQuality(sql: postgres.Sql, projectId: string, q: Question, shape: AgreementShape, named: boolean): Promise<QuestionQuality> {
   const answered = sql`a.project_id = ${projectId} and a.status = 'submitted' and a.values ? ${q.key} and a.values -> ${q.key} <> 'null'::jsonb`;
   const [counts] = await sql<[{ items: number; annotations: number; reviewers: number }]>`
     select count(distinct a.item_id)::int as items, count(*)::int as annotations, count(distinct a.user_id)::int as reviewers
@@ -65,22 +73,18 @@ async function questionQuality(sql: postgres.Sql, projectId: string, q: Question
     select count(*) filter (where status = 'resolved')::int as resolved, count(*) filter (where status = 'unresolved')::int as unresolved,
            count(*) filter (where method = 'adjudicated')::int as adjudicated, avg(agreement)::float8 as mean
     from resolutions where project_id = ${projectId} and question_key = ${q.key}`;
-  const multi = q.kind === "flags" || (q.kind === "choice" && q.multiple);
   const base = { key: q.key, kind: q.kind, text: q.text, ...counts, resolved: res.resolved, unresolved: res.unresolved, adjudicated: res.adjudicated, consensusAgreement: res.mean };
 
-  if (q.kind === "spans") {
-    const reason = "Spans have no fixed categories per item, so these coefficients do not apply; see the consensus agreement (share of reviewers whose spans match the agreed ones).";
-    return { ...base, metrics: nullAll(reason), options: null, perReviewer: null, perReviewerReason: reason };
-  }
-  const reviewers = await perReviewer(sql, projectId, q, named);
-  if (multi) {
-    const options = q.kind === "flags" ? q.options : q.options.map((o) => o.value);
-    const value = sql`case when jsonb_typeof(a.values -> ${q.key}) = 'array' then (case when a.values -> ${q.key} ? o.opt then '1' else '0' end) end`;
-    const byOption = await metricsFor(sql, answered, value, counts.reviewers, false, options);
-    const perOption = options.map((option) => ({ option, metrics: byOption.get(option)! }));
+  if (shape.measure === "none") return { ...base, metrics: nullAll(shape.reason), options: null, perReviewer: null, perReviewerReason: shape.reason };
+  const v = sql`a.values -> ${q.key}`;
+  const reviewers = await perReviewer(sql, projectId, q, agreesWith[shape.measure === "per-option" ? "per-option" : shape.compare](sql, v), named);
+  if (shape.measure === "per-option") {
+    const value = sql`case when jsonb_typeof(${v}) = 'array' then (case when ${v} ? o.opt then '1' else '0' end) end`;
+    const byOption = await metricsFor(sql, answered, value, counts.reviewers, false, shape.options);
+    const perOption = shape.options.map((option) => ({ option, metrics: byOption.get(option)! }));
     return { ...base, metrics: nullAll("A multi-label question is measured per option (chosen or not); see the options."), options: perOption, perReviewer: reviewers, perReviewerReason: null };
   }
-  const metrics = (await metricsFor(sql, answered, category(sql, q), counts.reviewers, q.kind === "rating")).get("")!;
+  const metrics = (await metricsFor(sql, answered, categoryOf[shape.compare](sql, v), counts.reviewers, shape.compare === "number")).get("")!;
   return { ...base, metrics, options: null, perReviewer: reviewers, perReviewerReason: null };
 }
 
@@ -142,18 +146,7 @@ async function metricsFor(
 }
 
 /** Each reviewer's share of answers equal to the consensus, over items resolved by votes of two or more (or adjudicated). */
-async function perReviewer(sql: postgres.Sql, projectId: string, q: Question, named: boolean): Promise<ReviewerAgreement[]> {
-  const v = sql`a.values -> ${q.key}`;
-  const agree =
-    q.kind === "rating"
-      ? sql`jsonb_typeof(${v}) = 'number' and abs((${v} #>> '{}')::numeric - (r.value #>> '{}')::numeric) <= 0.5`
-      : q.kind === "pairwise"
-        ? sql`${v} -> 'winner' = r.value -> 'winner'`
-        : q.kind === "correction"
-          ? sql`regexp_replace(replace(${v} ->> 'text', E'\r\n', E'\n'), '^\\s+|\\s+$', '', 'g') = regexp_replace(replace(r.value ->> 'text', E'\r\n', E'\n'), '^\\s+|\\s+$', '', 'g')`
-          : q.kind === "flags" || (q.kind === "choice" && q.multiple)
-            ? sql`jsonb_typeof(${v}) = 'array' and (select coalesce(jsonb_agg(distinct e order by e), '[]'::jsonb) from jsonb_array_elements_text(${v}) e) = r.value`
-            : sql`${v} = r.value`;
+async function perReviewer(sql: postgres.Sql, projectId: string, q: Question, agree: postgres.PendingQuery<postgres.Row[]>, named: boolean): Promise<ReviewerAgreement[]> {
   const rows = await sql<{ reviewer: string; items: number; agreed: number }[]>`
     select ${named ? sql`coalesce(u.name, 'unknown')` : sql`coalesce(p.pseudonym, 'unknown')`} as reviewer,
            count(*)::int as items, count(*) filter (where ${agree})::int as agreed

@@ -40,6 +40,7 @@ export const choice: KindModule<ChoiceQuestion> = {
   consensus: (q, votes) => (q.multiple ? majoritySet(votes.map((v) => v.value as string[])) : plurality(votes.map((v) => String(v.value)), (k) => k)),
   asResolution: (q, answer) => (q.multiple ? [...(answer as string[])].sort() : answer),
   digit: (q, digit) => (digit >= 1 ? (q.options[digit - 1]?.value ?? null) : null),
+  agreement: (q) => (q.multiple ? { measure: "per-option", options: q.options.map((o) => o.value) } : { measure: "category", compare: "string" }),
   modelAnswer: {
     schema(q) {
       const values = q.options.map((o) => o.value);

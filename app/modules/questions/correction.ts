@@ -40,6 +40,7 @@ export const correction: KindModule<CorrectionQuestion> = {
   },
   asResolution: (_q, answer) => ({ text: (answer as { text: string }).text }),
   digit: () => null,
+  agreement: () => ({ measure: "category", compare: "text" }),
   modelAnswer: {
     schema: () => ({
       type: "object",

@@ -30,6 +30,7 @@ export const flags: KindModule<FlagsQuestion> = {
   consensus: (_q, votes) => majoritySet(votes.map((v) => v.value as string[])),
   asResolution: (_q, answer) => [...(answer as string[])].sort(),
   digit: (q, digit) => (digit >= 1 ? (q.options[digit - 1] ?? null) : null),
+  agreement: (q) => ({ measure: "per-option", options: q.options }),
   modelAnswer: {
     schema: (q) => ({ type: "array", items: { type: "string", enum: q.options }, description: "Every risk present in the output (an empty list when there is none)." }),
     read(q, raw) {

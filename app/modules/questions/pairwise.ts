@@ -56,6 +56,7 @@ export const pairwise: KindModule<PairwiseQuestion> = {
   consensus: (_q, votes) => plurality(votes.map((v) => String((v.value as { winner: unknown }).winner)), (k) => (k === "tie" ? null : { winner: Number(k) })),
   asResolution: (_q, answer) => ({ winner: (answer as PairwiseAnswer).winner }),
   digit: () => null,
+  agreement: () => ({ measure: "category", compare: "winner" }),
   modelAnswer: {
     schema(q, ctx) {
       const letters = ctx.shown.map((_, i) => letterOf(i));

@@ -50,6 +50,7 @@ export const rating: KindModule<RatingQuestion> = {
   // why: on a 1–5 or 0–9 scale the key pressed IS the score, which is what a reviewer expects.
   asResolution: (_q, answer) => answer,
   digit: (q, digit) => (digit >= q.min && digit <= q.max ? digit : null),
+  agreement: () => ({ measure: "category", compare: "number" }),
   modelAnswer: {
     schema: (q) => ({
       type: "integer",

@@ -109,6 +109,10 @@ export const spans: KindModule<SpansQuestion> = {
   consensus: (_q, votes) => consensus(votes),
   asResolution: (_q, answer) => (answer as Span[]).map(({ output, start, end, label, quote }) => ({ output, start, end, label, quote })),
   digit: () => null,
+  agreement: () => ({
+    measure: "none",
+    reason: "Spans have no fixed categories per item, so these coefficients do not apply; see the consensus agreement (share of reviewers whose spans match the agreed ones).",
+  }),
   modelAnswer: {
     schema: (q, ctx) => ({
       type: "array",

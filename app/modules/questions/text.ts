@@ -24,6 +24,8 @@ export const text: KindModule<TextQuestion> = {
   consensus: null,
   asResolution: (_q, answer) => answer,
   digit: () => null,
+  // why: free text has no categories to agree on; its answers are read, not measured.
+  agreement: null,
   modelAnswer: {
     schema: (q) => ({ type: "string", maxLength: q.maxLength, description: "Your comment." }),
     read: (q, raw) => {

@@ -20,6 +20,7 @@ export const thumbs: KindModule<ThumbsQuestion> = {
   consensus: (_q, votes) => plurality(votes.map((v) => String(v.value)), (k) => k),
   asResolution: (_q, answer) => answer,
   digit: (_q, digit) => (digit === 1 ? "up" : digit === 2 ? "down" : null),
+  agreement: () => ({ measure: "category", compare: "string" }),
   modelAnswer: {
     schema: () => ({ type: "string", enum: ["up", "down"], description: '"up" when the output is acceptable, "down" when it is not.' }),
     read: (_q, raw) => (valid(raw) ? { value: raw } : { error: `${JSON.stringify(raw)}: expected "up" or "down".` }),

@@ -49,6 +49,17 @@ export type ModelContext = AnswerContext & { shown: number[] };
 
 export type JsonSchema = { [key: string]: unknown };
 
+/**
+ * How reviewers' agreement on a kind is measured (the Quality page): each answer as one category
+ * compared as a number (ratings: within half a point of the consensus counts as agreeing), a
+ * string, a pairwise winner or a normalised text; a multi-label answer as one yes/no category
+ * per option; or not at all, with the reason shown in place of the figures.
+ */
+export type AgreementShape =
+  | { measure: "category"; compare: "number" | "string" | "winner" | "text" }
+  | { measure: "per-option"; options: string[] }
+  | { measure: "none"; reason: string };
+
 export type KindModule<Q extends { kind: QuestionKind; key: string }> = {
   kind: Q["kind"];
   /** What the kind is called in the template editor. */
@@ -71,6 +82,8 @@ export type KindModule<Q extends { kind: QuestionKind; key: string }> = {
   consensus: ((q: Q, votes: Vote[]) => Consensus) | null;
   /** A checked answer in the shape a consensus of this kind has (what an adjudicated resolution holds). */
   asResolution(q: Q, answer: unknown): unknown;
+  /** How agreement on this kind is measured; null for kinds the Quality page leaves out (free text). */
+  agreement: ((q: Q) => AgreementShape) | null;
   /** The answer a number key picks (1–9), for kinds answered with digits; null otherwise. */
   digit(q: Q, digit: number): string | number | null;
   /**

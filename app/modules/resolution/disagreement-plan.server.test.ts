@@ -1,10 +1,10 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { db, sqlOf } from "~/db.server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProject } from "~/modules/projects/create-project.server";
 import { templatePresets } from "~/modules/templates/presets";
 import { saveTemplate } from "~/modules/templates/save-template.server";
 import { loadCorpus } from "../../../bench/lib/corpus";
 import { generateItems } from "../../../bench/lib/items";
+import { ownDatabase } from "~test/db";
 import { makeUser } from "~test/factories";
 import { DISAGREEMENT_PAGE, disagreementPageQuery, type DisagreementFilter } from "./queries.server";
 
@@ -13,13 +13,17 @@ const flatten = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).fla
 
 const ITEMS = 40_000;
 let projectId: string;
+// why: a database of its own, so the planner's statistics are this fixture's, not whatever the
+// test files run before this one in the same worker left in `resolutions` (seen flipping the plan).
+let own: Awaited<ReturnType<typeof ownDatabase>>;
 
 beforeAll(async () => {
-  const manager = await makeUser();
-  const project = await createProject(db, manager.actor, { name: `Disagreement plan ${Date.now()}` });
+  own = await ownDatabase("plan");
+  const manager = await makeUser({ on: own.db });
+  const project = await createProject(own.db, manager.actor, { name: `Disagreement plan ${Date.now()}` });
   projectId = project.id;
-  await saveTemplate(db, manager.actor, project.id, templatePresets["rate-and-correct"].template);
-  const sql = sqlOf(db);
+  await saveTemplate(own.db, manager.actor, project.id, templatePresets["rate-and-correct"].template);
+  const sql = own.sql;
   await generateItems(sql, { projectId, count: ITEMS, seed: 3, corpus: loadCorpus({ seed: 3, size: 100, log: () => {} }), connections: 1 });
   // Every item rated by two reviewers; one in five apart by 1–3 points (agreement 0.5), the rest agreeing.
   await sql`
@@ -31,8 +35,10 @@ beforeAll(async () => {
   await sql`analyze resolutions`;
 }, 240_000);
 
+afterAll(() => own?.close());
+
 async function plan(filter: DisagreementFilter, afterShare: number) {
-  const sql = sqlOf(db);
+  const sql = own.sql;
   const [{ after }] = await sql<[{ after: string }]>`select (min(id) + (max(id) - min(id)) * ${afterShare}::numeric)::bigint::text as after from items where project_id = ${projectId}`;
   const [row] = await sql<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>`explain (analyze, format json) ${disagreementPageQuery(sql, projectId, { ...filter, after: Number(after) })}`;
   return flatten(row!["QUERY PLAN"][0].Plan);
