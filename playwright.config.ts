@@ -36,8 +36,10 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   workers: process.env.CI ? 2 : undefined,
   retries: 0,
-  timeout: 30_000,
-  expect: { timeout: 5_000 },
+  // why: every wait is on a condition; these are ceilings for a loaded 2-core machine (two workers,
+  // a server hashing passwords and a build of PostgreSQL beside them), not expected durations.
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
   reporter: [["list"], ["json", { outputFile: "test-results/playwright.json" }]],
   use: {
     baseURL,

@@ -20,11 +20,11 @@ import { connect } from "~/db.server";
 import { importItems } from "~/modules/imports/import-items.server";
 import { createProject } from "~/modules/projects/create-project.server";
 import { createUser } from "~/modules/users/create-user.server";
-import { loadCorpus } from "./lib/corpus";
+import { loadCorpus } from "~test/support/generate/corpus";
 import { backendCpuDelta, backendCpuMs, processCpuMs } from "./lib/cpu";
 import { openBenchDatabase } from "./lib/database";
 import { toMarkdown, type Run } from "./lib/import-report";
-import { writeRowFiles } from "./lib/import-rows";
+import { writeRowFiles } from "~test/support/generate/import-rows";
 import { machineInfo, writeResults } from "./lib/results";
 import { round } from "./lib/stats";
 

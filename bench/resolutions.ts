@@ -23,10 +23,10 @@ import { saveTemplate } from "~/modules/templates/save-template.server";
 import { createUser } from "~/modules/users/create-user.server";
 import { computeQuality } from "~/modules/quality/compute-quality.server";
 import { refreshResolutions } from "~/modules/resolution/refresh-resolutions.server";
-import { annotateItems } from "./lib/annotations";
-import { loadCorpus } from "./lib/corpus";
+import { annotateItems } from "~test/support/generate/annotations";
+import { loadCorpus } from "~test/support/generate/corpus";
 import { openBenchDatabase } from "./lib/database";
-import { generateItems } from "./lib/items";
+import { generateItems } from "~test/support/generate/items";
 import { summarize } from "./lib/stats";
 
 const { values: flags } = parseArgs({

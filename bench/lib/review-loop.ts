@@ -1,7 +1,7 @@
 import type postgres from "postgres";
 import { setTimeout as sleep } from "node:timers/promises";
 import { backendCpuDelta, backendCpuMs, processCpuMs } from "./cpu";
-import { seededRandom } from "./random";
+import { seededRandom } from "~test/support/generate/random";
 import { Recorder, round, type Summary } from "./stats";
 
 /** One simulated reviewer: claim returns the item id (null when the queue is empty). */

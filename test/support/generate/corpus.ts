@@ -1,13 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { ciIsOn } from "~test/support/shared-data";
+import { ciIsOn, SHARED_DATA } from "~test/support/shared-data";
 import { sample, seededRandom } from "./random";
 
 export type CorpusRecord = { instruction: string; output: string; model: string; dataset: string };
 export type Corpus = { source: string; records: CorpusRecord[] };
 
-const ALPACA_DIR = fileURLToPath(new URL("../../../shared/data/alpaca_eval", import.meta.url));
+const ALPACA_DIR = path.join(SHARED_DATA, "alpaca_eval");
 
 /**
  * A seeded sample of real prompts and answers (AlpacaEval, ../shared/data) that generators
