@@ -27,5 +27,8 @@ export default defineConfig({
     }),
   ],
   build: { target: "es2022" },
+  // why: the dev server's dependency scan reads route files before Remix strips their .server
+  // imports, and would try to bundle the native password hasher for the browser.
+  optimizeDeps: { exclude: ["@node-rs/argon2"] },
   server: { hmr: { port: 24690 } },
 });
