@@ -26,6 +26,8 @@ export type CalibrationInput = {
   judges: Map<string, JudgeLabel>;
   /** Reviewer user id → how the actor may see them (name or pseudonym). */
   reviewers: Map<string, string>;
+  /** All resolved items of the question, where `items` are only those a judge answered; `items.length` when left out. */
+  resolvedItems?: number;
   options?: { minItems?: number; level?: number };
 };
 
@@ -78,7 +80,7 @@ export function calibrateQuestion(input: CalibrationInput): QuestionCalibration 
   const level = input.options?.level ?? 0.95;
   const kind = kindOf(q);
   const m = kind.calibration(q);
-  const base = { key: q.key, kind: q.kind, text: q.text, resolvedItems: items.length, minItems };
+  const base = { key: q.key, kind: q.kind, text: q.text, resolvedItems: input.resolvedItems ?? items.length, judgedItems: items.length, minItems };
   if (m.measure === "none" || !kind.consensus) {
     return { ...base, figure: null, reason: m.measure === "none" ? m.reason : "This kind has no consensus.", judges: [], reviewers: [] };
   }

@@ -58,8 +58,10 @@ export type QuestionCalibration = {
   /** Null when the kind is not measured; `reason` then says why. */
   figure: VerdictFigure | null;
   reason: string | null;
-  /** Resolved items of this question (the consensus the judges are set against). */
+  /** Resolved items of this question (items with a consensus)… */
   resolvedItems: number;
+  /** …and those of them a judge answered: the items judges and reviewers are measured on. */
+  judgedItems: number;
   judges: JudgeCalibration[];
   reviewers: ReviewerCalibration[];
   /** The fewest items a judge, and each reviewer counted in the verdict, must have. */
