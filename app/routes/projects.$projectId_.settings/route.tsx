@@ -41,6 +41,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     leaseMinutes: String(form.get("leaseMinutes") ?? ""),
     itemOrder: String(form.get("itemOrder") ?? ""),
     showReviewerNames: form.get("showReviewerNames") === "on",
+    hideSuggestionsUntilAnswered: form.get("hideSuggestionsUntilAnswered") === "on",
   };
   try {
     const input = { ...values, overlap: whole(values.overlap), leaseMinutes: whole(values.leaseMinutes), itemOrder: values.itemOrder as SettingsInput["itemOrder"] };
@@ -120,6 +121,14 @@ export default function ProjectSettings() {
             name="showReviewerNames"
             defaultChecked={shown.showReviewerNames}
             hint="Reviewers, researchers and engineers then see names (never emails) on the review screen, the members list, progress and quality."
+          />
+        </Section>
+        <Section title="Suggestions" description="Answers proposed by an LLM judge, an import or a classifier are pre-filled on the review screen and marked with where they came from. They never count as a reviewer's answer until a reviewer submits them.">
+          <CheckboxField
+            label="Hide suggestions until the reviewer has answered"
+            name="hideSuggestionsUntilAnswered"
+            defaultChecked={shown.hideSuggestionsUntilAnswered}
+            hint="Against anchoring: reviewers answer from a blank form and see the suggestions only after submitting (for comparison, when they open the item again)."
           />
         </Section>
         <div className="flex flex-wrap items-center gap-3">
