@@ -95,7 +95,9 @@ export default function EditProvider() {
 
       <div className="mt-8">
         <ProviderForm
-          key={saveResult?.notice ? provider.updatedAt : "edit"}
+          // why: a new form only when the saved provider changed (a save, which also empties the key
+          // field); testing the connection or a refused save keeps what was typed.
+          key={String(provider.updatedAt)}
           values={saveResult?.values ?? formValuesOf(provider)}
           hasStoredKey={provider.keySource === "stored"}
           storedHeaders={provider.headerNames}
