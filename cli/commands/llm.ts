@@ -37,7 +37,7 @@ export function registerLlmCommands(program: Command) {
     .option("--model <id[=input/output]>", "a model it offers, with its price in US dollars per million input/output tokens (repeat for more)", collect, [])
     .option("--api-key-stdin", "read the API key from stdin (it is stored encrypted)")
     .option("--api-key-env <NAME>", "read the API key from this environment variable of the server instead (a *_API_KEY name)")
-    .option("--max-concurrency <n>", "requests jobs may have in flight to it at once (default 8)")
+    .option("--max-concurrency <n>", "requests jobs may have in flight to it at once (default 4)")
     .option("--disabled", "add it switched off")
     .option("--test", `test the connection once added; exit ${EXIT_TEST_FAILED} when it fails`)
     .addHelpText("after", `\nExamples:\n  ${KEY_EXAMPLE}\n  loupe llm providers add --name "Local vLLM" --base-url http://127.0.0.1:8000/v1 --model meta-llama/Llama-3.1-8B-Instruct --test`)
