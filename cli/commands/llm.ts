@@ -7,6 +7,7 @@ import type { ProviderInput } from "~/modules/llm/schemas";
 import { testProviderConnection, type ConnectionTest } from "~/modules/llm/test-provider.server";
 import { CliError, note, out, withDatabase } from "../run";
 import { readSecretFromStdin } from "../stdin";
+import { registerLlmRunCommands } from "./llm-runs";
 
 /** Exit code of `test` (and `add --test`) when the command worked but the provider did not answer well. */
 export const EXIT_TEST_FAILED = 2;
@@ -27,7 +28,9 @@ type AddOptions = {
 const FIELDS = { name: "--name", baseUrl: "--base-url", "apiKey.variable": "--api-key-env", "apiKey.value": "key (stdin)", models: "--model", maxConcurrency: "--max-concurrency" };
 
 export function registerLlmCommands(program: Command) {
-  const providers = program.command("llm").description("LLM providers and jobs").command("providers").description("OpenAI-compatible endpoints (instance admin work)");
+  const llm = program.command("llm").description("LLM providers and jobs");
+  registerLlmRunCommands(llm);
+  const providers = llm.command("providers").description("OpenAI-compatible endpoints (instance admin work)");
 
   providers
     .command("add")
