@@ -7,7 +7,7 @@ import { listProviderChoices } from "~/modules/llm/queries.server";
 import { createLlmRun } from "~/modules/llm-runs/create-run.server";
 import { getLlmRunStatus } from "~/modules/llm-runs/queries.server";
 import { runLlmRun } from "~/modules/llm-runs/run-llm-run.server";
-import type { ItemFilter } from "~/modules/llm-runs/schemas";
+import { filterFromText, type ItemFilter } from "~/modules/llm-runs/schemas";
 import { findProjectRef } from "~/modules/projects/queries.server";
 import { itemsProgress } from "../progress";
 import { CliError, note, out, withDatabase } from "../run";
@@ -89,15 +89,10 @@ async function workHere(db: Database, runId: string, what: string) {
 /** `all`, `unreviewed`, `ids:1,2,3` or `field=value` (a metadata field; dots go deeper). */
 export function parseFilter(text: string): ItemFilter {
   const t = text.trim();
-  if (t === "all" || t === "unreviewed") return { type: t };
-  if (t.startsWith("ids:")) {
-    const ids = t.slice(4).split(",").map((s) => Number(s.trim()));
-    if (!ids.length || ids.some((id) => !Number.isInteger(id) || id <= 0)) throw new CliError(`--filter ${text}: list item ids, e.g. ids:12,13,14.`);
-    return { type: "ids", ids };
-  }
-  const at = t.indexOf("=");
-  if (at > 0) return { type: "metadata", field: t.slice(0, at).trim(), value: t.slice(at + 1) };
-  throw new CliError(`--filter ${text}: use all, unreviewed, ids:1,2,3 or field=value.`);
+  const [type, rest] = t === "all" || t === "unreviewed" ? [t, ""] : t.startsWith("ids:") ? ["ids", t.slice(4)] : t.indexOf("=") > 0 ? ["metadata", t] : ["", ""];
+  const filter = filterFromText(type, rest);
+  if ("issue" in filter) throw new CliError(type ? `--filter ${text}: ${filter.issue}` : `--filter ${text}: use all, unreviewed, ids:1,2,3 or field=value.`);
+  return filter;
 }
 
 async function promptRef(db: Database, projectId: string, ref: string): Promise<string> {

@@ -135,3 +135,12 @@ export async function listLlmRuns(db: Db, actor: Actor, projectId: string, limit
   const rows = await statusQuery(db).where(eq(llmRuns.projectId, projectId)).orderBy(desc(llmRuns.createdAt)).limit(limit);
   return rows.map(toStatus);
 }
+
+/** The project's latest runs, each with its first 20 failures: the project page's runs panel. */
+export async function listRunsWithFailures(db: Db, actor: Actor, projectId: string, limit = 5) {
+  const runs = await listLlmRuns(db, actor, projectId, limit);
+  return Promise.all(
+    runs.map(async (run) => ({ ...run, failures: run.counts.failed > 0 ? (await getLlmRunStatus(db, actor, run.id, { limit: 20 })).failures : [] })),
+  );
+}
+export type RunWithFailures = Awaited<ReturnType<typeof listRunsWithFailures>>[number];

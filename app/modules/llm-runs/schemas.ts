@@ -32,3 +32,23 @@ export type NewLlmRun = z.input<typeof newLlmRunSchema>;
 export type LlmRunState = (typeof llmRunStates)[number];
 export type LlmRunItemState = (typeof llmRunItemStates)[number];
 export const finishedStates: readonly LlmRunState[] = ["done", "failed", "cancelled"];
+
+/**
+ * A filter from its type and one line of text, as the runs panel and the CLI take it: `ids` lists
+ * item ids (`12, 13`), `metadata` is `field=value`. What cannot be read is returned as an issue.
+ */
+export function filterFromText(type: string, text: string): ItemFilter | { issue: string } {
+  const t = text.trim();
+  if (type === "all" || type === "unreviewed") return { type };
+  if (type === "ids") {
+    const ids = t.split(/[\s,]+/).filter(Boolean).map(Number);
+    if (!ids.length || ids.some((id) => !Number.isInteger(id) || id <= 0)) return { issue: "List item ids, e.g. 12, 13, 14." };
+    return { type, ids };
+  }
+  if (type === "metadata") {
+    const at = t.indexOf("=");
+    if (at <= 0) return { issue: "Write field=value, e.g. segment=enterprise." };
+    return { type, field: t.slice(0, at).trim(), value: t.slice(at + 1) };
+  }
+  return { issue: "Choose all, unreviewed, item ids or a metadata field." };
+}
