@@ -164,6 +164,17 @@ describe("retries and failures", () => {
     expect((await getLlmRunStatus(db, p.manager.actor, run.id)).counts).toEqual({ total: 3, done: 3, failed: 0, left: 0 });
   });
 
+  it("gives up on a request after the run's timeout and tries it again", async () => {
+    const p = await llmRunProject(stub, { items: 2, provider: { maxConcurrency: 1 } });
+    const run = await createLlmRun(db, p.manager.actor, p.projectId, { kind: "generate", providerId: p.provider.id, model: "loupe-stub-small", promptVersionId: p.generate.id, timeoutSeconds: 0.3, maxAttempts: 2 });
+    // Item 1: too slow once, then answered. Item 2: too slow twice.
+    stub.script([{ delayMs: 5000 }, {}, { delayMs: 5000 }, { delayMs: 5000 }]);
+    expect(await runLlmRun(db, run.id, fast)).toEqual({ state: "done", message: null });
+    const status = await getLlmRunStatus(db, p.manager.actor, run.id);
+    expect(status.counts).toEqual({ total: 2, done: 1, failed: 1, left: 0 });
+    expect(status.failures).toEqual([{ itemId: p.itemIds[1], error: "The provider did not answer in time. (after 2 tries)", attempts: 2 }]);
+  });
+
   it("a budget cap stops the run before the remaining items are asked", async () => {
     const p = await llmRunProject(stub, { items: 10, provider: { maxConcurrency: 1, models: [{ id: "loupe-stub-small", inputPricePerMillion: 1000, outputPricePerMillion: 1000 }] } });
     const run = await createLlmRun(db, p.manager.actor, p.projectId, { kind: "generate", providerId: p.provider.id, model: "loupe-stub-small", promptVersionId: p.generate.id, budgetUsd: 0.05 });
