@@ -4,7 +4,7 @@ import { testDatabaseUrl, testSql } from "~test/db";
 import { TEST_SECRET, loadLlmTestEnv } from "~test/support/llm";
 import { llmRunProject } from "~test/support/llm-run-project";
 import { startLlmStub, type LlmStub } from "../scripts/llm-stub/server";
-import { STACK_TRACE, runCli, tempDataDir } from "./test-helpers";
+import { STACK_TRACE, hasScriptCommand, runCli, tempDataDir } from "./test-helpers";
 
 // why: the provider is the one network Loupe does not own; the stub speaks its wire format over real HTTP.
 let stub: LlmStub;
@@ -30,6 +30,13 @@ describe("loupe llm generate | judge", () => {
     expect(result.stderr).toMatch(new RegExp(`^Generating 3 item\\(s\\) of ".*" with loupe-stub-small \\(run ${runId}\\):\\n3 done, 0 failed of 3; tokens \\d+ in, \\d+ out; spend \\$0\\.\\d+\\.\\n$`));
     const [row] = await testSql()<{ n: number }[]>`select count(*)::int as n from llm_outputs where run_id = ${runId}`;
     expect(row!.n).toBe(3);
+  });
+
+  it.skipIf(!hasScriptCommand())("draws a progress line on a terminal", async () => {
+    const p = await llmRunProject(stub, { items: 3 });
+    const result = await runCli(["llm", "generate", "--project", p.projectId, "--provider", p.provider.name, "--model", "loupe-stub-small", "--prompt", "Answer", "--as", p.manager.email], { env, via: "tty" });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Generating {2}\[#{10,}\] 100% {2}3 \/ 3 items {2}[\d,]+ items\/s/);
   });
 
   it("judge exits 2 and lists each failed item with its reason when some answers are invalid", async () => {
