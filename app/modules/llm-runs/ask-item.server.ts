@@ -1,7 +1,6 @@
 import type OpenAI from "openai";
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import type { ProviderModel } from "~db/schema";
-import type { Transaction } from "~/db.server";
 import { buildJudgeRequest } from "~/modules/judge/build-request";
 import { answerConfidence } from "~/modules/judge/confidence";
 import { readJudgeAnswer } from "~/modules/judge/read-answer";
@@ -13,7 +12,6 @@ import { RenderError, renderPrompt, type PromptItem } from "~/modules/prompts/re
 import type { SavedPromptVersion } from "~/modules/prompts/save-prompt-version.server";
 import type { Question } from "~/modules/templates/schemas";
 import { callWithRetries, type RetryPolicy } from "./call-provider.server";
-import { storeJudgeAnswers, storeOutput } from "./store-answer.server";
 
 /** What every item of a run is asked with. */
 export type RunContext = {
@@ -44,6 +42,8 @@ export type ClaimedItem = {
   answered: number;
 };
 
+export type JudgeSuggestion = { questionKey: string; value: unknown; confidence: number | null };
+
 /** How an item ended, and (for an answer to keep) what to write in the transaction that records it. */
 export type ItemResult = {
   state: "done" | "failed";
@@ -55,8 +55,11 @@ export type ItemResult = {
   costUsd: number | null;
   /** Whether a call was made whose cost could not be estimated. */
   costUnknown: boolean;
-  /** Writes the answer; returns why it was refused, if it was. */
-  store?: (tx: Transaction) => Promise<string | null>;
+  /** Generation: the output to append to the item. */
+  output?: Record<string, unknown>;
+  /** Judge: the valid answers to store as suggestions, with the reply's rationale. */
+  answers?: JudgeSuggestion[];
+  rationale?: string | null;
 };
 
 const skipped = (state: "done" | "failed", error: string | null = null): ItemResult => ({ state, error, attempts: 0, latencyMs: null, tokensIn: null, tokensOut: null, costUsd: null, costUnknown: false });
@@ -118,13 +121,13 @@ export async function askItem(ctx: RunContext, item: ClaimedItem, signal: AbortS
       costUsd,
       runId: ctx.runId,
     };
-    return { ...paid, store: (tx) => storeOutput(tx, ctx, item.id, output) };
+    return { ...paid, output };
   }
 
   const read = readJudgeAnswer(ctx.questions, content, { outputs: item.outputs, shown: judge.shown });
   if ("error" in read) return { ...paid, state: "failed", error: read.error };
   const confidence = confidenceOf(completion, ctx.questions);
-  const answers: { questionKey: string; value: unknown; confidence: number | null }[] = [];
+  const answers: JudgeSuggestion[] = [];
   const problems: string[] = [];
   for (const q of ctx.questions) {
     const answer = read.answers[q.key]!;
@@ -132,7 +135,7 @@ export async function askItem(ctx: RunContext, item: ClaimedItem, signal: AbortS
     else answers.push({ questionKey: q.key, value: answer.value, confidence: confidence[q.key] ?? null });
   }
   const result: ItemResult = problems.length ? { ...paid, state: "failed", error: `Invalid answer — ${problems.join("; ")}` } : paid;
-  return { ...result, store: (tx) => storeJudgeAnswers(tx, ctx, item.id, answers, read.rationale) };
+  return { ...result, answers, rationale: read.rationale };
 }
 
 function confidenceOf(completion: ChatCompletion, questions: Question[]): Record<string, number | null> {

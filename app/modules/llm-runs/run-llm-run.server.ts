@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { llmRuns, promptVersions } from "~db/schema";
 import { sqlOf, type Database } from "~/db.server";
@@ -6,11 +7,11 @@ import { openAiClientFor } from "~/modules/llm/client.server";
 import { providerRow } from "~/modules/llm/queries.server";
 import { providerSecrets } from "~/modules/llm/provider-secrets.server";
 import { getTemplate } from "~/modules/templates/get-template.server";
-import { askItem, type ClaimedItem, type RunContext } from "./ask-item.server";
+import { askItem, type ClaimedItem, type ItemResult, type RunContext } from "./ask-item.server";
 import { claimItems, releaseItems } from "./claim-items.server";
 import { providerLimiter } from "./limiter";
 import type { LlmRunState } from "./schemas";
-import { finishItem, type RunTally } from "./store-answer.server";
+import { finishItems, type Finished, type RunTally } from "./store-answer.server";
 
 type Log = { warn(m: string): void; error(m: string, e?: unknown): void };
 
@@ -46,6 +47,8 @@ export async function runLlmRun(db: Database, runId: string, options: RunnerOpti
   const runnerKey = (BigInt(`0x${randomBytes(8).toString("hex")}`) >> 2n).toString();
   const lock = await pg.reserve();
   const stop = new AbortController();
+  // why: every call in flight, wait and queued slot listens to it; hundreds at once are expected.
+  setMaxListeners(Number.POSITIVE_INFINITY, stop.signal);
   const onAbort = () => stop.abort(options.signal!.reason);
   options.signal?.addEventListener("abort", onAbort, { once: true });
   try {
@@ -78,42 +81,71 @@ export async function runLlmRun(db: Database, runId: string, options: RunnerOpti
       else if (tally.budgetUsd !== null && tally.costUsd >= tally.budgetUsd) halt({ state: "failed", message: BUDGET_REACHED });
     };
 
-    const work = async (item: ClaimedItem) => {
-      let release: (() => void) | undefined;
+    // why: answers are recorded in batches, one transaction each: the run's row, which every answer
+    // updates, would otherwise serialise one commit per item.
+    const writer = new BatchWriter<Finished>(async (batch) => {
       try {
-        release = await limiter.acquire(stop.signal);
-        const result = await askItem(ctx, item, stop.signal);
-        react(await finishItem(db, runId, runnerKey, item.id, result));
+        react(await finishItems(db, ctx, runnerKey, batch));
       } catch (error) {
-        if (stop.signal.aborted) return;
-        options.log?.error(`LLM run ${runId}: item ${item.id} could not be recorded`, error);
+        options.log?.error(`LLM run ${runId}: answers could not be recorded`, error);
         const message = `Loupe could not record the answer: ${error instanceof Error ? error.message : String(error)}`;
-        const failed = { state: "failed" as const, error: message, attempts: 0, latencyMs: null, tokensIn: null, tokensOut: null, costUsd: null, costUnknown: false };
-        await finishItem(db, runId, runnerKey, item.id, failed).then(react, (e: unknown) => {
+        const failed = batch.map((f) => ({ itemId: f.itemId, result: { ...f.result, state: "failed" as const, error: message, output: undefined, answers: undefined } }));
+        await finishItems(db, ctx, runnerKey, failed).then(react, (e: unknown) => {
           options.log?.error(`LLM run ${runId}: stopping`, e);
           halt({ state: "failed", message });
         });
-      } finally {
-        release?.();
       }
+    });
+    const wake = new Notifier();
+    let calling = 0;
+    const work = async (item: ClaimedItem) => {
+      let result: ItemResult;
+      calling++;
+      try {
+        const release = await limiter.acquire(stop.signal);
+        try {
+          result = await askItem(ctx, item, stop.signal);
+        } finally {
+          release();
+        }
+      } catch {
+        // Only an abort gets here (askItem turns every provider failure into a failed item).
+        return;
+      } finally {
+        calling--;
+        wake.notify();
+      }
+      await writer.add({ itemId: item.id, result });
     };
 
+    const pollMs = options.pollMs ?? 500;
+    let checkedAt = 0;
+    let exhaustedAt = -Infinity;
     while (!stop.signal.aborted) {
-      const [current] = await pg<RunTally[]>`select state, done, failed, total, cost_usd as "costUsd", budget_usd as "budgetUsd" from llm_runs where id = ${runId}`;
-      if (!current || current.state !== "running") {
-        halt({ state: "cancelled", message: null });
-        break;
+      if (performance.now() - checkedAt >= pollMs) {
+        checkedAt = performance.now();
+        const [current] = await pg<RunTally[]>`select state, done, failed, total, cost_usd as "costUsd", budget_usd as "budgetUsd" from llm_runs where id = ${runId}`;
+        if (!current || current.state !== "running") {
+          halt({ state: "cancelled", message: null });
+          break;
+        }
+        react(current);
+        if (stop.signal.aborted) break;
       }
-      react(current);
-      if (stop.signal.aborted) break;
-      const room = limiter.limit - inFlight.size;
-      const claimed = room > 0 ? await claimItems(db, { id: runId, model: run.model, promptVersionId: run.promptVersionId }, runnerKey, room) : [];
+      const room = limiter.limit - calling;
+      // why: claim in batches (a quarter of the limit at least), not one query per answer; after a
+      // claim came back short, wait a poll before asking again (items of a dead runner may appear).
+      const worth = room >= Math.max(1, Math.ceil(limiter.limit / 4)) || calling === 0;
+      const retryable = performance.now() - exhaustedAt >= pollMs || inFlight.size === 0;
+      const claimed = worth && retryable && writer.pending < 4 * limiter.limit ? await claimItems(db, { id: runId, model: run.model, promptVersionId: run.promptVersionId }, runnerKey, room) : [];
+      if (worth && retryable && claimed.length < room) exhaustedAt = performance.now();
       for (const item of claimed) {
         const task: Promise<void> = work(item).finally(() => inFlight.delete(task));
         inFlight.add(task);
       }
+      // With nothing in flight the claim above always ran: nothing came back, so nothing is left for this runner.
       if (claimed.length === 0 && inFlight.size === 0) break;
-      await firstOf([...inFlight], options.pollMs ?? 500, stop.signal);
+      await wake.wait(pollMs, stop.signal);
     }
     await Promise.allSettled([...inFlight]);
 
@@ -163,16 +195,57 @@ async function outcome(db: Database, runId: string): Promise<RunnerOutcome> {
   return row ?? { state: "failed", message: "The run was deleted." };
 }
 
-/** Resolves when the first task settles, after `ms`, or when the signal aborts. */
-function firstOf(tasks: Promise<void>[], ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-    for (const task of tasks) void task.then(done, done);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
+/** Wakes a waiting loop when something happened, or after `ms`, or when the signal aborts. */
+class Notifier {
+  private waiting: (() => void) | undefined;
+  private pending = false;
+
+  notify() {
+    if (this.waiting) this.waiting();
+    else this.pending = true;
+  }
+
+  wait(ms: number, signal: AbortSignal): Promise<void> {
+    if (this.pending || signal.aborted) {
+      this.pending = false;
+      return Promise.resolve();
     }
-  });
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        this.waiting = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener("abort", done, { once: true });
+      this.waiting = done;
+    });
+  }
+}
+
+/** Collects entries and hands them to `flush` in batches of up to 256, one flush at a time; `add` resolves once its entry is flushed. */
+class BatchWriter<T> {
+  private buffer: { entry: T; done: () => void }[] = [];
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly flush: (batch: T[]) => Promise<void>) {}
+
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  add(entry: T): Promise<void> {
+    const added = new Promise<void>((done) => this.buffer.push({ entry, done }));
+    this.running ??= this.drain().finally(() => (this.running = undefined));
+    return added;
+  }
+
+  private async drain() {
+    while (this.buffer.length) {
+      const batch = this.buffer.splice(0, 256);
+      await this.flush(batch.map((b) => b.entry));
+      for (const b of batch) b.done();
+    }
+  }
 }
