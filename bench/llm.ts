@@ -14,16 +14,16 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
-import OpenAI from "openai";
 import { connect, connectDatabase } from "~/db.server";
+import { openAiClientFor } from "~/modules/llm/client.server";
 import { createProvider } from "~/modules/llm/create-provider.server";
+import type { LlmProvider } from "~/modules/llm/provider-secrets.server";
 import { createLlmRun } from "~/modules/llm-runs/create-run.server";
 import { runLlmRun } from "~/modules/llm-runs/run-llm-run.server";
 import { createProject } from "~/modules/projects/create-project.server";
 import { savePromptVersion } from "~/modules/prompts/save-prompt-version.server";
 import { createUser } from "~/modules/users/create-user.server";
 import { loadEnv } from "~/utils/env.server";
-import { startLlmStub } from "../scripts/llm-stub/server";
 import { processCpuMs } from "./lib/cpu";
 import { openBenchDatabase } from "./lib/database";
 import { machineInfo, markdownTable, writeResults } from "./lib/results";
@@ -38,6 +38,7 @@ const { values: flags } = parseArgs({
     keep: { type: "boolean", default: false },
     child: { type: "string" },
     url: { type: "string" },
+    bare: { type: "string" },
   },
 });
 loadEnv({ ...process.env, SESSION_SECRET: SECRET, LOUPE_LLM_ALLOW_PRIVATE: "true" });
@@ -48,13 +49,48 @@ if (flags.child) {
   await runLlmRun(db, flags.child);
   process.exit(0);
 }
+if (flags.bare) {
+  // The baseline, in a process of its own (its memory and CPU are its own): the same client the
+  // runner builds (openAiClientFor: the guarded fetch, no retries), the same calls, no database.
+  const client = openAiClientFor({ id: randomUUID(), name: "bench", baseUrl: flags.url!, apiKeySealed: null, apiKeyEnv: null, headers: [] } as unknown as LlmProvider);
+  const loop = async (calls: number) => {
+    let next = 0;
+    const cpu = processCpuMs();
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: Number(flags.concurrency) }, async () => {
+        while (next < calls) {
+          const i = ++next;
+          await client.chat.completions.create({ model: "loupe-stub-small", max_tokens: 40, messages: [{ role: "system", content: "Answer briefly." }, { role: "user", content: `Question ${i} of the benchmark?` }] });
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    return { seconds: round(seconds), perSecond: round(calls / seconds), nodeCpuMsPerCall: round((processCpuMs() - cpu) / calls, 3) };
+  };
+  // why: the first calls pay for compiling the client's code; the measured ones should not.
+  await loop(Math.min(1000, Number(flags.bare)));
+  const measured = await loop(Number(flags.bare));
+  process.stdout.write(`${JSON.stringify({ ...measured, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
+  process.exit(0);
+}
 
 const options = { items: Number(flags.items), delayMs: Number(flags["delay-ms"]), concurrency: Number(flags.concurrency), killItems: Number(flags["kill-items"]) };
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const bench = await openBenchDatabase(log);
 const { db, sql } = connect(bench.url, { max: 10 });
 connectDatabase(bench.url);
-const stub = await startLlmStub({ delayMs: options.delayMs });
+// why: the stub runs in a process of its own, so its CPU and memory count in neither phase.
+const stubProcess = spawn(process.execPath, ["--import", "tsx", "scripts/llm-stub.ts", "--port", "0", "--delay-ms", String(options.delayMs)], { stdio: ["ignore", "pipe", "inherit"] });
+const stubUrl = await new Promise<string>((resolve, reject) => {
+  let out = "";
+  stubProcess.stdout!.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+    const url = /listening at (\S+)/.exec(out)?.[1];
+    if (url) resolve(url);
+  });
+  stubProcess.once("exit", () => reject(new Error(`The stub exited: ${out}`)));
+});
 const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 try {
@@ -63,7 +99,7 @@ try {
   const project = await createProject(db, actor, { name: `LLM bench ${randomUUID().slice(0, 8)}` });
   const provider = await createProvider(db, actor, {
     name: `Bench stub ${randomUUID().slice(0, 8)}`,
-    baseUrl: stub.url,
+    baseUrl: stubUrl,
     apiKey: { source: "none" },
     maxConcurrency: options.concurrency,
     models: [{ id: "loupe-stub-small", inputPricePerMillion: 0.15, outputPricePerMillion: 0.6 }],
@@ -79,38 +115,25 @@ try {
   await addItems(options.items, "throughput");
   await addItems(options.killItems, "kill");
 
-  const bare = async (calls = options.items) => {
-    stub.reset();
-    const client = new OpenAI({ baseURL: stub.url, apiKey: "no-key", maxRetries: 0, logLevel: "off" });
-    let next = 0;
-    const cpu = processCpuMs();
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: options.concurrency }, async () => {
-        while (next < calls) {
-          const i = ++next;
-          await client.chat.completions.create({ model: "loupe-stub-small", max_tokens: 40, messages: [{ role: "system", content: "Answer briefly." }, { role: "user", content: `Question ${i} of the benchmark?` }] });
-        }
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
-    return { seconds: round(seconds), perSecond: round(calls / seconds), nodeCpuMsPerCall: round((processCpuMs() - cpu) / calls, 3), peakRssMb: peakRssMb() };
+  const bare = async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "bench/llm.ts", "--bare", String(options.items), "--url", stubUrl, "--concurrency", String(options.concurrency)], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    await new Promise((resolve) => child.once("exit", resolve));
+    return JSON.parse(out.trim().split("\n").at(-1)!) as { seconds: number; perSecond: number; nodeCpuMsPerCall: number; peakRssMb: number };
   };
 
-  // why: the first calls pay for compiling the client's and the stub's code; neither phase should.
-  await bare(Math.min(1000, options.items));
   log(`Bare loop: ${options.items} calls at concurrency ${options.concurrency}, the stub answering after ${options.delayMs} ms…`);
   const bareBefore = await bare();
   log(`  ${bareBefore.perSecond} calls/s`);
 
   log("The job's runner on the same items…");
-  stub.reset();
   const run = await createLlmRun(db, actor, project.id, { kind: "generate", providerId: provider.id, model: "loupe-stub-small", promptVersionId: prompt.id, filter: { type: "metadata", field: "batch", value: "throughput" } });
   const cpu = processCpuMs();
   const started = performance.now();
   const outcome = await runLlmRun(db, run.id);
   const seconds = (performance.now() - started) / 1000;
-  const calls = stub.requests.filter((r) => r.path === "/v1/chat/completions").length;
+  const [{ calls }] = (await sql<{ calls: number }[]>`select sum(attempts)::int as calls from llm_run_items where run_id = ${run.id}`) as unknown as [{ calls: number }];
   const job = { seconds: round(seconds), perSecond: round(options.items / seconds), nodeCpuMsPerCall: round((processCpuMs() - cpu) / calls, 3), peakRssMb: peakRssMb(), state: outcome.state, calls };
   log(`  ${job.perSecond} items/s (${outcome.state})`);
 
@@ -119,7 +142,6 @@ try {
   log(`  ${bareAfter.perSecond} calls/s`);
 
   log(`Kill -9 half-way through a run of ${options.killItems} items in a child process, then resume here…`);
-  stub.reset();
   const killRun = await createLlmRun(db, actor, project.id, { kind: "generate", providerId: provider.id, model: "loupe-stub-small", promptVersionId: prompt.id, filter: { type: "metadata", field: "batch", value: "kill" } });
   const child = spawn(process.execPath, ["--import", "tsx", "bench/llm.ts", "--child", killRun.id, "--url", bench.url], { stdio: "inherit" });
   for (;;) {
@@ -137,8 +159,8 @@ try {
       count(*) filter (where (select count(*) from jsonb_array_elements(i.outputs) o where o->'promptVersion'->>'id' = ${prompt.id}) = 1)::int as one,
       (select count(*)::int from llm_outputs o where o.run_id = ${killRun.id}) as ledger
     from items i where i.project_id = ${project.id} and i.metadata->>'batch' = 'kill'`;
-  const kill = { items: check!.items, doneAtKill: atKill!.done, claimedAtKill: atKill!.running, calls: stub.requests.filter((r) => r.path === "/v1/chat/completions").length, resumedState: resumed.state, exactlyOneOutput: check!.one, ledgerRows: check!.ledger };
-  log(`  ${kill.exactlyOneOutput} of ${kill.items} items with exactly one output; ${kill.calls} calls`);
+  const kill = { items: check!.items, doneAtKill: atKill!.done, claimedAtKill: atKill!.running, resumedState: resumed.state, exactlyOneOutput: check!.one, ledgerRows: check!.ledger };
+  log(`  ${kill.exactlyOneOutput} of ${kill.items} items with exactly one output`);
 
   const baseline = Math.max(bareBefore.perSecond, bareAfter.perSecond);
   const ratio = round(job.perSecond / baseline, 2);
@@ -157,10 +179,10 @@ try {
   const markdown = [
     `## LLM run benchmark, ${results.date.slice(0, 16).replace("T", " ")} UTC`,
     "",
-    `${options.items.toLocaleString("en")} items, the stub answering every call after ${options.delayMs} ms, concurrency ${options.concurrency}; ${bench.where}; ${results.machine.cpus} CPUs (${results.machine.cpuModel}), Node ${results.machine.node}, commit ${results.machine.commit}. The stub runs in the bench's process (its CPU and memory count in both phases).`,
+    `${options.items.toLocaleString("en")} items, the stub answering every call after ${options.delayMs} ms, concurrency ${options.concurrency}; ${bench.where}; ${results.machine.cpus} CPUs (${results.machine.cpuModel}), Node ${results.machine.node}, commit ${results.machine.commit}. The stub and each bare loop run in processes of their own; the bare loop uses the client the runner builds (openAiClientFor), after 1,000 warm-up calls; the job's peak RSS is the bench process's (setup included).`,
     "",
     markdownTable(
-      ["phase", "seconds", "calls/s", "Node CPU ms per call", "peak RSS MB (process so far)"],
+      ["phase", "seconds", "calls/s", "Node CPU ms per call", "peak RSS MB"],
       [
         ["bare loop of the same openai calls (before)", bareBefore.seconds, bareBefore.perSecond, bareBefore.nodeCpuMsPerCall, bareBefore.peakRssMb],
         [`job runner (runLlmRun, ${job.state})`, job.seconds, job.perSecond, job.nodeCpuMsPerCall, job.peakRssMb],
@@ -170,12 +192,12 @@ try {
     "",
     `Throughput: the job at **${ratio}×** the faster bare loop — target ≥ 0.8× ${ratio >= 0.8 ? "met" : "**missed**"}. Peak RSS ${job.peakRssMb} MB — target < 300 MB ${job.peakRssMb < 300 ? "met" : "**missed**"}.`,
     "",
-    `Kill -9: a child process worked on a ${kill.items.toLocaleString("en")}-item run and was killed with ${kill.doneAtKill.toLocaleString("en")} items done and ${kill.claimedAtKill} claimed; resumed here, the run ended ${kill.resumedState} with ${kill.exactlyOneOutput.toLocaleString("en")} of ${kill.items.toLocaleString("en")} items holding exactly one output of the prompt (${kill.ledgerRows.toLocaleString("en")} ledger rows) after ${kill.calls.toLocaleString("en")} calls (the calls in flight at the kill are asked again) — ${results.targets.kill.met ? "met" : "**missed**"}.`,
+    `Kill -9: a child process worked on a ${kill.items.toLocaleString("en")}-item run and was killed with ${kill.doneAtKill.toLocaleString("en")} items done and ${kill.claimedAtKill} claimed; resumed here, the run ended ${kill.resumedState} with ${kill.exactlyOneOutput.toLocaleString("en")} of ${kill.items.toLocaleString("en")} items holding exactly one output of the prompt (${kill.ledgerRows.toLocaleString("en")} ledger rows) (the ${kill.claimedAtKill} items claimed at the kill, whose calls were in flight or whose answers were not yet recorded, were asked again) — ${results.targets.kill.met ? "met" : "**missed**"}.`,
   ].join("\n");
   for (const file of writeResults("llm", results, markdown)) log(`Wrote ${file}`);
   process.stdout.write(`${markdown}\n`);
 } finally {
-  await stub.close();
+  stubProcess.kill();
   await sql.end({ timeout: 5 });
   await bench.close({ keep: flags.keep ?? false });
 }

@@ -183,7 +183,9 @@ describe("retries and failures", () => {
     const status = await getLlmRunStatus(db, p.manager.actor, run.id);
     expect(status.costUsd).toBeGreaterThanOrEqual(0.05);
     expect(status.counts.done).toBeLessThan(10);
-    expect(chats()).toHaveLength(status.counts.done);
+    // The one call in flight when the cap was reached (concurrency 1) is dropped, not recorded.
+    expect(chats().length).toBeGreaterThanOrEqual(status.counts.done);
+    expect(chats().length).toBeLessThanOrEqual(status.counts.done + 1);
     expect(await count(testSql()`select count(*)::int as n from llm_outputs where run_id = ${run.id}`)).toBe(status.counts.done);
   });
 
