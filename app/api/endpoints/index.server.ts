@@ -8,3 +8,4 @@ import "./quality.server";
 import "./resolutions.server";
 import "./llm-providers.server";
 import "./calibration.server";
+import "./llm-runs.server";
