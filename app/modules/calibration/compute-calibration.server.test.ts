@@ -13,9 +13,8 @@ describe("computeCalibration", () => {
     const v1 = await judgePrompt(f, "Intent judge");
     const v2 = await judgePrompt(f, "Intent judge", 2);
     // Consensus per item: shipping, other, other, billing, (a tie: unresolved), other.
-    await judge(f, "gpt-x", v1, ["billing", "other", "other", "billing", "shipping", "other"]);
-    // Newer answers from the same judge replace the first item's: it is now right there.
-    await judge(f, "gpt-x", v1, ["shipping", null, "billing", null, null, null]);
+    // One answer per item from a judge (model × prompt version): the database keeps no second one.
+    await judge(f, "gpt-x", v1, ["shipping", "other", "billing", "billing", "shipping", "other"]);
     await judge(f, "gpt-x", v2, ["other", "other", "other", "other", "other", "other"]);
     // An imported label is not a judge.
     await judge(f, "labels.csv", null, ["billing", "billing", "billing", "billing", "billing", "billing"], "import");
