@@ -61,8 +61,8 @@ export function pageLoader<T>(load: (args: LoaderFunctionArgs & { actor: Actor }
 type FormActionOptions<E extends object> = {
   /** Sent back with an error: which form it answers, what was typed. */
   extra?: (form: FormReader) => E;
-  /** The field a ConflictError's message belongs to (a taken name). */
-  conflictField?: string;
+  /** The field a ConflictError's message belongs to (a taken name), or which, by the form sent. */
+  conflictField?: string | ((form: FormReader) => string | undefined);
   /** Turns an error into another before it is answered (a verb's issues named as the form's fields). */
   mapError?: (error: unknown, form: FormReader) => unknown;
   /** For the pages a visitor uses (sign-in, setup, password reset): no actor is required. */
@@ -97,7 +97,10 @@ export function formAction<T, E extends object = object>(
     try {
       return await handle({ ...args, actor: actor as Actor, form });
     } catch (error) {
-      return formError<E>(options.mapError ? options.mapError(error, form) : error, { extra: options.extra?.(form), conflictField: options.conflictField });
+      return formError<E>(options.mapError ? options.mapError(error, form) : error, {
+        extra: options.extra?.(form),
+        conflictField: typeof options.conflictField === "function" ? options.conflictField(form) : options.conflictField,
+      });
     }
   };
 }

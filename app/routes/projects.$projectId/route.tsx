@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
 import { z } from "zod";
 import { LinkButton } from "~/components/link-button";
@@ -18,30 +18,26 @@ import { removeMember } from "~/modules/projects/remove-member.server";
 import { memberInputSchema, roleSchema } from "~/modules/projects/schemas";
 import { getProgress } from "~/modules/review/queries.server";
 import { ValidationError } from "~/utils/errors";
-import { formError, requireActor, throwAsResponse } from "~/utils/http.server";
+import { formAction, pageLoader, type FormReader } from "~/utils/route.server";
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 import { parseOrThrow } from "~/utils/validation";
 import { Members } from "./members";
 import { ProgressSection } from "./progress";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.project.name} · Loupe` : "Project · Loupe" }];
 
-export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const actor = requireActor(context, request);
-  try {
-    const project = await getProject(db, actor, params.projectId ?? "");
-    const canImport = can({ isAdmin: actor.isAdmin, role: project.role }, "items.import");
-    const runsLlm = can({ isAdmin: actor.isAdmin, role: project.role }, "llm.run");
-    const [members, progress, imports, llm] = await Promise.all([
-      listMembers(db, actor, project.id),
-      getProgress(db, actor, project.id),
-      canImport ? listImports(db, actor, project.id) : null,
-      runsLlm ? llmRunsOf(actor, project.id) : null,
-    ]);
-    return { project, members, progress, imports, llm, me: { id: actor.userId, isAdmin: actor.isAdmin } };
-  } catch (error) {
-    throwAsResponse(error);
-  }
-}
+export const loader = pageLoader(async ({ actor, params }) => {
+  const project = await getProject(db, actor, params.projectId ?? "");
+  const canImport = can({ isAdmin: actor.isAdmin, role: project.role }, "items.import");
+  const runsLlm = can({ isAdmin: actor.isAdmin, role: project.role }, "llm.run");
+  const [members, progress, imports, llm] = await Promise.all([
+    listMembers(db, actor, project.id),
+    getProgress(db, actor, project.id),
+    canImport ? listImports(db, actor, project.id) : null,
+    runsLlm ? llmRunsOf(actor, project.id) : null,
+  ]);
+  return { project, members, progress, imports, llm, me: { id: actor.userId, isAdmin: actor.isAdmin } };
+});
 
 async function llmRunsOf(actor: Parameters<typeof listPrompts>[1], projectId: string) {
   const [runs, providers, prompts] = await Promise.all([listRunsWithFailures(db, actor, projectId), listProviderChoices(db), listPrompts(db, actor, projectId)]);
@@ -50,39 +46,35 @@ async function llmRunsOf(actor: Parameters<typeof listPrompts>[1], projectId: st
 
 const memberRef = z.object({ userId: z.uuid({ error: "Choose a member." }) });
 
-export async function action({ context, request, params }: ActionFunctionArgs) {
-  const actor = requireActor(context, request);
-  const projectId = params.projectId ?? "";
-  const form = Object.fromEntries(await request.formData());
-  const target = `${form.intent}:${form.userId ?? ""}`;
-  try {
-    if (form.intent === "add-member") {
-      const added = await addMember(db, actor, projectId, parseOrThrow(memberInputSchema, form));
+const targetOf = (form: FormReader) => `${form.text("intent")}:${form.text("userId")}`;
+
+export const action = formAction(
+  async ({ actor, form, params }) => {
+    const projectId = params.projectId ?? "";
+    const target = targetOf(form);
+    const intent = form.text("intent");
+    if (intent === "add-member") {
+      const added = await addMember(db, actor, projectId, parseOrThrow(memberInputSchema, form.pick("email", "role")));
       return { target, notice: `Added ${added.name} as ${roleLabels[added.role]}.` };
     }
-    if (form.intent === "change-role") {
-      const input = parseOrThrow(memberRef.extend({ role: roleSchema }), form);
+    if (intent === "change-role") {
+      const input = parseOrThrow(memberRef.extend({ role: roleSchema }), form.pick("userId", "role"));
       await changeMemberRole(db, actor, projectId, input);
       return { target, notice: `Role changed to ${roleLabels[input.role]}.` };
     }
-    if (form.intent === "remove-member") {
-      const { userId } = parseOrThrow(memberRef, form);
+    if (intent === "remove-member") {
+      const { userId } = parseOrThrow(memberRef, form.pick("userId"));
       await removeMember(db, actor, projectId, { userId });
       // why: after leaving the project you may no longer see it at all.
       return userId === actor.userId ? redirect("/projects") : { target, notice: "Member removed." };
     }
     throw new ValidationError("Unknown action.");
-  } catch (error) {
-    return failure(error, target);
-  }
-}
+  },
+  // why: "already a member" is about the email typed in the add form.
+  { extra: (form) => ({ target: targetOf(form) }), conflictField: (form) => (form.text("intent") === "add-member" ? "email" : undefined) },
+);
 
 /** A domain error as form data, tagged with the form it answers so the page shows it there. */
-function failure(error: unknown, target: string) {
-  // why: "already a member" is about the email typed in the add form.
-  return formError(error, { extra: { target }, conflictField: target.startsWith("add-member") ? "email" : undefined });
-}
-
 export default function ProjectPage() {
   const { project, members, progress, imports, llm, me } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
