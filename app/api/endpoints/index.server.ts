@@ -7,3 +7,4 @@ import "./datasets.server";
 import "./quality.server";
 import "./resolutions.server";
 import "./llm-providers.server";
+import "./metrics.server";
