@@ -47,3 +47,40 @@ export function filterOf(query: Pick<MetricsQuery, "filter">): { filter: Dataset
   if (!parsed.success) return { error: `filter: ${parsed.error.issues.map((i) => `${i.path.join(".") || "filter"}: ${i.message}`).join("; ")}` };
   return { filter: parsed.data };
 }
+
+/** The page's GET form: group by a kind (or "metadata" with `groupField`), segment by `segmentField`. */
+export type PageForm = { groupBy: string; groupField: string; segmentField: string; interval: string; from: string; to: string; minCount: string };
+
+/**
+ * The page's form fields as the API's query (the page and the API then compute the same report),
+ * plus the form as it should be shown again.
+ */
+export function pageQuery(search: URLSearchParams): { query: MetricsQuery; form: PageForm; error: string | null } {
+  const get = (name: string) => (search.get(name) ?? "").trim();
+  const form: PageForm = {
+    groupBy: get("groupBy") || "model",
+    groupField: get("groupField"),
+    segmentField: get("segmentField"),
+    interval: get("interval"),
+    from: get("from"),
+    to: get("to"),
+    minCount: get("minCount"),
+  };
+  const groupBy = form.groupBy === "metadata" ? (form.groupField ? `metadata.${form.groupField}` : "") : form.groupBy;
+  const raw = { groupBy, interval: form.interval, segment: form.segmentField ? `metadata.${form.segmentField}` : "", from: form.from, to: form.to, minCount: form.minCount };
+  const parsed = metricsQuerySchema.safeParse(raw);
+  if (parsed.success && groupBy) return { query: parsed.data, form, error: null };
+  const message = parsed.success ? "" : parsed.error.issues.map((i) => i.message).join(" ");
+  return { query: metricsQuerySchema.parse({}), form, error: form.groupBy === "metadata" && !form.groupField ? "Name the metadata field to group by." : message };
+}
+
+/** The API query string of a page form (for the CSV links and "the same figures from the API"). */
+export function apiSearch(query: MetricsQuery): string {
+  const params = new URLSearchParams({ groupBy: query.groupBy });
+  if (query.interval) params.set("interval", query.interval);
+  if (query.segment) params.set("segment", query.segment);
+  if (query.from) params.set("from", query.from);
+  if (query.to) params.set("to", query.to);
+  if (query.minCount !== 30) params.set("minCount", String(query.minCount));
+  return params.toString();
+}
