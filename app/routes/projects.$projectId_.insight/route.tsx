@@ -104,43 +104,43 @@ export default function InsightPage() {
         }
       />
       <Form method="get" className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-4" aria-label="What to show">
-        <label className="text-sm font-medium text-slate-700">
-          Group by
-          <select name="groupBy" defaultValue={form.groupBy} className={input}>
+        <div className="text-sm font-medium text-slate-700">
+          <label htmlFor="insight-groupBy">Group by</label>
+          <select id="insight-groupBy" name="groupBy" defaultValue={form.groupBy} className={input}>
             <option value="model">Model</option>
             <option value="promptVersion">Prompt version</option>
             <option value="import">Import (how items came in)</option>
             <option value="metadata">Metadata field…</option>
           </select>
-        </label>
-        <label className="text-sm font-medium text-slate-700">
-          Metadata field to group by
-          <input name="groupField" defaultValue={form.groupField} className={input} placeholder="e.g. region" />
-        </label>
-        <label className="text-sm font-medium text-slate-700">
-          Segment by metadata field
-          <input name="segmentField" defaultValue={form.segmentField} className={input} placeholder="e.g. language" />
-        </label>
-        <label className="text-sm font-medium text-slate-700">
-          Over time
-          <select name="interval" defaultValue={form.interval} className={input}>
+        </div>
+        <div className="text-sm font-medium text-slate-700">
+          <label htmlFor="insight-groupField">Metadata field to group by</label>
+          <input id="insight-groupField" name="groupField" defaultValue={form.groupField} className={input} placeholder="e.g. region" />
+        </div>
+        <div className="text-sm font-medium text-slate-700">
+          <label htmlFor="insight-segmentField">Segment by metadata field</label>
+          <input id="insight-segmentField" name="segmentField" defaultValue={form.segmentField} className={input} placeholder="e.g. language" />
+        </div>
+        <div className="text-sm font-medium text-slate-700">
+          <label htmlFor="insight-interval">Over time</label>
+          <select id="insight-interval" name="interval" defaultValue={form.interval} className={input}>
             <option value="">No series</option>
             <option value="day">Per day</option>
             <option value="week">Per week</option>
           </select>
-        </label>
-        <label className="text-sm font-medium text-slate-700">
-          Answers from (UTC)
-          <input type="date" name="from" defaultValue={form.from} className={input} />
-        </label>
-        <label className="text-sm font-medium text-slate-700">
-          to (inclusive)
-          <input type="date" name="to" defaultValue={form.to} className={input} />
-        </label>
-        <label className="text-sm font-medium text-slate-700">
-          Fewest answers to compare a segment
-          <input type="number" name="minCount" min={1} defaultValue={form.minCount || "30"} className={input} />
-        </label>
+        </div>
+        <div className="text-sm font-medium text-slate-700">
+          <label htmlFor="insight-from">Answers from (UTC)</label>
+          <input type="date" id="insight-from" name="from" defaultValue={form.from} className={input} />
+        </div>
+        <div className="text-sm font-medium text-slate-700">
+          <label htmlFor="insight-to">to (inclusive)</label>
+          <input type="date" id="insight-to" name="to" defaultValue={form.to} className={input} />
+        </div>
+        <div className="text-sm font-medium text-slate-700">
+          <label htmlFor="insight-minCount">Fewest answers to compare a segment</label>
+          <input type="number" id="insight-minCount" name="minCount" min={1} defaultValue={form.minCount || "30"} className={input} />
+        </div>
         <div className="flex items-end">
           <button type="submit" className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500">
             Show

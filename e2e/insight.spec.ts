@@ -1,0 +1,67 @@
+import { readFile } from "node:fs/promises";
+import { addItems } from "~/modules/items/add-items.server";
+import { updateProjectSettings } from "~/modules/projects/update-settings.server";
+import { submitAnnotation } from "~/modules/review/submit-annotation.server";
+import { saveTemplate } from "~/modules/templates/save-template.server";
+import { expect, test } from "./fixtures";
+import { expectEveryControlDrawn } from "./support/controls";
+
+const HOSTILE = "<img src=x onerror=alert(1)>";
+
+test("A manager opens the dashboards, groups by a metadata field, reads the leaderboard and downloads a table as CSV", async ({ page, db, makeUser, makeProject, loginAs }) => {
+  const manager = await makeUser({ name: "Manager" });
+  const reviewers = [await makeUser({ name: "Ada" }), await makeUser({ name: "Ben" })];
+  const project = await makeProject(manager, reviewers.map((user) => ({ user, role: "reviewer" as const })));
+  await saveTemplate(db, manager.actor, project.id, {
+    questions: [
+      { key: "ok", kind: "thumbs", text: "Acceptable?" },
+      { key: "pick", kind: "pairwise", text: "Which is better?" },
+    ],
+  });
+  await updateProjectSettings(db, manager.actor, project.id, { overlap: 2 });
+  const { ids } = await addItems(db, manager.actor, project.id, [
+    { input: "Q0", outputs: [{ text: "a", model: "alpha" }, { text: "b", model: "beta" }], metadata: { lang: "en" } },
+    { input: "Q1", outputs: [{ text: "b", model: "beta" }, { text: "c", model: "gamma" }], metadata: { lang: HOSTILE } },
+  ]);
+  const answers = [
+    [{ ok: "up", pick: { winner: 0, shown: [0, 1] } }, { ok: "up", pick: { winner: 1, shown: [1, 0] } }],
+    [{ ok: "down", pick: { winner: 1, shown: [0, 1] } }, { ok: "up", pick: { winner: 0, shown: [1, 0] } }],
+  ];
+  for (const [i, pair] of answers.entries()) {
+    for (const [r, values] of pair.entries()) await submitAnnotation(db, reviewers[r]!.actor, { itemId: ids[i]!, values, idempotencyKey: `e2e-insight-${ids[i]}-${r}` });
+  }
+  const dialogs: string[] = [];
+  page.on("dialog", (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+
+  await loginAs(page, manager);
+  await page.goto(`/projects/${project.id}`);
+  await page.getByRole("link", { name: "Dashboards", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Dashboards" })).toBeVisible();
+  await expect(page.getByRole("table", { name: "Items and answers by model" })).toContainText("alpha");
+  await expectEveryControlDrawn(page);
+
+  await page.getByLabel("Group by", { exact: true }).selectOption("metadata");
+  await page.getByLabel("Metadata field to group by").fill("lang");
+  await page.getByRole("button", { name: "Show" }).click();
+  const groups = page.getByRole("table", { name: "Items and answers by lang" });
+  await expect(groups.getByRole("rowheader", { name: HOSTILE })).toBeVisible();
+  await expect(groups.getByRole("rowheader", { name: "en" })).toBeVisible();
+  await expect(page).toHaveURL(/groupBy=metadata&groupField=lang/);
+
+  const board = page.getByRole("table", { name: /Leaderboard: Bradley–Terry/ });
+  await expect(board.getByRole("row")).toHaveCount(4);
+  await expect(board).toContainText("gamma");
+  await expect(page.getByRole("table", { name: /win \/ tie \/ loss/ })).toContainText("alpha");
+
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("link", { name: /Download “Leaderboard/ }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe("insight-leaderboard.csv");
+  const csv = await readFile((await download.path())!, "utf8");
+  expect(csv.split("\r\n")[0]).toBe(`"Question","Rank","Model","Strength","95% low","95% high","Rank 95% interval"`);
+  expect(csv).toContain(`"pick","1",`);
+  expect(dialogs).toEqual([]);
+});
