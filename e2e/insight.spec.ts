@@ -55,6 +55,10 @@ test("A manager opens the dashboards, groups by a metadata field, reads the lead
   await expect(board.getByRole("row")).toHaveCount(4);
   await expect(board).toContainText("gamma");
   await expect(page.getByRole("table", { name: /win \/ tie \/ loss/ })).toContainText("alpha");
+  // Charts are drawn on the server: an SVG per figure by group and for the leaderboard; the hostile label is text in it.
+  await expect(page.locator('[data-chart="leaderboard:pick"] svg')).toBeVisible();
+  await expect(page.locator('[data-chart="figure:thumbs:ok"] svg text', { hasText: HOSTILE })).toHaveCount(1);
+  await expect(page.locator("img")).toHaveCount(0);
 
   const downloading = page.waitForEvent("download");
   await page.getByRole("link", { name: /Download “Leaderboard/ }).click();

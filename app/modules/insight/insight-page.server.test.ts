@@ -52,6 +52,8 @@ describe("the Dashboards page and its CSV downloads", () => {
     expect(data.error).toBeNull();
     expect(data.search).toBe("groupBy=metadata.lang&interval=week&segment=metadata.lang&minCount=2");
     expect(data.tables.map((t) => t.id)).toEqual(["groups", "figures", "distributions", "head-to-head", "leaderboard", "position-bias", "timeline", "segments"]);
+    expect(data.charts.map((c) => c.id)).toEqual(expect.arrayContaining(["figure:thumbs:ok", "leaderboard:pick", "timeline:thumbs:ok"]));
+    expect(data.charts.find((c) => c.id === "figure:thumbs:ok")!.svg).toContain("&lt;img src=x onerror=alert(1)&gt;");
     const groups = data.tables.find((t) => t.id === "groups")!;
     expect(groups.rows[0]).toEqual([HOSTILE, 1, 2]);
     const html = renderToStaticMarkup(createElement(NumbersTable, { table: groups, csvHref: "/x.csv" }));

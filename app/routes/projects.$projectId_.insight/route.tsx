@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { PageHeader, Section } from "~/components/page-header";
 import { db } from "~/db.server";
+import { reportCharts, type Chart } from "~/modules/insight/charts.server";
 import { computeMetrics } from "~/modules/insight/compute-metrics.server";
 import { apiSearch, pageQuery } from "~/modules/insight/schemas";
 import { reportTables, type CellValue, type Column, type Table } from "~/modules/insight/tables";
@@ -16,7 +17,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     const project = await getProject(db, actor, params.projectId ?? "");
     const { query, form, error } = pageQuery(new URL(request.url).searchParams);
     const report = await computeMetrics(db, actor, project.id, query);
-    return { project, form, error, search: apiSearch(query), tables: reportTables(report), notes: report.notes };
+    return { project, form, error, search: apiSearch(query), tables: reportTables(report), charts: reportCharts(report), notes: report.notes };
   } catch (error) {
     throwAsResponse(error);
   }
@@ -30,12 +31,27 @@ function shown(value: CellValue, column: Column): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(3);
 }
 
-const sections: { title: string; ids: string[] }[] = [
-  { title: "By group", ids: ["groups", "figures", "distributions"] },
-  { title: "Pairwise", ids: ["head-to-head", "leaderboard", "position-bias"] },
-  { title: "Over time", ids: ["timeline"] },
-  { title: "Segments", ids: ["segments"] },
+const sections: { title: string; ids: string[]; charts: string | null }[] = [
+  { title: "By group", ids: ["groups", "figures", "distributions"], charts: "figure:" },
+  { title: "Pairwise", ids: ["head-to-head", "leaderboard", "position-bias"], charts: "leaderboard:" },
+  { title: "Over time", ids: ["timeline"], charts: "timeline:" },
+  { title: "Segments", ids: ["segments"], charts: null },
 ];
+
+/**
+ * A chart drawn on the server (charts.server.ts): SVG made by Observable Plot from numbers, with
+ * labels escaped by the serializer and the result checked by isSafeSvg before it left the loader.
+ * The table beside it has the same numbers.
+ */
+function ChartFigure({ chart }: { chart: Chart }) {
+  return (
+    <figure className="mb-4 overflow-x-auto" data-chart={chart.id}>
+      {/* why: SVG text from isSafeSvg-checked Plot output only; no untrusted markup can reach it (ADR 0016). */}
+      <div role="img" aria-label={chart.title} dangerouslySetInnerHTML={{ __html: chart.svg }} />
+      <figcaption className="mt-1 text-sm text-slate-600">{chart.title}</figcaption>
+    </figure>
+  );
+}
 
 /** One table of numbers, accessible (caption, column and row headers), with its CSV download. */
 export function NumbersTable({ table, csvHref }: { table: Table; csvHref: string }) {
@@ -91,7 +107,7 @@ export function NumbersTable({ table, csvHref }: { table: Table; csvHref: string
 const input = "mt-1 block w-full rounded-md border-slate-300 text-sm shadow-sm";
 
 export default function InsightPage() {
-  const { project, form, error, search, tables, notes } = useLoaderData<typeof loader>();
+  const { project, form, error, search, tables, charts, notes } = useLoaderData<typeof loader>();
   const csv = (id: string) => `/projects/${project.id}/insight.csv?table=${id}&${search}`;
   return (
     <div className="mx-auto max-w-6xl">
@@ -160,6 +176,11 @@ export default function InsightPage() {
         if (!shownTables.length) return null;
         return (
           <Section key={s.title} title={s.title}>
+            {s.charts
+              ? charts
+                  .filter((c) => c.id.startsWith(s.charts!))
+                  .map((c) => <ChartFigure key={c.id} chart={c} />)
+              : null}
             {shownTables.map((t) => (
               <NumbersTable key={t.id} table={t} csvHref={csv(t.id)} />
             ))}
