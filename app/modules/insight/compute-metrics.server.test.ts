@@ -11,7 +11,7 @@ import { ForbiddenError, ValidationError } from "~/utils/errors";
 import { makeUser } from "~test/factories";
 import { HOSTILE, makeInsightProject } from "~test/support/insight-project";
 import { computeMetrics } from "./compute-metrics.server";
-import { RANKING_RESAMPLES, RANKING_SEED } from "./metrics";
+import { RANKING_MAX_DRAWS, RANKING_RESAMPLES, RANKING_SEED } from "./metrics";
 import { metricsQuerySchema } from "./schemas";
 
 const q = (params: Record<string, string> = {}) => metricsQuerySchema.parse(params);
@@ -84,7 +84,7 @@ describe("the metrics verb on a hand-checkable project", () => {
         { a: "alpha", b: "beta", aWins: 4, bWins: 1, ties: 1 },
         { a: "beta", b: "gamma", aWins: 1, bWins: 1, ties: 0 },
       ],
-      { seed: RANKING_SEED, resamples: RANKING_RESAMPLES },
+      { seed: RANKING_SEED, resamples: RANKING_RESAMPLES, maxDraws: RANKING_MAX_DRAWS },
     );
     expect(pick!.leaderboard).toEqual(expected);
     // alpha won 4.5 of 6 against beta, beta 1 of 2 against gamma: alpha leads.

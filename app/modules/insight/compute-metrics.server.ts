@@ -68,7 +68,11 @@ function answersCte(s: Scope): SQL {
   const segment = s.query.segment ? metadataExpression(s.query.segment) : sql`null::text`;
   return sql`ans as (
     select a.id, a.item_id, a.user_id, a.values, a.duration_ms, i.outputs,
-           ${groupExpression(s.query.groupBy)} as g, ${period} as p, ${segment} as s
+           ${groupExpression(s.query.groupBy)} as g, ${period} as p, ${segment} as s,
+           -- why: one answer per item (and per item and period) stands for the item, so items are
+           -- counted without count(distinct), which would force grouping sets to sort every fact row.
+           row_number() over (partition by a.item_id) = 1 as first_i,
+           row_number() over (partition by a.item_id, ${period}) = 1 as first_ip
     from annotations a join items i on i.id = a.item_id
     where a.project_id = ${s.projectId} and a.status = 'submitted' and ${s.where})`;
 }
@@ -93,13 +97,14 @@ async function summaryCells(db: Db, s: Scope): Promise<Cell[]> {
   const { sets, slice } = slicesOf(s.query);
   // why: M2 as var_pop × n: PostgreSQL's float8 var_pop uses the Youngs–Cramer update, so it does
   // not cancel the way Σx² − (Σx)²/n does for long review times.
-  const rows = await db.execute<{ figure: string; g: string | null; p: string | null; s: string | null; slice: number; n: number; items: number; sum: number; mean: number; m2: number }>(sql`
+  const rows = await db.execute<{ figure: string; g: string | null; p: string | null; s: string | null; slice: number; n: number; items: number; period_items: number; sum: number; mean: number; m2: number }>(sql`
     with ${answersCte(s)}
-    select f.figure, g, ${s.query.interval ? sql`p` : sql`null::text`} as p, ${s.query.segment ? sql`s` : sql`null::text`} as s, ${slice} as slice, count(*)::int as n, count(distinct item_id)::int as items,
+    select f.figure, g, ${s.query.interval ? sql`p` : sql`null::text`} as p, ${s.query.segment ? sql`s` : sql`null::text`} as s, ${slice} as slice, count(*)::int as n,
+           count(*) filter (where first_i)::int as items, count(*) filter (where first_ip)::int as period_items,
            sum(f.x)::float8 as sum, avg(f.x)::float8 as mean, (coalesce(var_pop(f.x), 0) * count(*))::float8 as m2
     from ans cross join lateral (${factsOf(s.questions)}) f
     group by grouping sets (${sets})`);
-  return rows.map((r) => cellOf(r.figure, r.slice, r.g, r.p, r.s, r));
+  return rows.map((r) => cellOf(r.figure, r.slice, r.g, r.p, r.s, { ...r, items: r.slice === SLICE.groupPeriod || r.slice === SLICE.period ? r.period_items : r.items }));
 }
 
 function cellOf(figure: string, slice: number, g: string | null, p: string | null, s: string | null, summary: Pick<Cell, "n" | "items" | "sum" | "mean" | "m2">): Cell {

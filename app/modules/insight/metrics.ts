@@ -15,6 +15,12 @@ import type { Question } from "~/modules/questions";
 export const NOT_SET = "(not set)";
 export const RANKING_SEED = 14;
 export const RANKING_RESAMPLES = 1000;
+/**
+ * The bootstrap's work bound for the page (comparisons × resamples): ~1.4 s of redraws on the
+ * 2-core machine. Above 50,000 comparisons fewer than 200 resamples fit and the leaderboard says
+ * why it has no interval (stats/bradley-terry.ts) instead of holding the page for seconds.
+ */
+export const RANKING_MAX_DRAWS = 10_000_000;
 
 export type FigureKind = "mean" | "rate";
 
@@ -231,7 +237,7 @@ export function assembleMetrics(input: AssembleInput): MetricsReport {
     const models = new Set(pairs.flatMap((r) => [r.a, r.b]));
     const leaderboard: RankingResult =
       models.size > 2
-        ? rankModels(pairs, { seed: RANKING_SEED, resamples: RANKING_RESAMPLES })
+        ? rankModels(pairs, { seed: RANKING_SEED, resamples: RANKING_RESAMPLES, maxDraws: RANKING_MAX_DRAWS })
         : { value: null, reason: models.size === 2 ? "Two models: the head-to-head table says all a ranking would." : "A ranking needs answers comparing at least two models." };
     return {
       question: p.question,
