@@ -30,6 +30,7 @@ export async function makeInsightProject() {
       { key: "ok", kind: "thumbs", text: "Acceptable?" },
       { key: "risks", kind: "flags", text: "Risks", options: ["hallucination", "toxicity"] },
       { key: "fix", kind: "correction", text: "Correct it" },
+      { key: "marks", kind: "spans", text: "Mark errors", labels: ["error"] },
       { key: "pick", kind: "pairwise", text: "Which is better?" },
     ],
   } as Parameters<typeof saveTemplate>[3]);
@@ -49,9 +50,24 @@ export async function makeInsightProject() {
     { input: "Q3", outputs: [{ text: "yes", model: "beta" }, { text: "no", model: "gamma" }], metadata: { lang: HOSTILE } },
   ]);
   const answers: [typeof a, number, Record<string, unknown>, number | undefined][] = [
-    [a, 0, { quality: 4, ok: "up", risks: [], fix: { text: "The cat sat." }, pick: { winner: 0, shown: [0, 1] } }, 10_000],
+    [a, 0, { quality: 4, ok: "up", risks: [], fix: { text: "The cat sat." }, pick: { winner: 0, shown: [0, 1] }, marks: [{ output: 0, start: 4, end: 7, label: "error", quote: "cat" }] }, 10_000],
     [b, 0, { quality: 5, ok: "up", risks: ["hallucination"], pick: { winner: 1, shown: [1, 0] } }, 20_000],
-    [a, 1, { quality: 2, ok: "down", risks: ["hallucination"], fix: { text: "Hello, world" }, pick: { winner: "tie", shown: [0, 1] } }, undefined],
+    [
+      a,
+      1,
+      {
+        quality: 2,
+        ok: "down",
+        risks: ["hallucination"],
+        fix: { text: "Hello, world" },
+        pick: { winner: "tie", shown: [0, 1] },
+        marks: [
+          { output: 0, start: 0, end: 5, label: "error", quote: "Hello" },
+          { output: 0, start: 6, end: 11, label: "error", quote: "world" },
+        ],
+      },
+      undefined,
+    ],
     [b, 1, { quality: 3, ok: "up", risks: [], pick: { winner: 0, shown: [1, 0] } }, undefined],
     [a, 2, { quality: 1, ok: "down", risks: ["hallucination", "toxicity"], fix: { text: "kitten!" }, pick: { winner: 1, shown: [0, 1] } }, 30_000],
     [b, 2, { quality: 1, ok: "down", risks: [], pick: { winner: 1, shown: [1, 0] } }, undefined],

@@ -32,7 +32,10 @@ describe("the metrics verb on a hand-checkable project", () => {
     expect(rating.value).toBe(3.5);
     expect(rating.interval!.low).toBeCloseTo(1.44574, 5);
     expect(rating.interval!.high).toBeCloseTo(5.55426, 5);
-    expect(rating.interval).toEqual(meanInterval(summarize([4, 5, 2, 3])).interval);
+    // The same as stats/ on the raw values, up to the last bits (PostgreSQL's var_pop adds in its own order).
+    const ratingExpected = meanInterval(summarize([4, 5, 2, 3])).interval!;
+    expect(rating.interval!.low).toBeCloseTo(ratingExpected.low, 12);
+    expect(rating.interval!.high).toBeCloseTo(ratingExpected.high, 12);
     expect(alpha!.distributions.quality).toEqual([2, 3, 4, 5].map((value) => ({ value, count: 1 })));
     expect(beta!.figures["rating:quality"]!.value).toBe(2.5);
     expect(beta!.distributions.quality).toEqual([
@@ -59,6 +62,14 @@ describe("the metrics verb on a hand-checkable project", () => {
     // "kitten" → "kitten!": one edit in seven, one answer.
     expect(beta!.figures["edit:fix"]).toMatchObject({ n: 1, interval: null, intervalReason: "One answer has no spread, so the mean has no interval yet." });
     expect(beta!.figures["edit:fix"]!.value).toBeCloseTo(1 / 7, 12);
+
+    // Spans on alpha's 11-character outputs: 1 and 2 from A, none from B → (1000/11 + 2000/11 + 0 + 0) / 4 = 750/11.
+    expect(alpha!.figures["spans:marks:error"]).toMatchObject({ n: 4 });
+    expect(alpha!.figures["spans:marks:error"]!.value).toBeCloseTo(750 / 11, 10);
+    const spansExpected = meanInterval(summarize([1000 / 11, 2000 / 11, 0, 0])).interval!;
+    expect(alpha!.figures["spans:marks:error"]!.interval!.low).toBeCloseTo(spansExpected.low, 9);
+    expect(alpha!.figures["spans:marks:error"]!.interval!.high).toBeCloseTo(spansExpected.high, 9);
+    expect(beta!.figures["spans:marks:error"]).toMatchObject({ value: 0, n: 4, interval: null, intervalReason: "All 4 answers are the same, so the spread is zero and a t interval says nothing." });
 
     // Review time: 10 s and 20 s for alpha (two answers had none): 15 ± 12.706205 × 5.
     const time = alpha!.figures.time!;

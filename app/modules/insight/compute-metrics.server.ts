@@ -33,7 +33,8 @@ const metadataExpression = (field: string) => sql`coalesce(nullif(i.metadata ->>
 /**
  * One row per submitted answer and figure, as (figure, x): the answer count (x = 1), each rating
  * (its value, and one `dist:` row per value), thumbs up (1/0), each flag (1/0 for every flags
- * answer), a correction (1/0 for every answer) and the review time in seconds where stored.
+ * answer), spans per 1,000 characters of the first output per label, a correction (1/0 for every
+ * answer) and the review time in seconds where stored.
  */
 function factsOf(questions: readonly Question[]): SQL {
   const parts: SQL[] = [sql`select 'answers'::text as figure, 1::float8 as x`];
@@ -49,6 +50,13 @@ function factsOf(questions: readonly Question[]): SQL {
     if (q.kind === "flags") {
       parts.push(sql`select ${text(`flag:${q.key}:`)} || o, case when ${v} ? o then 1 else 0 end::float8
         from unnest(${textArray(q.options)}) o where jsonb_typeof(${v}) = 'array'`);
+    }
+    if (q.kind === "spans") {
+      // Spans on the first output per 1,000 of its characters, per label; an answer without spans counts 0.
+      const spans = sql`jsonb_array_elements(case when jsonb_typeof(${v}) = 'array' then ${v} else '[]'::jsonb end)`;
+      parts.push(sql`select ${text(`spans:${q.key}:`)} || l,
+          1000.0 * (select count(*) from ${spans} e where e ->> 'label' = l and e ->> 'output' = '0') / char_length(ans.outputs -> 0 ->> 'text')
+        from unnest(${textArray(q.labels)}) l where char_length(ans.outputs -> 0 ->> 'text') > 0`);
     }
     if (q.kind === "correction") {
       parts.push(sql`select ${text(`corrected:${q.key}`)}, case when jsonb_typeof(${v}) = 'object' then 1 else 0 end::float8`);

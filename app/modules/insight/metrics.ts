@@ -29,8 +29,8 @@ export type FigureDef = { id: string; label: string; kind: FigureKind; higherIsB
 
 /**
  * The figures a template gives: each rating's mean, each thumbs question's share of "up", each
- * flag's rate, each correction question's correction rate and mean normalised edit distance, and
- * the review time. Pairwise questions have their own section; choice, spans and text have none here.
+ * flag's rate, each span label's spans per 1,000 characters, each correction question's correction rate and mean normalised edit distance, and
+ * the review time. Pairwise questions have their own section; choice and text have none here.
  */
 export function figuresFor(questions: readonly Question[]): FigureDef[] {
   const out: FigureDef[] = [];
@@ -39,6 +39,9 @@ export function figuresFor(questions: readonly Question[]): FigureDef[] {
     if (q.kind === "thumbs") out.push({ id: `thumbs:${q.key}`, label: `${q.text} (thumbs-up rate)`, kind: "rate", higherIsBetter: true, question: q.key, unit: null });
     if (q.kind === "flags") {
       for (const o of q.options) out.push({ id: `flag:${q.key}:${o}`, label: `${q.text}: ${o} (rate)`, kind: "rate", higherIsBetter: false, question: q.key, unit: null });
+    }
+    if (q.kind === "spans") {
+      for (const l of q.labels) out.push({ id: `spans:${q.key}:${l}`, label: `${q.text}: ${l} (spans per 1,000 characters)`, kind: "mean", higherIsBetter: false, question: q.key, unit: null });
     }
     if (q.kind === "correction") {
       out.push({ id: `corrected:${q.key}`, label: `${q.text} (correction rate)`, kind: "rate", higherIsBetter: false, question: q.key, unit: null });
