@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { addItems } from "~/modules/items/add-items.server";
+import { addMember } from "~/modules/projects/add-member.server";
 import { updateProjectSettings } from "~/modules/projects/update-settings.server";
 import { submitAnnotation } from "~/modules/review/submit-annotation.server";
 import { saveTemplate } from "~/modules/templates/save-template.server";
@@ -8,7 +9,10 @@ import { expectEveryControlDrawn } from "./support/controls";
 
 const HOSTILE = "<img src=x onerror=alert(1)>";
 
-test("A manager opens the dashboards, groups by a metadata field, reads the leaderboard and downloads a table as CSV", async ({ page, db, makeUser, makeProject, loginAs }) => {
+type Deps = Pick<Parameters<Parameters<typeof test>[2]>[0], "db" | "makeUser" | "makeProject">;
+
+/** Two reviewers' thumbs and pairwise answers on items comparing alpha, beta and gamma; one item's lang is hostile markup. */
+async function setUp({ db, makeUser, makeProject }: Deps) {
   const manager = await makeUser({ name: "Manager" });
   const reviewers = [await makeUser({ name: "Ada" }), await makeUser({ name: "Ben" })];
   const project = await makeProject(manager, reviewers.map((user) => ({ user, role: "reviewer" as const })));
@@ -30,6 +34,11 @@ test("A manager opens the dashboards, groups by a metadata field, reads the lead
   for (const [i, pair] of answers.entries()) {
     for (const [r, values] of pair.entries()) await submitAnnotation(db, reviewers[r]!.actor, { itemId: ids[i]!, values, idempotencyKey: `e2e-insight-${ids[i]}-${r}` });
   }
+  return { manager, reviewers, project };
+}
+
+test("A manager opens the dashboards, groups by a metadata field, reads the leaderboard and downloads a table as CSV", async ({ page, db, makeUser, makeProject, loginAs }) => {
+  const { manager, project } = await setUp({ db, makeUser, makeProject });
   const dialogs: string[] = [];
   page.on("dialog", (d) => {
     dialogs.push(d.message());
@@ -68,4 +77,32 @@ test("A manager opens the dashboards, groups by a metadata field, reads the lead
   expect(csv.split("\r\n")[0]).toBe(`"Question","Rank","Model","Strength","95% low","95% high","Rank 95% interval"`);
   expect(csv).toContain(`"pick","1",`);
   expect(dialogs).toEqual([]);
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("an engineer asks for weekly series and segments through the plain GET form and gets tables and server-drawn charts; a reviewer is refused", async ({ page, db, makeUser, makeProject, loginAs }) => {
+    const { manager, reviewers, project } = await setUp({ db, makeUser, makeProject });
+    const engineer = await makeUser({ name: "Engineer" });
+    await addMember(db, manager.actor, project.id, { email: engineer.email, role: "engineer" });
+
+    await loginAs(page, engineer);
+    await page.goto(`/projects/${project.id}/insight`);
+    await page.getByLabel("Over time").selectOption("week");
+    await page.getByLabel("Segment by metadata field").fill("lang");
+    await page.getByLabel("Fewest answers to compare a segment").fill("2");
+    await page.getByRole("button", { name: "Show" }).click();
+    await expect(page).toHaveURL(/interval=week/);
+    await expect(page.getByRole("table", { name: /Over time, per week/ })).toContainText("All");
+    const segments = page.getByRole("table", { name: /Segments by lang/ });
+    await expect(segments.getByRole("rowheader").first()).toBeVisible();
+    await expect(segments).toContainText(HOSTILE);
+    await expect(page.locator('[data-chart="timeline:thumbs:ok"] svg')).toBeVisible();
+
+    await page.context().clearCookies();
+    await loginAs(page, reviewers[0]!);
+    const refused = await page.goto(`/projects/${project.id}/insight`);
+    expect(refused!.status()).toBe(403);
+  });
 });
