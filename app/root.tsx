@@ -1,12 +1,10 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
-  isRouteErrorResponse,
   Links,
   Meta,
   Outlet,
   Scripts,
   ScrollRestoration,
-  useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
@@ -56,29 +54,4 @@ export default function App() {
   return <Outlet />;
 }
 
-export function ErrorBoundary() {
-  const error = useRouteError();
-  const status = isRouteErrorResponse(error) ? error.status : 500;
-  const title =
-    status === 404 ? "Page not found" : status === 403 ? "Not allowed" : status === 503 ? "Temporarily unavailable" : "Something went wrong";
-  const detail = isRouteErrorResponse(error)
-    ? typeof error.data === "string"
-      ? error.data
-      : (error.data as { message?: string } | null)?.message
-    : undefined;
-  return (
-    <div className="mx-auto max-w-lg py-16 text-center">
-      <p className="text-sm font-semibold text-indigo-600">{status}</p>
-      <h1 className="mt-2 text-2xl font-bold">{title}</h1>
-      <p className="mt-3 text-slate-600">
-        {detail ??
-          (status === 404
-            ? "There is nothing at this address, or you do not have access to it."
-            : "Loupe could not finish this request. Try again in a moment.")}
-      </p>
-      <a href="/" className="mt-6 inline-block rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500">
-        Go to your projects
-      </a>
-    </div>
-  );
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";

@@ -78,5 +78,7 @@ describe("loupe usage", () => {
     expect(missingOption.stderr).toMatch(/^error: required option '--name <name>' not specified\n\nUsage: loupe keys create/);
     expect(noSubcommand.code).toBe(1);
     expect(noSubcommand.stderr).toContain("Usage: loupe users [options] [command]");
-  });
+    // why: six CLI processes start at once (each loads TypeScript through tsx); on a loaded 2-core
+    // machine that alone took over 30 s. A ceiling, not an expected duration.
+  }, 120_000);
 });

@@ -82,7 +82,7 @@ test.describe("Reviewers answer each kind of question and the answer is stored",
     expect(await annotationOf(itemIds[0]!, reviewer)).toMatchObject({ values: { risks: ["pii_leak", "hallucination"] } });
   });
 
-  test("a suggestion is pre-filled, marked until accepted, and can be changed", async ({ page, loginAs, reviewProject, annotationOf }) => {
+  test("a suggestion is pre-filled and marked, and the mark says whether it was accepted or answered otherwise", async ({ page, loginAs, reviewProject, annotationOf }) => {
     const { project, reviewer, itemIds } = await reviewProject({
       template: [
         { key: "quality", kind: "rating", text: "Quality", min: 1, max: 5 },
@@ -96,10 +96,13 @@ test.describe("Reviewers answer each kind of question and the answer is stored",
     await expect(quality.getByText("Suggested by judge-v1 (70% confident)")).toBeVisible();
     await expect(quality.getByRole("radio", { name: "2" })).toBeChecked();
     await quality.getByRole("radio", { name: "5" }).check();
-    await expect(quality.getByText(/Suggested by/)).toHaveCount(0);
+    // Answered otherwise: the mark stays, saying what was suggested, with a way back to it.
+    await expect(quality.getByText("It suggested: 2")).toBeVisible();
+    await expect(quality.getByRole("button", { name: "Use suggestion for “Quality”" })).toBeVisible();
     const safe = page.getByRole("group", { name: "Safe?" });
     await safe.getByRole("button", { name: /Accept suggestion/ }).click();
-    await expect(safe.getByText(/Suggested by/)).toHaveCount(0);
+    await expect(safe.getByText("Accepted suggestion by classifier")).toBeVisible();
+    await expect(safe.getByRole("button", { name: /Accept suggestion/ })).toHaveCount(0);
     await page.getByRole("button", { name: "Submit" }).click();
     await expect(page.getByRole("heading", { name: "The queue is done" })).toBeVisible();
     expect(await annotationOf(itemIds[0]!, reviewer)).toMatchObject({ values: { quality: 5, safe: "up" } });

@@ -7,11 +7,21 @@ import { db } from "~/db.server";
 import { markInterruptedImports } from "~/modules/imports/tracker.server";
 import { DATASET_BUILDS_QUEUE, DATASET_SWEEP_MS, datasetBuildPayload, runDatasetBuild, sendDatasetBuild, sweepDatasetBuilds } from "./dataset-builds.server";
 import { importFilePayload, runImportFile } from "./import-file.server";
+import { LLM_RUN_SWEEP_MS, LLM_RUN_WORKERS, LLM_RUNS_QUEUE, llmRunPayload, runLlmRunJob, sendLlmRun, sweepLlmRuns } from "./llm-run.server";
 import { instanceId } from "./instance.server";
 import { SWEEP_RESOLUTIONS_MS, SWEEP_RESOLUTIONS_QUEUE, sweepStaleResolutions } from "./sweep-resolutions.server";
 
 type Log = { info(m: string): void; warn(m: string): void; error(m: string, e?: unknown): void };
-type Jobs = { boss: PgBoss; queue: string; running: Map<string, AbortController>; sweep: NodeJS.Timeout; resolutions: NodeJS.Timeout; log: Log; datasets: { worker: string; sweep: NodeJS.Timeout } };
+type Jobs = {
+  boss: PgBoss;
+  queue: string;
+  running: Map<string, AbortController>;
+  sweep: NodeJS.Timeout;
+  resolutions: NodeJS.Timeout;
+  log: Log;
+  datasets: { worker: string; sweep: NodeJS.Timeout };
+  llmRuns: { workers: string[]; sweep: NodeJS.Timeout };
+};
 
 /** This process's workers, once startJobs has run. */
 let started: Jobs | undefined;
@@ -62,7 +72,8 @@ export async function startJobs(options: { databaseUrl: string; dataDir: string;
   }, SWEEP_RESOLUTIONS_MS);
   resolutions.unref();
   const datasets = await startDatasetWorker(boss, options.databaseUrl, running, options.log);
-  started = { boss, queue, running, sweep, resolutions, log: options.log, datasets };
+  const llmRuns = await startLlmRunWorkers(boss, options.databaseUrl, running, options.log);
+  started = { boss, queue, running, sweep, resolutions, log: options.log, datasets, llmRuns };
   options.log.info(`Background jobs started (queue ${queue}).`);
 }
 
@@ -94,6 +105,7 @@ export async function stopJobs(): Promise<void> {
   clearInterval(jobs.sweep);
   clearInterval(jobs.resolutions);
   clearInterval(jobs.datasets.sweep);
+  clearInterval(jobs.llmRuns.sweep);
   for (const controller of jobs.running.values()) controller.abort(new DOMException("The server is shutting down.", "AbortError"));
   await jobs.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
 }
@@ -118,6 +130,49 @@ async function startDatasetWorker(boss: PgBoss, databaseUrl: string, running: Ma
   const sweep = setInterval(check, DATASET_SWEEP_MS);
   sweep.unref();
   return { worker, sweep };
+}
+
+/**
+ * LLM runs: LLM_RUN_WORKERS at a time per server from a queue every server shares. A stopped
+ * server's runners let go of their items; the sweep (at start and every 30 s) sends again the runs
+ * no live runner holds, so a restart or another copy carries them on.
+ */
+async function startLlmRunWorkers(boss: PgBoss, databaseUrl: string, running: Map<string, AbortController>, log: Log) {
+  await createQueue(boss, databaseUrl, LLM_RUNS_QUEUE, { name: LLM_RUNS_QUEUE, policy: "short", retryLimit: 0, expireInHours: 23 });
+  const workers: string[] = [];
+  for (let i = 0; i < LLM_RUN_WORKERS; i++) {
+    workers.push(
+      await boss.work<{ runId: string }>(LLM_RUNS_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
+        const controller = new AbortController();
+        running.set(job!.id, controller);
+        try {
+          await runLlmRunJob(db, llmRunPayload.parse(job!.data), log, controller.signal);
+        } finally {
+          running.delete(job!.id);
+        }
+      }),
+    );
+  }
+  const check = () => sweepLlmRuns(db, boss, log).catch((error: unknown) => log.warn(`Could not check LLM runs: ${String(error)}`));
+  await check();
+  const sweep = setInterval(check, LLM_RUN_SWEEP_MS);
+  sweep.unref();
+  return { workers, sweep };
+}
+
+/**
+ * Queues a run's job for whichever server's worker is free (this server's are woken at once). In
+ * a process without workers (a script, a test calling a route) the run is worked on here in the
+ * background instead; its row records how it ends.
+ */
+export async function queueLlmRun(runId: string): Promise<void> {
+  const jobs = started;
+  if (!jobs) {
+    void runLlmRunJob(db, { runId }, { info: () => {}, warn: () => {}, error: (m, e) => console.error(m, e) });
+    return;
+  }
+  await sendLlmRun(jobs.boss, runId);
+  for (const worker of jobs.llmRuns.workers) jobs.boss.notifyWorker(worker);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { DateTime } from "~/components/date-time";
@@ -18,16 +18,17 @@ import { setUserDisabled } from "~/modules/users/set-user-disabled.server";
 import { instanceSettings } from "~/utils/env.server";
 import { mailConfigured, MailNotSentError, sendMail } from "~/utils/mail.server";
 import { ValidationError } from "~/utils/errors";
-import { formError, publicOrigin, requireActor, throwAsResponse, type FormErrors } from "~/utils/http.server";
+import { publicOrigin, type FormErrors } from "~/utils/http.server";
+import { formAction, pageLoader, type FormReader } from "~/utils/route.server";
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 import { parseOrThrow } from "~/utils/validation";
 
 export const meta: MetaFunction = () => [{ title: "Users · Loupe" }];
 
-export async function loader({ context, request }: LoaderFunctionArgs) {
-  const actor = requireActor(context, request);
-  const users = await listUsers(db, actor).catch(throwAsResponse);
+export const loader = pageLoader(async ({ actor }) => {
+  const users = await listUsers(db, actor);
   return { users, myId: actor.userId, projectCreators: instanceSettings().projectCreators, canMail: mailConfigured() };
-}
+});
 
 type Result = FormErrors & {
   target?: string;
@@ -37,35 +38,32 @@ type Result = FormErrors & {
 };
 const userRef = z.object({ userId: z.uuid({ error: "Choose a user." }) });
 
-export async function action({ context, request }: ActionFunctionArgs) {
-  const actor = requireActor(context, request);
-  const form = Object.fromEntries(await request.formData());
-  const target = `${form.intent}:${form.userId ?? ""}`;
-  const values = { email: String(form.email ?? ""), name: String(form.name ?? "") };
-  try {
-    if (form.intent === "create") {
+const targetOf = (form: FormReader) => `${form.text("intent")}:${form.text("userId")}`;
+
+export const action = formAction(
+  async ({ actor, form, request }) => {
+    const target = targetOf(form);
+    const intent = form.text("intent");
+    const userId = form.pick("userId");
+    if (intent === "create") {
       const user = await createUser(db, actor, {
-        ...values,
-        password: String(form.password ?? ""),
-        isAdmin: form.isAdmin === "on",
-        canCreateProjects: form.canCreateProjects === "on",
+        ...form.pick("email", "name", "password"),
+        isAdmin: form.checked("isAdmin"),
+        canCreateProjects: form.checked("canCreateProjects"),
       });
       return data<Result>({ target, notice: `Created ${user.name} (${user.email}). Give them their password in person or over a secure channel.` });
     }
-    if (form.intent === "disable" || form.intent === "enable") {
-      const { userId } = parseOrThrow(userRef, form);
-      await setUserDisabled(db, actor, { userId, disabled: form.intent === "disable" });
-      return data<Result>({ target, notice: form.intent === "disable" ? "User disabled; their sessions have ended." : "User enabled." });
+    if (intent === "disable" || intent === "enable") {
+      await setUserDisabled(db, actor, { ...parseOrThrow(userRef, userId), disabled: intent === "disable" });
+      return data<Result>({ target, notice: intent === "disable" ? "User disabled; their sessions have ended." : "User enabled." });
     }
-    if (form.intent === "allow-projects" || form.intent === "stop-projects") {
-      const { userId } = parseOrThrow(userRef, form);
-      await setCanCreateProjects(db, actor, { userId, allowed: form.intent === "allow-projects" });
-      return data<Result>({ target, notice: form.intent === "allow-projects" ? "They may now create projects." : "They can no longer create projects." });
+    if (intent === "allow-projects" || intent === "stop-projects") {
+      await setCanCreateProjects(db, actor, { ...parseOrThrow(userRef, userId), allowed: intent === "allow-projects" });
+      return data<Result>({ target, notice: intent === "allow-projects" ? "They may now create projects." : "They can no longer create projects." });
     }
-    if (form.intent === "reset-link" || form.intent === "mail-reset-link") {
-      const { userId } = parseOrThrow(userRef, form);
-      const mail = form.intent === "mail-reset-link";
-      const reset = await createPasswordReset(db, actor, { userId, mailRequested: mail });
+    if (intent === "reset-link" || intent === "mail-reset-link") {
+      const mail = intent === "mail-reset-link";
+      const reset = await createPasswordReset(db, actor, { ...parseOrThrow(userRef, userId), mailRequested: mail });
       const link = `${publicOrigin(request)}${reset.path}`;
       let mailError: string | undefined;
       if (mail) await sendMail(resetLinkMail(reset.user, link, reset.expiresAt)).catch((e: unknown) => (mailError = e instanceof MailNotSentError ? e.message : "The mail could not be sent."));
@@ -74,11 +72,10 @@ export async function action({ context, request }: ActionFunctionArgs) {
       return data<Result>({ target, reset: shown }, { headers: { "Cache-Control": "no-store" } });
     }
     throw new ValidationError("Unknown action.");
-  } catch (error) {
-    // why: the only conflict on create is an email already taken.
-    return formError(error, { extra: { target, values } as Result, conflictField: "email" });
-  }
-}
+  },
+  // why: the only conflict on create is an email already taken.
+  { extra: (form): Result => ({ target: targetOf(form), values: form.pick("email", "name") }), conflictField: "email" },
+);
 
 export default function AdminUsers() {
   const { users, myId, projectCreators, canMail } = useLoaderData<typeof loader>();

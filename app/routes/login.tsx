@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
@@ -9,7 +9,9 @@ import { sessionCookie } from "~/modules/auth/cookies.server";
 import { logIn } from "~/modules/auth/log-in.server";
 import { loginSchema } from "~/modules/auth/schemas";
 import { hasAnyUser } from "~/modules/auth/setup.server";
-import { formError, safeRedirectPath } from "~/utils/http.server";
+import { safeRedirectPath } from "~/utils/http.server";
+import { formAction } from "~/utils/route.server";
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 import { parseOrThrow } from "~/utils/validation";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Loupe" }];
@@ -19,19 +21,17 @@ export async function loader({ context }: LoaderFunctionArgs) {
   return { needsSetup: !(await hasAnyUser(db)) };
 }
 
-export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
-  try {
-    const input = parseOrThrow(loginSchema, { email: form.get("email"), password: form.get("password") });
+export const action = formAction(
+  async ({ form, request, context }) => {
+    const input = parseOrThrow(loginSchema, form.pick("email", "password"));
     const session = await logIn(db, { ...input, ip: context.clientIp, userAgent: request.headers.get("user-agent") });
     const maxAge = Math.floor((session.expiresAt.getTime() - Date.now()) / 1000);
-    return redirect(safeRedirectPath(form.get("redirectTo"), "/projects", new URL(request.url).origin), {
+    return redirect(safeRedirectPath(form.data.get("redirectTo"), "/projects", new URL(request.url).origin), {
       headers: { "Set-Cookie": await sessionCookie(context.secureCookies, maxAge).serialize(session.token) },
     });
-  } catch (error) {
-    return formError(error);
-  }
-}
+  },
+  { anonymous: true },
+);
 
 export default function Login() {
   const result = useActionData<typeof action>();

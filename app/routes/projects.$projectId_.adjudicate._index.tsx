@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { EmptyState } from "~/components/empty-state";
@@ -10,7 +10,8 @@ import { db } from "~/db.server";
 import { getProject } from "~/modules/projects/queries.server";
 import { consensusQuestions, listDisagreements } from "~/modules/resolution/queries.server";
 import { issuesOf } from "~/utils/validation";
-import { requireActor, throwAsResponse } from "~/utils/http.server";
+import { pageLoader } from "~/utils/route.server";
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Adjudicate · ${data.project.name} · Loupe` : "Adjudicate · Loupe" }];
 
@@ -23,19 +24,14 @@ const filterSchema = z.object({
   after: z.preprocess(blankToUndefined, z.coerce.number().int().positive().optional()),
 });
 
-export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const actor = requireActor(context, request);
-  try {
-    const project = await getProject(db, actor, params.projectId ?? "");
-    const search = Object.fromEntries(new URL(request.url).searchParams);
-    const parsed = filterSchema.safeParse(search);
-    const filter = parsed.success ? parsed.data : {};
-    const list = await listDisagreements(db, actor, project.id, { ...filter, maxAgreement: filter.maxAgreement === undefined ? undefined : filter.maxAgreement / 100 });
-    return { project, list, questions: (await consensusQuestions(db, project.id)).map((q) => ({ key: q.key, text: q.text, kind: q.kind })), search, errors: parsed.success ? [] : issuesOf(parsed.error) };
-  } catch (error) {
-    throwAsResponse(error);
-  }
-}
+export const loader = pageLoader(async ({ actor, request, params }) => {
+  const project = await getProject(db, actor, params.projectId ?? "");
+  const search = Object.fromEntries(new URL(request.url).searchParams);
+  const parsed = filterSchema.safeParse(search);
+  const filter = parsed.success ? parsed.data : {};
+  const list = await listDisagreements(db, actor, project.id, { ...filter, maxAgreement: filter.maxAgreement === undefined ? undefined : filter.maxAgreement / 100 });
+  return { project, list, questions: (await consensusQuestions(db, project.id)).map((q) => ({ key: q.key, text: q.text, kind: q.kind })), search, errors: parsed.success ? [] : issuesOf(parsed.error) };
+});
 
 const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v * 100)}%`);
 

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { DateTime } from "~/components/date-time";
 import { EmptyState } from "~/components/empty-state";
@@ -8,19 +8,15 @@ import { db } from "~/db.server";
 import { listDatasets } from "~/modules/datasets/queries.server";
 import { can } from "~/modules/projects/policy";
 import { getProject } from "~/modules/projects/queries.server";
-import { requireActor, throwAsResponse } from "~/utils/http.server";
+import { pageLoader } from "~/utils/route.server";
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Datasets · ${data.project.name} · Loupe` : "Datasets · Loupe" }];
 
-export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const actor = requireActor(context, request);
-  try {
-    const project = await getProject(db, actor, params.projectId ?? "");
-    return { project, datasets: await listDatasets(db, actor, project.id), canBuild: can({ isAdmin: actor.isAdmin, role: project.role }, "datasets.manage") };
-  } catch (error) {
-    throwAsResponse(error);
-  }
-}
+export const loader = pageLoader(async ({ actor, params }) => {
+  const project = await getProject(db, actor, params.projectId ?? "");
+  return { project, datasets: await listDatasets(db, actor, project.id), canBuild: can({ isAdmin: actor.isAdmin, role: project.role }, "datasets.manage") };
+});
 
 const stateText = (d: { state: string; progress: { done: number; total: number | null } }) =>
   d.state === "building" ? (d.progress.total ? `Building, ${Math.floor((100 * d.progress.done) / d.progress.total)}%` : "Building") : d.state === "queued" ? "Queued" : d.state === "failed" ? "Failed" : "Ready";

@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { EmptyState } from "~/components/empty-state";
 import { Markdown } from "~/components/markdown";
@@ -9,32 +9,23 @@ import { db } from "~/db.server";
 import { claimNextItem } from "~/modules/review/claim-next-item.server";
 import { findHeldByOthers, heldMessage } from "~/modules/review/held-by-others.server";
 import { getProgress, getReviewProject } from "~/modules/review/queries.server";
-import { formError, requireActor, throwAsResponse } from "~/utils/http.server";
+import { formAction, pageLoader } from "~/utils/route.server";
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Review · ${data.project.name} · Loupe` : "Review · Loupe" }];
 
-export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const actor = requireActor(context, request);
-  try {
-    const project = await getReviewProject(db, actor, params.projectId ?? "");
-    const held = project.canReview ? await findHeldByOthers(db, actor, project.id) : null;
-    return { project, progress: await getProgress(db, actor, project.id), held: held && { ...held, message: heldMessage(held) } };
-  } catch (error) {
-    throwAsResponse(error);
-  }
-}
+export const loader = pageLoader(async ({ actor, params }) => {
+  const project = await getReviewProject(db, actor, params.projectId ?? "");
+  const held = project.canReview ? await findHeldByOthers(db, actor, project.id) : null;
+  return { project, progress: await getProgress(db, actor, project.id), held: held && { ...held, message: heldMessage(held) } };
+});
 
 // Claiming is a write, so it lives here and never in a loader (loaders re-run on revalidation).
-export async function action({ context, request, params }: ActionFunctionArgs) {
-  const actor = requireActor(context, request);
+export const action = formAction(async ({ actor, params }) => {
   const projectId = params.projectId ?? "";
-  try {
-    const lease = await claimNextItem(db, actor, projectId);
-    return lease ? redirect(`/projects/${projectId}/review/${lease.itemId}`) : { empty: true };
-  } catch (error) {
-    return formError(error);
-  }
-}
+  const lease = await claimNextItem(db, actor, projectId);
+  return lease ? redirect(`/projects/${projectId}/review/${lease.itemId}`) : { empty: true };
+});
 
 export default function ReviewStart() {
   const { project, progress, held } = useLoaderData<typeof loader>();

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { DateTime } from "~/components/date-time";
@@ -6,23 +6,19 @@ import { EmptyState } from "~/components/empty-state";
 import { PageHeader } from "~/components/page-header";
 import { db } from "~/db.server";
 import { listMyWork } from "~/modules/review/queries.server";
-import { requireActor, throwAsResponse } from "~/utils/http.server";
+import { pageLoader } from "~/utils/route.server";
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 
 export const meta: MetaFunction = () => [{ title: "My work · Loupe" }];
 
 const pageSchema = z.object({ before: z.iso.datetime().optional(), beforeId: z.uuid().optional() });
 
-export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const actor = requireActor(context, request);
+export const loader = pageLoader(async ({ actor, request, params }) => {
   const projectId = params.projectId ?? "";
   const page = pageSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   const before = page.success && page.data.before && page.data.beforeId ? { updatedAt: new Date(page.data.before), id: page.data.beforeId } : undefined;
-  try {
-    return { projectId, work: await listMyWork(db, actor, projectId, { before, limit: 50 }) };
-  } catch (error) {
-    throwAsResponse(error);
-  }
-}
+  return { projectId, work: await listMyWork(db, actor, projectId, { before, limit: 50 }) };
+});
 
 /** Summary of an answer for the list: its first few answered questions. */
 function summary(values: unknown): string {

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { EmptyState } from "~/components/empty-state";
 import { LinkButton } from "~/components/link-button";
@@ -7,15 +7,15 @@ import { db } from "~/db.server";
 import { mayCreateProjects } from "~/modules/projects/may-create-projects.server";
 import { roleLabels } from "~/modules/projects/policy";
 import { listProjects } from "~/modules/projects/queries.server";
-import { requireActor } from "~/utils/http.server";
+import { pageLoader } from "~/utils/route.server";
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 
 export const meta: MetaFunction = () => [{ title: "Projects · Loupe" }];
 
-export async function loader({ context, request }: LoaderFunctionArgs) {
-  const actor = requireActor(context, request);
+export const loader = pageLoader(async ({ actor }) => {
   const [projects, canCreate] = await Promise.all([listProjects(db, actor), mayCreateProjects(db, actor)]);
   return { projects, isAdmin: actor.isAdmin, canCreate };
-}
+});
 
 export default function Projects() {
   const { projects, isAdmin, canCreate } = useLoaderData<typeof loader>();

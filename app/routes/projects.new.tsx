@@ -1,6 +1,5 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { PageHeader } from "~/components/page-header";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
@@ -8,51 +7,31 @@ import { Field } from "~/components/ui/field";
 import { PostForm } from "~/components/ui/form";
 import { TextareaField } from "~/components/ui/textarea-field";
 import { db } from "~/db.server";
-import { createProject } from "~/modules/projects/create-project.server";
+import { createProjectFromPreset } from "~/modules/projects/create-project-from-preset.server";
 import { MAY_NOT_CREATE_PROJECTS, mayCreateProjects } from "~/modules/projects/may-create-projects.server";
 import { templatePresetIds, templatePresets, type TemplatePresetId } from "~/modules/templates/presets";
-import type { TemplateInput } from "~/modules/templates/schemas";
-import { saveTemplate } from "~/modules/templates/save-template.server";
 import { ForbiddenError } from "~/utils/errors";
-import { formError, requireActor, throwAsResponse } from "~/utils/http.server";
-import { parseOrThrow } from "~/utils/validation";
+import { formAction, pageLoader } from "~/utils/route.server";
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 
 export const meta: MetaFunction = () => [{ title: "New project · Loupe" }];
 
 const DEFAULT_PRESET: TemplatePresetId = "rate-and-correct";
-const presetSchema = z.object({
-  preset: z.enum(templatePresetIds as [TemplatePresetId, ...TemplatePresetId[]], { error: "Choose a template to start from." }),
+
+export const loader = pageLoader(async ({ actor }) => {
+  if (!(await mayCreateProjects(db, actor))) throw new ForbiddenError(MAY_NOT_CREATE_PROJECTS);
+  return null;
 });
 
-export async function loader({ context, request }: LoaderFunctionArgs) {
-  const actor = requireActor(context, request);
-  if (!(await mayCreateProjects(db, actor))) throwAsResponse(new ForbiddenError(MAY_NOT_CREATE_PROJECTS));
-  return null;
-}
-
-export async function action({ context, request }: ActionFunctionArgs) {
-  const actor = requireActor(context, request);
-  const form = await request.formData();
-  const values = {
-    name: String(form.get("name") ?? ""),
-    description: String(form.get("description") ?? ""),
-    preset: String(form.get("preset") ?? DEFAULT_PRESET),
-  };
-  try {
-    const { preset } = parseOrThrow(presetSchema, values);
-    // why: one transaction, so a project never exists without the template it was created from.
-    const project = await db.transaction(async (tx) => {
-      const created = await createProject(tx, actor, { name: values.name, description: values.description });
-      await saveTemplate(tx, actor, created.id, templatePresets[preset].template as TemplateInput);
-      return created;
-    });
+export const action = formAction(
+  async ({ actor, form }) => {
+    const project = await createProjectFromPreset(db, actor, { ...form.pick("name", "description"), preset: form.optional("preset") ?? DEFAULT_PRESET });
     return redirect(`/projects/${project.id}`);
-  } catch (error) {
-    // why: the only conflict is a taken name; without JavaScript the page is rendered anew,
-    // so what was typed goes back with the error.
-    return formError(error, { extra: { values }, conflictField: "name" });
-  }
-}
+  },
+  // why: the only conflict is a taken name; without JavaScript the page is rendered anew, so what
+  // was typed goes back with the error.
+  { extra: (form) => ({ values: { ...form.pick("name", "description"), preset: form.optional("preset") ?? DEFAULT_PRESET } }), conflictField: "name" },
+);
 
 export default function NewProject() {
   const result = useActionData<typeof action>();

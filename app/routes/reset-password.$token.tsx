@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
@@ -7,7 +7,8 @@ import { PostForm } from "~/components/ui/form";
 import { db } from "~/db.server";
 import { findPasswordReset, RESET_LINK_MESSAGES, resetPassword } from "~/modules/auth/reset-password.server";
 import { MIN_PASSWORD_LENGTH } from "~/modules/auth/schemas";
-import { formError } from "~/utils/http.server";
+import { formAction } from "~/utils/route.server";
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 
 export const meta: MetaFunction = () => [{ title: "Set a new password · Loupe" }];
 
@@ -19,20 +20,13 @@ export async function loader({ params }: LoaderFunctionArgs) {
   return link.state === "valid" ? { state: link.state, email: link.email } : { state: link.state, message: RESET_LINK_MESSAGES[link.state] };
 }
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const form = await request.formData();
-  try {
-    const { email } = await resetPassword(db, {
-      token: params.token ?? "",
-      newPassword: String(form.get("newPassword") ?? ""),
-      confirmPassword: String(form.get("confirmPassword") ?? ""),
-      ip: context.clientIp,
-    });
+export const action = formAction(
+  async ({ form, params, context }) => {
+    const { email } = await resetPassword(db, { token: params.token ?? "", ...form.pick("newPassword", "confirmPassword"), ip: context.clientIp });
     return redirect(`/login?reset=done&email=${encodeURIComponent(email)}`);
-  } catch (error) {
-    return formError(error);
-  }
-}
+  },
+  { anonymous: true },
+);
 
 export default function ResetPassword() {
   const link = useLoaderData<typeof loader>();

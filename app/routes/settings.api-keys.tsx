@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { ConfirmAction } from "~/components/confirm-action";
@@ -13,38 +13,36 @@ import { createApiKey } from "~/modules/api-keys/create-api-key.server";
 import { listApiKeys } from "~/modules/api-keys/queries.server";
 import { revokeApiKey } from "~/modules/api-keys/revoke-api-key.server";
 import { ValidationError } from "~/utils/errors";
-import { formError, requireActor, type FormErrors } from "~/utils/http.server";
+import type { FormErrors } from "~/utils/http.server";
+import { formAction, pageLoader, type FormReader } from "~/utils/route.server";
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 import { parseOrThrow } from "~/utils/validation";
 
 export const meta: MetaFunction = () => [{ title: "API keys · Loupe" }];
 
-export async function loader({ context, request }: LoaderFunctionArgs) {
-  const actor = requireActor(context, request);
-  return { keys: await listApiKeys(db, actor) };
-}
+export const loader = pageLoader(async ({ actor }) => ({ keys: await listApiKeys(db, actor) }));
 
 type Result = FormErrors & { target?: string; notice?: string; created?: { name: string; key: string } };
 const keyRef = z.object({ keyId: z.uuid({ error: "Choose a key." }) });
 
-export async function action({ context, request }: ActionFunctionArgs) {
-  const actor = requireActor(context, request);
-  const form = Object.fromEntries(await request.formData());
-  const target = `${form.intent}:${form.keyId ?? ""}`;
-  try {
-    if (form.intent === "create") {
-      const key = await createApiKey(db, actor, { name: String(form.name ?? "") });
+const targetOf = (form: FormReader) => `${form.text("intent")}:${form.text("keyId")}`;
+
+export const action = formAction(
+  async ({ actor, form }) => {
+    const target = targetOf(form);
+    if (form.text("intent") === "create") {
+      const key = await createApiKey(db, actor, form.pick("name"));
       // why: this response is the only place the secret ever appears; only its hash is stored.
       return data<Result>({ target, created: { name: key.name, key: key.key } }, { headers: { "Cache-Control": "no-store" } });
     }
-    if (form.intent === "revoke") {
-      await revokeApiKey(db, actor, parseOrThrow(keyRef, form));
+    if (form.text("intent") === "revoke") {
+      await revokeApiKey(db, actor, parseOrThrow(keyRef, form.pick("keyId")));
       return data<Result>({ target, notice: "Key revoked. Requests that use it are refused from now on." });
     }
     throw new ValidationError("Unknown action.");
-  } catch (error) {
-    return formError(error, { extra: { target } as Result });
-  }
-}
+  },
+  { extra: (form): Result => ({ target: targetOf(form) }) },
+);
 
 export default function ApiKeys() {
   const { keys } = useLoaderData<typeof loader>();

@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import type { MetaFunction } from "@remix-run/node";
 import { useActionData, useNavigation } from "@remix-run/react";
 import { PageHeader } from "~/components/page-header";
 import { Alert } from "~/components/ui/alert";
@@ -8,30 +8,17 @@ import { PostForm } from "~/components/ui/form";
 import { db } from "~/db.server";
 import { changePassword } from "~/modules/auth/change-password.server";
 import { MIN_PASSWORD_LENGTH } from "~/modules/auth/schemas";
-import { formError, requireActor } from "~/utils/http.server";
+import { formAction, pageLoader } from "~/utils/route.server";
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 
 export const meta: MetaFunction = () => [{ title: "Password · Loupe" }];
 
-export async function loader({ context, request }: LoaderFunctionArgs) {
-  requireActor(context, request);
-  return null;
-}
+export const loader = pageLoader(async () => null);
 
-export async function action({ context, request }: ActionFunctionArgs) {
-  const actor = requireActor(context, request);
-  const form = await request.formData();
-  try {
-    await changePassword(db, actor, {
-      currentPassword: String(form.get("currentPassword") ?? ""),
-      newPassword: String(form.get("newPassword") ?? ""),
-      confirmPassword: String(form.get("confirmPassword") ?? ""),
-      sessionToken: context.sessionToken,
-    });
-    return { notice: "Your password is changed. You stay signed in here; every other session has ended." };
-  } catch (error) {
-    return formError(error);
-  }
-}
+export const action = formAction(async ({ actor, form, context }) => {
+  await changePassword(db, actor, { ...form.pick("currentPassword", "newPassword", "confirmPassword"), sessionToken: context.sessionToken });
+  return { notice: "Your password is changed. You stay signed in here; every other session has ended." };
+});
 
 export default function ChangePassword() {
   const result = useActionData<typeof action>();

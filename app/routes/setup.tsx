@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
@@ -9,7 +9,9 @@ import { sessionCookie } from "~/modules/auth/cookies.server";
 import { logIn } from "~/modules/auth/log-in.server";
 import { createFirstAdmin, hasAnyUser, isSetupTokenValid } from "~/modules/auth/setup.server";
 import { MIN_PASSWORD_LENGTH } from "~/modules/auth/schemas";
-import { formError, type FormErrors } from "~/utils/http.server";
+import type { FormErrors } from "~/utils/http.server";
+import { formAction } from "~/utils/route.server";
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 
 export const meta: MetaFunction = () => [{ title: "Set up Loupe" }];
 
@@ -19,23 +21,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { token, valid: token !== "" && (await isSetupTokenValid(db, token)) };
 }
 
-export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
-  const password = String(form.get("password") ?? "");
-  try {
-    if (password !== String(form.get("confirm") ?? "")) {
-      return data<FormErrors>({ fieldErrors: { confirm: "The two passwords differ." } }, { status: 400 });
-    }
-    const input = { email: String(form.get("email") ?? ""), name: String(form.get("name") ?? ""), password };
-    await createFirstAdmin(db, { ...input, token: String(form.get("token") ?? "") });
-    const session = await logIn(db, { email: input.email, password, ip: context.clientIp });
+export const action = formAction(
+  async ({ form, context }) => {
+    const { email, name, password } = form.pick("email", "name", "password");
+    if (password !== form.text("confirm")) return data<FormErrors>({ fieldErrors: { confirm: "The two passwords differ." } }, { status: 400 });
+    await createFirstAdmin(db, { email, name, password, token: form.text("token") });
+    const session = await logIn(db, { email, password, ip: context.clientIp });
     return redirect("/projects", {
       headers: { "Set-Cookie": await sessionCookie(context.secureCookies).serialize(session.token) },
     });
-  } catch (error) {
-    return formError(error);
-  }
-}
+  },
+  { anonymous: true },
+);
 
 export default function Setup() {
   const { token, valid } = useLoaderData<typeof loader>();

@@ -86,7 +86,8 @@ export async function buildHere(db: Database, actor: Actor, datasetId: string): 
   }
 }
 
-async function actAs(db: Database, email: string | undefined): Promise<Actor> {
+/** The user a command acts as: `--as <email>`, else the instance's one admin. */
+export async function actAs(db: Database, email: string | undefined): Promise<Actor> {
   const user = email ? await findActiveUser(db, email) : await onlyAdmin(db, "Name the user to act as with --as <email>");
   return { userId: user.id, isAdmin: user.isAdmin, via: "cli" };
 }

@@ -7,6 +7,7 @@ import type { ProviderInput } from "~/modules/llm/schemas";
 import { testProviderConnection, type ConnectionTest } from "~/modules/llm/test-provider.server";
 import { CliError, note, out, withDatabase } from "../run";
 import { readSecretFromStdin } from "../stdin";
+import { registerLlmRunCommands } from "./llm-runs";
 
 /** Exit code of `test` (and `add --test`) when the command worked but the provider did not answer well. */
 export const EXIT_TEST_FAILED = 2;
@@ -27,7 +28,9 @@ type AddOptions = {
 const FIELDS = { name: "--name", baseUrl: "--base-url", "apiKey.variable": "--api-key-env", "apiKey.value": "key (stdin)", models: "--model", maxConcurrency: "--max-concurrency" };
 
 export function registerLlmCommands(program: Command) {
-  const providers = program.command("llm").description("LLM providers and jobs").command("providers").description("OpenAI-compatible endpoints (instance admin work)");
+  const llm = program.command("llm").description("LLM providers and jobs");
+  registerLlmRunCommands(llm);
+  const providers = llm.command("providers").description("OpenAI-compatible endpoints (instance admin work)");
 
   providers
     .command("add")
@@ -37,7 +40,7 @@ export function registerLlmCommands(program: Command) {
     .option("--model <id[=input/output]>", "a model it offers, with its price in US dollars per million input/output tokens (repeat for more)", collect, [])
     .option("--api-key-stdin", "read the API key from stdin (it is stored encrypted)")
     .option("--api-key-env <NAME>", "read the API key from this environment variable of the server instead (a *_API_KEY name)")
-    .option("--max-concurrency <n>", "requests jobs may have in flight to it at once (default 8)")
+    .option("--max-concurrency <n>", "requests jobs may have in flight to it at once (default 4)")
     .option("--disabled", "add it switched off")
     .option("--test", `test the connection once added; exit ${EXIT_TEST_FAILED} when it fails`)
     .addHelpText("after", `\nExamples:\n  ${KEY_EXAMPLE}\n  loupe llm providers add --name "Local vLLM" --base-url http://127.0.0.1:8000/v1 --model meta-llama/Llama-3.1-8B-Instruct --test`)

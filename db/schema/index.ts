@@ -8,3 +8,4 @@ export * from "./datasets";
 export * from "./prompts";
 export * from "./llm";
 
+export * from "./llm-runs";

@@ -26,7 +26,7 @@ export const llmProviders = pgTable(
     models: jsonb().$type<ProviderModel[]>().notNull().default([]),
     headers: jsonb().$type<SealedHeader[]>().notNull().default([]),
     /** How many requests jobs may have in flight to this provider at once. */
-    maxConcurrency: integer().notNull().default(8),
+    maxConcurrency: integer().notNull().default(4),
     enabled: boolean().notNull().default(true),
     createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
     updatedBy: uuid().references(() => users.id, { onDelete: "set null" }),

@@ -25,6 +25,8 @@ export const projects = pgTable(
     templateVersion: integer().notNull().default(0),
     /** Members without the right to see people (reviewers, researchers, engineers) see names instead of pseudonyms. */
     showReviewerNames: boolean().notNull().default(false),
+    /** Against anchoring: reviewers see no suggestion (judge, import, classifier) for an item until they have submitted their own answer. */
+    hideSuggestionsUntilAnswered: boolean().notNull().default(false),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

@@ -133,6 +133,11 @@ export const suggestions = pgTable(
   (t) => [
     index().on(t.itemId),
     index("suggestions_prompt_version_idx").on(t.promptVersionId, t.questionKey).where(sql`${t.promptVersionId} is not null`),
+    // why: a judge run that is resumed or retried, or runs on two app copies, stores one answer per
+    // item, question, judge prompt version and model.
+    uniqueIndex("suggestions_llm_answer_key")
+      .on(t.itemId, t.questionKey, t.promptVersionId, t.model)
+      .where(sql`${t.origin} = 'llm'`),
     check("suggestions_origin_known", sql`${t.origin} in ('import', 'llm', 'classifier')`),
   ],
 );

@@ -7,4 +7,6 @@ import "./datasets.server";
 import "./quality.server";
 import "./resolutions.server";
 import "./llm-providers.server";
+import "./calibration.server";
+import "./llm-runs.server";
 import "./metrics.server";

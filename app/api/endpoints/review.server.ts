@@ -81,7 +81,18 @@ const claimedItem = z
     lease: z.object({ id: z.uuid(), expiresAt: z.iso.datetime(), resumed: z.boolean() }),
     item: storedItemSchema,
     order: z.array(z.int()).describe("Output indexes left to right for this reviewer"),
-    suggestions: z.array(z.object({ questionKey: z.string(), value: z.unknown(), confidence: z.number().nullable(), source: z.string() })),
+    suggestions: z
+      .array(
+        z.object({
+          questionKey: z.string(),
+          value: z.unknown(),
+          confidence: z.number().nullable(),
+          source: z.string(),
+          origin: z.enum(["import", "llm", "classifier"]),
+          rationale: z.string().nullable().describe("an LLM judge's reasons, as it wrote them (untrusted text)"),
+        }),
+      )
+      .describe("pre-filled answers, newest first; empty until you have answered in projects that hide suggestions until then"),
     templateVersion: z.int().nullable(),
   })
   .meta({ id: "ClaimedItem" });

@@ -49,6 +49,7 @@ const shortcuts: [string, string][] = [
   ["E", "Edit the correction"],
   ["S", "Skip this item"],
   ["G", "Open the guidelines"],
+  ["Y", "Accept every suggestion you have not answered otherwise"],
   ["Ctrl / ⌘ + Enter", "Submit (works while typing too)"],
   ["Tab / Shift + Tab", "Move between questions; arrow keys move within one"],
   ["?", "Show these shortcuts"],

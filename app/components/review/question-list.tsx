@@ -1,6 +1,8 @@
 import type { ReactNode } from "react";
+import { kindOf } from "~/modules/questions";
+import { responseName } from "~/modules/questions/labels";
 import type { Question } from "~/modules/templates/schemas";
-import type { Suggestion, WidgetProps } from "./widget-props";
+import type { MarkedSuggestion, WidgetProps } from "./widget-props";
 import { widgets } from "./widgets";
 
 export type QuestionListProps = {
@@ -10,7 +12,7 @@ export type QuestionListProps = {
   outputs: { text: string; model?: string }[];
   /** Left-to-right output indexes, for pairwise questions and span targets. */
   order: number[];
-  suggestions?: Record<string, Suggestion>;
+  suggestions?: Record<string, MarkedSuggestion>;
   errors?: Record<string, string>;
   disabled?: boolean;
 };
@@ -26,7 +28,8 @@ export function QuestionList({ questions, values, onChange, outputs, order, sugg
           question={question}
           error={errors?.[question.key]}
           suggestion={suggestions?.[question.key]}
-          onAccept={() => onChange(question.key, values[question.key] ?? suggestions?.[question.key]?.value)}
+          order={order}
+          onAccept={() => onChange(question.key, suggestions?.[question.key]?.value)}
           disabled={disabled}
         >
           {(describedBy) => (
@@ -56,6 +59,7 @@ function QuestionShell({
   index,
   error,
   suggestion,
+  order,
   onAccept,
   disabled,
   children,
@@ -63,7 +67,8 @@ function QuestionShell({
   question: Question;
   index: number;
   error?: string;
-  suggestion?: Suggestion;
+  suggestion?: MarkedSuggestion;
+  order: number[];
   onAccept: () => void;
   disabled?: boolean;
   children: (describedBy: string | undefined) => ReactNode;
@@ -90,17 +95,7 @@ function QuestionShell({
           {question.help}
         </p>
       ) : null}
-      {suggestion ? (
-        <p id={`${base}-suggestion`} className="mb-2 flex flex-wrap items-center gap-2 text-xs text-amber-800">
-          <span className="rounded bg-amber-100 px-1.5 py-0.5 font-medium">
-            Suggested by {suggestion.source}
-            {suggestion.confidence !== null ? ` (${Math.round(suggestion.confidence * 100)}% confident)` : ""}
-          </span>
-          <button type="button" onClick={onAccept} disabled={disabled} className="underline hover:text-amber-950 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600">
-            Accept suggestion for “{question.text}”
-          </button>
-        </p>
-      ) : null}
+      {suggestion ? <SuggestionMark id={`${base}-suggestion`} question={question} suggestion={suggestion} order={order} onAccept={onAccept} disabled={disabled} /> : null}
     </>
   );
   const errorLine = error ? (
@@ -108,7 +103,7 @@ function QuestionShell({
       {error}
     </p>
   ) : null;
-  const frame = `rounded-lg border p-4 ${error ? "border-red-300 bg-red-50/40" : suggestion ? "border-amber-300 bg-amber-50/40" : "border-slate-200 bg-white"}`;
+  const frame = `rounded-lg border p-4 ${error ? "border-red-300 bg-red-50/40" : suggestion?.state === "pending" ? "border-amber-300 bg-amber-50/40" : "border-slate-200 bg-white"}`;
 
   if (widgets[question.kind].grouped) {
     return (
@@ -128,6 +123,54 @@ function QuestionShell({
       {extras}
       {children(describedBy)}
       {errorLine}
+    </div>
+  );
+}
+
+/** The answer a suggestion gives, in the words the screen uses (pairwise by the reviewer's left-to-right letters). */
+function suggestedAnswer(question: Question, value: unknown, order: number[]): string {
+  if (question.kind === "pairwise") {
+    const winner = (value as { winner?: unknown } | null)?.winner;
+    return winner === "tie" ? "Tie" : responseName(Math.max(0, order.indexOf(Number(winner))));
+  }
+  return kindOf(question).describeAnswer(question, value);
+}
+
+/**
+ * Where a pre-filled answer came from, and where the reviewer stands with it: still as suggested
+ * (accept it), accepted, or answered otherwise (what it said, and a way back to it). The judge's
+ * rationale is untrusted text, shown on request as plain text.
+ */
+function SuggestionMark({ id, question, suggestion, order, onAccept, disabled }: { id: string; question: Question; suggestion: MarkedSuggestion; order: number[]; onAccept: () => void; disabled?: boolean }) {
+  const confidence = suggestion.confidence !== null ? ` (${Math.round(suggestion.confidence * 100)}% confident)` : "";
+  const button = "underline hover:text-amber-950 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600";
+  return (
+    <div id={id} data-suggestion-state={suggestion.state} className="mb-2 text-xs text-amber-900">
+      <p className="flex flex-wrap items-center gap-2">
+        {suggestion.state === "accepted" ? (
+          <span className="rounded bg-emerald-100 px-1.5 py-0.5 font-medium text-emerald-900">
+            Accepted suggestion by {suggestion.source}
+            {confidence}
+          </span>
+        ) : (
+          <span className="rounded bg-amber-100 px-1.5 py-0.5 font-medium">
+            Suggested by {suggestion.source}
+            {confidence}
+          </span>
+        )}
+        {suggestion.state === "different" ? <span>It suggested: {suggestedAnswer(question, suggestion.value, order)}</span> : null}
+        {suggestion.state !== "accepted" ? (
+          <button type="button" onClick={onAccept} disabled={disabled} className={button}>
+            {suggestion.state === "pending" ? "Accept" : "Use"} suggestion for “{question.text}”
+          </button>
+        ) : null}
+      </p>
+      {suggestion.rationale ? (
+        <details className="mt-1">
+          <summary className="cursor-pointer select-none">Why did {suggestion.source} suggest this?</summary>
+          <p className="mt-1 whitespace-pre-wrap rounded bg-amber-50 p-2 text-slate-800">{suggestion.rationale}</p>
+        </details>
+      ) : null}
     </div>
   );
 }

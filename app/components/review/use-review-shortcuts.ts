@@ -13,6 +13,8 @@ type Handlers = {
   skip: () => void;
   help: () => void;
   guidelines: () => void;
+  /** Accept every suggestion not answered otherwise. */
+  acceptSuggestions: () => void;
   /** Off while a dialog is open or the item cannot be answered. */
   enabled: boolean;
 };
@@ -32,8 +34,8 @@ function isTyping(target: EventTarget | null): boolean {
 
 /**
  * The review screen's keyboard: 1–9 answer the focused (or last used, or first) rating/choice
- * question, A/B/T pairwise, E the correction, S skip, G guidelines, ? help, Ctrl/Cmd+Enter
- * submit. Letters and digits are left alone while the reviewer types.
+ * question, A/B/T pairwise, E the correction, S skip, G guidelines, Y accept the suggestions,
+ * ? help, Ctrl/Cmd+Enter submit. Letters and digits are left alone while the reviewer types.
  */
 export function useReviewShortcuts(handlers: Handlers) {
   const latest = useRef(handlers);
@@ -74,6 +76,7 @@ export function useReviewShortcuts(handlers: Handlers) {
       }
       if (key === "s") return act(h.skip);
       if (key === "g") return act(h.guidelines);
+      if (key === "y") return act(h.acceptSuggestions);
     };
     document.addEventListener("focusin", onFocus);
     window.addEventListener("keydown", onKey);

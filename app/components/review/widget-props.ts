@@ -12,4 +12,11 @@ export type WidgetProps<Q extends Question = Question> = {
   describedBy?: string;
 };
 
-export type Suggestion = { value: unknown; source: string; confidence: number | null };
+export type Suggestion = { value: unknown; source: string; confidence: number | null; rationale: string | null };
+
+/**
+ * A suggestion as the reviewer stands with it: still as pre-filled and not yet looked at
+ * (`pending`), taken (`accepted`), or answered otherwise (`different`, also when left empty).
+ */
+export type SuggestionState = "pending" | "accepted" | "different";
+export type MarkedSuggestion = Suggestion & { state: SuggestionState };

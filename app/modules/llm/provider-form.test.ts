@@ -54,7 +54,7 @@ describe("the provider form", () => {
     const shown = providerFormValues(typed);
     expect(JSON.stringify(shown)).not.toMatch(/sk-typed-secret|hv-secret/);
     expect(Number.isNaN(providerInputFrom(typed, shown).maxConcurrency)).toBe(true);
-    expect(formValuesOf(undefined)).toMatchObject({ keySource: "stored", maxConcurrency: "8", enabled: true });
+    expect(formValuesOf(undefined)).toMatchObject({ keySource: "stored", maxConcurrency: "4", enabled: true });
   });
 
   it("puts the verbs' issues by the form's controls, models by their line", () => {

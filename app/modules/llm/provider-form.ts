@@ -28,7 +28,7 @@ export function formValuesOf(provider: ProviderView | undefined): ProviderFormVa
     apiKeyEnv: provider?.apiKeyEnv ?? "",
     modelsText: provider ? modelsToText(provider.models) : "",
     headerNames: provider?.headerNames ?? [],
-    maxConcurrency: String(provider?.maxConcurrency ?? 8),
+    maxConcurrency: String(provider?.maxConcurrency ?? 4),
     enabled: provider?.enabled ?? true,
   };
 }

@@ -38,7 +38,7 @@ describe("LLM providers", () => {
     const admin = await makeUser({ isAdmin: true });
     const view = await createProvider(db, admin.actor, stubProviderInput(stub, { apiKey: { source: "stored", value: KEY }, headers: [{ name: "X-Org", value: HEADER_VALUE }] }));
 
-    expect(view).toMatchObject({ keySource: "stored", apiKeyEnv: null, headerNames: ["X-Org"], maxConcurrency: 8, enabled: true, baseUrl: stub.url });
+    expect(view).toMatchObject({ keySource: "stored", apiKeyEnv: null, headerNames: ["X-Org"], maxConcurrency: 4, enabled: true, baseUrl: stub.url });
     expect(view.models).toEqual([{ id: "loupe-stub-small", inputPricePerMillion: 0.15, outputPricePerMillion: 0.6 }]);
     const row = await providerRow(db, view.id);
     expect(row.apiKeySealed).toMatch(/^v1\./);

@@ -85,7 +85,7 @@ export const providerInputSchema = z.object({
   ...fields,
   apiKey: fields.apiKey.default({ source: "none" }),
   headers: fields.headers.default([]),
-  maxConcurrency: fields.maxConcurrency.default(8),
+  maxConcurrency: fields.maxConcurrency.default(4),
   enabled: fields.enabled.default(true),
 });
 export type ProviderInput = z.input<typeof providerInputSchema>;

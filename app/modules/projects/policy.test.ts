@@ -45,6 +45,7 @@ const matrix: Record<ProjectAction, Record<Subject, boolean>> = {
   "feedback.read":          { manager: Y, reviewer: n, researcher: Y, engineer: Y, admin: Y, outsider: n },
   "feedback.code":          { manager: Y, reviewer: n, researcher: Y, engineer: n, admin: Y, outsider: n },
   "llm.run":                { manager: Y, reviewer: n, researcher: n, engineer: Y, admin: Y, outsider: n },
+  "judge.calibration":      { manager: Y, reviewer: n, researcher: n, engineer: Y, admin: Y, outsider: n },
 };
 
 const subjects: Subject[] = ["manager", "reviewer", "researcher", "engineer", "admin", "outsider"];

@@ -22,6 +22,7 @@ export const projectActions = [
   "feedback.read",
   "feedback.code",
   "llm.run",
+  "judge.calibration",
 ] as const;
 export type ProjectAction = (typeof projectActions)[number];
 
@@ -39,6 +40,7 @@ const grants: Record<ProjectRole, ReadonlySet<ProjectAction>> = {
     "datasets.export",
     "feedback.read",
     "llm.run",
+    "judge.calibration",
   ]),
 };
 

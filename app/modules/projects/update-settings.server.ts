@@ -20,6 +20,9 @@ export const settingsSchema = z
     showReviewerNames: z
       .boolean({ error: "Expected true or false." })
       .describe("show members their fellow members' names instead of pseudonyms (managers and admins always see names and emails)"),
+    hideSuggestionsUntilAnswered: z
+      .boolean({ error: "Expected true or false." })
+      .describe("against anchoring: reviewers see no suggestion (LLM judge, import, classifier) for an item until they have submitted their own answer to it"),
   })
   .partial();
 export type SettingsInput = z.input<typeof settingsSchema>;

@@ -41,6 +41,12 @@ export const choice: KindModule<ChoiceQuestion> = {
   asResolution: (q, answer) => (q.multiple ? [...(answer as string[])].sort() : answer),
   digit: (q, digit) => (digit >= 1 ? (q.options[digit - 1]?.value ?? null) : null),
   agreement: (q) => (q.multiple ? { measure: "per-option", options: q.options.map((o) => o.value) } : { measure: "category", compare: "string" }),
+  calibration(q) {
+    const labels = q.options.map((o) => o.value);
+    return q.multiple
+      ? { measure: "set", labels, set: (value) => (Array.isArray(value) && value.every((v) => typeof v === "string") ? [...new Set(value as string[])] : null) }
+      : { measure: "label", labels, label: (value) => (typeof value === "string" && labels.includes(value) ? value : null) };
+  },
   modelAnswer: {
     schema(q) {
       const values = q.options.map((o) => o.value);

@@ -41,6 +41,7 @@ export const correction: KindModule<CorrectionQuestion> = {
   asResolution: (_q, answer) => ({ text: (answer as { text: string }).text }),
   digit: () => null,
   agreement: () => ({ measure: "category", compare: "text" }),
+  calibration: () => ({ measure: "none", reason: "A correction is free text: there is no label or score to set a judge's against the consensus." }),
   modelAnswer: {
     schema: () => ({
       type: "object",

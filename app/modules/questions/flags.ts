@@ -31,6 +31,11 @@ export const flags: KindModule<FlagsQuestion> = {
   asResolution: (_q, answer) => [...(answer as string[])].sort(),
   digit: (q, digit) => (digit >= 1 ? (q.options[digit - 1] ?? null) : null),
   agreement: (q) => ({ measure: "per-option", options: q.options }),
+  calibration: (q) => ({
+    measure: "set",
+    labels: q.options,
+    set: (value) => (Array.isArray(value) && value.every((v) => typeof v === "string") ? [...new Set(value as string[])] : null),
+  }),
   modelAnswer: {
     schema: (q) => ({ type: "array", items: { type: "string", enum: q.options }, description: "Every risk present in the output (an empty list when there is none)." }),
     read(q, raw) {

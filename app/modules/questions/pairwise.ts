@@ -57,6 +57,21 @@ export const pairwise: KindModule<PairwiseQuestion> = {
   asResolution: (_q, answer) => ({ winner: (answer as PairwiseAnswer).winner }),
   digit: () => null,
   agreement: () => ({ measure: "category", compare: "winner" }),
+  calibration: () => ({
+    measure: "label",
+    // why: the labels are output indexes, and items differ in how many outputs they have.
+    labels: null,
+    label(value) {
+      const winner = (value as { winner?: unknown } | null)?.winner;
+      return winner === "tie" || Number.isInteger(winner) ? String(winner) : null;
+    },
+    position(value) {
+      const { winner, shown } = (value ?? {}) as Partial<PairwiseAnswer>;
+      if (!Array.isArray(shown) || shown.length !== 2) return null;
+      const side = winner === "tie" ? "tie" : winner === shown[0] ? "left" : winner === shown[1] ? "right" : null;
+      return side ? { order: shown.join(","), side } : null;
+    },
+  }),
   modelAnswer: {
     schema(q, ctx) {
       const letters = ctx.shown.map((_, i) => letterOf(i));

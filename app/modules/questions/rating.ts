@@ -51,6 +51,7 @@ export const rating: KindModule<RatingQuestion> = {
   asResolution: (_q, answer) => answer,
   digit: (q, digit) => (digit >= q.min && digit <= q.max ? digit : null),
   agreement: () => ({ measure: "category", compare: "number" }),
+  calibration: () => ({ measure: "score", score: (value) => (typeof value === "number" && Number.isFinite(value) ? value : null) }),
   modelAnswer: {
     schema: (q) => ({
       type: "integer",

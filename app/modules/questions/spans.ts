@@ -113,6 +113,7 @@ export const spans: KindModule<SpansQuestion> = {
     measure: "none",
     reason: "Spans have no fixed categories per item, so these coefficients do not apply; see the consensus agreement (share of reviewers whose spans match the agreed ones).",
   }),
+  calibration: () => ({ measure: "none", reason: "Spans have no fixed categories per item, so a judge's spans are not measured against the consensus here." }),
   modelAnswer: {
     schema: (q, ctx) => ({
       type: "array",

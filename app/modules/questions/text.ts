@@ -26,6 +26,7 @@ export const text: KindModule<TextQuestion> = {
   digit: () => null,
   // why: free text has no categories to agree on; its answers are read, not measured.
   agreement: null,
+  calibration: () => ({ measure: "none", reason: "A comment has no consensus to measure a judge against." }),
   modelAnswer: {
     schema: (q) => ({ type: "string", maxLength: q.maxLength, description: "Your comment." }),
     read: (q, raw) => {

@@ -21,6 +21,7 @@ export const thumbs: KindModule<ThumbsQuestion> = {
   asResolution: (_q, answer) => answer,
   digit: (_q, digit) => (digit === 1 ? "up" : digit === 2 ? "down" : null),
   agreement: () => ({ measure: "category", compare: "string" }),
+  calibration: () => ({ measure: "label", labels: ["up", "down"], label: (value) => (valid(value) ? (value as string) : null) }),
   modelAnswer: {
     schema: () => ({ type: "string", enum: ["up", "down"], description: '"up" when the output is acceptable, "down" when it is not.' }),
     read: (_q, raw) => (valid(raw) ? { value: raw } : { error: `${JSON.stringify(raw)}: expected "up" or "down".` }),

@@ -60,6 +60,18 @@ export type AgreementShape =
   | { measure: "per-option"; options: string[] }
   | { measure: "none"; reason: string };
 
+/**
+ * How a judge's answers to a question are set against the people's consensus (judge
+ * calibration, app/modules/calibration): as one label per item (κ, confusion matrix), as a set
+ * of labels per item (each option a yes/no decision), as a score (MAE, Spearman's ρ), or not at
+ * all, with the reason. Reads answers and consensus values alike; null when a value is not one.
+ */
+export type CalibrationMeasure =
+  | { measure: "label"; labels: string[] | null; label(value: unknown): string | null; position?(value: unknown): { order: string; side: "left" | "right" | "tie" } | null }
+  | { measure: "set"; labels: string[]; set(value: unknown): string[] | null }
+  | { measure: "score"; score(value: unknown): number | null }
+  | { measure: "none"; reason: string };
+
 export type KindModule<Q extends { kind: QuestionKind; key: string }> = {
   kind: Q["kind"];
   /** What the kind is called in the template editor. */
@@ -90,6 +102,8 @@ export type KindModule<Q extends { kind: QuestionKind; key: string }> = {
    * The JSON schema a model's answer to this question must match (OpenAI strict structured
    * output: every property required, no others), and how that answer becomes one of this kind.
    */
+  /** How a judge's answers to the question are measured against the consensus. */
+  calibration(q: Q): CalibrationMeasure;
   modelAnswer: {
     schema(q: Q, ctx: ModelContext): JsonSchema;
     /** The model's JSON as an answer value (then checked with `check`); a string says why it cannot be. */

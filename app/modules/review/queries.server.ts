@@ -31,7 +31,14 @@ export async function getReviewItem(db: Db, actor: Actor, itemId: number) {
 
   const [[project], [own], itemSuggestions] = await Promise.all([
     db
-      .select({ id: projects.id, name: projects.name, guidelines: projects.guidelines, templateVersion: projects.templateVersion, overlap: projects.overlap })
+      .select({
+        id: projects.id,
+        name: projects.name,
+        guidelines: projects.guidelines,
+        templateVersion: projects.templateVersion,
+        overlap: projects.overlap,
+        hideSuggestionsUntilAnswered: projects.hideSuggestionsUntilAnswered,
+      })
       .from(projects)
       .where(eq(projects.id, item.projectId)),
     db
@@ -39,7 +46,14 @@ export async function getReviewItem(db: Db, actor: Actor, itemId: number) {
       .from(annotations)
       .where(and(eq(annotations.itemId, itemId), eq(annotations.userId, actor.userId))),
     db
-      .select({ questionKey: suggestions.questionKey, value: suggestions.value, confidence: suggestions.confidence, source: suggestions.source })
+      .select({
+        questionKey: suggestions.questionKey,
+        value: suggestions.value,
+        confidence: suggestions.confidence,
+        source: suggestions.source,
+        origin: suggestions.origin,
+        rationale: suggestions.rationale,
+      })
       .from(suggestions)
       .where(eq(suggestions.itemId, itemId))
       .orderBy(desc(suggestions.createdAt)),
@@ -63,7 +77,8 @@ export async function getReviewItem(db: Db, actor: Actor, itemId: number) {
     },
     assignment: assignment ?? null,
     annotation: own ? { ...own, values: own.values as Answers } : null,
-    suggestions: itemSuggestions,
+    /** Newest first. None until the actor has submitted, in projects that hide them against anchoring. */
+    suggestions: project!.hideSuggestionsUntilAnswered && own?.status !== "submitted" ? [] : itemSuggestions,
     /** Output indexes left to right for this reviewer (randomized per reviewer and item). */
     order: outputs.length >= 2 ? pairwiseOrder(actor.userId, item.id, outputs.length) : [0],
     /** Other reviewers' submitted answers; null when the actor's role keeps review blind. */

@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { ConfirmAction } from "~/components/confirm-action";
@@ -14,7 +14,9 @@ import { getProvider } from "~/modules/llm/queries.server";
 import { testProviderConnection, type ConnectionTest } from "~/modules/llm/test-provider.server";
 import { updateProvider } from "~/modules/llm/update-provider.server";
 import { NotFoundError } from "~/utils/errors";
-import { formError, requireActor, throwAsResponse, type FormErrors } from "~/utils/http.server";
+import type { FormErrors } from "~/utils/http.server";
+import { formAction, pageLoader, type FormReader } from "~/utils/route.server";
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 import { TestResult } from "./test-result";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.provider.name} · LLM providers · Loupe` : "LLM provider · Loupe" }];
@@ -25,36 +27,35 @@ const providerId = (params: { providerId?: string }) => {
   return parsed.data;
 };
 
-export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const actor = requireActor(context, request);
-  try {
-    const provider = await getProvider(db, actor, providerId(params));
-    return { provider, added: new URL(request.url).searchParams.has("added") };
-  } catch (error) {
-    throwAsResponse(error);
-  }
-}
+export const loader = pageLoader(async ({ actor, params, request }) => {
+  const provider = await getProvider(db, actor, providerId(params));
+  return { provider, added: new URL(request.url).searchParams.has("added") };
+});
 
 type Result = FormErrors & { intent: string; notice?: string; values?: ProviderFormValues; test?: ConnectionTest };
+const savedValues = (form: FormReader) => (form.text("intent") === "save" ? providerFormValues(form.data) : undefined);
 
-export async function action({ context, request, params }: ActionFunctionArgs) {
-  const actor = requireActor(context, request);
-  const form = await request.formData();
-  const intent = String(form.get("intent") ?? "");
-  const values = intent === "save" ? providerFormValues(form) : undefined;
-  try {
+export const action = formAction(
+  async ({ actor, form, params }) => {
+    const intent = form.text("intent");
     const id = providerId(params);
     if (intent === "test") return { intent, test: await testProviderConnection(db, actor, id) } satisfies Result;
     if (intent === "delete") {
       await deleteProvider(db, actor, id);
       return redirect("/admin/llm");
     }
-    await updateProvider(db, actor, id, providerInputFrom(form, values!));
+    await updateProvider(db, actor, id, providerInputFrom(form.data, savedValues(form)!));
     return { intent, notice: "Saved." } satisfies Result;
-  } catch (error) {
-    return formError(values ? toFormIssues(error, values) : error, { extra: { intent, values } as Result, conflictField: "name" });
-  }
-}
+  },
+  {
+    mapError: (error, form) => {
+      const values = savedValues(form);
+      return values ? toFormIssues(error, values) : error;
+    },
+    extra: (form): Result => ({ intent: form.text("intent"), values: savedValues(form) }),
+    conflictField: "name",
+  },
+);
 
 export default function EditProvider() {
   const { provider, added } = useLoaderData<typeof loader>();
@@ -94,7 +95,9 @@ export default function EditProvider() {
 
       <div className="mt-8">
         <ProviderForm
-          key={saveResult?.notice ? provider.updatedAt : "edit"}
+          // why: a new form only when the saved provider changed (a save, which also empties the key
+          // field); testing the connection or a refused save keeps what was typed.
+          key={String(provider.updatedAt)}
           values={saveResult?.values ?? formValuesOf(provider)}
           hasStoredKey={provider.keySource === "stored"}
           storedHeaders={provider.headerNames}

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { DateTime } from "~/components/date-time";
 import { EmptyState } from "~/components/empty-state";
@@ -7,14 +7,12 @@ import { PageHeader } from "~/components/page-header";
 import { db } from "~/db.server";
 import { formatUsd } from "~/modules/llm/cost";
 import { listProviders } from "~/modules/llm/queries.server";
-import { requireActor, throwAsResponse } from "~/utils/http.server";
+import { pageLoader } from "~/utils/route.server";
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 
 export const meta: MetaFunction = () => [{ title: "LLM providers · Loupe" }];
 
-export async function loader({ context, request }: LoaderFunctionArgs) {
-  const actor = requireActor(context, request);
-  return { providers: await listProviders(db, actor).catch(throwAsResponse) };
-}
+export const loader = pageLoader(async ({ actor }) => ({ providers: await listProviders(db, actor) }));
 
 const keyLabel = { stored: "Key stored", env: "Key from the environment", none: "No key" } as const;
 

@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useNavigation } from "@remix-run/react";
 import { ProviderForm } from "~/components/llm/provider-form";
 import { PageHeader } from "~/components/page-header";
@@ -6,30 +6,23 @@ import { db } from "~/db.server";
 import { createProvider } from "~/modules/llm/create-provider.server";
 import { formValuesOf, providerFormValues, providerInputFrom, toFormIssues } from "~/modules/llm/provider-form";
 import { assertProviderAdmin } from "~/modules/llm/queries.server";
-import { formError, requireActor, throwAsResponse } from "~/utils/http.server";
+import { formAction, pageLoader } from "~/utils/route.server";
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 
 export const meta: MetaFunction = () => [{ title: "Add an LLM provider · Loupe" }];
 
-export async function loader({ context, request }: LoaderFunctionArgs) {
-  try {
-    assertProviderAdmin(requireActor(context, request));
-  } catch (error) {
-    throwAsResponse(error);
-  }
+export const loader = pageLoader(async ({ actor }) => {
+  assertProviderAdmin(actor);
   return null;
-}
+});
 
-export async function action({ context, request }: ActionFunctionArgs) {
-  const actor = requireActor(context, request);
-  const form = await request.formData();
-  const values = providerFormValues(form);
-  try {
-    const provider = await createProvider(db, actor, providerInputFrom(form, values));
+export const action = formAction(
+  async ({ actor, form }) => {
+    const provider = await createProvider(db, actor, providerInputFrom(form.data, providerFormValues(form.data)));
     return redirect(`/admin/llm/${provider.id}?added=1`);
-  } catch (error) {
-    return formError(toFormIssues(error, values), { extra: { values }, conflictField: "name" });
-  }
-}
+  },
+  { mapError: (error, form) => toFormIssues(error, providerFormValues(form.data)), extra: (form) => ({ values: providerFormValues(form.data) }), conflictField: "name" },
+);
 
 export default function NewProvider() {
   const result = useActionData<typeof action>();

@@ -3,9 +3,13 @@ import { Link, useActionData, useLoaderData, useRevalidator } from "@remix-run/r
 import { z } from "zod";
 import { LinkButton } from "~/components/link-button";
 import { ImportList } from "~/components/imports/import-list";
+import { LlmRunsPanel } from "~/components/llm/llm-runs-panel";
 import { PageHeader, Section } from "~/components/page-header";
 import { db } from "~/db.server";
 import { listImports } from "~/modules/imports/queries.server";
+import { listProviderChoices } from "~/modules/llm/queries.server";
+import { listRunsWithFailures } from "~/modules/llm-runs/queries.server";
+import { listPrompts } from "~/modules/prompts/queries.server";
 import { addMember } from "~/modules/projects/add-member.server";
 import { changeMemberRole } from "~/modules/projects/change-member-role.server";
 import { can, roleLabels } from "~/modules/projects/policy";
@@ -26,15 +30,22 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   try {
     const project = await getProject(db, actor, params.projectId ?? "");
     const canImport = can({ isAdmin: actor.isAdmin, role: project.role }, "items.import");
-    const [members, progress, imports] = await Promise.all([
+    const runsLlm = can({ isAdmin: actor.isAdmin, role: project.role }, "llm.run");
+    const [members, progress, imports, llm] = await Promise.all([
       listMembers(db, actor, project.id),
       getProgress(db, actor, project.id),
       canImport ? listImports(db, actor, project.id) : null,
+      runsLlm ? llmRunsOf(actor, project.id) : null,
     ]);
-    return { project, members, progress, imports, me: { id: actor.userId, isAdmin: actor.isAdmin } };
+    return { project, members, progress, imports, llm, me: { id: actor.userId, isAdmin: actor.isAdmin } };
   } catch (error) {
     throwAsResponse(error);
   }
+}
+
+async function llmRunsOf(actor: Parameters<typeof listPrompts>[1], projectId: string) {
+  const [runs, providers, prompts] = await Promise.all([listRunsWithFailures(db, actor, projectId), listProviderChoices(db), listPrompts(db, actor, projectId)]);
+  return { runs, choices: { providers, prompts } };
 }
 
 const memberRef = z.object({ userId: z.uuid({ error: "Choose a member." }) });
@@ -73,7 +84,7 @@ function failure(error: unknown, target: string) {
 }
 
 export default function ProjectPage() {
-  const { project, members, progress, imports, me } = useLoaderData<typeof loader>();
+  const { project, members, progress, imports, llm, me } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   // why: an import that ends changes the progress figures, which only this page's loader reads.
   const { revalidate } = useRevalidator();
@@ -108,6 +119,13 @@ export default function ProjectPage() {
         <div id="imports">
           <Section title="Imports">
             <ImportList projectId={project.id} imports={imports} onSettled={revalidate} />
+          </Section>
+        </div>
+      ) : null}
+      {llm ? (
+        <div id="llm-runs">
+          <Section title="LLM runs" description="Generate outputs or let a judge pre-label items with a model; progress follows while this page is open.">
+            <LlmRunsPanel projectId={project.id} runs={llm.runs} choices={llm.choices} canStart={!project.archived} />
           </Section>
         </div>
       ) : null}

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { PageHeader } from "~/components/page-header";
@@ -10,21 +10,17 @@ import { adjudicate, adjudicationTarget, clearAdjudication } from "~/modules/res
 import { readFinalAnswer } from "~/modules/resolution/final-answer-form";
 import { getAdjudicationItem } from "~/modules/resolution/queries.server";
 import { ValidationError } from "~/utils/errors";
-import { formError, requireActor, throwAsResponse } from "~/utils/http.server";
+import { formAction, pageLoader } from "~/utils/route.server";
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 import { parseOrThrow } from "~/utils/validation";
 import { QuestionCard } from "./question-card";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Adjudicate item ${data.item.id} · Loupe` : "Adjudicate · Loupe" }];
 
-export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const actor = requireActor(context, request);
-  try {
-    const project = await getProject(db, actor, params.projectId ?? "");
-    return { project, ...(await getAdjudicationItem(db, actor, project.id, Number(params.itemId))) };
-  } catch (error) {
-    throwAsResponse(error);
-  }
-}
+export const loader = pageLoader(async ({ actor, params }) => {
+  const project = await getProject(db, actor, params.projectId ?? "");
+  return { project, ...(await getAdjudicationItem(db, actor, project.id, Number(params.itemId))) };
+});
 
 const formSchema = z.object({
   intent: z.enum(["pick", "write", "clear"], { error: "Unknown action." }),
@@ -32,13 +28,11 @@ const formSchema = z.object({
   annotationId: z.string().optional(),
 });
 
-export async function action({ context, request, params }: ActionFunctionArgs) {
-  const actor = requireActor(context, request);
-  const itemId = Number(params.itemId);
-  const form = await request.formData();
-  const target = String(form.get("questionKey") ?? "");
-  try {
-    const { intent, questionKey, annotationId } = parseOrThrow(formSchema, Object.fromEntries(form));
+export const action = formAction(
+  async ({ actor, form, params }) => {
+    const itemId = Number(params.itemId);
+    const target = form.text("questionKey");
+    const { intent, questionKey, annotationId } = parseOrThrow(formSchema, form.pick("intent", "questionKey", "annotationId"));
     if (intent === "clear") {
       await clearAdjudication(db, actor, { itemId, questionKey });
       return { target, notice: "Adjudication cleared; the votes decide again." };
@@ -48,13 +42,12 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       await adjudicate(db, actor, { itemId, questionKey, fromAnnotationId: annotationId });
     } else {
       const { question } = await adjudicationTarget(db, actor, itemId, questionKey);
-      await adjudicate(db, actor, { itemId, questionKey, value: readFinalAnswer(question, form) });
+      await adjudicate(db, actor, { itemId, questionKey, value: readFinalAnswer(question, form.data) });
     }
     return { target, notice: "Final answer saved." };
-  } catch (error) {
-    return formError(error, { extra: { target } });
-  }
-}
+  },
+  { extra: (form) => ({ target: form.text("questionKey") }) },
+);
 
 export default function AdjudicateItem() {
   const { project, item, questions, answers, resolutions } = useLoaderData<typeof loader>();

@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DateTime } from "~/components/date-time";
 import { Markdown } from "~/components/markdown";
@@ -16,39 +16,30 @@ import { retryDataset } from "~/modules/datasets/retry-dataset.server";
 import { authorizeProject } from "~/modules/projects/authorize.server";
 import { exportFormats, exportQuerySchema, formatLabels } from "~/modules/datasets/schemas";
 import { sumSplits } from "~/modules/datasets/snapshot-tally";
-import { formError, requireActor, throwAsResponse } from "~/utils/http.server";
+import { formAction, pageLoader } from "~/utils/route.server";
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 import { BuildStatus } from "./build-status";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.dataset.name} v${data.dataset.version} · Loupe` : "Dataset · Loupe" }];
 
-export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const actor = requireActor(context, request);
+export const loader = pageLoader(async ({ actor, request, params }) => {
   const search = Object.fromEntries(new URL(request.url).searchParams);
-  try {
-    const status = await getDatasetStatus(db, actor, params.datasetId ?? "");
-    const dataset = await getDatasetRecord(db, actor, status.id, "datasets.export");
-    if (status.state !== "ready") return { ready: false as const, dataset, status, canBuild: await canManage(actor, dataset.projectId) };
-    const parsed = exportQuerySchema.safeParse({ format: search.format ?? (dataset.stats.label ? "classification-csv" : "openai-chat"), split: search.split || undefined });
-    const query = parsed.success ? parsed.data : { format: "openai-chat" as const, split: undefined };
-    const card = buildCard(dataset, query.format, query.split);
-    const formats = exportFormats.map((format) => ({ format, rows: sumSplits(dataset.counts.formats[format].rows), invalid: sumSplits(dataset.counts.formats[format].invalid.count), fileName: exportFileName(dataset, format) }));
-    return { ready: true as const, dataset, status, query, markdown: cardMarkdown(card), formats };
-  } catch (error) {
-    throwAsResponse(error);
-  }
-}
+  const status = await getDatasetStatus(db, actor, params.datasetId ?? "");
+  const dataset = await getDatasetRecord(db, actor, status.id, "datasets.export");
+  if (status.state !== "ready") return { ready: false as const, dataset, status, canBuild: await canManage(actor, dataset.projectId) };
+  const parsed = exportQuerySchema.safeParse({ format: search.format ?? (dataset.stats.label ? "classification-csv" : "openai-chat"), split: search.split || undefined });
+  const query = parsed.success ? parsed.data : { format: "openai-chat" as const, split: undefined };
+  const card = buildCard(dataset, query.format, query.split);
+  const formats = exportFormats.map((format) => ({ format, rows: sumSplits(dataset.counts.formats[format].rows), invalid: sumSplits(dataset.counts.formats[format].invalid.count), fileName: exportFileName(dataset, format) }));
+  return { ready: true as const, dataset, status, query, markdown: cardMarkdown(card), formats };
+});
 
 /** Retry a failed build: queued again, and the page follows it. */
-export async function action({ context, request, params }: ActionFunctionArgs) {
-  const actor = requireActor(context, request);
-  try {
-    const retried = await retryDataset(db, actor, params.datasetId ?? "");
-    await queueDatasetBuild(retried.id);
-    return redirect(`/projects/${retried.projectId}/datasets/${retried.id}`);
-  } catch (error) {
-    return formError(error);
-  }
-}
+export const action = formAction(async ({ actor, params }) => {
+  const retried = await retryDataset(db, actor, params.datasetId ?? "");
+  await queueDatasetBuild(retried.id);
+  return redirect(`/projects/${retried.projectId}/datasets/${retried.id}`);
+});
 
 async function canManage(actor: Actor, projectId: string) {
   return authorizeProject(db, actor, projectId, "datasets.manage").then(

@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useSubmit } from "@remix-run/react";
 import { useRef } from "react";
 import { PageHeader } from "~/components/page-header";
@@ -13,47 +13,40 @@ import { requestDataset } from "~/modules/datasets/request-dataset.server";
 import { previewDataset } from "~/modules/datasets/preview.server";
 import { getProject } from "~/modules/projects/queries.server";
 import { ValidationError } from "~/utils/errors";
-import { formError, requireActor, throwAsResponse } from "~/utils/http.server";
+import { formAction, pageLoader } from "~/utils/route.server";
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 import { BuilderFields } from "./builder-fields";
 import { PreviewPanel } from "./preview-panel";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `New dataset · ${data.project.name} · Loupe` : "New dataset · Loupe" }];
 
-export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const actor = requireActor(context, request);
+export const loader = pageLoader(async ({ actor, request, params }) => {
   const search = new URL(request.url).searchParams;
   const input = parseBuilderForm(search);
+  const project = await getProject(db, actor, params.projectId ?? "");
   try {
-    const project = await getProject(db, actor, params.projectId ?? "");
-    try {
-      return { project, values: Object.fromEntries(search), preview: await previewDataset(db, actor, project.id, input), fieldErrors: {} as Record<string, string> };
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      const fieldErrors = Object.fromEntries(error.issues.map((i) => [formFieldOf(i.field), i.message]));
-      const preview = await previewDataset(db, actor, project.id, { ...input, filter: {}, options: {} });
-      return { project, values: Object.fromEntries(search), preview: { ...preview, estimate: null, rows: [], next: null }, fieldErrors };
-    }
+    return { project, values: Object.fromEntries(search), preview: await previewDataset(db, actor, project.id, input), fieldErrors: {} as Record<string, string> };
   } catch (error) {
-    throwAsResponse(error);
+    if (!(error instanceof ValidationError)) throw error;
+    const fieldErrors = Object.fromEntries(error.issues.map((i) => [formFieldOf(i.field), i.message]));
+    const preview = await previewDataset(db, actor, project.id, { ...input, filter: {}, options: {} });
+    return { project, values: Object.fromEntries(search), preview: { ...preview, estimate: null, rows: [], next: null }, fieldErrors };
   }
-}
+});
 
-export async function action({ context, request, params }: ActionFunctionArgs) {
-  const actor = requireActor(context, request);
-  const form = await request.formData();
-  const input = parseBuilderForm(new URLSearchParams(String(form.get("query") ?? "")));
-  try {
+export const action = formAction(
+  async ({ actor, form, params }) => {
+    const input = parseBuilderForm(new URLSearchParams(form.text("query")));
     // why: the page it lands on follows the build and shows the snapshot once it is ready.
-    const requested = await requestDataset(db, actor, params.projectId ?? "", { name: String(form.get("name") ?? ""), filter: input.filter, options: input.options });
+    const requested = await requestDataset(db, actor, params.projectId ?? "", { name: form.text("name"), filter: input.filter, options: input.options });
     await queueDatasetBuild(requested.id);
     return redirect(`/projects/${params.projectId}/datasets/${requested.id}`);
-  } catch (error) {
-    if (error instanceof ValidationError) {
-      return formError(new ValidationError(error.message, error.issues.map((i) => ({ ...i, field: formFieldOf(i.field) }))));
-    }
-    return formError(error);
-  }
-}
+  },
+  {
+    // why: the builder's fields are named after the form's controls, not the verb's input paths.
+    mapError: (error) => (error instanceof ValidationError ? new ValidationError(error.message, error.issues.map((i) => ({ ...i, field: formFieldOf(i.field) }))) : error),
+  },
+);
 
 export default function DatasetBuilder() {
   const { project, values, preview, fieldErrors } = useLoaderData<typeof loader>();

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { MetaFunction } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
 import { ImportList } from "~/components/imports/import-list";
 import { PageHeader, Section } from "~/components/page-header";
@@ -6,7 +6,8 @@ import { Alert } from "~/components/ui/alert";
 import { db } from "~/db.server";
 import { PREVIEW_BYTES, previewImport, type Preview } from "~/modules/imports/preview-import.server";
 import { optionsFromForm } from "~/modules/imports/schemas";
-import { formError, requireActor, throwAsResponse } from "~/utils/http.server";
+import { formAction, pageLoader } from "~/utils/route.server";
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 import { formatBytes } from "~/utils/format-bytes";
 import { PreviewTable } from "./preview-table";
 import { getImportPage } from "./queries.server";
@@ -14,29 +15,18 @@ import { UploadForm } from "./upload-form";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Import items · ${data.project.name} · Loupe` : "Import items · Loupe" }];
 
-export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const actor = requireActor(context, request);
-  try {
-    return { ...(await getImportPage(db, actor, params.projectId ?? "")), previewBytes: PREVIEW_BYTES };
-  } catch (error) {
-    throwAsResponse(error);
-  }
-}
+export const loader = pageLoader(async ({ actor, params }) => {
+  return { ...(await getImportPage(db, actor, params.projectId ?? "")), previewBytes: PREVIEW_BYTES };
+});
 
 /** The preview: the page sends the file's first bytes and the options; nothing is written. */
-export async function action({ context, request, params }: ActionFunctionArgs) {
-  const actor = requireActor(context, request);
-  const form = await request.formData();
-  const sample = form.get("sample");
-  try {
-    const bytes = sample instanceof Blob ? new Uint8Array(await sample.arrayBuffer()) : new Uint8Array();
-    const options = optionsFromForm((name) => form.getAll(name).map(String));
-    const preview: Preview = await previewImport(db, actor, { projectId: params.projectId ?? "", sample: bytes, truncated: form.get("truncated") === "true", options });
-    return { preview };
-  } catch (error) {
-    return formError(error);
-  }
-}
+export const action = formAction(async ({ actor, form, params }) => {
+  const sample = form.data.get("sample");
+  const bytes = sample instanceof Blob ? new Uint8Array(await sample.arrayBuffer()) : new Uint8Array();
+  const options = optionsFromForm((name) => form.all(name));
+  const preview: Preview = await previewImport(db, actor, { projectId: params.projectId ?? "", sample: bytes, truncated: form.text("truncated") === "true", options });
+  return { preview };
+});
 
 export default function ImportPage() {
   const data = useLoaderData<typeof loader>();

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { PageHeader, Section } from "~/components/page-header";
 import { db } from "~/db.server";
@@ -7,21 +7,18 @@ import { computeMetrics } from "~/modules/insight/compute-metrics.server";
 import { apiSearch, pageQuery } from "~/modules/insight/schemas";
 import { reportTables, type CellValue, type Column, type Table } from "~/modules/insight/tables";
 import { getProject } from "~/modules/projects/queries.server";
-import { requireActor, throwAsResponse } from "~/utils/http.server";
+import { pageLoader } from "~/utils/route.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Dashboards · ${data.project.name} · Loupe` : "Dashboards · Loupe" }];
 
-export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const actor = requireActor(context, request);
-  try {
-    const project = await getProject(db, actor, params.projectId ?? "");
-    const { query, form, error } = pageQuery(new URL(request.url).searchParams);
-    const report = await computeMetrics(db, actor, project.id, query);
-    return { project, form, error, search: apiSearch(query), tables: reportTables(report), charts: reportCharts(report), notes: report.notes };
-  } catch (error) {
-    throwAsResponse(error);
-  }
-}
+export const loader = pageLoader(async ({ request, params, actor }) => {
+  const project = await getProject(db, actor, params.projectId ?? "");
+  const { query, form, error } = pageQuery(new URL(request.url).searchParams);
+  const report = await computeMetrics(db, actor, project.id, query);
+  return { project, form, error, search: apiSearch(query), tables: reportTables(report), charts: reportCharts(report), notes: report.notes };
+});
+
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 
 function shown(value: CellValue, column: Column): string {
   if (value === null) return "—";

@@ -1,31 +1,31 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { EmptyState } from "~/components/empty-state";
 import { PageHeader, Section } from "~/components/page-header";
 import { db } from "~/db.server";
+import { computeCalibration } from "~/modules/calibration/compute-calibration.server";
 import { can } from "~/modules/projects/policy";
 import { getProject } from "~/modules/projects/queries.server";
 import { computeQuality } from "~/modules/quality/compute-quality.server";
-import { requireActor, throwAsResponse } from "~/utils/http.server";
+import { pageLoader } from "~/utils/route.server";
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
+import { CalibrationSection } from "./calibration-section";
 import { MetricsTable, ReviewerTable } from "./metric-tables";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Quality · ${data.project.name} · Loupe` : "Quality · Loupe" }];
 
-export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const actor = requireActor(context, request);
-  try {
-    const project = await getProject(db, actor, params.projectId ?? "");
-    const report = await computeQuality(db, actor, project.id);
-    return { project, report, canAdjudicate: can({ isAdmin: actor.isAdmin, role: project.role }, "annotations.adjudicate") };
-  } catch (error) {
-    throwAsResponse(error);
-  }
-}
+export const loader = pageLoader(async ({ actor, params }) => {
+  const project = await getProject(db, actor, params.projectId ?? "");
+  const subject = { isAdmin: actor.isAdmin, role: project.role };
+  const report = await computeQuality(db, actor, project.id);
+  const calibration = can(subject, "judge.calibration") ? await computeCalibration(db, actor, project.id) : null;
+  return { project, report, calibration, canAdjudicate: can(subject, "annotations.adjudicate") };
+});
 
 const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v * 100)}%`);
 
 export default function QualityPage() {
-  const { project, report, canAdjudicate } = useLoaderData<typeof loader>();
+  const { project, report, calibration, canAdjudicate } = useLoaderData<typeof loader>();
   return (
     <div className="mx-auto max-w-6xl">
       <PageHeader
@@ -71,6 +71,7 @@ export default function QualityPage() {
           </Section>
         ))
       )}
+      {calibration ? <CalibrationSection report={calibration} /> : null}
     </div>
   );
 }

@@ -128,7 +128,7 @@ export const AnswerForm = forwardRef<HTMLFormElement, Props>(function AnswerForm
         onChange={onChange}
         outputs={item.outputs}
         order={order}
-        suggestions={mode === "review" ? answers.suggestions : undefined}
+        suggestions={answers.suggestions}
         errors={errors}
         disabled={mode === "view" || busy}
       />

@@ -54,6 +54,7 @@ export function ReviewScreen({ review, userId, submitKey }: ReviewData) {
     },
     help: () => setDialog("help"),
     guidelines: () => setDialog("guidelines"),
+    acceptSuggestions: answers.acceptAll,
     enabled: dialog === null && mode !== "view",
   });
 
@@ -96,6 +97,15 @@ export function ReviewScreen({ review, userId, submitKey }: ReviewData) {
           {others ? <OthersAnswers others={others} /> : null}
         </div>
         <div className="space-y-4">
+          {template && mode !== "view" && answers.acceptable > 0 ? (
+            <button
+              type="button"
+              onClick={answers.acceptAll}
+              className="w-full rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-left text-sm font-medium text-amber-900 hover:bg-amber-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600"
+            >
+              Accept all suggestions <kbd className="ml-1 rounded border border-amber-300 bg-white px-1.5 font-mono text-xs">Y</kbd>
+            </button>
+          ) : null}
           {template ? (
             <AnswerForm ref={formRef} review={review} submitKey={submitKey} userId={userId} mode={mode} answers={answers} />
           ) : null}

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, useLoaderData, type ClientActionFunctionArgs, type ShouldRevalidateFunction } from "@remix-run/react";
 import { db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
@@ -11,7 +11,9 @@ import { skipItem } from "~/modules/review/skip-item.server";
 import { submitAnnotation } from "~/modules/review/submit-annotation.server";
 import type { Answers } from "~/modules/templates/answers";
 import { ConflictError, NotFoundError } from "~/utils/errors";
-import { formError, requireActor, throwAsResponse } from "~/utils/http.server";
+import { formError, requireActor } from "~/utils/http.server";
+import { pageLoader } from "~/utils/route.server";
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 import { parseOrThrow } from "~/utils/validation";
 import { ReviewScreen } from "./review-screen";
 
@@ -19,23 +21,19 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Item #${data.review.item.id} · ${data.review.project.name} · Loupe` : "Review · Loupe" },
 ];
 
-export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const actor = requireActor(context, request);
-  try {
-    const review = await getReviewItem(db, actor, Number(params.itemId));
-    if (review.project.id !== params.projectId) throw new NotFoundError("No such item.");
-    // A fresh idempotency key for this visit's submit; the browser keeps the first one it saw.
-    return { review, userId: actor.userId, submitKey: crypto.randomUUID() };
-  } catch (error) {
-    throwAsResponse(error);
-  }
-}
+export const loader = pageLoader(async ({ actor, params }) => {
+  const review = await getReviewItem(db, actor, Number(params.itemId));
+  if (review.project.id !== params.projectId) throw new NotFoundError("No such item.");
+  // A fresh idempotency key for this visit's submit; the browser keeps the first one it saw.
+  return { review, userId: actor.userId, submitKey: crypto.randomUUID() };
+});
 
 /**
  * Submit and skip answer, then claim the next item and redirect to it: one round trip from the
  * reviewer's click to the next item painting. (The next item cannot be prefetched before it is
  * claimed, and claiming is a write that must not happen in a loader.)
  */
+// why: its own catch, because a stale edit answers 409 with the newer values to show, not only a message.
 export async function action({ context, request, params }: ActionFunctionArgs) {
   const actor = requireActor(context, request);
   const itemId = Number(params.itemId);

@@ -1,6 +1,6 @@
 import { useFetcher, useFormAction, useRouteLoaderData } from "@remix-run/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { Suggestion } from "~/components/review/widget-props";
+import type { MarkedSuggestion, Suggestion } from "~/components/review/widget-props";
 import { checkAnswers, type Answers } from "~/modules/templates/answers";
 import type { Question } from "~/modules/templates/schemas";
 
@@ -12,6 +12,15 @@ type DraftReply = { draft?: { id: string }; networkError?: string; formError?: s
 const AUTOSAVE_MS = 800;
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+// why: a label set is the same answer whichever order its options were ticked in.
+// An emptied list is stored as no answer (setValue), so an empty suggested list matches it.
+const asList = (v: unknown) => (v === undefined ? [] : v);
+const sameAnswer = (a: unknown, b: unknown) =>
+  Array.isArray(asList(a)) && Array.isArray(asList(b))
+    ? same((asList(a) as unknown[]).map(String).sort(), (asList(b) as unknown[]).map(String).sort())
+    : same(a, b);
+
+type ServerSuggestion = { questionKey: string; value: unknown; source: string; confidence: number | null; rationale?: string | null };
 
 function readLocal(key: string): LocalDraft | null {
   try {
@@ -56,13 +65,13 @@ function forgetSubmitted(userId: string, currentItemId: number) {
 }
 
 /** The one suggestion per question that fits the template (newest first from the server). */
-function usableSuggestions(questions: Question[], outputs: { text: string }[], list: { questionKey: string; value: unknown; source: string; confidence: number | null }[]) {
+function usableSuggestions(questions: Question[], outputs: { text: string }[], list: ServerSuggestion[]) {
   const byKey: Record<string, Suggestion> = {};
   for (const s of list) {
     if (byKey[s.questionKey]) continue;
     const template = { version: 0, questions: questions.filter((q) => q.key === s.questionKey) };
     if (template.questions.length && !checkAnswers(template, { [s.questionKey]: s.value }, { outputs }, true).length) {
-      byKey[s.questionKey] = { value: s.value, source: s.source, confidence: s.confidence };
+      byKey[s.questionKey] = { value: s.value, source: s.source, confidence: s.confidence, rationale: s.rationale ?? null };
     }
   }
   return byKey;
@@ -79,7 +88,7 @@ export function useAnswerState(init: {
   questions: Question[];
   outputs: { text: string }[];
   saved: SavedAnswer;
-  suggestions: { questionKey: string; value: unknown; source: string; confidence: number | null }[];
+  suggestions: ServerSuggestion[];
   autosave: boolean;
 }) {
   const { userId, itemId, autosave } = init;
@@ -167,9 +176,22 @@ export function useAnswerState(init: {
     setTouched(Object.keys(next));
   }, []);
 
-  const pendingSuggestions = Object.fromEntries(
-    Object.entries(suggestions).filter(([key, s]) => !touched.includes(key) && same(values[key], s.value)),
+  const submitted = init.saved?.status === "submitted";
+  const marked: Record<string, MarkedSuggestion> = Object.fromEntries(
+    Object.entries(suggestions).map(([key, s]) => [key, { ...s, state: sameAnswer(values[key], s.value) ? (touched.includes(key) || submitted ? "accepted" : "pending") : "different" }]),
   );
+
+  /**
+   * Accepts every suggestion the reviewer has not answered otherwise: pre-filled ones are marked
+   * accepted, emptied ones filled again; a different answer the reviewer gave is kept.
+   */
+  const acceptAll = useCallback(() => {
+    const { values: now } = latest.current;
+    for (const [key, s] of Object.entries(suggestions)) {
+      const current = now[key];
+      if (sameAnswer(current, s.value) || current === undefined) setValue(key, s.value);
+    }
+  }, [suggestions, setValue]);
 
   let status: SaveStatus = "idle";
   if (fetcher.state !== "idle") status = "saving";
@@ -178,7 +200,10 @@ export function useAnswerState(init: {
   else if (reply?.formError || reply?.fieldErrors) status = "failed";
   else if (reply?.draft) status = "saved";
 
-  return { values, setValue, replace, suggestions: pendingSuggestions, status, restored };
+  /** How many suggestions "accept all" would take: those pre-filled and untouched, or whose answer was emptied. */
+  const acceptable = Object.entries(marked).filter(([key, s]) => s.state === "pending" || (s.state === "different" && values[key] === undefined)).length;
+
+  return { values, setValue, replace, suggestions: marked, acceptAll, acceptable, status, restored };
 }
 
 /**

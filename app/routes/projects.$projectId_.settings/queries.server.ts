@@ -17,6 +17,7 @@ export async function getProjectSettings(db: Db, actor: Actor, projectId: string
       leaseMinutes: projects.leaseMinutes,
       itemOrder: projects.itemOrder,
       showReviewerNames: projects.showReviewerNames,
+      hideSuggestionsUntilAnswered: projects.hideSuggestionsUntilAnswered,
     })
     .from(projects)
     .where(eq(projects.id, projectId));

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { PageHeader, Section } from "~/components/page-header";
 import { Alert } from "~/components/ui/alert";
@@ -11,45 +11,34 @@ import { TextareaField } from "~/components/ui/textarea-field";
 import { db } from "~/db.server";
 import { MAX_OVERLAP } from "~/modules/projects/schemas";
 import { updateProjectSettings, type SettingsInput } from "~/modules/projects/update-settings.server";
-import { formError, requireActor, throwAsResponse } from "~/utils/http.server";
+import { formAction, pageLoader, type FormReader } from "~/utils/route.server";
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 import { GuidelinesEditor } from "./guidelines-editor";
 import { getProjectSettings } from "./queries.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Settings · ${data.settings.name} · Loupe` : "Settings · Loupe" }];
 
-export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const actor = requireActor(context, request);
-  try {
-    return { settings: await getProjectSettings(db, actor, params.projectId ?? "") };
-  } catch (error) {
-    throwAsResponse(error);
-  }
-}
+export const loader = pageLoader(async ({ actor, params }) => {
+  return { settings: await getProjectSettings(db, actor, params.projectId ?? "") };
+});
 
-const text = (value: FormDataEntryValue | null) => String(value ?? "").replace(/\r\n/g, "\n");
 // why: an empty box must read as "missing", not as 0 (which Number("") gives).
-const whole = (value: FormDataEntryValue | null) => (String(value ?? "").trim() === "" ? Number.NaN : Number(value));
+const whole = (value: string) => (value.trim() === "" ? Number.NaN : Number(value));
+const settingsValues = (form: FormReader) => ({
+  ...form.pick("name", "description", "guidelines", "overlap", "leaseMinutes", "itemOrder"),
+  showReviewerNames: form.checked("showReviewerNames"),
+  hideSuggestionsUntilAnswered: form.checked("hideSuggestionsUntilAnswered"),
+});
 
-export async function action({ context, request, params }: ActionFunctionArgs) {
-  const actor = requireActor(context, request);
-  const form = await request.formData();
-  const values = {
-    name: text(form.get("name")),
-    description: text(form.get("description")),
-    guidelines: text(form.get("guidelines")),
-    overlap: String(form.get("overlap") ?? ""),
-    leaseMinutes: String(form.get("leaseMinutes") ?? ""),
-    itemOrder: String(form.get("itemOrder") ?? ""),
-    showReviewerNames: form.get("showReviewerNames") === "on",
-  };
-  try {
+export const action = formAction(
+  async ({ actor, form, params }) => {
+    const values = settingsValues(form);
     const input = { ...values, overlap: whole(values.overlap), leaseMinutes: whole(values.leaseMinutes), itemOrder: values.itemOrder as SettingsInput["itemOrder"] };
     await updateProjectSettings(db, actor, params.projectId ?? "", input);
     return { notice: "Settings saved.", values: undefined };
-  } catch (error) {
-    return formError(error, { extra: { values, notice: undefined }, conflictField: "name" });
-  }
-}
+  },
+  { extra: (form) => ({ values: settingsValues(form), notice: undefined }), conflictField: "name" },
+);
 
 const orderOptions = [
   { value: "priority", label: "Priority, then oldest first" },
@@ -120,6 +109,14 @@ export default function ProjectSettings() {
             name="showReviewerNames"
             defaultChecked={shown.showReviewerNames}
             hint="Reviewers, researchers and engineers then see names (never emails) on the review screen, the members list, progress and quality."
+          />
+        </Section>
+        <Section title="Suggestions" description="Answers proposed by an LLM judge, an import or a classifier are pre-filled on the review screen and marked with where they came from. They never count as a reviewer's answer until a reviewer submits them.">
+          <CheckboxField
+            label="Hide suggestions until the reviewer has answered"
+            name="hideSuggestionsUntilAnswered"
+            defaultChecked={shown.hideSuggestionsUntilAnswered}
+            hint="Against anchoring: reviewers answer from a blank form and see the suggestions only after submitting (for comparison, when they open the item again)."
           />
         </Section>
         <div className="flex flex-wrap items-center gap-3">

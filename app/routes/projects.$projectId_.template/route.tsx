@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { DateTime } from "~/components/date-time";
 import { PageHeader, Section } from "~/components/page-header";
@@ -7,33 +7,26 @@ import { db } from "~/db.server";
 import type { TemplateInput } from "~/modules/templates/schemas";
 import { saveTemplate } from "~/modules/templates/save-template.server";
 import { ValidationError } from "~/utils/errors";
-import { formError, requireActor, throwAsResponse } from "~/utils/http.server";
+import { formAction, pageLoader } from "~/utils/route.server";
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 import { toJson } from "./drafts";
 import { TemplateEditor } from "./editor";
 import { getTemplateEditor } from "./queries.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Template · ${data.project.name} · Loupe` : "Template · Loupe" }];
 
-export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const actor = requireActor(context, request);
-  try {
-    return await getTemplateEditor(db, actor, params.projectId ?? "");
-  } catch (error) {
-    throwAsResponse(error);
-  }
-}
+export const loader = pageLoader(async ({ actor, params }) => {
+  return await getTemplateEditor(db, actor, params.projectId ?? "");
+});
 
-export async function action({ context, request, params }: ActionFunctionArgs) {
-  const actor = requireActor(context, request);
-  const submitted = String((await request.formData()).get("template") ?? "");
-  try {
-    const saved = await saveTemplate(db, actor, params.projectId ?? "", parseJson(submitted));
+export const action = formAction(
+  async ({ actor, form, params }) => {
+    const saved = await saveTemplate(db, actor, params.projectId ?? "", parseJson(form.text("template")));
     return { saved: saved.version, submitted: undefined };
-  } catch (error) {
-    // why: without JavaScript the page is rendered anew; what was typed comes back with the errors.
-    return formError(error, { extra: { submitted, saved: undefined } });
-  }
-}
+  },
+  // why: without JavaScript the page is rendered anew; what was typed comes back with the errors.
+  { extra: (form) => ({ submitted: form.text("template"), saved: undefined }) },
+);
 
 function parseJson(text: string): TemplateInput {
   try {

@@ -1,0 +1,1 @@
+ALTER TABLE "projects" ADD COLUMN "hide_suggestions_until_answered" boolean DEFAULT false NOT NULL;
