@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { createProject } from "~/modules/projects/create-project.server";
@@ -185,6 +186,15 @@ describe("the metrics verb on a hand-checkable project", () => {
     expect(byImport.notes.join(" ")).toMatch(/do not record which import/);
     const byVersion = await computeMetrics(db, f.manager.actor, f.projectId, q({ groupBy: "promptVersion" }));
     expect(byVersion.groups.map((g) => g.group)).toEqual(["(not set)"]);
+    // An output an LLM run generated carries its prompt version as {id, name, version}; an import may carry a label.
+    await db.execute(sql`update items set outputs = jsonb_set(outputs, '{0,promptVersion}', ${JSON.stringify({ id: randomUUID(), name: "support-answer", version: 2 })}::jsonb) where id = ${f.itemIds[0]!}`);
+    await db.execute(sql`update items set outputs = jsonb_set(outputs, '{0,promptVersion}', '"v1-imported"'::jsonb) where id = ${f.itemIds[1]!}`);
+    const versions = await computeMetrics(db, f.manager.actor, f.projectId, q({ groupBy: "promptVersion" }));
+    expect(versions.groups.map((g) => [g.group, g.answers])).toEqual([
+      ["(not set)", 4],
+      ["support-answer v2", 2],
+      ["v1-imported", 2],
+    ]);
     const gamma = await computeMetrics(db, f.manager.actor, f.projectId, q({ filter: JSON.stringify({ models: ["gamma"] }) }));
     expect(gamma.groups.map((g) => [g.group, g.items, g.answers])).toEqual([["beta", 1, 2]]);
     await expect(computeMetrics(db, f.manager.actor, f.projectId, q({ filter: JSON.stringify({ ratings: [{ question: "nope", min: 1 }] }) }))).rejects.toThrow(ValidationError);

@@ -23,7 +23,13 @@ const textArray = (values: readonly string[]) => sql`array[${sql.join(values.map
 /** The value an item is grouped by; a missing one is "(not set)". Outputs: the first one (what ratings and corrections are about). */
 function groupExpression(groupBy: string): SQL {
   if (groupBy === "model") return sql`coalesce(nullif(i.outputs -> 0 ->> 'model', ''), nullif(i.metadata ->> 'model', ''), ${text(NOT_SET)})`;
-  if (groupBy === "promptVersion") return sql`coalesce(nullif(i.outputs -> 0 ->> 'promptVersion', ''), nullif(i.metadata ->> 'promptVersion', ''), ${text(NOT_SET)})`;
+  if (groupBy === "promptVersion") {
+    // LLM runs store {id, name, version} on the outputs they generate (llm-runs/ask-item); imports may carry a plain label.
+    const pv = sql`(i.outputs -> 0 -> 'promptVersion')`;
+    return sql`coalesce(case jsonb_typeof(${pv}) when 'object' then (${pv} ->> 'name') || ' v' || (${pv} ->> 'version')
+        when 'string' then nullif(${pv} #>> '{}', '') when 'number' then ${pv} #>> '{}' end,
+      nullif(i.metadata ->> 'promptVersion', ''), ${text(NOT_SET)})`;
+  }
   if (groupBy === "import") return sql`i.source`;
   return metadataExpression(groupBy);
 }
