@@ -9,3 +9,4 @@ import "./resolutions.server";
 import "./llm-providers.server";
 import "./calibration.server";
 import "./llm-runs.server";
+import "./metrics.server";

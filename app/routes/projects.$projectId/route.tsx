@@ -171,6 +171,11 @@ function ProjectActions({
           Quality
         </Link>
       ) : null}
+      {canSeeQuality ? (
+        <Link to={`/projects/${projectId}/insight`} className={secondaryLink}>
+          Dashboards
+        </Link>
+      ) : null}
       {canAdjudicate ? (
         <Link to={`/projects/${projectId}/adjudicate`} className={secondaryLink}>
           Adjudicate
