@@ -10,3 +10,4 @@ import "./llm-providers.server";
 import "./calibration.server";
 import "./llm-runs.server";
 import "./metrics.server";
+import "./prompts.server";
