@@ -7,6 +7,7 @@ import type { ProviderInput } from "~/modules/llm/schemas";
 import { testProviderConnection, type ConnectionTest } from "~/modules/llm/test-provider.server";
 import { CliError, note, out, withDatabase } from "../run";
 import { readSecretFromStdin } from "../stdin";
+import { registerLlmPromptCommands } from "./llm-prompts";
 import { registerLlmRunCommands } from "./llm-runs";
 
 /** Exit code of `test` (and `add --test`) when the command worked but the provider did not answer well. */
@@ -30,6 +31,7 @@ const FIELDS = { name: "--name", baseUrl: "--base-url", "apiKey.variable": "--ap
 export function registerLlmCommands(program: Command) {
   const llm = program.command("llm").description("LLM providers and jobs");
   registerLlmRunCommands(llm);
+  registerLlmPromptCommands(llm);
   const providers = llm.command("providers").description("OpenAI-compatible endpoints (instance admin work)");
 
   providers
