@@ -1,4 +1,4 @@
-import { useFetcher } from "@remix-run/react";
+import { Link, useFetcher } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
@@ -64,9 +64,23 @@ function StartForm({ url, choices, fetcher }: { url: string; choices: RunChoices
   const models = choices.providers.flatMap((p) => p.models.map((m) => ({ value: `${p.id}|${m.id}`, label: `${m.id} (${p.name})` })));
   const prompts = choices.prompts.map((p) => ({ value: p.id, label: `${p.name} v${p.version} — ${p.purpose === "judge" ? "judge" : "generation"}` }));
   if (!models.length || !prompts.length) {
-    return <p className="text-sm text-slate-600">{!models.length ? "No LLM provider is set up yet: an instance admin adds one." : "Save a prompt for this project first."}</p>;
+    return (
+      <p className="text-sm text-slate-600">
+        {!models.length ? "No LLM provider is set up yet: an instance admin adds one. " : "Save a prompt for this project first: "}
+        <Link to={`${url.replace(/\/llm-runs$/, "")}/prompts`} className="text-indigo-700 hover:underline">
+          Prompts
+        </Link>
+      </p>
+    );
   }
   return (
+    <>
+    <p className="mb-2 text-sm">
+      <Link to={`${url.replace(/\/llm-runs$/, "")}/prompts`} className="text-indigo-700 hover:underline">
+        Prompts
+      </Link>{" "}
+      <span className="text-slate-600">— write and preview generation and judge prompts.</span>
+    </p>
     <fetcher.Form method="post" action={url} className="grid gap-3 sm:grid-cols-2" aria-label="Start a run">
       <CsrfInput />
       <input type="hidden" name="intent" value="start" />
@@ -93,6 +107,7 @@ function StartForm({ url, choices, fetcher }: { url: string; choices: RunChoices
         <Button disabled={fetcher.state !== "idle"}>Start run</Button>
       </div>
     </fetcher.Form>
+    </>
   );
 }
 
