@@ -24,7 +24,8 @@ const versionSchema = z
   })
   .meta({ id: "PromptVersion" });
 
-const shown = (v: Awaited<ReturnType<typeof savePromptVersion>>) => ({
+type Shown = Pick<Awaited<ReturnType<typeof savePromptVersion>>, "id" | "name" | "version" | "purpose" | "system" | "user" | "params" | "questions" | "createdAt">;
+const shown = (v: Shown) => ({
   id: v.id,
   name: v.name,
   version: v.version,
@@ -60,8 +61,6 @@ export const listPromptsEndpoint = defineEndpoint({
   responses: { 200: { description: "Prompt versions", schema: z.object({ prompts: z.array(versionSchema) }) }, ...common },
   handler: async ({ actor, params, query }) => {
     if (query.name !== undefined) return { status: 200, body: { prompts: (await promptHistory(db, actor, params.projectId, query.name)).map(shown) } };
-    const newest = await listPrompts(db, actor, params.projectId);
-    const full = await Promise.all(newest.map((p) => promptHistory(db, actor, params.projectId, p.name).then((versions) => versions[0]!)));
-    return { status: 200, body: { prompts: full.map(shown) } };
+    return { status: 200, body: { prompts: (await listPrompts(db, actor, params.projectId)).map(shown) } };
   },
 });

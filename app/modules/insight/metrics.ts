@@ -108,7 +108,8 @@ export type SideCounts = { left: number; right: number; ties: number };
 
 export type GroupByKind = "model" | "promptVersion" | "import" | "metadata";
 
-export type MetricsReport = {
+/** What a report was asked for: the project, the grouping, the period and segment, the guard. */
+export type ReportScope = {
   projectId: string;
   groupBy: string;
   interval: "day" | "week" | null;
@@ -116,6 +117,9 @@ export type MetricsReport = {
   from: string | null;
   to: string | null;
   minCount: number;
+};
+
+export type MetricsReport = ReportScope & {
   figures: FigureDef[];
   overall: GroupRow;
   groups: GroupRow[];
@@ -169,14 +173,7 @@ function bucket(cells: readonly Cell[], key: (c: Cell) => string): Map<string, C
   return m;
 }
 
-export type AssembleInput = {
-  projectId: string;
-  groupBy: string;
-  interval: "day" | "week" | null;
-  segment: string | null;
-  from: string | null;
-  to: string | null;
-  minCount: number;
+export type AssembleInput = ReportScope & {
   questions: readonly Question[];
   /** Cells with `group` set (and `period` for the timeline); `segment` set alone; neither for the whole. */
   cells: readonly Cell[];
