@@ -6,6 +6,7 @@ import { imports } from "~db/schema";
 import { db } from "~/db.server";
 import { markInterruptedImports } from "~/modules/imports/tracker.server";
 import { DATASET_BUILDS_QUEUE, DATASET_SWEEP_MS, datasetBuildPayload, runDatasetBuild, sendDatasetBuild, sweepDatasetBuilds } from "./dataset-builds.server";
+import { CLASSIFIER_QUEUE, CLASSIFIER_SWEEP_MS, classifierPayload, runClassifierJob, sendClassifierModel, sweepClassifier } from "./classifier.server";
 import { importFilePayload, runImportFile } from "./import-file.server";
 import { LLM_RUN_SWEEP_MS, LLM_RUN_WORKERS, LLM_RUNS_QUEUE, llmRunPayload, runLlmRunJob, sendLlmRun, sweepLlmRuns } from "./llm-run.server";
 import { instanceId } from "./instance.server";
@@ -21,6 +22,7 @@ type Jobs = {
   log: Log;
   datasets: { worker: string; sweep: NodeJS.Timeout };
   llmRuns: { workers: string[]; sweep: NodeJS.Timeout };
+  classifier: { worker: string; sweep: NodeJS.Timeout };
 };
 
 /** This process's workers, once startJobs has run. */
@@ -73,7 +75,8 @@ export async function startJobs(options: { databaseUrl: string; dataDir: string;
   resolutions.unref();
   const datasets = await startDatasetWorker(boss, options.databaseUrl, running, options.log);
   const llmRuns = await startLlmRunWorkers(boss, options.databaseUrl, running, options.log);
-  started = { boss, queue, running, sweep, resolutions, log: options.log, datasets, llmRuns };
+  const classifier = await startClassifierWorker(boss, options.databaseUrl, running, options.log);
+  started = { boss, queue, running, sweep, resolutions, log: options.log, datasets, llmRuns, classifier };
   options.log.info(`Background jobs started (queue ${queue}).`);
 }
 
@@ -106,6 +109,7 @@ export async function stopJobs(): Promise<void> {
   clearInterval(jobs.resolutions);
   clearInterval(jobs.datasets.sweep);
   clearInterval(jobs.llmRuns.sweep);
+  clearInterval(jobs.classifier.sweep);
   for (const controller of jobs.running.values()) controller.abort(new DOMException("The server is shutting down.", "AbortError"));
   await jobs.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
 }
@@ -158,6 +162,44 @@ async function startLlmRunWorkers(boss: PgBoss, databaseUrl: string, running: Ma
   const sweep = setInterval(check, LLM_RUN_SWEEP_MS);
   sweep.unref();
   return { workers, sweep };
+}
+
+/**
+ * Classifier training, one model at a time per server (training takes a worker thread, a core),
+ * from a queue every server shares. The sweep (at start and every 30 s) requeues trainings whose
+ * process died, resends lost jobs and starts the automatic retrains that are due.
+ */
+async function startClassifierWorker(boss: PgBoss, databaseUrl: string, running: Map<string, AbortController>, log: Log) {
+  await createQueue(boss, databaseUrl, CLASSIFIER_QUEUE, { name: CLASSIFIER_QUEUE, policy: "short", retryLimit: 0, expireInHours: 23 });
+  const worker = await boss.work<{ modelId: string }>(CLASSIFIER_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
+    const controller = new AbortController();
+    running.set(job!.id, controller);
+    try {
+      await runClassifierJob(db, classifierPayload.parse(job!.data), log, controller.signal);
+    } finally {
+      running.delete(job!.id);
+    }
+  });
+  const check = () => sweepClassifier(db, boss, log).catch((error: unknown) => log.warn(`Could not check classifier trainings: ${String(error)}`));
+  await check();
+  const sweep = setInterval(check, CLASSIFIER_SWEEP_MS);
+  sweep.unref();
+  return { worker, sweep };
+}
+
+/**
+ * Queues a model's training for whichever server's worker is free (this server's is woken at
+ * once). In a process without workers (a script, a test calling a route) it trains here in the
+ * background instead; its row records how it ends.
+ */
+export async function queueClassifierModel(modelId: string): Promise<void> {
+  const jobs = started;
+  if (!jobs) {
+    void runClassifierJob(db, { modelId }, { info: () => {}, warn: () => {}, error: (m, e) => console.error(m, e) });
+    return;
+  }
+  await sendClassifierModel(jobs.boss, modelId);
+  jobs.boss.notifyWorker(jobs.classifier.worker);
 }
 
 /**

@@ -9,3 +9,4 @@ export * from "./prompts";
 export * from "./llm";
 
 export * from "./llm-runs";
+export * from "./classifier";

@@ -128,6 +128,8 @@ export const suggestions = pgTable(
     runId: uuid(),
     /** The judge's reasons, shown beside the suggestion. */
     rationale: text(),
+    /** A classifier's probabilities of its most likely classes (class → probability, at most 5), highest first. */
+    probabilities: jsonb().$type<Record<string, number>>(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -11,3 +11,4 @@ import "./calibration.server";
 import "./llm-runs.server";
 import "./metrics.server";
 import "./prompts.server";
+import "./classifier.server";

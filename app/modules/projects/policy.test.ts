@@ -46,6 +46,7 @@ const matrix: Record<ProjectAction, Record<Subject, boolean>> = {
   "feedback.code":          { manager: Y, reviewer: n, researcher: Y, engineer: n, admin: Y, outsider: n },
   "llm.run":                { manager: Y, reviewer: n, researcher: n, engineer: Y, admin: Y, outsider: n },
   "judge.calibration":      { manager: Y, reviewer: n, researcher: n, engineer: Y, admin: Y, outsider: n },
+  "classifier.train":       { manager: Y, reviewer: n, researcher: n, engineer: Y, admin: Y, outsider: n },
 };
 
 const subjects: Subject[] = ["manager", "reviewer", "researcher", "engineer", "admin", "outsider"];

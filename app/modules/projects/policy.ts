@@ -23,6 +23,7 @@ export const projectActions = [
   "feedback.code",
   "llm.run",
   "judge.calibration",
+  "classifier.train",
 ] as const;
 export type ProjectAction = (typeof projectActions)[number];
 
@@ -41,6 +42,7 @@ const grants: Record<ProjectRole, ReadonlySet<ProjectAction>> = {
     "feedback.read",
     "llm.run",
     "judge.calibration",
+    "classifier.train",
   ]),
 };
 

@@ -1,0 +1,4 @@
+import { apiHandler } from "~/api/define.server";
+import { getClassifierModelEndpoint } from "~/api/endpoints/classifier.server";
+
+export const loader = apiHandler(getClassifierModelEndpoint);
