@@ -5,7 +5,6 @@ import { authorizeProject } from "~/modules/projects/authorize.server";
 import { ConflictError, ValidationError } from "~/utils/errors";
 import { countTrainingLabels } from "./labels.server";
 import { MIN_TRAINING_LABELS } from "./schemas";
-import { readClassifierSettings } from "./settings.server";
 
 export type RequestedModel = { id: string; version: number; state: "queued"; questionKey: string; labels: number };
 

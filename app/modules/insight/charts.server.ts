@@ -24,7 +24,8 @@ export function isSafeSvg(svg: string): boolean {
   return true;
 }
 
-function draw(options: Plot.PlotOptions): string | null {
+/** A Plot chart as checked SVG text, or null when the check refused it. */
+export function draw(options: Plot.PlotOptions): string | null {
   const { document } = parseHTML("<!DOCTYPE html><html><body></body></html>");
   const svg = Plot.plot({ ...options, document: document as unknown as Document, style: { background: "white", fontSize: "12px" } }) as unknown as { toString(): string; setAttribute(n: string, v: string): void };
   svg.setAttribute("xmlns", "http://www.w3.org/2000/svg");

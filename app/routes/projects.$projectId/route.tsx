@@ -176,6 +176,11 @@ function ProjectActions({
           Dashboards
         </Link>
       ) : null}
+      {canSeeQuality ? (
+        <Link to={`/projects/${projectId}/classifier`} className={secondaryLink}>
+          Classifier
+        </Link>
+      ) : null}
       {canAdjudicate ? (
         <Link to={`/projects/${projectId}/adjudicate`} className={secondaryLink}>
           Adjudicate

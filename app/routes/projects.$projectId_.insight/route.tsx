@@ -2,7 +2,8 @@ import type { MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { PageHeader, Section } from "~/components/page-header";
 import { db } from "~/db.server";
-import { reportCharts, type Chart } from "~/modules/insight/charts.server";
+import { ChartFigure } from "~/components/chart-figure";
+import { reportCharts } from "~/modules/insight/charts.server";
 import { computeMetrics } from "~/modules/insight/compute-metrics.server";
 import { apiSearch, pageQuery } from "~/modules/insight/schemas";
 import { reportTables, type CellValue, type Column, type Table } from "~/modules/insight/tables";
@@ -34,22 +35,6 @@ const sections: { title: string; ids: string[]; charts: string | null }[] = [
   { title: "Over time", ids: ["timeline"], charts: "timeline:" },
   { title: "Segments", ids: ["segments"], charts: null },
 ];
-
-/**
- * A chart drawn on the server (charts.server.ts): SVG made by Observable Plot from numbers, with
- * labels escaped by the serializer and the result checked by isSafeSvg before it left the loader.
- * The table beside it has the same numbers.
- */
-function ChartFigure({ chart }: { chart: Chart }) {
-  return (
-    <figure className="mb-4 overflow-x-auto" data-chart={chart.id}>
-      {/* why: shown as an image, never as markup in the page: an SVG image runs no script and loads
-          nothing, whatever a label holds, so no untrusted text goes through innerHTML (ADR 0016). */}
-      <img data-chart-image="" alt={chart.title} src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(chart.svg)}`} className="max-w-none" />
-      <figcaption className="mt-1 text-sm text-slate-600">{chart.title}</figcaption>
-    </figure>
-  );
-}
 
 /** One table of numbers, accessible (caption, column and row headers), with its CSV download. */
 export function NumbersTable({ table, csvHref }: { table: Table; csvHref: string }) {
