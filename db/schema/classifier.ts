@@ -63,6 +63,11 @@ export const classifierModels = pgTable(
     /** Held-out quality, reliability and learning curve (the core's ClassifierEvaluation). */
     evaluation: jsonb().$type<unknown>(),
     model: bytea(),
+    /**
+     * The held-out labels' predictions: [item id, label, top class, its probability, second class,
+     * its probability] per item, so a routing policy can be simulated on items the model never saw.
+     */
+    holdout: jsonb().$type<[number, string, string, number, string | null, number | null][]>(),
     /** Items given a prediction (a suggestion from "classifier vN"). */
     predicted: integer().notNull().default(0),
     trainingMs: integer(),

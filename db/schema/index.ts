@@ -10,3 +10,4 @@ export * from "./llm";
 
 export * from "./llm-runs";
 export * from "./classifier";
+export * from "./routing";

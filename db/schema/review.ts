@@ -140,6 +140,8 @@ export const suggestions = pgTable(
     uniqueIndex("suggestions_llm_answer_key")
       .on(t.itemId, t.questionKey, t.promptVersionId, t.model)
       .where(sql`${t.origin} = 'llm'`),
+    // why: routing walks one classifier model's predictions in item order.
+    index("suggestions_classifier_run_idx").on(t.runId, t.itemId).where(sql`${t.origin} = 'classifier'`),
     check("suggestions_origin_known", sql`${t.origin} in ('import', 'llm', 'classifier')`),
   ],
 );

@@ -89,10 +89,16 @@ async function train(db: Database, sql: postgres.Sql, model: ClaimedModel, optio
   );
   const trainingMs = Math.round(performance.now() - started);
   const classifier = decodeModel(trained.model);
+  // why: routing simulations replay a policy on these: labelled items this model never trained on.
+  const holdout = trained.holdout.map(({ index, probabilities }) => {
+    const [first, second] = topClasses(classifier.labels, probabilities, 2);
+    return [labels[index]!.itemId, labels[index]!.label, first![0], first![1], second?.[0] ?? null, second?.[1] ?? null];
+  });
   await sql`
     update classifier_models set model = ${Buffer.from(trained.model)}, evaluation = ${JSON.stringify(trained.evaluation)}::jsonb,
       params = ${JSON.stringify(classifier.params)}::jsonb, label_count = ${labels.length},
-      summary = ${JSON.stringify({ labels: counts, classes: classes.size })}::jsonb, training_ms = ${trainingMs}
+      summary = ${JSON.stringify({ labels: counts, classes: classes.size })}::jsonb,
+      holdout = ${JSON.stringify(holdout)}::jsonb, training_ms = ${trainingMs}
     where id = ${model.id}`;
   const predictStarted = performance.now();
   await predictUnlabelled(sql, model, classifier, new Set(labels.map((l) => l.itemId)), options.signal);
