@@ -9,6 +9,8 @@ import { saveTemplate } from "~/modules/templates/save-template.server";
 import * as classifierRoute from "~/routes/api.v1.projects.$projectId.classifier";
 import * as modelsRoute from "~/routes/api.v1.projects.$projectId.classifier.models";
 import * as modelRoute from "~/routes/api.v1.classifier-models.$modelId";
+import * as routingRoute from "~/routes/api.v1.projects.$projectId.routing";
+import * as applyRoute from "~/routes/api.v1.projects.$projectId.routing.apply";
 import { makeUser } from "~test/factories";
 import { waitFor } from "~test/support/wait-for";
 import { openApiDocument } from "./openapi.server";
@@ -70,7 +72,19 @@ describe("the classifier API", () => {
     const overview = await call(classifierRoute, "GET", base, { projectId: project.id }, key);
     expect(overview.json).toMatchObject({ settings: { questionKey: "intent" }, canTrain: true, models: [{ id: modelId, state: "ready" }], current: { id: modelId } });
 
+    // Routing: a policy that trusts every prediction machine-labels the one unlabelled item.
+    const routingUrl = `/api/v1/projects/${project.id}/routing`;
+    const badPolicy = await call(routingRoute, "PUT", routingUrl, { projectId: project.id }, key, { high: 0.5, low: 0.8 });
+    expect(badPolicy).toMatchObject({ status: 400, json: { issues: [{ field: "low", message: "The low threshold must not be above the high one." }] } });
+    expect((await call(routingRoute, "PUT", routingUrl, { projectId: project.id }, key, { high: 0, low: 0, spotCheck: 0 })).status).toBe(200);
+    const routing = await call(routingRoute, "GET", routingUrl, { projectId: project.id }, key);
+    expect(routing.json).toMatchObject({ policy: { high: 0, low: 0, spotCheck: 0, llm: null }, model: { id: modelId, version: 1 }, counts: { classifier: 1, people: 0 }, labelled: { classifier: 0, llm: 0 } });
+    const applied = await call(applyRoute, "POST", `${routingUrl}/apply`, { projectId: project.id }, key);
+    expect(applied).toMatchObject({ status: 200, json: { labelled: { classifier: 1, llm: 0 }, asked: null, people: 0 } });
+    expect((await call(routingRoute, "GET", routingUrl, { projectId: project.id }, key)).json).toMatchObject({ counts: { classifier: 0 }, labelled: { classifier: 1 } });
+
     const reviewerKey = (await createApiKey(db, reviewer.actor, { name: "r" })).key;
+    expect((await call(routingRoute, "PUT", routingUrl, { projectId: project.id }, reviewerKey, { high: 1, low: 0 })).status).toBe(403);
     const refused = await call(modelsRoute, "POST", `${base}/models`, { projectId: project.id }, reviewerKey);
     expect(refused).toMatchObject({ status: 403, json: { error: "Your role on this project does not allow classifier.train." } });
     expect((await call(modelRoute, "GET", accepted.location!, { modelId }, reviewerKey)).status).toBe(403);

@@ -2,6 +2,7 @@ import type { MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { ChartFigure } from "~/components/chart-figure";
+import { RoutingPanel } from "~/components/classifier/routing-panel";
 import { PageHeader, Section } from "~/components/page-header";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
@@ -16,6 +17,7 @@ import { getClassifierOverview, type ClassifierModelSummary } from "~/modules/cl
 import { requestClassifierTraining } from "~/modules/classifier/request-training.server";
 import { saveClassifierSettings } from "~/modules/classifier/settings.server";
 import { getProject } from "~/modules/projects/queries.server";
+import { applyRouting, getRoutingOverview, routingChoices, saveRoutingPolicy } from "~/modules/routing/routing.server";
 import { wilsonInterval } from "~/modules/stats/proportion";
 import { ValidationError } from "~/utils/errors";
 import { formAction, pageLoader } from "~/utils/route.server";
@@ -26,10 +28,16 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 export const loader = pageLoader(async ({ actor, params }) => {
   const project = await getProject(db, actor, params.projectId ?? "");
   const overview = await getClassifierOverview(db, actor, project.id);
+  const [routing, choices] = await Promise.all([
+    getRoutingOverview(db, actor, project.id),
+    overview.settings ? routingChoices(db, project.id, overview.settings.questionKey) : { models: [], judges: [] },
+  ]);
   const evaluation = overview.current?.evaluation ?? null;
   return {
     project,
     ...overview,
+    routing,
+    choices,
     charts: evaluation ? classifierCharts(evaluation) : [],
     confusions: evaluation ? topConfusions(evaluation) : [],
     // why: the held-out accuracy is a proportion of the test items; its Wilson interval says how far to trust it.
@@ -40,7 +48,26 @@ export const loader = pageLoader(async ({ actor, params }) => {
 export const action = formAction(
   async ({ actor, form, params }) => {
     const projectId = params.projectId ?? "";
-    if (form.text("intent") === "train") {
+    const intent = form.text("intent");
+    if (intent === "routing-policy") {
+      const [providerId, model] = form.text("llmModel").split("|");
+      const number = (name: string) => (form.text(name).trim() === "" ? undefined : Number(form.text(name)));
+      await saveRoutingPolicy(db, actor, projectId, {
+        high: number("high"),
+        low: number("low"),
+        spotCheck: number("spotCheck"),
+        llm: providerId && model ? { providerId, model, promptVersionId: form.text("llmPrompt"), minConfidence: number("llmMinConfidence") ?? null, requireTop2: form.checked("requireTop2") } : null,
+      });
+      return { notice: "Routing policy saved." };
+    }
+    if (intent === "routing-apply") {
+      const applied = await applyRouting(db, actor, projectId);
+      const items = (count: number) => `${count.toLocaleString("en")} item${count === 1 ? "" : "s"}`;
+      return {
+        notice: `Machine-labelled ${items(applied.labelled.classifier)} by the classifier and ${items(applied.labelled.llm)} by the LLM${applied.asked ? `; asked the LLM about ${items(applied.asked.items)}` : ""}; ${items(applied.people)} stay for people.${applied.held ? ` ${items(applied.held)} a reviewer holds now ${applied.held === 1 ? "was" : "were"} left alone.` : ""}`,
+      };
+    }
+    if (intent === "train") {
       const model = await requestClassifierTraining(db, actor, projectId);
       await queueClassifierModel(model.id);
       return { notice: `Training v${model.version} on ${model.labels.toLocaleString("en")} labels. Predictions follow when it is done.` };
@@ -59,7 +86,7 @@ const open = (m: ClassifierModelSummary) => m.state === "queued" || m.state === 
 const when = (iso: string | null) => (iso ? `${new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC` : "—");
 
 export default function ClassifierPage() {
-  const { project, settings, questions, canTrain, models, current, charts, confusions, accuracyInterval } = useLoaderData<typeof loader>();
+  const { project, settings, questions, canTrain, models, current, charts, confusions, accuracyInterval, routing, choices } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const { revalidate, state } = useRevalidator();
@@ -223,6 +250,12 @@ export default function ClassifierPage() {
               )}
             </tbody>
           </table>
+        </Section>
+      ) : null}
+
+      {settings ? (
+        <Section title="Routing" description="Classifier first, the LLM judge when it is unsure, people when both are.">
+          <RoutingPanel routing={routing} choices={choices} errors={errors} busy={busy} />
         </Section>
       ) : null}
 

@@ -6,6 +6,8 @@ import { getClassifierModel, getClassifierOverview } from "~/modules/classifier/
 import { requestClassifierTraining } from "~/modules/classifier/request-training.server";
 import { classifierSettingsSchema } from "~/modules/classifier/schemas";
 import { saveClassifierSettings } from "~/modules/classifier/settings.server";
+import { routes, routingPolicySchema } from "~/modules/routing/policy";
+import { applyRouting, getRoutingOverview, saveRoutingPolicy } from "~/modules/routing/routing.server";
 import { defineEndpoint, errorBodySchema } from "../define.server";
 
 const err = (description: string) => ({ description, schema: errorBodySchema });
@@ -126,4 +128,90 @@ export const getClassifierModelEndpoint = defineEndpoint({
   params: modelParams,
   responses: { 200: { description: "The model", schema: detailSchema }, ...common },
   handler: async ({ actor, params }) => ({ status: 200, body: await getClassifierModel(db, actor, params.modelId) }),
+});
+
+const estimateSchema = z.object({ value: z.number().nullable(), reason: z.string().nullable(), interval: z.object({ low: z.number(), high: z.number(), level: z.number(), method: z.string() }).nullable() }).passthrough();
+const routeCountsSchema = z.object(Object.fromEntries(routes.map((r) => [r, z.int()])) as Record<(typeof routes)[number], z.ZodInt>);
+const policySchema = z
+  .object({
+    high: z.number(),
+    low: z.number(),
+    spotCheck: z.number(),
+    llm: z.object({ providerId: z.uuid(), model: z.string(), promptVersionId: z.uuid(), minConfidence: z.number().nullable(), requireTop2: z.boolean() }).nullable(),
+  })
+  .meta({ id: "RoutingPolicy" });
+
+export const getRoutingEndpoint = defineEndpoint({
+  method: "get",
+  path: "/api/v1/projects/{projectId}/routing",
+  tags: ["classifier"],
+  summary: "The routing policy, where the newest model's unlabelled items go now, what machines labelled so far, and the policy replayed on held-out labelled items",
+  params: projectParams,
+  responses: {
+    200: {
+      description: "Routing",
+      schema: z
+        .object({
+          policy: policySchema.nullable(),
+          canManage: z.boolean(),
+          model: z.object({ id: z.uuid(), version: z.int() }).nullable(),
+          counts: routeCountsSchema.describe("classifier: machine label; spot-check: sure but drawn for people; llm: the LLM's answer passes; llm-rejected: it does not (people); llm-pending: not asked yet; people"),
+          labelled: z.object({ classifier: z.int(), llm: z.int() }).describe("items machine-labelled so far, by source"),
+          simulation: z
+            .object({
+              items: z.int(),
+              counts: routeCountsSchema,
+              automated: estimateSchema,
+              automatedAccuracy: estimateSchema,
+              classifierAccuracy: estimateSchema,
+              llmAccuracy: estimateSchema,
+              llmCalls: z.int(),
+              peopleItems: z.int(),
+              costUsd: z.number().nullable(),
+              costNote: z.string(),
+            })
+            .nullable(),
+          llmUsdPerItem: z.number().nullable(),
+        })
+        .meta({ id: "Routing" }),
+    },
+    ...common,
+  },
+  handler: async ({ actor, params }) => ({ status: 200, body: await getRoutingOverview(db, actor, params.projectId) }),
+});
+
+export const putRoutingPolicyEndpoint = defineEndpoint({
+  method: "put",
+  path: "/api/v1/projects/{projectId}/routing",
+  tags: ["classifier"],
+  summary: "Set the routing policy between the classifier, an LLM judge and people",
+  params: projectParams,
+  body: routingPolicySchema.meta({ id: "RoutingPolicyInput" }),
+  responses: { 200: { description: "Saved", schema: policySchema }, ...common, 403: forbidden, 409: err("The project is archived") },
+  handler: async ({ actor, params, body }) => ({ status: 200, body: await saveRoutingPolicy(db, actor, params.projectId, body) }),
+});
+
+export const applyRoutingEndpoint = defineEndpoint({
+  method: "post",
+  path: "/api/v1/projects/{projectId}/routing/apply",
+  tags: ["classifier"],
+  summary: "Apply the routing policy now: machine labels for the sure items and accepted LLM answers, a judge run for the unsure ones not asked yet",
+  params: projectParams,
+  responses: {
+    200: {
+      description: "Applied",
+      schema: z
+        .object({
+          labelled: z.object({ classifier: z.int(), llm: z.int() }),
+          asked: z.object({ runId: z.uuid(), items: z.int() }).nullable().describe("the judge run started for the unsure items; null when none was needed or one is still running"),
+          people: z.int().describe("items left for people"),
+          held: z.int().describe("items a machine would have labelled that a reviewer holds or answered meanwhile: left alone"),
+        })
+        .meta({ id: "RoutingApplied" }),
+    },
+    ...common,
+    403: forbidden,
+    409: err("The project is archived"),
+  },
+  handler: async ({ actor, params }) => ({ status: 200, body: await applyRouting(db, actor, params.projectId) }),
 });

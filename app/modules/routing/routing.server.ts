@@ -111,7 +111,13 @@ export async function getRoutingOverview(db: Db, actor: Actor, projectId: string
   };
 }
 
-export type RoutingResult = { labelled: { classifier: number; llm: number }; asked: { runId: string; items: number } | null; people: number };
+export type RoutingResult = {
+  labelled: { classifier: number; llm: number };
+  asked: { runId: string; items: number } | null;
+  people: number;
+  /** Items a machine would have labelled but a reviewer held (a live lease) or answered meanwhile: left as they are. */
+  held: number;
+};
 
 /**
  * Applies the policy to the unlabelled items the newest model predicted: machine labels for the
@@ -128,7 +134,7 @@ export async function applyRouting(db: Db, actor: Actor, projectId: string): Pro
   const setup = await routingSetup(db, projectId);
   if (!setup) throw new ValidationError("model: Train a classifier model first: routing follows its predictions.", [{ field: "model", message: "Train a classifier model first: routing follows its predictions." }]);
   const sql = sqlOf(db);
-  const result: RoutingResult = { labelled: { classifier: 0, llm: 0 }, asked: null, people: 0 };
+  const result: RoutingResult = { labelled: { classifier: 0, llm: 0 }, asked: null, people: 0, held: 0 };
   const pending: number[] = [];
   await walkPredictions(sql, projectId, setup, policy, async (batch) => {
     const picked = batch.flatMap((item) => {
@@ -153,6 +159,7 @@ export async function applyRouting(db: Db, actor: Actor, projectId: string): Pro
       on conflict (item_id, question_key) do nothing
       returning source`;
     for (const w of written) result.labelled[w.source]++;
+    result.held += picked.length - written.length;
   });
   if (policy.llm && pending.length) {
     const [running] = await sql`
@@ -254,4 +261,16 @@ async function llmCostPerItem(sql: postgres.Sql, model: string, promptVersionId:
     select avg(ri.cost_usd) as cost from llm_run_items ri join llm_runs r on r.id = ri.run_id
     where r.model = ${model} and r.prompt_version_id = ${promptVersionId} and ri.state = 'done' and ri.cost_usd is not null`;
   return row?.cost ?? null;
+}
+
+/** What the policy form offers for its LLM: enabled providers with their models, and the project's judge prompt versions that ask the question. */
+export async function routingChoices(db: Db, projectId: string, questionKey: string): Promise<{ models: { providerId: string; provider: string; model: string }[]; judges: { id: string; label: string }[] }> {
+  const sql = sqlOf(db);
+  const providers = await sql<{ id: string; name: string; models: { id: string }[] }[]>`select id, name, models from llm_providers where enabled order by name`;
+  const judges = await sql<{ id: string; name: string; version: number }[]>`
+    select id, name, version from prompt_versions where project_id = ${projectId} and purpose = 'judge' and questions ? ${questionKey} order by name, version desc`;
+  return {
+    models: providers.flatMap((p) => p.models.map((m) => ({ providerId: p.id, provider: p.name, model: m.id }))),
+    judges: judges.map((j) => ({ id: j.id, label: `${j.name} v${j.version}` })),
+  };
 }
