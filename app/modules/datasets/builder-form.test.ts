@@ -18,3 +18,12 @@ describe("the builder's classifier text", () => {
     expect(classifierTextHint("input", counted(50, 20))).toBe("Classification rows take each item's prompt.");
   });
 });
+
+describe("the builder's machine labels", () => {
+  it("leaves them out unless asked, and takes include or only as sent", () => {
+    expect(parseBuilderForm(new URLSearchParams("name=x")).filter.machineLabels).toBeUndefined();
+    expect(parseBuilderForm(new URLSearchParams("machineLabels=exclude")).filter.machineLabels).toBeUndefined();
+    expect(parseBuilderForm(new URLSearchParams("machineLabels=include")).filter.machineLabels).toBe("include");
+    expect(parseBuilderForm(new URLSearchParams("machineLabels=only")).filter.machineLabels).toBe("only");
+  });
+});

@@ -45,6 +45,8 @@ export function parseBuilderForm(form: URLSearchParams): BuilderInput {
     const value = op === ("gte" as string) || op === ("lte" as string) ? Number(raw) : raw;
     filter.metadata = [{ key: metaKey, op, ...(op === ("exists" as string) || op === ("missing" as string) ? {} : { value }) }];
   }
+  const machine = text(form.get("machineLabels"));
+  if (machine && machine !== "exclude") filter.machineLabels = machine as DatasetFilterInput["machineLabels"];
   if (text(form.get("createdFrom"))) filter.createdFrom = text(form.get("createdFrom"));
   if (text(form.get("createdTo"))) filter.createdTo = text(form.get("createdTo"));
 
@@ -88,6 +90,7 @@ export function formFieldOf(issueField: string): string {
     [/^filter\.models/, "models"],
     [/^filter\.metadata\.\d+\.key/, "metaKey"],
     [/^filter\.metadata/, "metaValue"],
+    [/^filter\.machineLabels/, "machineLabels"],
     [/^filter\.createdFrom/, "createdFrom"],
     [/^filter\.createdTo/, "createdTo"],
     [/^options\.split\.seed/, "seed"],

@@ -5,7 +5,7 @@ import { authorizeProject } from "~/modules/projects/authorize.server";
 import { getTemplate } from "~/modules/templates/get-template.server";
 import type { Question } from "~/modules/templates/schemas";
 import { parseOrThrow } from "~/utils/validation";
-import { filterCondition, labelExpression, promptKeyExpression } from "./filter-sql.server";
+import { filterCondition, labelExpression, promptKeyExpression, takesMachineLabels } from "./filter-sql.server";
 import { settleRoles, type FrozenRow } from "./formats/frozen";
 import { outcomesFor, type ItemFormat, type Outcome } from "./formats/rows";
 import { renderRecord } from "./formats/serialize";
@@ -41,12 +41,12 @@ export async function previewDataset(
   const { filter, options } = parseOrThrow(newDatasetSchema.pick({ filter: true, options: true }), input);
   const roles = settleRoles(template.questions, options);
   const where = filterCondition(projectId, filter, template.questions);
-  const label = labelExpression(roles.label?.key ?? null);
+  const label = labelExpression(roles.label?.key ?? null, takesMachineLabels(filter));
   const pageWhere = filterCondition(projectId, filter, template.questions, "page");
   await refreshBeforeSnapshot(db, projectId);
 
   const page = await db.execute<{ id: string; input: FrozenRow["input"]; outputs: FrozenRow["outputs"]; label: string | null; resolutions: FrozenRow["resolutions"] }>(
-    previewPageQuery(pageWhere, label, input.after ?? 0),
+    previewPageQuery(pageWhere, label, input.after ?? 0, takesMachineLabels(filter)),
   );
   const counts = emptyPiiCounts();
   const rows = page.slice(0, PREVIEW_PAGE).map((r): PreviewRow => {
@@ -69,11 +69,17 @@ export async function previewDataset(
 }
 
 /** One preview page: the next items after `after` in id order (keyset), with their consensus. */
-export function previewPageQuery(where: SQL, label: SQL, after: number): SQL {
+export function previewPageQuery(where: SQL, label: SQL, after: number, machineLabels = false): SQL {
+  const machine = machineLabels
+    ? sql`union all select m.question_key, 'resolved'::resolution_status, m.value, m.source, null::real, 0 from machine_labels m
+          where m.item_id = i.id and not exists (select 1 from resolutions x where x.item_id = m.item_id and x.question_key = m.question_key)`
+    : sql``;
   return sql`
     select i.id, i.input, i.outputs, ${label} as label,
       coalesce((select jsonb_object_agg(r.question_key, jsonb_build_object('status', r.status, 'value', r.value, 'method', r.method,
-                'agreement', r.agreement, 'annotations', r.annotation_count)) from resolutions r where r.item_id = i.id), '{}'::jsonb) as resolutions
+                'agreement', r.agreement, 'annotations', r.annotation_count))
+                from (select r.question_key, r.status, r.value, r.method::text as method, r.agreement, r.annotation_count from resolutions r where r.item_id = i.id ${machine}) r),
+        '{}'::jsonb) as resolutions
     from items i where ${where} and i.id > ${after}
     order by i.id limit ${PREVIEW_PAGE + 1}`;
 }

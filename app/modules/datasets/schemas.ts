@@ -34,6 +34,13 @@ export const textSourceLabels: Record<TextSource, string> = {
   input: "The prompt (the last user message of a chat)",
 };
 
+export const machineLabelChoices = ["exclude", "include", "only"] as const;
+export const machineLabelChoiceLabels: Record<(typeof machineLabelChoices)[number], string> = {
+  exclude: "People's labels only",
+  include: "People's labels and machine labels (classifier, LLM)",
+  only: "Machine labels only",
+};
+
 const questionKey = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, { error: "Expected a question key." });
 const share = z.number({ error: "Expected a number from 0 to 1." }).min(0, { error: "Expected a number from 0 to 1." }).max(1, { error: "Expected a number from 0 to 1." });
 const shortText = z.string().trim().min(1, { error: "Enter a value." }).max(200);
@@ -65,6 +72,12 @@ export const datasetFilterSchema = z
     /** Output model (outputs[].model) or metadata.model. */
     models: z.array(shortText).max(50).default([]),
     metadata: z.array(metadataConditionSchema).max(10).default([]),
+    /**
+     * Labels machines gave under the routing policy (machine_labels: classifier or LLM, marked by
+     * source as the consensus `method`): left out (the default), counted as labels beside the
+     * people's, or the only items taken. A person's consensus always wins over a machine label.
+     */
+    machineLabels: z.enum(machineLabelChoices, { error: "Expected exclude, include or only." }).optional(),
     /** Item creation date, inclusive, UTC. */
     createdFrom: date.optional(),
     createdTo: date.optional(),

@@ -17,7 +17,14 @@ import { makeUser } from "~test/factories";
 import { loadLlmTestEnv, stubProviderInput } from "~test/support/llm";
 import { waitFor } from "~test/support/wait-for";
 import { startLlmStub, type LlmStub } from "../../../scripts/llm-stub/server";
+import { createDataset } from "~/modules/datasets/create-dataset.server";
 import { applyRouting, getRoutingOverview, saveRoutingPolicy } from "./routing.server";
+
+/** A dataset's frozen items as the snapshot stored them (what every export format is made from). */
+async function frozenRows(datasetId: string) {
+  const chunks = await testSql()<{ lines: string }[]>`select lines from dataset_item_chunks where dataset_id = ${datasetId} order by chunk`;
+  return chunks.map((c) => c.lines).join("").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line) as { itemId: number; label: string | null; resolutions: Record<string, { status: string; value: unknown; method: string; annotations: number }> });
+}
 
 let stub: LlmStub;
 beforeAll(async () => {
@@ -117,5 +124,25 @@ describe("routing a classification project's unlabelled items", () => {
     }
     expect(claimed.filter((id) => machineIds.has(id))).toEqual([]);
     expect(claimed.length).toBe(40 + 5 - machineIds.size);
+
+    // Datasets leave machine labels out unless asked; included, each keeps its source as the method.
+    const people = await createDataset(db, p.manager.actor, p.projectId, { name: "people", filter: { status: "any" }, options: {} });
+    const peopleRows = await frozenRows(people.id);
+    expect(peopleRows.filter((r) => machineIds.has(r.itemId)).every((r) => r.label === null && Object.keys(r.resolutions).length === 0)).toBe(true);
+    const only = await createDataset(db, p.manager.actor, p.projectId, { name: "machine", filter: { machineLabels: "only" }, options: {} });
+    const onlyRows = await frozenRows(only.id);
+    expect(onlyRows.map((r) => r.itemId).sort((a, b) => a - b)).toEqual([...machineIds].sort((a, b) => a - b));
+    const sources = await testSql()<{ item_id: string; value: string; source: string }[]>`select item_id, value #>> '{}' as value, source from machine_labels where project_id = ${p.projectId}`;
+    for (const m of sources) {
+      const row = onlyRows.find((r) => r.itemId === Number(m.item_id))!;
+      expect(row.label).toBe(m.value);
+      expect(row.resolutions.intent).toMatchObject({ status: "resolved", value: m.value, method: m.source, annotations: 0 });
+    }
+    const both = await createDataset(db, p.manager.actor, p.projectId, { name: "both", filter: { machineLabels: "include" }, options: {} });
+    expect(both.counts.items).toBe(machineIds.size);
+    // The gold items have no consensus row (gold is not a resolution), so "resolved" takes only machine labels here.
+    await expect(createDataset(db, p.manager.actor, p.projectId, { name: "bad", filter: { machineLabels: "some" as never }, options: {} })).rejects.toMatchObject({
+      issues: [{ field: "filter.machineLabels", message: "Expected exclude, include or only." }],
+    });
   });
 });

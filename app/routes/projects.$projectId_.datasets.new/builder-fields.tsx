@@ -1,7 +1,7 @@
 import { CheckboxField } from "~/components/ui/checkbox-field";
 import { Field } from "~/components/ui/field";
 import { SelectField } from "~/components/ui/select-field";
-import { exportFormats, formatLabels, textSourceLabels, textSources } from "~/modules/datasets/schemas";
+import { exportFormats, formatLabels, machineLabelChoiceLabels, machineLabelChoices, textSourceLabels, textSources } from "~/modules/datasets/schemas";
 import type { Question } from "~/modules/templates/schemas";
 
 type Props = { questions: Question[]; values: Record<string, string>; errors: Record<string, string | undefined>; textHint: string };
@@ -27,6 +27,14 @@ export function BuilderFields({ questions, values: v, errors: e, textHint }: Pro
     <>
       <Fieldset legend="Which items">
         <SelectField label="Status" name="status" defaultValue={v.status ?? "resolved"} options={[{ value: "resolved", label: "Resolved (with consensus)" }, { value: "unresolved", label: "Unresolved" }, { value: "any", label: "Any" }]} />
+        <SelectField
+          label="Machine labels"
+          name="machineLabels"
+          defaultValue={v.machineLabels ?? "exclude"}
+          options={machineLabelChoices.map((value) => ({ value, label: machineLabelChoiceLabels[value] }))}
+          hint="labels the routing policy gave (classifier, LLM); each keeps its source"
+          error={e.machineLabels}
+        />
         <div className="grid grid-cols-3 gap-2">
           <div className="col-span-3">
             <SelectField label="Rating question" name="ratingQuestion" defaultValue={v.ratingQuestion ?? ratings[1]?.value ?? ""} options={ratings} error={e.ratingQuestion} />
