@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { Command } from "commander";
+import { registerClassifierCommands } from "./commands/classifier";
 import { registerDbCommands } from "./commands/db";
 import { registerImportCommand } from "./commands/import";
 import { registerDatasetCommands } from "./commands/datasets";
@@ -32,6 +33,7 @@ registerImportCommand(program);
 registerDatasetCommands(program);
 registerExportCommand(program);
 registerLlmCommands(program);
+registerClassifierCommands(program);
 
 try {
   await program.parseAsync(process.argv);
