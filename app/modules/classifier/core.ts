@@ -137,10 +137,10 @@ function fitSoftmax(rows: SparseVector[], targets: Int32Array, classes: number, 
       // why: the gradient of the cross-entropy in the scores is p − onehot(y).
       scores[targets[index]!]! -= 1;
       scale *= 1 - rate * params.l2;
-      const step_ = rate / scale;
+      const update = rate / scale;
       for (let k = 0; k < indices.length; k++) {
         const row = indices[k]! * classes;
-        const x = values[k]! * step_;
+        const x = values[k]! * update;
         for (let c = 0; c < classes; c++) weights[row + c]! -= scores[c]! * x;
       }
       for (let c = 0; c < classes; c++) bias[c]! -= rate * scores[c]!;
