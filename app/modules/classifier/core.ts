@@ -25,7 +25,7 @@ export const DEFAULT_CLASSIFIER_PARAMS: ClassifierParams = {
   hashBits: 17,
   wordNgrams: [1, 2],
   charNgrams: [2, 5],
-  l2: 1e-5,
+  l2: 2e-6,
   epochs: 12,
   learningRate: 1,
   seed: 1,
