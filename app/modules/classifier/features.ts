@@ -69,6 +69,7 @@ export function termCounts(text: string, params: FeatureParams): Map<number, num
       let h = WORD_SEED;
       for (let n = 1; n <= wordMax && i + n <= wordHashes.length; n++) {
         h = Math.imul(h ^ wordHashes[i + n - 1]!, 0x01000193) >>> 0;
+        // why: the length is part of the key, a namespace per n as WORD_SEED and CHAR_SEED are per kind.
         if (n >= wordMin) add(h + n);
       }
     }
