@@ -6,7 +6,8 @@
  * items; --reviewers simulated reviewers claim and submit (claimNextItem → submitAnnotation, the
  * verbs the routes use) --claims items without training (the baseline), then again while the
  * training job (trainClassifierModel: a worker thread trains, then this process predicts every
- * unlabelled item and writes its suggestions) runs in the same process. Reports claim p50/p95 in
+ * unlabelled item and writes its suggestions) runs in the same process, until it ends (or the
+ * open items run out). Each reviewer pauses --think-ms between items in both phases. Reports claim p50/p95 in
  * both phases and their ratio (target: p95 during training ≤ 2× without). Results:
  * bench/results/classifier-queue-*.{json,md}. Database: as the other benches.
  */
@@ -30,10 +31,12 @@ import { machineInfo, writeResults } from "./lib/results";
 import { summarize, type Summary } from "./lib/stats";
 
 const { values: flags } = parseArgs({
-  options: { reviewers: { type: "string", default: "4" }, claims: { type: "string", default: "400" }, keep: { type: "boolean", default: false } },
+  options: { reviewers: { type: "string", default: "4" }, claims: { type: "string", default: "400" }, "think-ms": { type: "string", default: "40" }, keep: { type: "boolean", default: false } },
 });
 const REVIEWERS = Number(flags.reviewers);
 const CLAIMS = Number(flags.claims);
+/** Each reviewer's pause between items: paced, so the claims spread over the whole training job instead of using up the items in its first seconds. */
+const THINK_MS = Number(flags["think-ms"]);
 const log = (line: string) => console.log(line);
 
 const paths = sharedData("banking77/train.csv", "banking77/test.csv");
@@ -78,6 +81,7 @@ try {
           samples.push(performance.now() - started);
           if (!lease) return;
           await submitAnnotation(db, reviewer, { itemId: lease.itemId, values: { intent: labels[(lease.itemId + r) % labels.length]! }, idempotencyKey: `b-${lease.itemId}-${r}`, durationMs: 1000 });
+          await new Promise((resolve) => setTimeout(resolve, THINK_MS));
         }
       }),
     );
@@ -92,7 +96,8 @@ try {
   const started = performance.now();
   const training = trainClassifierModel(db, model.id).finally(() => (trainingDone = true));
   // why: the claims run only while the job runs; a phase that outlasts it would dilute the figure.
-  const during = await reviewPhase(CLAIMS, () => trainingDone);
+  const during = await reviewPhase(test.length, () => trainingDone);
+  const reviewedUntil = (performance.now() - started) / 1000;
   const outcome = await training;
   const jobSeconds = (performance.now() - started) / 1000;
   const [row] = await sql<{ training_ms: number; predict_ms: number; predicted: number }[]>`select training_ms, predict_ms, predicted from classifier_models where id = ${model.id}`;
@@ -104,6 +109,8 @@ try {
     database: bench.where,
     reviewers: REVIEWERS,
     outcome,
+    thinkMs: THINK_MS,
+    claimsCoveredSeconds: Math.round(reviewedUntil * 10) / 10,
     job: { seconds: Math.round(jobSeconds * 10) / 10, trainingMs: row?.training_ms, predictMs: row?.predict_ms, predicted: row?.predicted },
     claimMs: { withoutTraining: without, duringTraining: withTraining },
     p95Ratio: ratio === null ? null : Math.round(ratio * 100) / 100,
@@ -113,7 +120,7 @@ try {
   const markdown = [
     "# Review queue while the classifier trains",
     "",
-    `${machineInfo().cpus} cores; ${REVIEWERS} reviewers claiming and submitting; BANKING77 (${train.length} gold, ${test.length} open). Command: \`npm run bench:classifier\`.`,
+    `${machineInfo().cpus} cores; ${REVIEWERS} reviewers claiming and submitting, ${THINK_MS} ms between items; claims during the job cover its first ${result.claimsCoveredSeconds} s of ${result.job.seconds} s; BANKING77 (${train.length} gold, ${test.length} open). Command: \`npm run bench:classifier\`.`,
     "",
     "| Phase | Claims | p50 ms | p95 ms | p99 ms |",
     "|---|---|---|---|---|",

@@ -10,8 +10,8 @@
  * loop over the same texts (the floor of any predict), and a nearest-centroid classifier on the
  * same features (what the regression adds in accuracy). Results: bench/results/classifier-*.{json,md}.
  *
- * Not here yet: the review queue's claim p95 while a training runs (issue target ≤ 2× without);
- * it needs a database and the training job, and comes as a further leg beside these (see QUEUE_LEG).
+ * The review queue's claim p95 while a training runs (issue target ≤ 2× without) needs a database
+ * and the training job: bench/classifier-queue.ts, which the same npm script runs next.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
@@ -26,8 +26,8 @@ import { machineInfo, markdownTable, writeResults } from "./lib/results";
 const { values: flags } = parseArgs({ options: { predict: { type: "string", default: "100000" } } });
 const PREDICT = Number(flags.predict);
 const BATCH = 1000;
-/** The leg the training job's branch adds: claim p95 of the review queue during a training, over without. */
-const QUEUE_LEG = null;
+/** Where the queue leg (claim p95 during a training job, over without) writes its figures. */
+const QUEUE_LEG = "bench/results/classifier-queue-latest.json (bench/classifier-queue.ts)";
 
 const files = sharedData("banking77/train.csv", "banking77/test.csv");
 if (!files) throw new Error("BANKING77 is not in ../shared/data; the benchmark needs it.");
