@@ -1,3 +1,4 @@
+import { vi } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -5,6 +6,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
+
+// why: every CLI test starts real `loupe` processes (tsx compiles on each start); on a loaded
+// 2-core machine six of them took one test past the default 30 s. A ceiling on a hang, not a
+// duration any test relies on — for every file that runs the CLI through this module.
+vi.setConfig({ testTimeout: 120_000 });
 
 export type CliResult = { code: number | null; stdout: string; stderr: string };
 
