@@ -47,7 +47,14 @@ const report = z
     }),
     monthlyItems: z.int().describe("items added in the last 30 days"),
     hybrid: z
-      .object({ classifier: z.number(), llm: z.number(), people: z.number(), accuracy: estimate, items: z.int() })
+      .object({
+        classifier: z.number(),
+        llm: z.number(),
+        people: z.number(),
+        llmUsdPerItem: z.number().nullable().optional().describe("the policy's own LLM's recorded cost per call; null: priced as the best judge's"),
+        accuracy: estimate,
+        items: z.int(),
+      })
       .nullable()
       .describe("the routing policy replayed on held-out items: share of items each route takes, and the machine labels' accuracy"),
     savings: z.array(z.object({ policy: z.enum(policies), monthlyUsd: z.number().nullable(), savingUsd: z.number().nullable().describe("against all-LLM"), reason: z.string().nullable() })),

@@ -1,6 +1,9 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { classifierModels } from "~db/schema";
 import { db } from "~/db.server";
 import { saveClassifierSettings } from "~/modules/classifier/settings.server";
+import { saveRoutingPolicy } from "~/modules/routing/routing.server";
 import { makeDistillationProject } from "~test/support/distillation-project";
 import { computeDistillationReport } from "./compute-report.server";
 
@@ -45,5 +48,22 @@ describe("computeDistillationReport", () => {
     await saveClassifierSettings(db, f.manager.actor, f.projectId, { questionKey: "intent", retrainEvery: 50 });
     expect((await computeDistillationReport(db, f.manager.actor, f.projectId)).reviewerHourlyUsd).toBe(30);
     await expect(saveClassifierSettings(db, f.manager.actor, f.projectId, { questionKey: "intent", reviewerHourlyUsd: -1 })).rejects.toMatchObject({ issues: [{ field: "reviewerHourlyUsd", message: "At least 0." }] });
+  });
+
+  it("prices the routing policy from its replay on held-out items, and says hybrid when its machine labels are as good and cheaper", async () => {
+    // At $0.036 an hour people cost 12500.5 / 3.6e6 × 0.036 × 2 = $0.00025001 an item.
+    const f = await makeDistillationProject({ hourlyUsd: 0.036 });
+    await saveRoutingPolicy(db, f.manager.actor, f.projectId, { high: 0.9, low: 0.5, spotCheck: 0, llm: null });
+    // Ten held-out items: six the model is sure of (and right about), four it is not (to people).
+    const holdout = f.itemIds.slice(0, 10).map((id, i): [number, string, string, number, string | null, number | null] =>
+      i < 6 ? [id, "billing", "billing", 0.95, "other", 0.03] : [id, "billing", "shipping", 0.4, "billing", 0.35],
+    );
+    await db.update(classifierModels).set({ holdout }).where(eq(classifierModels.projectId, f.projectId));
+    const report = await computeDistillationReport(db, f.manager.actor, f.projectId);
+    expect(report.hybrid).toMatchObject({ classifier: 0.6, llm: 0, people: 0.4, items: 10, accuracy: { value: 1 } });
+    // 24 items × 0.4 × $0.00025001 = $0.002400096; all-LLM $0.048 → saving $0.045599904.
+    expect(report.savings[2]!.monthlyUsd).toBeCloseTo(0.002400096, 12);
+    expect(report.savings[2]!.savingUsd).toBeCloseTo(0.045599904, 12);
+    expect(report.verdict).toMatchObject({ code: "hybrid", text: "run the hybrid policy" });
   });
 });

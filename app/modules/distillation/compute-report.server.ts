@@ -108,6 +108,7 @@ export async function computeDistillationReport(db: Db, actor: Actor, projectId:
           classifier: simulation.counts.classifier / simulation.items,
           llm: simulation.llmCalls / simulation.items,
           people: simulation.peopleItems / simulation.items,
+          llmUsdPerItem: routing.llmUsdPerItem,
           accuracy: simulation.automatedAccuracy,
           items: simulation.items,
         }

@@ -25,6 +25,8 @@ describe("monthlyCosts", () => {
     expect(noLlm[2]!.reason).toMatch(/No routing policy/);
     // A hybrid that never asks people needs no hourly rate.
     expect(monthlyCosts(100, { llm: 0.01, classifier: 0, people: null }, { classifier: 0.9, llm: 0.1, people: 0 })[2]!.monthlyUsd).toBeCloseTo(0.1, 10);
+    // The policy's own LLM, when its cost is known, prices the hybrid's calls: 100 × 0.1 × $0.05 = $0.50.
+    expect(monthlyCosts(100, { llm: 0.01, classifier: 0, people: null }, { classifier: 0.9, llm: 0.1, people: 0, llmUsdPerItem: 0.05 })[2]!.monthlyUsd).toBeCloseTo(0.5, 10);
   });
 });
 
@@ -52,6 +54,7 @@ describe("distillationVerdict", () => {
     const short = { ...base, classifier: { accuracy: wilsonInterval(70, 100), costPerItem: 0 } };
     expect(distillationVerdict({ ...short, moreLabels: 1234 })).toMatchObject({ code: "label-more", text: "label 1,234 more" });
     expect(distillationVerdict(short)).toMatchObject({ code: "keep-llm", text: "keep the LLM" });
+    expect(distillationVerdict({ ...short, moreLabels: 0 })).toMatchObject({ code: "keep-llm", detail: expect.stringMatching(/should suffice: retrain/) });
   });
 
   it("unknown without a judge figure or a model", () => {

@@ -12,7 +12,13 @@ export type RouteCostsPerItem = { llm: number | null; classifier: number; people
  * Under the hybrid policy, the share of items each route handles. They need not add up to 1: an
  * item the LLM was asked about and whose answer was rejected costs an LLM call and people's time.
  */
-export type HybridShares = { classifier: number; llm: number; people: number };
+export type HybridShares = {
+  classifier: number;
+  llm: number;
+  people: number;
+  /** The routing policy's own LLM's cost per call when known; otherwise the calls are priced as the best judge's. */
+  llmUsdPerItem?: number | null;
+};
 
 export const policies = ["all-llm", "all-classifier", "hybrid"] as const;
 export type Policy = (typeof policies)[number];
@@ -31,10 +37,11 @@ export function monthlyCosts(monthlyItems: number, costs: RouteCostsPerItem, hyb
   const allClassifier = monthlyItems * costs.classifier;
   let hybridCost: number | null = null;
   let hybridReason: string | null = null;
+  const hybridLlm = hybrid?.llmUsdPerItem ?? costs.llm;
   if (!hybrid) hybridReason = "No routing policy: set one on the classifier page to price the hybrid.";
-  else if (hybrid.llm > 0 && costs.llm === null) hybridReason = llmUnknown;
+  else if (hybrid.llm > 0 && hybridLlm === null) hybridReason = llmUnknown;
   else if (hybrid.people > 0 && costs.people === null) hybridReason = "Unknown: people's cost needs an hourly rate.";
-  else hybridCost = monthlyItems * (hybrid.classifier * costs.classifier + hybrid.llm * (costs.llm ?? 0) + hybrid.people * (costs.people ?? 0));
+  else hybridCost = monthlyItems * (hybrid.classifier * costs.classifier + hybrid.llm * (hybridLlm ?? 0) + hybrid.people * (costs.people ?? 0));
   const row = (policy: Policy, monthlyUsd: number | null, reason: string | null): PolicyCost => ({
     policy,
     monthlyUsd,
@@ -106,6 +113,8 @@ export function distillationVerdict(input: VerdictInput): DistillationVerdict {
     text: "keep the LLM",
     detail: !cheaper
       ? "The LLM judge costs no more per item than the classifier."
-      : `The classifier's ${pct(classifier.accuracy.value)} is below ${barText}, and its learning curve is not expected to get there with more labels.`,
+      : input.moreLabels === 0
+        ? `The classifier's ${pct(classifier.accuracy.value)} is below ${barText}, though its fitted learning curve says the labels there are should suffice: retrain, or check the labels.`
+        : `The classifier's ${pct(classifier.accuracy.value)} is below ${barText}, and its learning curve is not expected to get there with more labels.`,
   };
 }
