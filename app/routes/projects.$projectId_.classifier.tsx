@@ -109,7 +109,7 @@ export default function ClassifierPage() {
               {project.name}
             </Link>{" "}
             · a text classifier trained on this project&apos;s labels (word and character n-grams, logistic regression). It predicts every unlabelled
-            item; each prediction is a suggestion from &ldquo;classifier vN&rdquo; with its confidence.
+            item; each prediction is a suggestion from &ldquo;classifier vN&rdquo; with its confidence.{" "}<Link to={`/projects/${project.id}/distillation`} className="text-indigo-700 hover:underline">Can it replace the LLM judge?</Link>
           </>
         }
       />

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, customType, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, boolean } from "drizzle-orm/pg-core";
+import { check, customType, index, integer, jsonb, pgEnum, pgTable, real, text, timestamp, uniqueIndex, uuid, boolean } from "drizzle-orm/pg-core";
 import { projects } from "./projects";
 import { users } from "./users";
 
@@ -31,9 +31,14 @@ export const classifierSettings = pgTable(
     includeLlm: boolean().notNull().default(false),
     /** Retrain by itself once this many labels were added since the last model; null: only on request. */
     retrainEvery: integer(),
+    /** What an hour of a reviewer's time costs, in US dollars, for the distillation report's people route; null: unknown. */
+    reviewerHourlyUsd: real(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [check("classifier_settings_retrain_every_positive", sql`${t.retrainEvery} is null or ${t.retrainEvery} > 0`)],
+  (t) => [
+    check("classifier_settings_retrain_every_positive", sql`${t.retrainEvery} is null or ${t.retrainEvery} > 0`),
+    check("classifier_settings_reviewer_hourly_usd_nonnegative", sql`${t.reviewerHourlyUsd} is null or ${t.reviewerHourlyUsd} >= 0`),
+  ],
 );
 
 /** What a model was trained on: the labels by source, and the parameters. */

@@ -17,7 +17,12 @@ const projectParams = z.object({ projectId: z.uuid({ error: "Expected a project 
 const modelParams = z.object({ modelId: z.uuid({ error: "Expected a model id (a UUID)." }) });
 
 const settingsSchema = z
-  .object({ questionKey: z.string(), includeLlm: z.boolean(), retrainEvery: z.int().nullable() })
+  .object({
+    questionKey: z.string(),
+    includeLlm: z.boolean(),
+    retrainEvery: z.int().nullable(),
+    reviewerHourlyUsd: z.number().nullable().describe("what an hour of a reviewer's time costs (USD); null: unknown, and people's cost per item with it"),
+  })
   .meta({ id: "ClassifierSettings" });
 const modelFields = {
   id: z.uuid(),

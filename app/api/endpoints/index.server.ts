@@ -12,3 +12,4 @@ import "./llm-runs.server";
 import "./metrics.server";
 import "./prompts.server";
 import "./classifier.server";
+import "./distillation.server";

@@ -10,6 +10,14 @@ export const classifierSettingsSchema = z.object({
     .nullable()
     .default(null)
     .describe("retrain by itself once this many labels were added since the last model; null: only on request"),
+  // why: optional, not defaulted — a form or client that does not send it leaves the rate as it was.
+  reviewerHourlyUsd: z
+    .number({ error: "Expected an amount in US dollars per hour." })
+    .min(0, { error: "At least 0." })
+    .max(100_000, { error: "At most 100,000." })
+    .nullable()
+    .optional()
+    .describe("what an hour of a reviewer's time costs (USD), for the distillation report; null: unknown; left out: unchanged"),
 });
 export type ClassifierSettingsInput = z.input<typeof classifierSettingsSchema>;
 

@@ -11,7 +11,7 @@ import { parseOrThrow } from "~/utils/validation";
 import { classifiedQuestion, NOT_CLASSIFIABLE, type ClassifiedQuestion } from "./question";
 import { classifierSettingsSchema, type ClassifierSettingsInput } from "./schemas";
 
-export type ClassifierSettings = { questionKey: string; includeLlm: boolean; retrainEvery: number | null };
+export type ClassifierSettings = { questionKey: string; includeLlm: boolean; retrainEvery: number | null; reviewerHourlyUsd: number | null };
 
 /** The questions of the project's current template a classifier can learn. */
 export async function classifiableQuestions(db: Db, projectId: string): Promise<ClassifiedQuestion[]> {
@@ -22,7 +22,12 @@ export async function classifiableQuestions(db: Db, projectId: string): Promise<
 /** The project's classifier settings, or null when it has none. */
 export async function readClassifierSettings(db: Db, projectId: string): Promise<ClassifierSettings | null> {
   const [row] = await db
-    .select({ questionKey: classifierSettings.questionKey, includeLlm: classifierSettings.includeLlm, retrainEvery: classifierSettings.retrainEvery })
+    .select({
+      questionKey: classifierSettings.questionKey,
+      includeLlm: classifierSettings.includeLlm,
+      retrainEvery: classifierSettings.retrainEvery,
+      reviewerHourlyUsd: classifierSettings.reviewerHourlyUsd,
+    })
     .from(classifierSettings)
     .where(eq(classifierSettings.projectId, projectId));
   return row ?? null;
@@ -30,8 +35,9 @@ export async function readClassifierSettings(db: Db, projectId: string): Promise
 
 /**
  * Sets which question the project's classifier learns, whether LLM judge answers count as
- * labels, and how often it retrains by itself. Managers and engineers; the question must be one
- * of the current template's classification questions.
+ * labels, how often it retrains by itself, and what a reviewer's hour costs (left out: kept as it
+ * was). Managers and engineers; the question must be one of the current template's classification
+ * questions.
  */
 export async function saveClassifierSettings(db: Db, actor: Actor, projectId: string, input: ClassifierSettingsInput): Promise<ClassifierSettings> {
   const access = await authorizeProject(db, actor, projectId, "classifier.train");
@@ -44,7 +50,8 @@ export async function saveClassifierSettings(db: Db, actor: Actor, projectId: st
       : `${NOT_CLASSIFIABLE} This project's template has none.`;
     throw new ValidationError(`questionKey: ${message}`, [{ field: "questionKey", message }]);
   }
-  const settings = { questionKey: data.questionKey, includeLlm: data.includeLlm, retrainEvery: data.retrainEvery };
+  const kept = data.reviewerHourlyUsd === undefined ? ((await readClassifierSettings(db, projectId))?.reviewerHourlyUsd ?? null) : data.reviewerHourlyUsd;
+  const settings = { questionKey: data.questionKey, includeLlm: data.includeLlm, retrainEvery: data.retrainEvery, reviewerHourlyUsd: kept };
   await db.transaction(async (tx) => {
     await tx
       .insert(classifierSettings)

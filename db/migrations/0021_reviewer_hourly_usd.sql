@@ -1,0 +1,2 @@
+ALTER TABLE "classifier_settings" ADD COLUMN "reviewer_hourly_usd" real;--> statement-breakpoint
+ALTER TABLE "classifier_settings" ADD CONSTRAINT "classifier_settings_reviewer_hourly_usd_nonnegative" CHECK ("classifier_settings"."reviewer_hourly_usd" is null or "classifier_settings"."reviewer_hourly_usd" >= 0);
