@@ -106,9 +106,11 @@ describe("the claim query's plan", () => {
     await addMember(db, manager.actor, projectId, { email: reviewer.email, role: "reviewer" });
     // why: a SQL generator, because 100,000 items through addItems would take minutes.
     await db.execute(sql`
-      insert into items (project_id, external_id, input_key, outputs_key, input, outputs, random_key)
+      insert into items (project_id, external_id, input_key, outputs_key, input, outputs, random_key, uncertainty)
       select ${projectId}, 'plan-' || g, md5('in' || g)::uuid, md5('out' || g)::uuid, jsonb_build_object('type', 'text', 'text', 'Prompt ' || g),
-             jsonb_build_array(jsonb_build_object('text', 'Answer ' || g)), ((g * 2654435761) % 2147483647)::int
+             jsonb_build_array(jsonb_build_object('text', 'Answer ' || g)), ((g * 2654435761) % 2147483647)::int,
+             -- half the items predicted, so the uncertain order has both of its parts
+             case when g % 2 = 0 then ((g * 7919) % 1000) / 1000.0 end
       from generate_series(1, ${ITEMS}) g`);
   });
 
@@ -131,6 +133,8 @@ describe("the claim query's plan", () => {
     const cases = [
       { order: "priority", index: "items_queue_priority_idx", skip: undefined },
       { order: "random", index: "items_queue_random_idx", skip: undefined },
+      { order: "uncertain", index: "items_queue_uncertain_idx", skip: undefined },
+      { order: "uncertain", index: "items_queue_uncertain_idx", skip: [ITEMS, ITEMS - 2] },
       { order: "priority", index: "items_queue_priority_idx", skip: [ITEMS, ITEMS - 1] },
     ] as const;
     // One at a time, each claim undone before the next. PL/pgSQL keeps a statement's plan for
