@@ -107,7 +107,7 @@ export const items = pgTable(
     // why: the "uncertain" order as one ascending key, so the claim and its cursor scan one index
     // range with no sort: predicted items by uncertainty, highest first (-uncertainty in [-1, 0]),
     // then unpredicted ones by priority, highest first (1,000,001 − priority in [1, 2,000,001],
-    // exact in a real). Queries must spell the expression exactly so (loupe_claim_item).
+    // exact in a real). loupe_claim_item spells it exactly so, or the planner cannot use the index.
     index("items_queue_uncertain_idx")
       .on(t.projectId, sql`(case when ${t.uncertainty} is null then (1000001 - ${t.priority})::real else -${t.uncertainty} end)`, t.id)
       .where(sql`${t.status} = 'open'`),
