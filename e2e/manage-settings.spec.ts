@@ -34,6 +34,22 @@ test.describe("Managers shape a project in its settings", () => {
     await expect(preview.getByRole("heading", { name: "Be strict" })).toBeVisible();
   });
 
+  test("the queue can hand out what the classifier is least sure of first", async ({ page, db, makeUser, makeProject, loginAs }) => {
+    const manager = await makeUser();
+    const project = await makeProject(manager);
+    await loginAs(page, manager);
+    await page.goto(`/projects/${project.id}/settings`);
+    await expect(page.getByText("Items it has not predicted come after, in priority order.")).toBeVisible();
+    await page.getByLabel("Item order").selectOption({ label: "Most uncertain first" });
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await expect(page.getByRole("status")).toHaveText("Settings saved.");
+
+    const [stored] = await db.select({ itemOrder: projects.itemOrder }).from(projects).where(eq(projects.id, project.id));
+    expect(stored).toEqual({ itemOrder: "uncertain" });
+    await page.reload();
+    await expect(page.getByLabel("Item order")).toHaveValue("uncertain");
+  });
+
   test("guidelines preview shows HTML as text and runs nothing", async ({ page, makeUser, makeProject, loginAs }) => {
     const manager = await makeUser();
     const project = await makeProject(manager);

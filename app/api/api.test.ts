@@ -142,6 +142,23 @@ describe("/api/v1", () => {
     expect(inQuery.json.issues).toEqual([{ field: "query.cursor", message: NUL_MESSAGE }]);
   });
 
+  it("PATCH /projects/:id sets the most-uncertain-first order, refuses an unknown one, and the OpenAPI document lists it", async () => {
+    const user = await userWithKey();
+    const created = await call(projectsRoute, "POST", "/api/v1/projects", { key: user.key, body: { name: `Order ${randomUUID()}` } });
+    const projectId = created.json.id as string;
+    const path = `/api/v1/projects/${projectId}`;
+    const set = await call(settings, "PATCH", path, { key: user.key, params: { projectId }, body: { itemOrder: "uncertain" } });
+    expect(set.status).toBe(200);
+    expect(set.json.itemOrder).toBe("uncertain");
+    const bad = await call(settings, "PATCH", path, { key: user.key, params: { projectId }, body: { itemOrder: "confident" } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.issues).toEqual([{ field: "itemOrder", message: "Expected one of: priority, random, uncertain." }]);
+    const [stored] = await db.select({ itemOrder: projects.itemOrder }).from(projects).where(eq(projects.id, projectId));
+    expect(stored).toEqual({ itemOrder: "uncertain" });
+    const doc = JSON.stringify(openApiDocument());
+    expect(doc).toContain('"enum":["priority","random","uncertain"]');
+  });
+
   it("GET /projects lists only the caller's projects, and all of them for admins", async () => {
     const alice = await userWithKey();
     const bob = await userWithKey();

@@ -34,6 +34,7 @@ DECLARE
   v_cur_priority integer;
   v_cur_item bigint;
   v_cur_random integer;
+  v_cur_uncertain real;
   v_forward boolean;
   -- why: waiting for a row lock while holding another could deadlock with a claimer doing the
   -- reverse; once this call holds a lock, it hands back 'retry' instead of waiting.
@@ -89,7 +90,8 @@ BEGIN
     END IF;
   END IF;
 
-  SELECT qc.priority, qc.item_id, qc.random_key INTO v_cur_priority, v_cur_item, v_cur_random
+  SELECT qc.priority, qc.item_id, qc.random_key, qc.uncertain_key
+    INTO v_cur_priority, v_cur_item, v_cur_random, v_cur_uncertain
     FROM queue_cursors qc WHERE qc.project_id = p_project AND qc.user_id = p_user;
 
   LOOP
@@ -105,9 +107,45 @@ BEGIN
     -- instead (a row comparison on the index's own columns, so an index range). Higher
     -- priorities set meanwhile are looked at first; the rest before the cursor (items that came
     -- back when a lease lapsed) last, when the whole queue is walked before "nothing left".
+    --
+    -- The "uncertain" order walks items_queue_uncertain_idx, whose key (written out exactly as
+    -- in the index, or the index is not used) puts predicted items first by uncertainty, highest
+    -- first, then the rest by priority. It has no "ahead of the cursor" pass: every item has its
+    -- own key, so that range would be everything the reviewer walked. Items whose uncertainty
+    -- changes move under the cursor, so setItemUncertainties deletes the cursors set in this
+    -- order and each walk starts again from the most uncertain item.
     v_candidate := NULL;
     v_forward := false;
-    IF v_order = 'random' THEN
+    IF v_order = 'uncertain' THEN
+      IF v_cur_uncertain IS NOT NULL THEN
+        SELECT i.id INTO v_candidate FROM items i
+         WHERE i.project_id = p_project AND i.status = 'open' AND i.id <> ALL (v_skip)
+           AND ((CASE WHEN i.uncertainty IS NULL THEN (1000001 - i.priority)::real ELSE -i.uncertainty END), i.id) > (v_cur_uncertain, v_cur_item)
+           AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.user_id = p_user)
+           AND i.submitted_count + (
+                 SELECT count(*) FROM assignments a
+                  WHERE a.item_id = i.id AND a.state = 'leased' AND a.expires_at > now()
+               ) < v_overlap
+         ORDER BY (CASE WHEN i.uncertainty IS NULL THEN (1000001 - i.priority)::real ELSE -i.uncertainty END), i.id
+         LIMIT 1
+         FOR NO KEY UPDATE OF i SKIP LOCKED;
+        v_forward := v_candidate IS NOT NULL;
+      END IF;
+      IF v_candidate IS NULL THEN
+        SELECT i.id INTO v_candidate FROM items i
+         WHERE i.project_id = p_project AND i.status = 'open' AND i.id <> ALL (v_skip)
+           AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.user_id = p_user)
+           AND i.submitted_count + (
+                 SELECT count(*) FROM assignments a
+                  WHERE a.item_id = i.id AND a.state = 'leased' AND a.expires_at > now()
+               ) < v_overlap
+         ORDER BY (CASE WHEN i.uncertainty IS NULL THEN (1000001 - i.priority)::real ELSE -i.uncertainty END), i.id
+         LIMIT 1
+         FOR NO KEY UPDATE OF i SKIP LOCKED;
+        -- A cursor set in another order has no place in this one yet: this claim gives it one.
+        v_forward := v_cur_uncertain IS NULL AND v_candidate IS NOT NULL;
+      END IF;
+    ELSIF v_order = 'random' THEN
       IF v_cur_random IS NOT NULL THEN
         SELECT i.id INTO v_candidate FROM items i
          WHERE i.project_id = p_project AND i.status = 'open' AND i.random_key IS NOT NULL AND i.id <> ALL (v_skip)
@@ -167,7 +205,8 @@ BEGIN
     -- The whole queue from its start, in priority order: a first claim, a claim past the end of
     -- the cursor's walk, and in random order an item written while the project switched order,
     -- which may have no random key yet ("nothing left" is never said while something is left).
-    IF v_candidate IS NULL THEN
+    -- The uncertain order's index holds every open item, so its own walk above was the whole queue.
+    IF v_candidate IS NULL AND v_order <> 'uncertain' THEN
       SELECT i.id INTO v_candidate FROM items i
        WHERE i.project_id = p_project AND i.status = 'open' AND i.id <> ALL (v_skip)
          AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.user_id = p_user)
@@ -189,7 +228,17 @@ BEGIN
       -- why: chosen in one snapshot without a lock (answers and leases counted consistently),
       -- then locked by id alone; the room is counted again by the insert below, after the lock.
       -- Counting in the locking statement itself is the double count described at the top.
-      IF v_order = 'random' THEN
+      IF v_order = 'uncertain' THEN
+        SELECT i.id INTO v_candidate FROM items i
+         WHERE i.project_id = p_project AND i.status = 'open' AND i.id <> ALL (v_skip)
+           AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.user_id = p_user)
+           AND i.submitted_count + (
+                 SELECT count(*) FROM assignments a
+                  WHERE a.item_id = i.id AND a.state = 'leased' AND a.expires_at > now()
+               ) < v_overlap
+         ORDER BY (CASE WHEN i.uncertainty IS NULL THEN (1000001 - i.priority)::real ELSE -i.uncertainty END), i.id
+         LIMIT 1;
+      ELSIF v_order = 'random' THEN
         SELECT i.id INTO v_candidate FROM items i
          WHERE i.project_id = p_project AND i.status = 'open' AND i.random_key IS NOT NULL AND i.id <> ALL (v_skip)
            AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.user_id = p_user)
@@ -232,10 +281,15 @@ BEGIN
     RETURNING id, expires_at INTO v_lease, v_expires;
     IF v_lease IS NOT NULL THEN
       IF v_forward OR v_cur_item IS NULL THEN
-        INSERT INTO queue_cursors AS qc (project_id, user_id, priority, item_id, random_key)
-        SELECT p_project, p_user, i.priority, i.id, i.random_key FROM items i WHERE i.id = v_candidate
+        -- why the uncertain key only in that order: a null one tells a later claim the cursor
+        -- was set in another order (a claim racing an order change) and has no place in this one.
+        INSERT INTO queue_cursors AS qc (project_id, user_id, priority, item_id, random_key, uncertain_key)
+        SELECT p_project, p_user, i.priority, i.id, i.random_key,
+               CASE WHEN v_order = 'uncertain' THEN (CASE WHEN i.uncertainty IS NULL THEN (1000001 - i.priority)::real ELSE -i.uncertainty END) END
+          FROM items i WHERE i.id = v_candidate
         ON CONFLICT (project_id, user_id) DO UPDATE
-          SET priority = excluded.priority, item_id = excluded.item_id, random_key = excluded.random_key;
+          SET priority = excluded.priority, item_id = excluded.item_id, random_key = excluded.random_key,
+              uncertain_key = excluded.uncertain_key;
       END IF;
       outcome := 'claimed'; lease_id := v_lease; claimed_item := v_candidate;
       lease_expires := v_expires; resumed := false;

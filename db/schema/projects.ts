@@ -5,7 +5,8 @@ import { users } from "./users";
 export const projectRoles = ["manager", "reviewer", "researcher", "engineer"] as const;
 export const projectRole = pgEnum("project_role", projectRoles);
 
-export const itemOrders = ["priority", "random"] as const;
+// why "uncertain" is added last: PostgreSQL appends enum values (ALTER TYPE … ADD VALUE).
+export const itemOrders = ["priority", "random", "uncertain"] as const;
 export const itemOrder = pgEnum("item_order", itemOrders);
 
 export const projects = pgTable(

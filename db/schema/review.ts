@@ -70,6 +70,12 @@ export const items = pgTable(
      * switches to random order.
      */
     randomKey: integer(),
+    /**
+     * How unsure the project's latest classifier is about this item: 1 − the margin between its
+     * top two class probabilities, in [0, 1]. Null when no model has predicted it. Written by
+     * setItemUncertainties; the "uncertain" queue order hands out the highest first.
+     */
+    uncertainty: real(),
     status: itemStatus().notNull().default("open"),
     submittedCount: integer().notNull().default(0),
     /**
@@ -98,10 +104,18 @@ export const items = pgTable(
     // comparison on columns of one direction, which a btree scans as a range (queue_cursors).
     index("items_queue_priority_idx").on(t.projectId, sql`(-${t.priority})`, t.id).where(sql`${t.status} = 'open'`),
     index("items_queue_random_idx").on(t.projectId, t.randomKey, t.id).where(sql`${t.status} = 'open' and ${t.randomKey} is not null`),
+    // why: the "uncertain" order as one ascending key, so the claim and its cursor scan one index
+    // range with no sort: predicted items by uncertainty, highest first (-uncertainty in [-1, 0]),
+    // then unpredicted ones by priority, highest first (1,000,001 − priority in [1, 2,000,001],
+    // exact in a real). loupe_claim_item spells it exactly so, or the planner cannot use the index.
+    index("items_queue_uncertain_idx")
+      .on(t.projectId, sql`(case when ${t.uncertainty} is null then (1000001 - ${t.priority})::real else -${t.uncertainty} end)`, t.id)
+      .where(sql`${t.status} = 'open'`),
     index("items_project_resolved_idx").on(t.projectId, t.id).where(sql`${t.resolvedAt} is not null`),
     // why: keyset pages of a project's items (GET /api/v1/projects/:id/items).
     index("items_project_id_idx").on(t.projectId, t.id),
     // why: the API's bound; it also keeps -priority (the queue index) from overflowing.
+    check("items_uncertainty_range", sql`${t.uncertainty} between 0 and 1`),
     check("items_priority_range", sql`${t.priority} between -1000000 and 1000000`),
   ],
 );
@@ -253,6 +267,8 @@ export const queueCursors = pgTable(
     priority: integer().notNull(),
     itemId: bigint({ mode: "number" }).notNull(),
     randomKey: integer(),
+    /** The place in the "uncertain" order (items_queue_uncertain_idx's key); null when set in another order. */
+    uncertainKey: real(),
   },
   (t) => [primaryKey({ columns: [t.projectId, t.userId] })],
 );

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { itemOrders } from "~db/schema";
 import { db } from "~/db.server";
 import { authorizeProject } from "~/modules/projects/authorize.server";
 import { settingsSchema, updateProjectSettings } from "~/modules/projects/update-settings.server";
@@ -56,7 +57,7 @@ const settingsOut = z
     guidelines: z.string(),
     overlap: z.int(),
     leaseMinutes: z.int(),
-    itemOrder: z.enum(["priority", "random"]),
+    itemOrder: z.enum(itemOrders),
     templateVersion: z.int(),
   })
   .meta({ id: "ProjectSettings" });

@@ -106,9 +106,11 @@ describe("the claim query's plan", () => {
     await addMember(db, manager.actor, projectId, { email: reviewer.email, role: "reviewer" });
     // why: a SQL generator, because 100,000 items through addItems would take minutes.
     await db.execute(sql`
-      insert into items (project_id, external_id, input_key, outputs_key, input, outputs, random_key)
+      insert into items (project_id, external_id, input_key, outputs_key, input, outputs, random_key, uncertainty)
       select ${projectId}, 'plan-' || g, md5('in' || g)::uuid, md5('out' || g)::uuid, jsonb_build_object('type', 'text', 'text', 'Prompt ' || g),
-             jsonb_build_array(jsonb_build_object('text', 'Answer ' || g)), ((g * 2654435761) % 2147483647)::int
+             jsonb_build_array(jsonb_build_object('text', 'Answer ' || g)), ((g * 2654435761) % 2147483647)::int,
+             -- half the items predicted, so the uncertain order has both of its parts
+             case when g % 2 = 0 then ((g * 7919) % 1000) / 1000.0 end
       from generate_series(1, ${ITEMS}) g`);
   });
 
@@ -131,6 +133,8 @@ describe("the claim query's plan", () => {
     const cases = [
       { order: "priority", index: "items_queue_priority_idx", skip: undefined },
       { order: "random", index: "items_queue_random_idx", skip: undefined },
+      { order: "uncertain", index: "items_queue_uncertain_idx", skip: undefined },
+      { order: "uncertain", index: "items_queue_uncertain_idx", skip: [ITEMS, ITEMS - 2] },
       { order: "priority", index: "items_queue_priority_idx", skip: [ITEMS, ITEMS - 1] },
     ] as const;
     // One at a time, each claim undone before the next. PL/pgSQL keeps a statement's plan for
@@ -222,6 +226,52 @@ describe("the claim query's plan", () => {
       expect(plans.reduce((sum, p) => sum + p.itemRowsRead, 0)).toBe(1);
       for (const plan of plans) expect(plan.all.some((n) => n["Node Type"] === "Sort")).toBe(false);
       await testSql()`delete from assignments where id = ${lease!.leaseId}`;
+    }
+  });
+});
+
+describe("the uncertain order's cursor plan", () => {
+  it("a reviewer far ahead of the others reads from their place in the uncertain order, not past all they answered", async () => {
+    const manager = await makeUser();
+    const project = await createProject(db, manager.actor, { name: `Uncertain plan ${randomUUID()}` });
+    const ahead = await makeUser();
+    await addMember(db, manager.actor, project.id, { email: ahead.email, role: "reviewer" });
+    await testSql()`update projects set overlap = 50, item_order = 'uncertain' where id = ${project.id}`;
+    const items = 20_000;
+    await db.execute(sql`
+      insert into items (project_id, external_id, input_key, outputs_key, input, outputs, uncertainty)
+      select ${project.id}, 'uplan-' || g, md5('uin' || g)::uuid, md5('uout' || g)::uuid, jsonb_build_object('type', 'text', 'text', 'Prompt ' || g),
+             jsonb_build_array(jsonb_build_object('text', 'Answer ' || g)), case when g % 2 = 0 then ((g * 7919) % 1000) / 1000.0 end
+      from generate_series(1, ${items}) g`);
+    // The 5,000 most uncertain items answered by this reviewer alone, still open for 49 others.
+    const answered = 5_000;
+    await testSql()`
+      with first as (
+        select id from items where project_id = ${project.id} and status = 'open'
+         order by (case when uncertainty is null then (1000001 - priority)::real else -uncertainty end), id limit ${answered})
+      insert into assignments (item_id, project_id, user_id, state, expires_at)
+      select id, ${project.id}, ${ahead.id}, 'submitted', now() from first`;
+    await testSql()`update items set submitted_count = submitted_count + 1 where id in (select item_id from assignments where user_id = ${ahead.id})`;
+    await testSql().unsafe("vacuum (analyze) items");
+    await testSql().unsafe("vacuum (analyze) assignments");
+
+    try {
+      const first = await claimWithPlans(ahead.actor, project.id);
+      expect(first.plans).toHaveLength(1);
+      expect(first.plans[0]!.itemRowsRead).toBe(answered + 1);
+      await testSql()`delete from assignments where id = ${first.lease!.leaseId}`;
+
+      for (const planCache of ["force_custom_plan", "force_generic_plan"] as const) {
+        const { lease, plans } = await claimWithPlans(ahead.actor, project.id, { planCache });
+        // Forward from the cursor only: one query, one row read, on the uncertain order's index, no sort.
+        expect(lease!.itemId).not.toBe(first.lease!.itemId);
+        expect(plans.map((p) => p.onItems.map((n) => `${n["Node Type"]} ${n["Index Name"]}`))).toEqual([["Index Scan items_queue_uncertain_idx"]]);
+        expect(plans[0]!.itemRowsRead).toBe(1);
+        expect(plans[0]!.all.some((n) => n["Node Type"] === "Sort")).toBe(false);
+        await testSql()`delete from assignments where id = ${lease!.leaseId}`;
+      }
+    } finally {
+      await db.execute(sql`delete from projects where id = ${project.id}`);
     }
   });
 });

@@ -43,6 +43,7 @@ export const action = formAction(
 const orderOptions = [
   { value: "priority", label: "Priority, then oldest first" },
   { value: "random", label: "Random" },
+  { value: "uncertain", label: "Most uncertain first" },
 ];
 
 export default function ProjectSettings() {
@@ -100,7 +101,14 @@ export default function ProjectSettings() {
               hint="How long an item stays with a reviewer before it returns to the queue."
               error={errors.leaseMinutes}
             />
-            <SelectField label="Item order" name="itemOrder" defaultValue={shown.itemOrder} options={orderOptions} error={errors.itemOrder} />
+            <SelectField
+              label="Item order"
+              name="itemOrder"
+              defaultValue={shown.itemOrder}
+              options={orderOptions}
+              hint="Most uncertain first: items the project's classifier is least sure of come first, so each label teaches it most. Items it has not predicted come after, in priority order."
+              error={errors.itemOrder}
+            />
           </div>
         </Section>
         <Section title="People" description="Managers always see members' names and emails. Everyone else sees a pseudonym per person (the same one the quality report and exports use).">
