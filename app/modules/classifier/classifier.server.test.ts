@@ -112,6 +112,17 @@ describe("training a model", () => {
       expect(s.probabilities[s.value]).toBe(Math.max(...probabilities));
     }
 
+    // Each predicted item has its uncertainty (1 − the margin of its top two classes) for the "most uncertain first" order; labelled items have none.
+    const uncertainties = await testSql()<{ id: string; uncertainty: number | null }[]>`select id, uncertainty from items where id = any(${p.openIds}::bigint[]) order by id`;
+    for (const [n, row] of uncertainties.entries()) {
+      if (n < 2) {
+        expect(row.uncertainty).toBeNull();
+        continue;
+      }
+      const top = Object.values(predicted[n - 2]!.probabilities).sort((a, b) => b - a);
+      expect(row.uncertainty).toBeCloseTo(1 - (top[0]! - top[1]!), 5);
+    }
+
     // A retrain with more labels is a new version, whose predictions replace the first one's.
     await addItems(db, p.manager.actor, p.projectId, [{ input: sentence("billing", 1000), outputs: [], gold: { intent: "billing" } }]);
     const second = await requestClassifierTraining(db, p.manager.actor, p.projectId);

@@ -4,6 +4,7 @@ import type { StoredInput } from "~/modules/items/schemas";
 import { getTemplate } from "~/modules/templates/get-template.server";
 import type { Question } from "~/modules/questions";
 import { decodeModel, predictProba, type ClassifierModel } from "./core";
+import { setItemUncertainties } from "~/modules/review/set-uncertainties.server";
 import { itemText } from "./item-text";
 import { readTrainingLabels } from "./labels.server";
 import { classifiedQuestion, NOT_CLASSIFIABLE } from "./question";
@@ -28,8 +29,9 @@ export const trainingLock = (sql: postgres.Sql, modelId: string) => sql`hashtext
  * question's labels, trains and evaluates in a worker thread (off this server's event loop), keeps
  * the model's bytes and evaluation, then predicts every item without a label, a batch at a time:
  * each prediction replaces the item's earlier classifier suggestion for the question, as a
- * suggestion from "classifier vN" with the top class probabilities. The model row says how it
- * ended; an error is recorded there, not thrown.
+ * suggestion from "classifier vN" with the top class probabilities, and the item's uncertainty
+ * (what the "most uncertain first" queue order sorts by). The model row says how it ended; an
+ * error is recorded there, not thrown.
  */
 export async function trainClassifierModel(db: Database, modelId: string, options: Options = {}): Promise<TrainOutcome> {
   const client = sqlOf(db);
@@ -101,7 +103,7 @@ async function train(db: Database, sql: postgres.Sql, model: ClaimedModel, optio
       holdout = ${JSON.stringify(holdout)}::jsonb, training_ms = ${trainingMs}
     where id = ${model.id}`;
   const predictStarted = performance.now();
-  await predictUnlabelled(sql, model, classifier, new Set(labels.map((l) => l.itemId)), options.signal);
+  await predictUnlabelled(db, sql, model, classifier, new Set(labels.map((l) => l.itemId)), options.signal);
   await sql`update classifier_models set predict_ms = ${Math.round(performance.now() - predictStarted)} where id = ${model.id}`;
 }
 
@@ -110,7 +112,7 @@ async function train(db: Database, sql: postgres.Sql, model: ClaimedModel, optio
  * item's earlier classifier suggestion for the question goes and the new one comes in the same
  * statement's transaction, so a reviewer sees one or the other, never none or two.
  */
-async function predictUnlabelled(sql: postgres.Sql, model: ClaimedModel, classifier: ClassifierModel, labelled: Set<number>, signal?: AbortSignal): Promise<void> {
+async function predictUnlabelled(db: Database, sql: postgres.Sql, model: ClaimedModel, classifier: ClassifierModel, labelled: Set<number>, signal?: AbortSignal): Promise<void> {
   const source = `classifier v${model.version}`;
   let after = 0;
   for (;;) {
@@ -135,6 +137,15 @@ async function predictUnlabelled(sql: postgres.Sql, model: ClaimedModel, classif
         from jsonb_to_recordset(${JSON.stringify(suggestions)}::jsonb) as s(item_id bigint, value text, confidence real, probabilities jsonb)`;
       await tx`update classifier_models set predicted = predicted + ${suggestions.length} where id = ${model.id}`;
     });
+    // why: the "most uncertain first" queue order reads this: 1 − (top probability − the second's).
+    await setItemUncertainties(
+      db,
+      model.project_id,
+      todo.map((row, i) => {
+        const [first, second] = topClasses(classifier.labels, probabilities[i]!, 2);
+        return { itemId: Number(row.id), uncertainty: Math.min(1, Math.max(0, 1 - (first![1] - (second?.[1] ?? 0)))) };
+      }),
+    );
     // why: let the review queue's requests in between batches.
     await new Promise((resolve) => setImmediate(resolve));
   }
