@@ -34,7 +34,7 @@ export const action = formAction(
       const day = new Date().toISOString().slice(0, 10);
       const requested = await requestDataset(db, actor, projectId, {
         name: `Labels of ${settings.questionKey}, ${day}`,
-        filter: { status: "resolved" },
+        filter: { status: "resolved", gold: "include" },
         options: { labelQuestion: settings.questionKey },
       });
       await queueDatasetBuild(requested.id);

@@ -13,7 +13,7 @@ import { redactValue } from "./pii";
 import { refreshBeforeSnapshot } from "./refresh-before-snapshot.server";
 import { checkDatasetQuestions } from "./request-dataset.server";
 import { datasetFilterSchema, datasetOptionsSchema } from "./schemas";
-import { takesMachineLabels } from "./filter-sql.server";
+import { takesGold, takesMachineLabels } from "./filter-sql.server";
 import { ensurePseudonyms, frozenItems, prepareSnapshotItems, selectSnapshotItems, snapshotAnnotations, storeItemChunk } from "./snapshot-sql.server";
 import { SnapshotTally } from "./snapshot-tally";
 
@@ -95,9 +95,9 @@ async function freeze(db: Database, conn: postgres.ReservedSql, claimed: Claimed
     // why: choosing a million items sorts and hashes them a few times; at the default 4 MB each
     // spilled to disk and the choice took a third of the build. For this transaction only.
     await conn`set local work_mem = '128MB'`;
-    const machine = takesMachineLabels(filter);
-    const chosen = await time("choose items", () => selectSnapshotItems(conn, where, roles, options, machine));
-    await time("choose items", () => prepareSnapshotItems(conn, projectId, machine));
+    const extra = { machine: takesMachineLabels(filter), gold: takesGold(filter) };
+    const chosen = await time("choose items", () => selectSnapshotItems(conn, where, roles, options, extra));
+    await time("choose items", () => prepareSnapshotItems(conn, projectId, extra));
     await progress.report(0, chosen.selected, true);
     const tally = new SnapshotTally(roles, chosen);
     const hash = new ContentHash(options, template.questions);

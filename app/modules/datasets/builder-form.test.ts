@@ -25,5 +25,7 @@ describe("the builder's machine labels", () => {
     expect(parseBuilderForm(new URLSearchParams("machineLabels=exclude")).filter.machineLabels).toBeUndefined();
     expect(parseBuilderForm(new URLSearchParams("machineLabels=include")).filter.machineLabels).toBe("include");
     expect(parseBuilderForm(new URLSearchParams("machineLabels=only")).filter.machineLabels).toBe("only");
+    expect(parseBuilderForm(new URLSearchParams("name=x")).filter.gold).toBeUndefined();
+    expect(parseBuilderForm(new URLSearchParams("gold=on")).filter.gold).toBe("include");
   });
 });

@@ -47,6 +47,7 @@ export function parseBuilderForm(form: URLSearchParams): BuilderInput {
   }
   const machine = text(form.get("machineLabels"));
   if (machine && machine !== "exclude") filter.machineLabels = machine as DatasetFilterInput["machineLabels"];
+  if (form.get("gold") === "on") filter.gold = "include";
   if (text(form.get("createdFrom"))) filter.createdFrom = text(form.get("createdFrom"));
   if (text(form.get("createdTo"))) filter.createdTo = text(form.get("createdTo"));
 
@@ -91,6 +92,7 @@ export function formFieldOf(issueField: string): string {
     [/^filter\.metadata\.\d+\.key/, "metaKey"],
     [/^filter\.metadata/, "metaValue"],
     [/^filter\.machineLabels/, "machineLabels"],
+    [/^filter\.gold/, "gold"],
     [/^filter\.createdFrom/, "createdFrom"],
     [/^filter\.createdTo/, "createdTo"],
     [/^options\.split\.seed/, "seed"],

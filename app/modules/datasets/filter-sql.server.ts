@@ -31,9 +31,11 @@ export function filterCondition(projectId: string, filter: DatasetFilter, questi
 
   const machine = filter.machineLabels ?? "exclude";
   const machineLabelled = (condition: SQL = sql`true`) => exists(sql`select true from machine_labels m where m.item_id = i.id and ${condition}`);
+  const gold = filter.gold === "include";
+  const labelled = [sql`i.resolved_at is not null`, ...(machine === "include" ? [machineLabelled()] : []), ...(gold ? [sql`i.gold is not null`] : [])];
   if (machine === "only") parts.push(machineLabelled());
-  else if (filter.status === "resolved") parts.push(machine === "include" ? sql`(i.resolved_at is not null or ${machineLabelled()})` : sql`i.resolved_at is not null`);
-  if (filter.status === "unresolved") parts.push(machine === "include" ? sql`i.resolved_at is null and not ${machineLabelled()}` : sql`i.resolved_at is null`);
+  else if (filter.status === "resolved") parts.push(sql`(${sql.join(labelled, sql` or `)})`);
+  if (filter.status === "unresolved") parts.push(sql`not (${sql.join(labelled, sql` or `)})`);
   filter.ratings.forEach((r, n) => {
     need(r.question, `filter.ratings.${n}.question`, ["rating"]);
     const bounds = [sql`jsonb_typeof(r.value) = 'number'`];
@@ -52,7 +54,9 @@ export function filterCondition(projectId: string, filter: DatasetFilter, questi
     const list = sql`array[${sql.join(filter.labels.in.map((l) => sql`${l}`), sql`, `)}]::text[]`;
     const byPeople = resolved(filter.labels.question, sql`((jsonb_typeof(r.value) = 'string' and r.value #>> '{}' = any(${list})) or (jsonb_typeof(r.value) = 'array' and r.value ?| ${list}))`);
     const byMachine = machineLabelled(sql`m.question_key = ${filter.labels.question} and m.value #>> '{}' = any(${list})`);
-    parts.push(machine === "exclude" ? byPeople : machine === "only" ? byMachine : sql`(${byPeople} or ${byMachine})`);
+    const byGold = sql`(i.gold -> ${filter.labels.question}) #>> '{}' = any(${list})`;
+    const taken = machine === "only" ? [byMachine] : [byPeople, ...(machine === "include" ? [byMachine] : []), ...(gold ? [byGold] : [])];
+    parts.push(sql`(${sql.join(taken, sql` or `)})`);
   }
   if (filter.flags && (filter.flags.present.length || filter.flags.absent.length)) {
     const key = filter.flags.question ?? questions.find((q) => q.kind === "flags")?.key;
@@ -96,19 +100,25 @@ export function filterCondition(projectId: string, filter: DatasetFilter, questi
  * The consensus label of an item as text (multi-label: sorted, joined with "|"), null when
  * unresolved; with `machine`, an item with no consensus row takes its machine label.
  */
-export function labelExpression(labelKey: string | null, machine = false): SQL {
+export function labelExpression(labelKey: string | null, machine = false, gold = false): SQL {
   if (!labelKey) return sql`null::text`;
   const people = sql`(select case when r.status = 'resolved' then case jsonb_typeof(r.value)
       when 'array' then (select string_agg(x, '|' order by x collate "C") from jsonb_array_elements_text(r.value) x)
       else r.value #>> '{}' end end
     from resolutions r where r.item_id = i.id and r.question_key = ${labelKey})`;
-  if (!machine) return people;
+  if (!machine && !gold) return people;
+  const fallbacks = [
+    ...(gold ? [sql`when i.gold ? ${labelKey} then (i.gold -> ${labelKey}) #>> '{}'`] : []),
+    ...(machine ? [sql`else (select m.value #>> '{}' from machine_labels m where m.item_id = i.id and m.question_key = ${labelKey})`] : []),
+  ];
   return sql`(case when exists (select 1 from resolutions r where r.item_id = i.id and r.question_key = ${labelKey}) then ${people}
-    else (select m.value #>> '{}' from machine_labels m where m.item_id = i.id and m.question_key = ${labelKey}) end)`;
+    ${sql.join(fallbacks, sql` `)} end)`;
 }
 
 /** Whether a filter takes machine labels as labels. */
 export const takesMachineLabels = (filter: { machineLabels?: string }) => filter.machineLabels === "include" || filter.machineLabels === "only";
+/** Whether a filter takes imported gold answers as labels. */
+export const takesGold = (filter: { gold?: string }) => filter.gold === "include";
 
 /** What dedup compares: the prompt (a chat's role: content lines) lower-cased, whitespace collapsed. */
 export const promptKeyExpression = sql`md5(lower(regexp_replace(btrim(case when i.input ->> 'type' = 'text' then i.input ->> 'text'

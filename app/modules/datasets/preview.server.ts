@@ -5,7 +5,8 @@ import { authorizeProject } from "~/modules/projects/authorize.server";
 import { getTemplate } from "~/modules/templates/get-template.server";
 import type { Question } from "~/modules/templates/schemas";
 import { parseOrThrow } from "~/utils/validation";
-import { filterCondition, labelExpression, promptKeyExpression, takesMachineLabels } from "./filter-sql.server";
+import { filterCondition, labelExpression, promptKeyExpression, takesGold, takesMachineLabels } from "./filter-sql.server";
+import type { ExtraLabels } from "./snapshot-sql.server";
 import { settleRoles, type FrozenRow } from "./formats/frozen";
 import { outcomesFor, type ItemFormat, type Outcome } from "./formats/rows";
 import { renderRecord } from "./formats/serialize";
@@ -41,12 +42,13 @@ export async function previewDataset(
   const { filter, options } = parseOrThrow(newDatasetSchema.pick({ filter: true, options: true }), input);
   const roles = settleRoles(template.questions, options);
   const where = filterCondition(projectId, filter, template.questions);
-  const label = labelExpression(roles.label?.key ?? null, takesMachineLabels(filter));
+  const extra = { machine: takesMachineLabels(filter), gold: takesGold(filter) };
+  const label = labelExpression(roles.label?.key ?? null, extra.machine, extra.gold);
   const pageWhere = filterCondition(projectId, filter, template.questions, "page");
   await refreshBeforeSnapshot(db, projectId);
 
   const page = await db.execute<{ id: string; input: FrozenRow["input"]; outputs: FrozenRow["outputs"]; label: string | null; resolutions: FrozenRow["resolutions"] }>(
-    previewPageQuery(pageWhere, label, input.after ?? 0, takesMachineLabels(filter)),
+    previewPageQuery(pageWhere, label, input.after ?? 0, extra),
   );
   const counts = emptyPiiCounts();
   const rows = page.slice(0, PREVIEW_PAGE).map((r): PreviewRow => {
@@ -69,16 +71,22 @@ export async function previewDataset(
 }
 
 /** One preview page: the next items after `after` in id order (keyset), with their consensus. */
-export function previewPageQuery(where: SQL, label: SQL, after: number, machineLabels = false): SQL {
-  const machine = machineLabels
+export function previewPageQuery(where: SQL, label: SQL, after: number, extra: ExtraLabels = { machine: false, gold: false }): SQL {
+  // why: as the snapshot (prepareSnapshotItems): gold, then machine labels, only where no consensus row is.
+  const gold = extra.gold
+    ? sql`union all select g.key, 'resolved'::resolution_status, g.value, 'gold', null::real, 0 from jsonb_each(coalesce(i.gold, '{}'::jsonb)) g
+          where not exists (select 1 from resolutions x where x.item_id = i.id and x.question_key = g.key)`
+    : sql``;
+  const machine = extra.machine
     ? sql`union all select m.question_key, 'resolved'::resolution_status, m.value, m.source, null::real, 0 from machine_labels m
-          where m.item_id = i.id and not exists (select 1 from resolutions x where x.item_id = m.item_id and x.question_key = m.question_key)`
+          where m.item_id = i.id and not exists (select 1 from resolutions x where x.item_id = m.item_id and x.question_key = m.question_key)
+            ${extra.gold ? sql`and not (coalesce(i.gold, '{}'::jsonb) ? m.question_key)` : sql``}`
     : sql``;
   return sql`
     select i.id, i.input, i.outputs, ${label} as label,
       coalesce((select jsonb_object_agg(r.question_key, jsonb_build_object('status', r.status, 'value', r.value, 'method', r.method,
                 'agreement', r.agreement, 'annotations', r.annotation_count))
-                from (select r.question_key, r.status, r.value, r.method::text as method, r.agreement, r.annotation_count from resolutions r where r.item_id = i.id ${machine}) r),
+                from (select r.question_key, r.status, r.value, r.method::text as method, r.agreement, r.annotation_count from resolutions r where r.item_id = i.id ${gold} ${machine}) r),
         '{}'::jsonb) as resolutions
     from items i where ${where} and i.id > ${after}
     order by i.id limit ${PREVIEW_PAGE + 1}`;

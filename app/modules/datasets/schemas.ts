@@ -78,6 +78,11 @@ export const datasetFilterSchema = z
      * people's, or the only items taken. A person's consensus always wins over a machine label.
      */
     machineLabels: z.enum(machineLabelChoices, { error: "Expected exclude, include or only." }).optional(),
+    /**
+     * Imported gold answers (items.gold) as labels where an item has no consensus for the
+     * question ("include"), marked with the method "gold"; left out by default.
+     */
+    gold: z.enum(["exclude", "include"], { error: "Expected exclude or include." }).optional(),
     /** Item creation date, inclusive, UTC. */
     createdFrom: date.optional(),
     createdTo: date.optional(),

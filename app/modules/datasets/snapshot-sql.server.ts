@@ -13,7 +13,11 @@ type Reader = postgres.ReservedSql;
  * split by rank. Per class of n items, test gets round(n·test), validation round(n·validation),
  * train the rest, so each split is within one row of its share of every class.
  */
-export async function selectSnapshotItems(reader: Reader, where: SQL, roles: Roles, options: DatasetOptions, machineLabels = false) {
+/** Labels beside the people's consensus that a snapshot takes (see the filter's `machineLabels` and `gold`). */
+export type ExtraLabels = { machine: boolean; gold: boolean };
+const NO_EXTRA: ExtraLabels = { machine: false, gold: false };
+
+export async function selectSnapshotItems(reader: Reader, where: SQL, roles: Roles, options: DatasetOptions, extra: ExtraLabels = NO_EXTRA) {
   const run = (query: SQL) => {
     const { text, params } = compile(query);
     return reader.unsafe(text, params as never[]);
@@ -24,7 +28,7 @@ export async function selectSnapshotItems(reader: Reader, where: SQL, roles: Rol
   // the same items with the same seed get the same split in any project or database (so the
   // content part leaves the project out: input_key has it inside).
   await run(sql`create temp table snapshot_candidates on commit drop as
-    select i.id, ${labelExpression(roles.label?.key ?? null, machineLabels)} as label, ${promptKey} as prompt_key,
+    select i.id, ${labelExpression(roles.label?.key ?? null, extra.machine, extra.gold)} as label, ${promptKey} as prompt_key,
            md5(${String(seed)} || ':' || coalesce(i.external_id, loupe_key(i.input::text)::text || i.outputs_key::text)) as shuffle
     from items i where ${where}`);
   const [{ matched, distinct }] = (await run(sql`select count(*)::int as matched, count(distinct prompt_key)::int as distinct from snapshot_candidates`)) as unknown as [
@@ -66,16 +70,24 @@ const chosenItems = (from: string, to: string) => `from snapshot_items s
  * auto-analyzed, so with counts too), and every chosen item's consensus rows as one JSON object,
  * aggregated in one pass over `resolutions` (a lookup and an aggregate per item cost twice as much).
  */
-export async function prepareSnapshotItems(reader: Reader, projectId: string, machineLabels = false) {
+export async function prepareSnapshotItems(reader: Reader, projectId: string, extra: ExtraLabels = NO_EXTRA) {
   await reader`create index on snapshot_items (position)`;
   await reader`analyze snapshot_items`;
-  // why: a machine label stands in for the consensus only where the item has no consensus row;
-  // its method is its source (classifier or llm), so every format and reader can tell it apart.
-  const machine = machineLabels
+  // why: a gold answer, then a machine label, stands in for the consensus only where the item has
+  // no consensus row; its method is its source (gold, classifier or llm), so every format and
+  // reader can tell it apart.
+  const gold = extra.gold
+    ? reader`union all
+      select i.id, g.key, 'resolved'::resolution_status, g.value, 'gold', null::real, 0
+      from snapshot_items s join items i on i.id = s.id cross join lateral jsonb_each(coalesce(i.gold, '{}'::jsonb)) g
+      where not exists (select 1 from resolutions r where r.item_id = i.id and r.question_key = g.key)`
+    : reader``;
+  const machine = extra.machine
     ? reader`union all
       select m.item_id, m.question_key, 'resolved'::resolution_status, m.value, m.source, null::real, 0
       from machine_labels m join snapshot_items s on s.id = m.item_id
-      where m.project_id = ${projectId} and not exists (select 1 from resolutions r where r.item_id = m.item_id and r.question_key = m.question_key)`
+      where m.project_id = ${projectId} and not exists (select 1 from resolutions r where r.item_id = m.item_id and r.question_key = m.question_key)
+        ${extra.gold ? reader`and not exists (select 1 from items i where i.id = m.item_id and i.gold ? m.question_key)` : reader``}`
     : reader``;
   await reader`create temp table snapshot_resolutions on commit drop as
     select r.item_id, json_object_agg(r.question_key, json_build_object('status', r.status, 'value', r.value, 'method', r.method,
@@ -83,6 +95,7 @@ export async function prepareSnapshotItems(reader: Reader, projectId: string, ma
     from (select r.item_id, r.question_key, r.status, r.value, r.method::text as method, r.agreement, r.annotation_count
           from resolutions r join snapshot_items s on s.id = r.item_id
           where r.project_id = ${projectId}
+          ${gold}
           ${machine}) r
     group by r.item_id`;
   await reader`create index on snapshot_resolutions (item_id)`;

@@ -139,8 +139,20 @@ describe("routing a classification project's unlabelled items", () => {
       expect(row.resolutions.intent).toMatchObject({ status: "resolved", value: m.value, method: m.source, annotations: 0 });
     }
     const both = await createDataset(db, p.manager.actor, p.projectId, { name: "both", filter: { machineLabels: "include" }, options: {} });
+    // The gold items have no consensus row (gold is not a resolution), so "resolved" takes only machine labels here…
     expect(both.counts.items).toBe(machineIds.size);
-    // The gold items have no consensus row (gold is not a resolution), so "resolved" takes only machine labels here.
+    // …and with gold included, the 40 gold items too, each labelled with its gold answer, marked gold.
+    const withGold = await createDataset(db, p.manager.actor, p.projectId, { name: "gold", filter: { machineLabels: "include", gold: "include" }, options: {} });
+    expect(withGold.counts.items).toBe(40 + machineIds.size);
+    const goldRows = (await frozenRows(withGold.id)).filter((r) => !machineIds.has(r.itemId));
+    const golds = new Map((await testSql()<{ id: string; intent: string }[]>`select id, gold ->> 'intent' as intent from items where project_id = ${p.projectId} and gold is not null`).map((g) => [Number(g.id), g.intent]));
+    expect(goldRows).toHaveLength(40);
+    for (const row of goldRows) {
+      expect(row.label).toBe(golds.get(row.itemId));
+      expect(row.resolutions.intent).toMatchObject({ status: "resolved", value: golds.get(row.itemId), method: "gold" });
+    }
+    const billingGold = await createDataset(db, p.manager.actor, p.projectId, { name: "billing", filter: { gold: "include", labels: { question: "intent", in: ["billing"] } }, options: {} });
+    expect(billingGold.counts.items).toBe([...golds.values()].filter((v) => v === "billing").length);
     await expect(createDataset(db, p.manager.actor, p.projectId, { name: "bad", filter: { machineLabels: "some" as never }, options: {} })).rejects.toMatchObject({
       issues: [{ field: "filter.machineLabels", message: "Expected exclude, include or only." }],
     });
