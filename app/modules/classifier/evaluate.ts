@@ -5,7 +5,7 @@
  * a learning curve (the same test examples, training on 10/25/50/100% of the training ones).
  */
 import { classificationReport, confusionMatrix, type ClassificationReport, type ConfusionMatrix } from "~/modules/stats/classification";
-import { checkExamples, ClassifierInputError, classifierParams, predictProba, topOf, trainClassifier, type ClassifierParams, type LabelledText } from "./core";
+import { checkExamples, ClassifierInputError, classifierParams, predictProba, topOf, trainClassifier, type ClassifierParams, type LabelledText } from "./softmax";
 import { indicesByLabel, seededRandom, stratifiedSample } from "./random";
 
 export type ReliabilityBin = { lower: number; upper: number; count: number; meanConfidence: number; accuracy: number };

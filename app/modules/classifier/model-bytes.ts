@@ -4,12 +4,10 @@
  * training text hashed to has zero weights and no effect, and most of a 2^17 table is such.
  */
 import { gunzipSync, gzipSync } from "node:zlib";
-import { ClassifierInputError, classifierParams, type ClassifierModel } from "./core";
+import { ClassifierInputError, classifierParams, MAX_WEIGHTS, type ClassifierModel } from "./softmax";
 
 const MAGIC = "LOUPECLF";
 const FORMAT = 1;
-/** The most float32 weights a model may have (512 MB): what decodeModel will allocate at most. */
-export const MAX_WEIGHTS = 2 ** 27;
 // why: the bytes come from a database row anyone with write access could change; a gzip bomb
 // must not take the server's memory. This holds the largest model training allows.
 const MAX_UNZIPPED = 4 * MAX_WEIGHTS + 16 * 2 ** 20;
