@@ -1,4 +1,4 @@
-import type { StoredInput } from "~/modules/items/schemas";
+import { inputAsText, type StoredInput } from "~/modules/items/schemas";
 
 /**
  * The text a classifier reads of an item: its input (a chat as "role: content" lines) and then
@@ -6,7 +6,7 @@ import type { StoredInput } from "~/modules/items/schemas";
  * answer. The same function for training and prediction, so both see items alike.
  */
 export function itemText(input: StoredInput, outputs: readonly unknown[]): string {
-  const parts = [input.type === "text" ? input.text : input.messages.map((m) => `${m.role}: ${m.content}`).join("\n")];
+  const parts = [inputAsText(input)];
   for (const output of outputs) {
     const text = output && typeof output === "object" ? (output as { text?: unknown }).text : undefined;
     if (typeof text === "string" && text) parts.push(text);

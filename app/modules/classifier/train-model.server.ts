@@ -3,7 +3,7 @@ import { sqlOf, type Database } from "~/db.server";
 import type { StoredInput } from "~/modules/items/schemas";
 import { getTemplate } from "~/modules/templates/get-template.server";
 import type { Question } from "~/modules/questions";
-import { decodeModel, predictProba, type ClassifierModel } from "./core";
+import { decodeModel, predictProba, topOf, type ClassifierModel } from "./core";
 import { setItemUncertainties } from "~/modules/review/set-uncertainties.server";
 import { itemText } from "./item-text";
 import { readTrainingLabels } from "./labels.server";
@@ -141,10 +141,7 @@ async function predictUnlabelled(db: Database, sql: postgres.Sql, model: Claimed
     await setItemUncertainties(
       db,
       model.project_id,
-      todo.map((row, i) => {
-        const [first, second] = topClasses(classifier.labels, probabilities[i]!, 2);
-        return { itemId: Number(row.id), uncertainty: Math.min(1, Math.max(0, 1 - (first![1] - (second?.[1] ?? 0)))) };
-      }),
+      todo.map((row, i) => ({ itemId: Number(row.id), uncertainty: Math.min(1, Math.max(0, 1 - topOf(classifier.labels, probabilities[i]!).margin)) })),
     );
     // why: let the review queue's requests in between batches.
     await new Promise((resolve) => setImmediate(resolve));

@@ -5,7 +5,7 @@ import { sqlOf, type Database } from "~/db.server";
 import { getTemplate } from "~/modules/templates/get-template.server";
 import { ConflictError, DomainError } from "~/utils/errors";
 import { ContentHash } from "./content-hash.server";
-import { filterCondition } from "./filter-sql.server";
+import { extraLabelsOf, filterCondition } from "./filter-sql.server";
 import { settleRoles, type FrozenRow, type Split } from "./formats/frozen";
 import { renderAnnotation, renderRecord } from "./formats/serialize";
 import { LineEncoder } from "./line-encoder.server";
@@ -13,7 +13,6 @@ import { redactValue } from "./pii";
 import { refreshBeforeSnapshot } from "./refresh-before-snapshot.server";
 import { checkDatasetQuestions } from "./request-dataset.server";
 import { datasetFilterSchema, datasetOptionsSchema } from "./schemas";
-import { takesGold, takesMachineLabels } from "./filter-sql.server";
 import { ensurePseudonyms, frozenItems, prepareSnapshotItems, selectSnapshotItems, snapshotAnnotations, storeItemChunk } from "./snapshot-sql.server";
 import { SnapshotTally } from "./snapshot-tally";
 
@@ -95,7 +94,7 @@ async function freeze(db: Database, conn: postgres.ReservedSql, claimed: Claimed
     // why: choosing a million items sorts and hashes them a few times; at the default 4 MB each
     // spilled to disk and the choice took a third of the build. For this transaction only.
     await conn`set local work_mem = '128MB'`;
-    const extra = { machine: takesMachineLabels(filter), gold: takesGold(filter) };
+    const extra = extraLabelsOf(filter);
     const chosen = await time("choose items", () => selectSnapshotItems(conn, where, roles, options, extra));
     await time("choose items", () => prepareSnapshotItems(conn, projectId, extra));
     await progress.report(0, chosen.selected, true);

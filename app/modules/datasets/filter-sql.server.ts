@@ -100,8 +100,9 @@ export function filterCondition(projectId: string, filter: DatasetFilter, questi
  * The consensus label of an item as text (multi-label: sorted, joined with "|"), null when
  * unresolved; with `machine`, an item with no consensus row takes its machine label.
  */
-export function labelExpression(labelKey: string | null, machine = false, gold = false): SQL {
+export function labelExpression(labelKey: string | null, extra: ExtraLabels = NO_EXTRA_LABELS): SQL {
   if (!labelKey) return sql`null::text`;
+  const { machine, gold } = extra;
   const people = sql`(select case when r.status = 'resolved' then case jsonb_typeof(r.value)
       when 'array' then (select string_agg(x, '|' order by x collate "C") from jsonb_array_elements_text(r.value) x)
       else r.value #>> '{}' end end
@@ -115,10 +116,13 @@ export function labelExpression(labelKey: string | null, machine = false, gold =
     ${sql.join(fallbacks, sql` `)} end)`;
 }
 
-/** Whether a filter takes machine labels as labels. */
-export const takesMachineLabels = (filter: { machineLabels?: string }) => filter.machineLabels === "include" || filter.machineLabels === "only";
-/** Whether a filter takes imported gold answers as labels. */
-export const takesGold = (filter: { gold?: string }) => filter.gold === "include";
+/** Labels beside the people's consensus that a dataset takes (the filter's `machineLabels` and `gold`). */
+export type ExtraLabels = { machine: boolean; gold: boolean };
+export const NO_EXTRA_LABELS: ExtraLabels = { machine: false, gold: false };
+export const extraLabelsOf = (filter: Pick<DatasetFilter, "machineLabels" | "gold">): ExtraLabels => ({
+  machine: filter.machineLabels === "include" || filter.machineLabels === "only",
+  gold: filter.gold === "include",
+});
 
 /** What dedup compares: the prompt (a chat's role: content lines) lower-cased, whitespace collapsed. */
 export const promptKeyExpression = sql`md5(lower(regexp_replace(btrim(case when i.input ->> 'type' = 'text' then i.input ->> 'text'

@@ -1,12 +1,12 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
+import { inputAsText } from "~/modules/items/schemas";
 import { authorizeProject } from "~/modules/projects/authorize.server";
 import { getTemplate } from "~/modules/templates/get-template.server";
 import type { Question } from "~/modules/templates/schemas";
 import { parseOrThrow } from "~/utils/validation";
-import { filterCondition, labelExpression, promptKeyExpression, takesGold, takesMachineLabels } from "./filter-sql.server";
-import type { ExtraLabels } from "./snapshot-sql.server";
+import { extraLabelsOf, filterCondition, NO_EXTRA_LABELS, labelExpression, promptKeyExpression, type ExtraLabels } from "./filter-sql.server";
 import { settleRoles, type FrozenRow } from "./formats/frozen";
 import { outcomesFor, type ItemFormat, type Outcome } from "./formats/rows";
 import { renderRecord } from "./formats/serialize";
@@ -42,8 +42,8 @@ export async function previewDataset(
   const { filter, options } = parseOrThrow(newDatasetSchema.pick({ filter: true, options: true }), input);
   const roles = settleRoles(template.questions, options);
   const where = filterCondition(projectId, filter, template.questions);
-  const extra = { machine: takesMachineLabels(filter), gold: takesGold(filter) };
-  const label = labelExpression(roles.label?.key ?? null, extra.machine, extra.gold);
+  const extra = extraLabelsOf(filter);
+  const label = labelExpression(roles.label?.key ?? null, extra);
   const pageWhere = filterCondition(projectId, filter, template.questions, "page");
   await refreshBeforeSnapshot(db, projectId);
 
@@ -55,7 +55,7 @@ export async function previewDataset(
     // why: the split is drawn when the snapshot is saved; the preview says so instead of guessing.
     const raw = { position: 0, itemId: Number(r.id), externalId: null, split: "(at save)" as FrozenRow["split"], input: r.input, outputs: r.outputs, resolutions: r.resolutions, label: r.label };
     const row = options.redactPii ? redactValue(raw, counts) : raw;
-    const prompt = row.input.type === "text" ? row.input.text : row.input.messages.map((m) => `${m.role}: ${m.content}`).join("\n");
+    const prompt = inputAsText(row.input);
     return {
       itemId: row.itemId,
       prompt,
@@ -71,7 +71,7 @@ export async function previewDataset(
 }
 
 /** One preview page: the next items after `after` in id order (keyset), with their consensus. */
-export function previewPageQuery(where: SQL, label: SQL, after: number, extra: ExtraLabels = { machine: false, gold: false }): SQL {
+export function previewPageQuery(where: SQL, label: SQL, after: number, extra: ExtraLabels = NO_EXTRA_LABELS): SQL {
   // why: as the snapshot (prepareSnapshotItems): gold, then machine labels, only where no consensus row is.
   const gold = extra.gold
     ? sql`union all select g.key, 'resolved'::resolution_status, g.value, 'gold', null::real, 0 from jsonb_each(coalesce(i.gold, '{}'::jsonb)) g

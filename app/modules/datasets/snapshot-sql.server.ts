@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type postgres from "postgres";
-import { compile, labelExpression, promptKeyExpression } from "./filter-sql.server";
+import { compile, labelExpression, NO_EXTRA_LABELS, promptKeyExpression, type ExtraLabels } from "./filter-sql.server";
 import type { FrozenAnnotation, Roles, Split } from "./formats/frozen";
 import type { DatasetOptions } from "./schemas";
 
@@ -13,11 +13,7 @@ type Reader = postgres.ReservedSql;
  * split by rank. Per class of n items, test gets round(n·test), validation round(n·validation),
  * train the rest, so each split is within one row of its share of every class.
  */
-/** Labels beside the people's consensus that a snapshot takes (see the filter's `machineLabels` and `gold`). */
-export type ExtraLabels = { machine: boolean; gold: boolean };
-const NO_EXTRA: ExtraLabels = { machine: false, gold: false };
-
-export async function selectSnapshotItems(reader: Reader, where: SQL, roles: Roles, options: DatasetOptions, extra: ExtraLabels = NO_EXTRA) {
+export async function selectSnapshotItems(reader: Reader, where: SQL, roles: Roles, options: DatasetOptions, extra: ExtraLabels = NO_EXTRA_LABELS) {
   const run = (query: SQL) => {
     const { text, params } = compile(query);
     return reader.unsafe(text, params as never[]);
@@ -28,7 +24,7 @@ export async function selectSnapshotItems(reader: Reader, where: SQL, roles: Rol
   // the same items with the same seed get the same split in any project or database (so the
   // content part leaves the project out: input_key has it inside).
   await run(sql`create temp table snapshot_candidates on commit drop as
-    select i.id, ${labelExpression(roles.label?.key ?? null, extra.machine, extra.gold)} as label, ${promptKey} as prompt_key,
+    select i.id, ${labelExpression(roles.label?.key ?? null, extra)} as label, ${promptKey} as prompt_key,
            md5(${String(seed)} || ':' || coalesce(i.external_id, loupe_key(i.input::text)::text || i.outputs_key::text)) as shuffle
     from items i where ${where}`);
   const [{ matched, distinct }] = (await run(sql`select count(*)::int as matched, count(distinct prompt_key)::int as distinct from snapshot_candidates`)) as unknown as [
@@ -70,7 +66,7 @@ const chosenItems = (from: string, to: string) => `from snapshot_items s
  * auto-analyzed, so with counts too), and every chosen item's consensus rows as one JSON object,
  * aggregated in one pass over `resolutions` (a lookup and an aggregate per item cost twice as much).
  */
-export async function prepareSnapshotItems(reader: Reader, projectId: string, extra: ExtraLabels = NO_EXTRA) {
+export async function prepareSnapshotItems(reader: Reader, projectId: string, extra: ExtraLabels = NO_EXTRA_LABELS) {
   await reader`create index on snapshot_items (position)`;
   await reader`analyze snapshot_items`;
   // why: a gold answer, then a machine label, stands in for the consensus only where the item has

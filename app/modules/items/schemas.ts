@@ -61,6 +61,11 @@ export const newItemsSchema = z
 /** The stored shape of an item's input: always tagged, so readers never guess. */
 export type StoredInput = { type: "text"; text: string } | { type: "messages"; messages: ChatMessage[] };
 
+/** An input as plain text: a chat as "role: content" lines, one message after another. */
+export function inputAsText(input: StoredInput, between = "\n"): string {
+  return input.type === "text" ? input.text : input.messages.map((m) => `${m.role}: ${m.content}`).join(between);
+}
+
 export function toStoredInput(input: z.output<typeof itemInputSchema>): StoredInput {
   return typeof input === "string" ? { type: "text", text: input } : { type: "messages", messages: input.messages };
 }

@@ -1,4 +1,4 @@
-import type { ChatMessage, StoredInput } from "~/modules/items/schemas";
+import { inputAsText, type ChatMessage, type StoredInput } from "~/modules/items/schemas";
 import { responseName } from "~/modules/questions/labels";
 import type { FieldIssue } from "~/utils/errors";
 import { promptVariables, type PromptDefinition } from "./schemas";
@@ -59,7 +59,7 @@ function value(name: string, item: PromptItem, shown: number[]): string {
   };
   switch (name) {
     case "input":
-      return item.input.type === "text" ? item.input.text : item.input.messages.map((m) => `${m.role}: ${m.content}`).join("\n\n");
+      return inputAsText(item.input, "\n\n");
     case "output":
       return output(0);
     case "output_a":

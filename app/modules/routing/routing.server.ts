@@ -194,7 +194,8 @@ async function routingSetup(db: Db, projectId: string): Promise<Setup | null> {
   return model ? { question, modelId: model.id, version: model.version } : null;
 }
 
-const topOf = (probabilities: Record<string, number> | null) =>
+/** A suggestion's stored class probabilities, most probable first. */
+const rankedClasses = (probabilities: Record<string, number> | null) =>
   Object.entries(probabilities ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])) as [string, number][];
 
 /**
@@ -223,7 +224,7 @@ async function walkPredictions(sql: postgres.Sql, projectId: string, setup: Setu
     await each(
       rows.map((r) => {
         const label = r.has_llm ? setup.question.label(r.llm_value) : null;
-        return { itemId: Number(r.item_id), top: topOf(r.probabilities), llm: label === null ? null : { label, confidence: r.llm_confidence } };
+        return { itemId: Number(r.item_id), top: rankedClasses(r.probabilities), llm: label === null ? null : { label, confidence: r.llm_confidence } };
       }),
     );
   }
