@@ -41,15 +41,18 @@ export async function sendClassifierModel(boss: PgBoss, modelId: string): Promis
  */
 export async function sweepClassifier(db: Database, boss: PgBoss, log: Log): Promise<void> {
   const sql = sqlOf(db);
+  const requeued: string[] = [];
   const conn = await sql.reserve();
   try {
     for (const { id, attempts } of await conn<{ id: string; attempts: number }[]>`select id, attempts from classifier_models where state = 'training'`) {
       const [{ free }] = await conn<[{ free: boolean }]>`select pg_try_advisory_lock(${trainingLock(conn, id)}) as free`;
       if (!free) continue;
       try {
-        await (attempts >= MAX_ATTEMPTS
-          ? conn`update classifier_models set state = 'failed', finished_at = now(), message = ${`Interrupted ${attempts} times: the process training it stopped each time (a restart, a crash, or memory). Train again to retry.`} where id = ${id} and state = 'training'`
-          : conn`update classifier_models set state = 'queued', created_at = now() - make_interval(secs => ${REQUEUE_AFTER_SECONDS}) where id = ${id} and state = 'training'`);
+        if (attempts >= MAX_ATTEMPTS) {
+          await conn`update classifier_models set state = 'failed', finished_at = now(), message = ${`Interrupted ${attempts} times: the process training it stopped each time (a restart, a crash, or memory). Train again to retry.`} where id = ${id} and state = 'training'`;
+        } else if ((await conn`update classifier_models set state = 'queued' where id = ${id} and state = 'training' returning id`).length) {
+          requeued.push(id);
+        }
       } finally {
         await conn`select pg_advisory_unlock(${trainingLock(conn, id)})`;
       }
@@ -59,7 +62,7 @@ export async function sweepClassifier(db: Database, boss: PgBoss, log: Log): Pro
   }
   const waiting = await sql<{ id: string }[]>`
     select id from classifier_models where state = 'queued' and created_at <= now() - make_interval(secs => ${REQUEUE_AFTER_SECONDS}) limit 100`;
-  for (const { id } of waiting) await sendClassifierModel(boss, id);
+  for (const id of new Set([...requeued, ...waiting.map((w) => w.id)])) await sendClassifierModel(boss, id);
   for (const id of await projectsDueRetraining(db)) {
     const model = await queueTraining(db, id, { trigger: "auto", userId: null }).catch(() => null);
     if (model) {

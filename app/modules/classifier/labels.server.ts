@@ -26,30 +26,26 @@ function labelled(sql: postgres.Sql, projectId: string, key: string, includeLlm:
     where i.project_id = ${projectId} and (i.gold ? ${key} or r.value is not null or l.value is not null)`;
 }
 
-/** Every label of the question (read through a cursor), with each item's text; values that are not one of its classes are left out and counted. */
+/** Every label of the question (read through a cursor), with each item's text; values that are not one of its classes are left out. */
 export async function readTrainingLabels(
   sql: postgres.Sql,
   projectId: string,
   question: ClassifiedQuestion,
   includeLlm: boolean,
-): Promise<{ labels: TrainingLabel[]; counts: LabelSourceCounts; unreadable: number }> {
+): Promise<{ labels: TrainingLabel[]; counts: LabelSourceCounts }> {
   const labels: TrainingLabel[] = [];
   const counts = Object.fromEntries(labelSources.map((s) => [s, 0])) as LabelSourceCounts;
-  let unreadable = 0;
   const cursor = sql<{ id: string; input: StoredInput; outputs: unknown[]; label_value: unknown; label_source: LabelSource }[]>`
     select * from (${labelled(sql, projectId, question.key, includeLlm)}) x order by id`.cursor(2000);
   for await (const rows of cursor) {
     for (const row of rows) {
       const label = question.label(row.label_value);
-      if (label === null) {
-        unreadable++;
-        continue;
-      }
+      if (label === null) continue;
       counts[row.label_source]++;
       labels.push({ itemId: Number(row.id), text: itemText(row.input, row.outputs), label, source: row.label_source });
     }
   }
-  return { labels, counts, unreadable };
+  return { labels, counts };
 }
 
 /** How many items have a label for the question now (what "every N new labels" counts). */
