@@ -1,12 +1,11 @@
-/** A chart drawn on the server: what app/modules/insight/charts.server.ts makes. */
-export type ChartSvg = { id: string; title: string; svg: string };
+import type { Chart } from "~/modules/insight/charts.server";
 
 /**
  * A chart drawn on the server (charts.server.ts): SVG made by Observable Plot from numbers, with
  * labels escaped by the serializer and the result checked by isSafeSvg before it left the loader.
  * The table beside it has the same numbers.
  */
-export function ChartFigure({ chart }: { chart: ChartSvg }) {
+export function ChartFigure({ chart }: { chart: Chart }) {
   return (
     <figure className="mb-4 overflow-x-auto" data-chart={chart.id}>
       {/* why: shown as an image, never as markup in the page: an SVG image runs no script and loads

@@ -11,7 +11,7 @@ import { Field } from "~/components/ui/field";
 import { PostForm } from "~/components/ui/form";
 import { SelectField } from "~/components/ui/select-field";
 import { db } from "~/db.server";
-import { queueClassifierModel } from "~/jobs/boss.server";
+import { queueClassifierModel, queueLlmRun } from "~/jobs/boss.server";
 import { classifierCharts, topConfusions } from "~/modules/classifier/charts.server";
 import { getClassifierOverview, type ClassifierModelSummary } from "~/modules/classifier/queries.server";
 import { requestClassifierTraining } from "~/modules/classifier/request-training.server";
@@ -62,6 +62,7 @@ export const action = formAction(
     }
     if (intent === "routing-apply") {
       const applied = await applyRouting(db, actor, projectId);
+      if (applied.asked) await queueLlmRun(applied.asked.runId);
       const items = (count: number) => `${count.toLocaleString("en")} item${count === 1 ? "" : "s"}`;
       return {
         notice: `Machine-labelled ${items(applied.labelled.classifier)} by the classifier and ${items(applied.labelled.llm)} by the LLM${applied.asked ? `; asked the LLM about ${items(applied.asked.items)}` : ""}; ${items(applied.people)} stay for people.${applied.held ? ` ${items(applied.held)} a reviewer holds now ${applied.held === 1 ? "was" : "were"} left alone.` : ""}`,

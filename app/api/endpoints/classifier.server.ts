@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { classifierModelStates, classifierTriggers, labelSources } from "~db/schema";
 import { db } from "~/db.server";
-import { queueClassifierModel } from "~/jobs/boss.server";
+import { queueClassifierModel, queueLlmRun } from "~/jobs/boss.server";
 import { getClassifierModel, getClassifierOverview } from "~/modules/classifier/queries.server";
 import { requestClassifierTraining } from "~/modules/classifier/request-training.server";
 import { classifierSettingsSchema } from "~/modules/classifier/schemas";
@@ -218,5 +218,9 @@ export const applyRoutingEndpoint = defineEndpoint({
     403: forbidden,
     409: err("The project is archived"),
   },
-  handler: async ({ actor, params }) => ({ status: 200, body: await applyRouting(db, actor, params.projectId) }),
+  handler: async ({ actor, params }) => {
+    const applied = await applyRouting(db, actor, params.projectId);
+    if (applied.asked) await queueLlmRun(applied.asked.runId);
+    return { status: 200, body: applied };
+  },
 });

@@ -1,6 +1,5 @@
 import * as Plot from "@observablehq/plot";
-import type { ChartSvg } from "~/components/chart-figure";
-import { draw } from "~/modules/insight/charts.server";
+import { draw, type Chart } from "~/modules/insight/charts.server";
 import type { ClassifierEvaluation } from "./core";
 
 /**
@@ -9,8 +8,8 @@ import type { ClassifierEvaluation } from "./core";
  * (held-out quality trained on 10, 25, 50 and 100% of the labels). Bins and points only; the
  * tables beside them hold the same numbers.
  */
-export function classifierCharts(evaluation: ClassifierEvaluation): ChartSvg[] {
-  const charts: ChartSvg[] = [];
+export function classifierCharts(evaluation: ClassifierEvaluation): Chart[] {
+  const charts: Chart[] = [];
   const bins = evaluation.reliability.filter((b) => b.count > 0);
   const reliability = bins.length
     ? draw({

@@ -18,6 +18,7 @@ import { loadLlmTestEnv, stubProviderInput } from "~test/support/llm";
 import { waitFor } from "~test/support/wait-for";
 import { startLlmStub, type LlmStub } from "../../../scripts/llm-stub/server";
 import { createDataset } from "~/modules/datasets/create-dataset.server";
+import { queueLlmRun } from "~/jobs/boss.server";
 import { applyRouting, getRoutingOverview, saveRoutingPolicy } from "./routing.server";
 
 /** A dataset's frozen items as the snapshot stored them (what every export format is made from). */
@@ -94,6 +95,8 @@ describe("routing a classification project's unlabelled items", () => {
     expect(before.simulation?.items).toBeGreaterThan(0);
 
     const first = await applyRouting(db, p.manager.actor, p.projectId);
+    // As the API and the page do: the judge run applyRouting made is queued by its caller.
+    if (first.asked) await queueLlmRun(first.asked.runId);
     expect(first.labelled).toEqual({ classifier: expectSure, llm: 0 });
     expect(first.asked).toMatchObject({ items: expectBetween });
     const machine = await testSql()<{ item_id: string; source: string; status: string }[]>`

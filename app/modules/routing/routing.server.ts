@@ -1,6 +1,5 @@
 import type postgres from "postgres";
 import { sqlOf, type Db } from "~/db.server";
-import { queueLlmRun } from "~/jobs/boss.server";
 import type { Actor } from "~/modules/auth/actor";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { classifiedQuestion, type ClassifiedQuestion } from "~/modules/classifier/question";
@@ -123,7 +122,7 @@ export type RoutingResult = {
  * Applies the policy to the unlabelled items the newest model predicted: machine labels for the
  * sure ones (and for LLM answers that pass), which leave the review queue; an LLM judge run over
  * the items in between that it has not answered yet (none while one of the policy's model and
- * prompt is still running); the rest stay for people. Items someone answered, or holds a live
+ * prompt is still running), created here and queued by the caller (`asked`); the rest stay for people. Items someone answered, or holds a live
  * lease on, are left alone; a person's label, if one comes later, wins over the machine's.
  */
 export async function applyRouting(db: Db, actor: Actor, projectId: string): Promise<RoutingResult> {
@@ -173,7 +172,6 @@ export async function applyRouting(db: Db, actor: Actor, projectId: string): Pro
         promptVersionId: policy.llm.promptVersionId,
         filter: { type: "ids", ids: pending.slice(0, 100_000) },
       });
-      await queueLlmRun(run.id);
       result.asked = { runId: run.id, items: run.total };
     }
   }
