@@ -11,3 +11,4 @@ export * from "./llm";
 export * from "./llm-runs";
 export * from "./classifier";
 export * from "./routing";
+export * from "./feedback";

@@ -34,7 +34,8 @@ export const reviewTemplates = pgTable(
   (t) => [unique().on(t.projectId, t.version)],
 );
 
-export const itemStatus = pgEnum("item_status", ["open", "done"]);
+/** open: in the review queue; done: answered as often as the project's overlap (or routed to a machine); held: stored (an output end-user feedback is about) but not in the queue. */
+export const itemStatus = pgEnum("item_status", ["open", "done", "held"]);
 
 /**
  * One unit of review. `status` is "done" once `submitted_count` reaches the project's overlap;

@@ -141,7 +141,7 @@ export const listItemsEndpoint = defineEndpoint({
             storedItemSchema.extend({
               gold: z.record(z.string(), z.unknown()).nullable(),
               priority: z.int(),
-              status: z.enum(["open", "done"]),
+              status: z.enum(["open", "done", "held"]).describe("open: in the review queue; done: answered as often as the overlap asks (or labelled by a machine); held: stored but not queued (an output end-user feedback is about)"),
               source: z.string(),
               createdAt: z.iso.datetime(),
             }),

@@ -44,6 +44,7 @@ const matrix: Record<ProjectAction, Record<Subject, boolean>> = {
   "datasets.export":        { manager: Y, reviewer: n, researcher: n, engineer: Y, admin: Y, outsider: n },
   "feedback.read":          { manager: Y, reviewer: n, researcher: Y, engineer: Y, admin: Y, outsider: n },
   "feedback.code":          { manager: Y, reviewer: n, researcher: Y, engineer: n, admin: Y, outsider: n },
+  "feedback.manage":        { manager: Y, reviewer: n, researcher: n, engineer: n, admin: Y, outsider: n },
   "llm.run":                { manager: Y, reviewer: n, researcher: n, engineer: Y, admin: Y, outsider: n },
   "judge.calibration":      { manager: Y, reviewer: n, researcher: n, engineer: Y, admin: Y, outsider: n },
   "classifier.train":       { manager: Y, reviewer: n, researcher: n, engineer: Y, admin: Y, outsider: n },

@@ -21,6 +21,7 @@ export const projectActions = [
   "datasets.export",
   "feedback.read",
   "feedback.code",
+  "feedback.manage",
   "llm.run",
   "judge.calibration",
   "classifier.train",

@@ -144,7 +144,7 @@ export async function getProgress(db: Db, actor: Actor, projectId: string) {
              count(*) filter (where status = 'done')::int as done,
              count(*) filter (where status = 'open' and exists (
                select 1 from assignments a where a.item_id = items.id and a.state = 'leased' and a.expires_at > now()))::int as in_progress
-      from items where project_id = ${projectId}`),
+      from items where project_id = ${projectId} and status <> 'held'`),
     db
       .select({
         userId: users.id,
