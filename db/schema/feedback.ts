@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   check,
@@ -147,7 +148,7 @@ export const themes = pgTable(
     projectId: uuid()
       .notNull()
       .references(() => projects.id, { onDelete: "cascade" }),
-    parentId: uuid().references((): ReturnType<typeof uuid> => themes.id, { onDelete: "cascade" }),
+    parentId: uuid().references((): AnyPgColumn => themes.id, { onDelete: "cascade" }),
     name: text().notNull(),
     description: text().notNull().default(""),
     examples: jsonb().$type<string[]>().notNull().default([]),
