@@ -81,7 +81,7 @@ describe("headless review through /api/v1", () => {
 
     const claim = await call(claimRoute, "POST", reviewer.key, p);
     expect(claim.status).toBe(200);
-    expect(claim.json.item).toMatchObject({ externalId: "q1", input: { type: "text", text: "What is 2+2?" }, metadata: { latencyMs: 120 } });
+    expect(claim.json.item).toMatchObject({ externalId: "q1", input: { type: "text", text: "What is 2+2?" }, metadata: {}, outputs: [{ text: "4" }] }); // blind: no model, no metadata for a reviewer
     expect(claim.json.lease.id).toMatch(/^[0-9a-f-]{36}$/);
     const itemId = String(claim.json.item.id);
 

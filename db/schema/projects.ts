@@ -28,6 +28,12 @@ export const projects = pgTable(
     showReviewerNames: boolean().notNull().default(false),
     /** Against anchoring: reviewers see no suggestion (judge, import, classifier) for an item until they have submitted their own answer. */
     hideSuggestionsUntilAnswered: boolean().notNull().default(false),
+    /**
+     * Blind review: what reviewers (members who may not read items) are shown of who or what made
+     * an output. Nothing by default; "model" shows the outputs' model names, any other entry a
+     * metadata field of that name. Everything else is left out of the review screen and the API.
+     */
+    reviewerVisibleFields: text().array().notNull().default(sql`'{}'::text[]`),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

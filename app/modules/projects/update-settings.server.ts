@@ -23,6 +23,13 @@ export const settingsSchema = z
     hideSuggestionsUntilAnswered: z
       .boolean({ error: "Expected true or false." })
       .describe("against anchoring: reviewers see no suggestion (LLM judge, import, classifier) for an item until they have submitted their own answer to it"),
+    reviewerVisibleFields: z
+      .array(z.string().trim().min(1, { error: "A field name cannot be blank." }).max(100, { error: "Keep field names under 100 characters." }), {
+        error: "Expected a list of field names.",
+      })
+      .max(50, { error: "Name at most 50 fields." })
+      .transform((fields) => [...new Set(fields)])
+      .describe('blind review: what reviewers see of who or what made an output — "model" for the outputs\' model names, any other name a metadata field; nothing by default'),
   })
   .partial();
 export type SettingsInput = z.input<typeof settingsSchema>;

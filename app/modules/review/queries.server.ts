@@ -38,6 +38,7 @@ export async function getReviewItem(db: Db, actor: Actor, itemId: number) {
         templateVersion: projects.templateVersion,
         overlap: projects.overlap,
         hideSuggestionsUntilAnswered: projects.hideSuggestionsUntilAnswered,
+        reviewerVisibleFields: projects.reviewerVisibleFields,
       })
       .from(projects)
       .where(eq(projects.id, item.projectId)),
@@ -59,10 +60,15 @@ export async function getReviewItem(db: Db, actor: Actor, itemId: number) {
       .orderBy(desc(suggestions.createdAt)),
   ]);
   const template = await getTemplate(db, item.projectId, own?.status === "submitted" ? own.templateVersion : undefined);
-  const outputs = item.outputs as { text: string; model?: string }[];
+  // why: blind review — members who may not read items (reviewers) see who or what made an output
+  // only as far as the project shows it; the page and the API get the same scrubbed item.
+  const view = can(subject, "items.read") ? null : new Set(project!.reviewerVisibleFields);
+  const outputs = blindOutputs(item.outputs as { text: string; model?: string }[], view);
+  const metadata = view ? Object.fromEntries(Object.entries(item.metadata).filter(([key]) => view.has(key))) : item.metadata;
+  const { reviewerVisibleFields: _visible, ...projectShown } = project!;
   const others = can(subject, "annotations.read_all") ? await othersAnswers(db, actor, item.projectId, access.role, itemId) : null;
   return {
-    project: project!,
+    project: projectShown,
     role: access.role,
     template,
     item: {
@@ -71,7 +77,7 @@ export async function getReviewItem(db: Db, actor: Actor, itemId: number) {
       input: item.input as StoredInput,
       outputs,
       reference: item.reference,
-      metadata: item.metadata,
+      metadata,
       status: item.status,
       createdAt: item.createdAt,
     },
@@ -84,6 +90,12 @@ export async function getReviewItem(db: Db, actor: Actor, itemId: number) {
     /** Other reviewers' submitted answers; null when the actor's role keeps review blind. */
     others,
   };
+}
+
+/** Outputs as a blind viewer may see them: the text, and the model only when the project shows it (`view` null: everything). */
+function blindOutputs(outputs: { text: string; model?: string }[], view: Set<string> | null): { text: string; model?: string }[] {
+  if (!view) return outputs;
+  return outputs.map((o) => (view.has("model") && o.model !== undefined ? { text: o.text, model: o.model } : { text: o.text }));
 }
 
 /** Other reviewers' submitted answers, each reviewer named or pseudonymous as the actor may see them. */

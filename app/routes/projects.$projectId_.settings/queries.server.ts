@@ -18,6 +18,7 @@ export async function getProjectSettings(db: Db, actor: Actor, projectId: string
       itemOrder: projects.itemOrder,
       showReviewerNames: projects.showReviewerNames,
       hideSuggestionsUntilAnswered: projects.hideSuggestionsUntilAnswered,
+      reviewerVisibleFields: projects.reviewerVisibleFields,
     })
     .from(projects)
     .where(eq(projects.id, projectId));

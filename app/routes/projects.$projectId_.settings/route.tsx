@@ -28,12 +28,24 @@ const settingsValues = (form: FormReader) => ({
   ...form.pick("name", "description", "guidelines", "overlap", "leaseMinutes", "itemOrder"),
   showReviewerNames: form.checked("showReviewerNames"),
   hideSuggestionsUntilAnswered: form.checked("hideSuggestionsUntilAnswered"),
+  reviewerVisibleFields: form.pick("reviewerVisibleFields").reviewerVisibleFields,
 });
+const fieldList = (value: string) =>
+  value
+    .split(/[,\n]/)
+    .map((f) => f.trim())
+    .filter(Boolean);
 
 export const action = formAction(
   async ({ actor, form, params }) => {
     const values = settingsValues(form);
-    const input = { ...values, overlap: whole(values.overlap), leaseMinutes: whole(values.leaseMinutes), itemOrder: values.itemOrder as SettingsInput["itemOrder"] };
+    const input = {
+      ...values,
+      overlap: whole(values.overlap),
+      leaseMinutes: whole(values.leaseMinutes),
+      itemOrder: values.itemOrder as SettingsInput["itemOrder"],
+      reviewerVisibleFields: fieldList(values.reviewerVisibleFields),
+    };
     await updateProjectSettings(db, actor, params.projectId ?? "", input);
     return { notice: "Settings saved.", values: undefined };
   },
@@ -117,6 +129,18 @@ export default function ProjectSettings() {
             name="showReviewerNames"
             defaultChecked={shown.showReviewerNames}
             hint="Reviewers, researchers and engineers then see names (never emails) on the review screen, the members list, progress and quality."
+          />
+        </Section>
+        <Section
+          title="Blind review"
+          description="Reviewers see the input and the outputs, never who or what made them: model names and the item's metadata are hidden unless you name them here. Managers, engineers and researchers always see everything."
+        >
+          <Field
+            label="Fields reviewers may see"
+            name="reviewerVisibleFields"
+            defaultValue={Array.isArray(shown.reviewerVisibleFields) ? shown.reviewerVisibleFields.join(", ") : shown.reviewerVisibleFields}
+            hint={'Comma-separated: "model" shows the outputs\' model names; any other name shows the metadata field of that name (e.g. "language, product"). Empty: fully blind.'}
+            error={Object.entries(errors).find(([field]) => field.startsWith("reviewerVisibleFields"))?.[1]}
           />
         </Section>
         <Section title="Suggestions" description="Answers proposed by an LLM judge, an import or a classifier are pre-filled on the review screen and marked with where they came from. They never count as a reviewer's answer until a reviewer submits them.">

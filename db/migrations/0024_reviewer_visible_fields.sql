@@ -1,0 +1,1 @@
+ALTER TABLE "projects" ADD COLUMN "reviewer_visible_fields" text[] DEFAULT '{}'::text[] NOT NULL;
