@@ -43,6 +43,6 @@ describe("loupe export", () => {
     expect(bad).toMatchObject({ code: 1, stdout: "" });
     expect(bad.stderr).toBe(`error: invalid input\n  --format: Expected format to be one of: openai-chat, openai-preference, dpo, classification-csv, classification-jsonl, parquet, annotations-jsonl.\n`);
     const reviewer = await runCli(["export", "--dataset", datasetId, "--format", "dpo", "--as", fixture.reviewers[0]!.email], { env });
-    expect(reviewer).toMatchObject({ code: 1, stdout: "", stderr: "error: Your role on this project does not allow datasets.export.\n" });
+    expect(reviewer).toMatchObject({ code: 1, stdout: "", stderr: "error: Only managers and engineers can export datasets.\n" });
   });
 });

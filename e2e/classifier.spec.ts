@@ -52,7 +52,7 @@ test("a manager trains the project's classifier on its gold labels and reads its
 
   // Reviewers do not see the classifier page's link, and the page refuses them.
   await page.goto(`/projects/${project.id}/classifier`);
-  await expect(page.getByText("does not allow quality.view")).toBeVisible();
+  await expect(page.getByText("Only managers, researchers and engineers can see quality and agreement figures.")).toBeVisible();
 
   // The manager routes: a policy that trusts every prediction would machine-label the one item
   // left unlabelled (the reviewer labelled the first; the gold items are labelled), but the reviewer

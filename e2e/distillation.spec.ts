@@ -61,5 +61,5 @@ test("a manager reads the distillation report from the classifier page, sets the
 
   await loginAs(page, reviewer);
   await page.goto(`/projects/${project.id}/distillation`);
-  await expect(page.getByText("does not allow classifier.train")).toBeVisible();
+  await expect(page.getByText("Only managers and engineers can train and configure the classifier.")).toBeVisible();
 });

@@ -176,6 +176,6 @@ test.describe("Engineers import files from the project page", () => {
       multipart: { file: { name: "x.jsonl", mimeType: "application/x-ndjson", buffer: Buffer.from(jsonl) } },
     });
     expect(response.status()).toBe(403);
-    expect(await response.json()).toEqual({ error: "Your role on this project does not allow items.import." });
+    expect(await response.json()).toEqual({ error: "Only managers and engineers can import items." });
   });
 });

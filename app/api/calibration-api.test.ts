@@ -41,7 +41,7 @@ describe("GET /api/v1/projects/:id/judge-calibration", () => {
       const { key } = await createApiKey(db, actor, { name: "script" });
       const refused = await get(f.projectId, key);
       expect(refused.status).toBe(403);
-      expect(refused.json.error).toBe("Your role on this project does not allow judge.calibration.");
+      expect(refused.json.error).toBe("Only managers and engineers can calibrate the LLM judge.");
     }
     const stranger = await createApiKey(db, (await makeUser()).actor, { name: "s" });
     expect((await get(f.projectId, stranger.key)).status).toBe(404);

@@ -86,7 +86,7 @@ describe("the classifier API", () => {
     const reviewerKey = (await createApiKey(db, reviewer.actor, { name: "r" })).key;
     expect((await call(routingRoute, "PUT", routingUrl, { projectId: project.id }, reviewerKey, { high: 1, low: 0 })).status).toBe(403);
     const refused = await call(modelsRoute, "POST", `${base}/models`, { projectId: project.id }, reviewerKey);
-    expect(refused).toMatchObject({ status: 403, json: { error: "Your role on this project does not allow classifier.train." } });
+    expect(refused).toMatchObject({ status: 403, json: { error: "Only managers and engineers can train and configure the classifier." } });
     expect((await call(modelRoute, "GET", accepted.location!, { modelId }, reviewerKey)).status).toBe(403);
     const strangerKey = (await createApiKey(db, (await makeUser()).actor, { name: "s" })).key;
     expect((await call(modelRoute, "GET", accepted.location!, { modelId }, strangerKey)).status).toBe(404);

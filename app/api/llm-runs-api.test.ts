@@ -136,7 +136,7 @@ describe("/api/v1 LLM runs", () => {
     const body = { kind: "generate", providerId: p.provider.id, model: "loupe-stub-small", promptVersionId: p.generate.id };
     const path = `/api/v1/projects/${p.projectId}/llm-runs`;
     const refused = await call(projectRunsRoute, "POST", path, reviewer, { params: { projectId: p.projectId }, body });
-    expect(refused).toMatchObject({ status: 403, json: { error: "Your role on this project does not allow llm.run." } });
+    expect(refused).toMatchObject({ status: 403, json: { error: "Only managers and engineers can run LLM generations and judges." } });
     const stranger = (await createApiKey(db, (await makeUser()).actor, { name: "x" })).key;
     expect((await call(projectRunsRoute, "POST", path, stranger, { params: { projectId: p.projectId }, body })).status).toBe(404);
 

@@ -63,11 +63,11 @@ describe("classifier settings", () => {
     await expect(saveClassifierSettings(db, p.manager.actor, p.projectId, { questionKey: "intent", retrainEvery: 5 })).rejects.toMatchObject({
       issues: [{ field: "retrainEvery", message: "At least 10 labels between retrainings." }],
     });
-    await expect(saveClassifierSettings(db, p.reviewer.actor, p.projectId, { questionKey: "intent" })).rejects.toThrow("Your role on this project does not allow classifier.train.");
+    await expect(saveClassifierSettings(db, p.reviewer.actor, p.projectId, { questionKey: "intent" })).rejects.toThrow("Only managers and engineers can train and configure the classifier.");
     expect(await saveClassifierSettings(db, p.manager.actor, p.projectId, { questionKey: "intent", retrainEvery: 50 })).toEqual({ questionKey: "intent", includeLlm: false, retrainEvery: 50, reviewerHourlyUsd: null });
     const overview = await getClassifierOverview(db, p.manager.actor, p.projectId);
     expect(overview).toMatchObject({ settings: { questionKey: "intent", retrainEvery: 50 }, questions: [{ key: "intent", labels: ["billing", "shipping", "other"] }], canTrain: true, models: [], current: null });
-    await expect(getClassifierOverview(db, p.reviewer.actor, p.projectId)).rejects.toThrow("does not allow quality.view");
+    await expect(getClassifierOverview(db, p.reviewer.actor, p.projectId)).rejects.toThrow("Only managers, researchers and engineers can see quality and agreement figures.");
   });
 });
 

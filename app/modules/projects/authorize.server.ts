@@ -3,7 +3,7 @@ import { projectMembers, projects } from "~db/schema";
 import type { Db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { ForbiddenError, NotFoundError } from "~/utils/errors";
-import { can, type ProjectAction, type ProjectRole } from "./policy";
+import { can, refusalOf, type ProjectAction, type ProjectRole } from "./policy";
 
 export type ProjectAccess = { projectId: string; name: string; role: ProjectRole | null; archived: boolean };
 
@@ -28,6 +28,6 @@ export async function authorizeProject(
     .limit(1);
   const subject = { isAdmin: actor.isAdmin, role: row?.role ?? null };
   if (!row || !can(subject, "project.view")) throw new NotFoundError("No such project.");
-  if (!can(subject, action)) throw new ForbiddenError(`Your role on this project does not allow ${action}.`);
+  if (!can(subject, action)) throw new ForbiddenError(refusalOf(action));
   return { projectId: row.projectId, name: row.name, role: row.role ?? null, archived: row.archivedAt !== null };
 }

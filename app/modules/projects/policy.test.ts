@@ -13,6 +13,7 @@ import {
   instanceActions,
   projectActions,
   peopleVisibility,
+  refusalOf,
   projectCreatorsSettings,
   type InstanceAction,
   type ProjectAction,
@@ -154,5 +155,29 @@ describe("project policy", () => {
     const actor: Actor = { userId: randomUUID(), isAdmin: true, via: "session" };
     await expect(authorizeProject(db, actor, randomUUID(), "project.view")).rejects.toBeInstanceOf(NotFoundError);
     await expect(authorizeProject(db, actor, "not-a-uuid", "project.view")).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe("refusals in words", () => {
+  it("names who may do it and what, never the action's internal name", () => {
+    expect(refusalOf("project.update")).toBe("Only managers can change this project's settings.");
+    expect(refusalOf("items.import")).toBe("Only managers and engineers can import items.");
+    expect(refusalOf("feedback.read")).toBe("Only managers, researchers and engineers can read feedback.");
+    for (const action of projectActions) {
+      expect(refusalOf(action), action).toMatch(/^Only [a-z ,]+ can [^.]+\.$/);
+      expect(refusalOf(action), action).not.toContain(action);
+    }
+  });
+
+  it("is what a refused member is told", async () => {
+    const tag = randomUUID().slice(0, 8);
+    const manager = await createUser(db, null, { email: `m-${tag}@example.com`, name: "M", password: "correct horse battery", canCreateProjects: true });
+    const reviewer = await createUser(db, null, { email: `r-${tag}@example.com`, name: "R", password: "correct horse battery" });
+    const managerActor: Actor = { userId: manager.id, isAdmin: false, via: "session" };
+    const project = await createProject(db, managerActor, { name: `Refusal ${tag}` });
+    await addMember(db, managerActor, project.id, { email: reviewer.email, role: "reviewer" });
+    await expect(authorizeProject(db, { userId: reviewer.id, isAdmin: false, via: "session" }, project.id, "project.update")).rejects.toThrow(
+      "Only managers can change this project's settings.",
+    );
   });
 });

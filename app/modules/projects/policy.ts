@@ -95,6 +95,41 @@ export function canOnInstance(subject: InstanceSubject, action: InstanceAction, 
   }
 }
 
+/** What each action lets someone do, as the end of "Only managers can …". */
+const actionPhrases: Record<ProjectAction, string> = {
+  "project.view": "open this project",
+  "project.update": "change this project's settings",
+  "project.archive": "archive this project",
+  "members.manage": "add, change or remove members",
+  "people.identify": "see members' names and emails",
+  "items.import": "import items",
+  "items.read": "browse this project's items",
+  "review.annotate": "review items",
+  "annotations.read_all": "see every reviewer's answers",
+  "annotations.adjudicate": "adjudicate disagreements",
+  "quality.view": "see quality and agreement figures",
+  "datasets.manage": "create and change datasets",
+  "datasets.export": "export datasets",
+  "feedback.read": "read feedback",
+  "feedback.code": "code feedback into themes",
+  "feedback.manage": "manage ingest keys and feedback settings",
+  "llm.run": "run LLM generations and judges",
+  "judge.calibration": "calibrate the LLM judge",
+  "classifier.train": "train and configure the classifier",
+};
+
+const pluralRoles: Record<ProjectRole, string> = { manager: "managers", reviewer: "reviewers", researcher: "researchers", engineer: "engineers" };
+
+/**
+ * Why the actor is refused `action`, in words a person reads ("Only managers and engineers can
+ * import items."), never the action's internal name.
+ */
+export function refusalOf(action: ProjectAction): string {
+  const roles = rolesAllowed(action).map((role) => pluralRoles[role]);
+  const who = roles.length <= 1 ? (roles[0] ?? "instance admins") : `${roles.slice(0, -1).join(", ")} and ${roles.at(-1)}`;
+  return `Only ${who} can ${actionPhrases[action]}.`;
+}
+
 /** The roles whose members may do `action` (admins aside): for checks that run inside SQL. */
 export function rolesAllowed(action: ProjectAction): ProjectRole[] {
   return projectRoles.filter((role) => grants[role].has(action));

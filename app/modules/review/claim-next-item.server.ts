@@ -1,6 +1,6 @@
 import { sqlOf, type Db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
-import { rolesAllowed } from "~/modules/projects/policy";
+import { refusalOf, rolesAllowed } from "~/modules/projects/policy";
 import { ForbiddenError, NotFoundError } from "~/utils/errors";
 
 export type Lease = { leaseId: string; itemId: number; expiresAt: Date; resumed: boolean };
@@ -51,7 +51,7 @@ export async function claimNextItem(db: Db, actor: Actor, projectId: string): Pr
       case "not_found":
         throw new NotFoundError("No such project.");
       case "forbidden":
-        throw new ForbiddenError("Your role on this project does not allow review.annotate.");
+        throw new ForbiddenError(refusalOf("review.annotate"));
     }
   }
 }

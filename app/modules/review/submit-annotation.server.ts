@@ -1,6 +1,6 @@
 import { sqlOf, type Db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
-import { can, type ProjectRole } from "~/modules/projects/policy";
+import { can, refusalOf, type ProjectRole } from "~/modules/projects/policy";
 import { checkAnswers, type Answers } from "~/modules/templates/answers";
 import type { Template } from "~/modules/templates/schemas";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
@@ -53,7 +53,7 @@ export async function submitAnnotation(db: Db, actor: Actor, input: SubmitInput)
     where i.id = ${input.itemId}`;
   const subject = { isAdmin: actor.isAdmin, role: context?.role ?? null };
   if (!context || !can(subject, "project.view")) throw new NotFoundError("No such item.");
-  if (!can(subject, "review.annotate")) throw new ForbiddenError("Your role on this project does not allow review.annotate.");
+  if (!can(subject, "review.annotate")) throw new ForbiddenError(refusalOf("review.annotate"));
   if (context.replay_id) {
     return { id: context.replay_id, itemId: Number(context.replay_item), version: context.replay_version!, values: context.replay_values!, templateVersion: context.replay_template_version!, created: false };
   }

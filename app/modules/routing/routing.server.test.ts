@@ -81,7 +81,7 @@ describe("routing a classification project's unlabelled items", () => {
     const high = sorted[1]!;
     const low = sorted[3]!;
     await expect(applyRouting(db, p.manager.actor, p.projectId)).rejects.toThrow("Set the routing policy first.");
-    await expect(saveRoutingPolicy(db, p.reviewer.actor, p.projectId, { high, low })).rejects.toThrow("does not allow classifier.train");
+    await expect(saveRoutingPolicy(db, p.reviewer.actor, p.projectId, { high, low })).rejects.toThrow("Only managers and engineers can train and configure the classifier.");
     await expect(saveRoutingPolicy(db, p.manager.actor, p.projectId, { high, low, llm: { providerId: p.provider.id, model: "nope", promptVersionId: p.judge.id } })).rejects.toMatchObject({
       issues: [{ field: "llm.model", message: expect.stringContaining("not nope") }],
     });
