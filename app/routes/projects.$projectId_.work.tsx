@@ -1,12 +1,18 @@
-import type { MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { redirect, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { DateTime } from "~/components/date-time";
 import { EmptyState } from "~/components/empty-state";
-import { PageHeader } from "~/components/page-header";
+import { PageHeader, Section } from "~/components/page-header";
+import { Alert } from "~/components/ui/alert";
+import { Button } from "~/components/ui/button";
+import { PostForm } from "~/components/ui/form";
 import { db } from "~/db.server";
-import { listMyWork } from "~/modules/review/queries.server";
-import { pageLoader } from "~/utils/route.server";
+import { describeMyWork } from "~/modules/review/describe-work";
+import { listMySkipped, listMyWork } from "~/modules/review/queries.server";
+import { returnSkippedItem } from "~/modules/review/return-skipped.server";
+import { getTemplate } from "~/modules/templates/get-template.server";
+import { formAction, pageLoader } from "~/utils/route.server";
 export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 
 export const meta: MetaFunction = () => [{ title: "My work · Loupe" }];
@@ -17,22 +23,27 @@ export const loader = pageLoader(async ({ actor, request, params }) => {
   const projectId = params.projectId ?? "";
   const page = pageSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   const before = page.success && page.data.before && page.data.beforeId ? { updatedAt: new Date(page.data.before), id: page.data.beforeId } : undefined;
-  return { projectId, work: await listMyWork(db, actor, projectId, { before, limit: 50 }) };
+  const [work, skipped] = await Promise.all([listMyWork(db, actor, projectId, { before, limit: 50 }), before ? Promise.resolve([]) : listMySkipped(db, actor, projectId)]);
+  // why: each answer in the words of the template version it answered (a few versions at most per page).
+  const versions = [...new Set(work.rows.map((r) => r.templateVersion))];
+  const templates = new Map(await Promise.all(versions.map(async (v) => [v, (await getTemplate(db, projectId, v))?.questions] as const)));
+  const rows = work.rows.map(({ values, templateVersion, ...row }) => ({
+    ...row,
+    answers: describeMyWork(templates.get(templateVersion), (values ?? {}) as Record<string, unknown>),
+  }));
+  return { projectId, work: { rows, next: work.next }, skipped };
 });
 
-/** Summary of an answer for the list: its first few answered questions. */
-function summary(values: unknown): string {
-  const entries = Object.entries((values ?? {}) as Record<string, unknown>);
-  if (entries.length === 0) return "No answers yet";
-  const show = (v: unknown) => (typeof v === "string" ? v : Array.isArray(v) ? `${v.length} item${v.length === 1 ? "" : "s"}` : typeof v === "object" && v ? "…" : String(v));
-  return entries
-    .slice(0, 3)
-    .map(([k, v]) => `${k}: ${show(v).slice(0, 40)}`)
-    .join(" · ");
-}
+export const action = formAction(async ({ actor, form, params }) => {
+  const itemId = Number(form.text("itemId"));
+  await returnSkippedItem(db, actor, itemId);
+  throw redirect(`/projects/${params.projectId}/review/${itemId}`);
+});
 
 export default function MyWork() {
-  const { projectId, work } = useLoaderData<typeof loader>();
+  const { projectId, work, skipped } = useLoaderData<typeof loader>();
+  const refused = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
   return (
     <div>
       <PageHeader
@@ -55,18 +66,50 @@ export default function MyWork() {
                   <span className="font-medium text-slate-900">Item #{row.itemId}</span>
                   <span className="text-xs text-slate-500">
                     <span className={`mr-2 rounded px-1.5 py-0.5 font-medium ${row.status === "submitted" ? "bg-emerald-100 text-emerald-800" : "bg-amber-100 text-amber-800"}`}>
-                      {row.status === "submitted" ? `Submitted · v${row.version}` : "Draft"}
+                      {row.status === "submitted" ? "Submitted" : "Draft"}
                     </span>
+                    {row.edited ? <span className="mr-2 rounded bg-slate-100 px-1.5 py-0.5 font-medium text-slate-700">Edited</span> : null}
                     <DateTime value={row.updatedAt} withTime />
                   </span>
                 </span>
                 <span className="mt-1 block truncate text-sm text-slate-600">{row.preview || "(no prompt)"}</span>
-                <span className="mt-0.5 block truncate text-xs text-slate-500">{summary(row.values)}</span>
+                <span className="mt-0.5 block truncate text-xs text-slate-500">{row.answers.length ? row.answers.join(" · ") : "No answers yet"}</span>
               </Link>
             </li>
           ))}
         </ul>
       )}
+      {skipped.length ? (
+        <div>
+          <Section title="Skipped" description="Items you skipped never come back by themselves. Review one now if it still needs an answer.">
+            {refused && "formError" in refused && refused.formError ? <Alert tone="error">{refused.formError}</Alert> : null}
+            <ul aria-label="Skipped items" className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white shadow-sm">
+              {skipped.map((row) => (
+                <li key={row.item_id} className="flex flex-wrap items-center justify-between gap-3 px-4 py-3">
+                  <span className="min-w-0 flex-1">
+                    <span className="block font-medium text-slate-900">Item #{row.item_id}</span>
+                    <span className="mt-1 block truncate text-sm text-slate-600">{row.preview || "(no prompt)"}</span>
+                    <span className="mt-0.5 block text-xs text-slate-500">
+                      Skipped <DateTime value={row.skipped_at} withTime />
+                      {row.reason ? ` · ${row.reason}` : ""}
+                    </span>
+                  </span>
+                  {row.open ? (
+                    <PostForm>
+                      <input type="hidden" name="itemId" value={row.item_id} />
+                      <Button disabled={busy} aria-label={`Review item #${row.item_id} now`}>
+                        Review it now
+                      </Button>
+                    </PostForm>
+                  ) : (
+                    <span className="text-xs text-slate-500">No longer needs an answer</span>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </Section>
+        </div>
+      ) : null}
       {work.next ? (
         <p className="mt-4">
           <Link

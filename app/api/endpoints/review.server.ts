@@ -7,6 +7,7 @@ import { claimNextItem } from "~/modules/review/claim-next-item.server";
 import { findHeldByOthers, heldMessage } from "~/modules/review/held-by-others.server";
 import { editAnnotation } from "~/modules/review/edit-annotation.server";
 import { getReviewItem } from "~/modules/review/queries.server";
+import { returnSkippedItem } from "~/modules/review/return-skipped.server";
 import { skipItem } from "~/modules/review/skip-item.server";
 import { submitAnnotation } from "~/modules/review/submit-annotation.server";
 import { getTemplate } from "~/modules/templates/get-template.server";
@@ -197,12 +198,29 @@ export const skipEndpoint = defineEndpoint({
   method: "post",
   path: "/api/v1/items/{itemId}/skip",
   tags: ["review"],
-  summary: "Skip an item; it goes to other reviewers and never back to you",
+  summary: "Skip an item; it goes to other reviewers and does not come back to you unless you take the skip back (`/unskip`)",
   params: itemParams,
   body: z.object({ reason: z.string().max(1000).optional() }).meta({ id: "SkipInput" }),
   responses: { 204: { description: "Skipped" }, ...common, 409: err("Already answered") },
   handler: async ({ actor, params, body }) => {
     await skipItem(db, actor, { itemId: params.itemId, reason: body.reason });
     return { status: 204 };
+  },
+});
+
+export const unskipEndpoint = defineEndpoint({
+  method: "post",
+  path: "/api/v1/items/{itemId}/unskip",
+  tags: ["review"],
+  summary: "Take a skip back: the item is leased to you again (the next claim resumes it) when it still needs an answer",
+  params: itemParams,
+  responses: {
+    200: { description: "Leased to you again", schema: z.object({ itemId: z.int(), expiresAt: z.iso.datetime() }).meta({ id: "Unskipped" }) },
+    ...common,
+    409: err("You did not skip it, already answered it, or it no longer needs your answer"),
+  },
+  handler: async ({ actor, params }) => {
+    const lease = await returnSkippedItem(db, actor, params.itemId);
+    return { status: 200, body: { itemId: lease.itemId, expiresAt: lease.expiresAt.toISOString() } };
   },
 });

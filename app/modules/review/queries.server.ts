@@ -121,7 +121,10 @@ export async function listMyWork(db: Db, actor: Actor, projectId: string, page: 
       status: annotations.status,
       version: annotations.version,
       values: annotations.values,
+      templateVersion: annotations.templateVersion,
       updatedAt: annotations.updatedAt,
+      /** Changed after it was first submitted (an earlier submitted version is in its history). */
+      edited: sql<boolean>`exists (select 1 from annotation_history h where h.annotation_id = ${annotations.id} and h.status = 'submitted' and h.version < ${annotations.version})`,
       preview: sql<string>`left(coalesce(${items.input}->>'text', ${items.input}->'messages'->-1->>'content', ''), 160)`,
     })
     .from(annotations)
@@ -141,6 +144,18 @@ export async function listMyWork(db: Db, actor: Actor, projectId: string, page: 
   const pageRows = rows.slice(0, limit);
   const last = pageRows.at(-1);
   return { rows: pageRows, next: more && last ? { updatedAt: last.updatedAt, id: last.id } : null };
+}
+
+/** Items the actor skipped in a project, newest first (at most `limit`), and whether each can still come back to them. */
+export async function listMySkipped(db: Db, actor: Actor, projectId: string, limit = 100) {
+  await authorizeProject(db, actor, projectId, "review.annotate");
+  return db.execute<{ item_id: number; reason: string | null; skipped_at: Date; preview: string; open: boolean }>(sql`
+    select a.item_id::float8 as item_id, a.skip_reason as reason, a.updated_at as skipped_at, i.status = 'open' as open,
+           left(coalesce(i.input->>'text', i.input->'messages'->-1->>'content', ''), 160) as preview
+      from assignments a join items i on i.id = a.item_id
+     where a.user_id = ${actor.userId} and a.project_id = ${projectId} and a.state = 'skipped'
+     order by a.updated_at desc, a.item_id desc
+     limit ${Math.min(limit, 500)}`);
 }
 
 /**
