@@ -30,6 +30,8 @@ export const datasets = pgTable(
     filter: jsonb().$type<Record<string, unknown>>().notNull(),
     /** Dedup, redaction, split, cap, label question, approval threshold… (parsed, defaults filled in). */
     options: jsonb().$type<Record<string, unknown>>().notNull(),
+    /** The export it was made for (the builder's "Preview as"); its page opens on it. Not part of the content: null when not said. */
+    format: text(),
     /** The review template the snapshot was read with (its questions decide each format's rows). */
     template: jsonb().$type<{ version: number; questions: unknown[] }>().notNull(),
     /** Rows per split, what dedup and the cap removed, redactions, and per-format outcomes. */

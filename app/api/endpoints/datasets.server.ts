@@ -153,7 +153,7 @@ export const exportDatasetEndpoint = defineEndpoint({
   summary: "Download an export of a snapshot (streamed); the same request always gives the same bytes",
   description:
     "Formats: openai-chat, openai-preference, dpo, classification-csv, classification-jsonl, parquet, annotations-jsonl. " +
-    "Rows that break a format's rules are not written; the card (the `Link` header, rel=describedby) counts and lists them.",
+    "Rows a format cannot take are not written; the card (the `Link` header, rel=describedby) counts and lists them.",
   params: datasetParams,
   query: exportQuerySchema,
   responses: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifierTextHint, parseBuilderForm } from "./builder-form";
+import { classifierTextHint, parseBuilderForm, suggestedFormat } from "./builder-form";
 
 const counted = (matched: number, withoutOutput: number) => ({ exact: true as const, matched, withoutOutput, dedupRemoved: 0, capRemoved: 0, train: matched, validation: 0, test: 0 });
 
@@ -27,5 +27,17 @@ describe("the builder's machine labels", () => {
     expect(parseBuilderForm(new URLSearchParams("machineLabels=only")).filter.machineLabels).toBe("only");
     expect(parseBuilderForm(new URLSearchParams("name=x")).filter.gold).toBeUndefined();
     expect(parseBuilderForm(new URLSearchParams("gold=on")).filter.gold).toBe("include");
+  });
+});
+
+describe("the format a builder previews first", () => {
+  it("is the one the template is made for, unless the form names one", () => {
+    expect(suggestedFormat([{ kind: "rating" }, { kind: "pairwise" }])).toBe("openai-preference");
+    expect(suggestedFormat([{ kind: "choice" }])).toBe("classification-csv");
+    expect(suggestedFormat([{ kind: "choice", multiple: true }, { kind: "correction" }])).toBe("openai-chat");
+    expect(suggestedFormat([])).toBe("openai-chat");
+    expect(parseBuilderForm(new URLSearchParams("name=x")).format).toBeUndefined();
+    expect(parseBuilderForm(new URLSearchParams("format=dpo")).format).toBe("dpo");
+    expect(parseBuilderForm(new URLSearchParams("format=annotations-jsonl")).format).toBeUndefined();
   });
 });

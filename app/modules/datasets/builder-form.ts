@@ -7,7 +7,18 @@ import { exportFormats, textSources, type DatasetFilterInput, type TextSource } 
  * is the builder's state, so it can be shared and works without JavaScript); its fields are flat
  * and this turns them into the nested shape the schemas check. Empty fields mean "no condition".
  */
-export type BuilderInput = { name: string; filter: DatasetFilterInput; options: Record<string, unknown>; format: ItemFormat; after?: number };
+/** `format` is undefined when the form names none (or none a preview can show): the page then suggests one for the template. */
+export type BuilderInput = { name: string; filter: DatasetFilterInput; options: Record<string, unknown>; format: ItemFormat | undefined; after?: number };
+
+/**
+ * The export a project's template is most likely made for: preference pairs for a pairwise
+ * question, a classifier file for a single-choice question, chat fine-tuning otherwise.
+ */
+export function suggestedFormat(questions: readonly { kind: string; multiple?: boolean }[]): ItemFormat {
+  if (questions.some((q) => q.kind === "pairwise")) return "openai-preference";
+  if (questions.some((q) => q.kind === "choice" && !q.multiple)) return "classification-csv";
+  return "openai-chat";
+}
 
 const list = (value: string | null) =>
   (value ?? "")
@@ -71,7 +82,7 @@ export function parseBuilderForm(form: URLSearchParams): BuilderInput {
     name: text(form.get("name")),
     filter,
     options,
-    format: (exportFormats as readonly string[]).includes(format) && format !== "annotations-jsonl" ? (format as ItemFormat) : "openai-chat",
+    format: (exportFormats as readonly string[]).includes(format) && format !== "annotations-jsonl" ? (format as ItemFormat) : undefined,
     after: number(form.get("after")),
   };
 }

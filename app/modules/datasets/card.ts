@@ -12,6 +12,8 @@ export type DatasetRecord = {
   version: number;
   filter: Record<string, unknown>;
   options: Record<string, unknown>;
+  /** The export it was made for (its page opens on it); null when not said. */
+  format?: ExportFormat | null;
   template: { version: number; questions: { key: string; kind: string; text?: string }[] };
   counts: SnapshotCounts;
   stats: SnapshotStats;
@@ -118,7 +120,7 @@ export function cardMarkdown(card: DatasetCard): string {
   if (e.skipped.length) parts.push("## Left out of this format", table(["reason", "items"], e.skipped.map((s) => [s.reason, s.rows])));
   if (e.invalid.count) {
     parts.push(
-      "## Rows that break the format's rules (not written)",
+      "## Rows the format cannot take, and why (not written)",
       `${e.invalid.count} rows${e.invalid.truncated ? ` (the first ${e.invalid.listed.length} listed)` : ""}:`,
       table(["item", "split", "problem"], e.invalid.listed.map((r) => [r.itemId, r.split, r.reason])),
     );

@@ -13,6 +13,7 @@ import { exportBytes } from "~test/support/export-bytes";
 import { refreshResolutions } from "~/modules/resolution/refresh-resolutions.server";
 import { cardMarkdown } from "./card";
 import { createDataset } from "./create-dataset.server";
+import { getDatasetRecord } from "./queries.server";
 import { exportFormats } from "./schemas";
 
 describe("createDataset", () => {
@@ -188,5 +189,20 @@ describe("createDataset", () => {
     await expect(createDataset(db, engineer.actor, f.projectId, { name: "Engineered", filter: {}, options: {} })).resolves.toMatchObject({ version: 1 });
     const [row] = await db.execute<{ count: number }>(`select count(*)::int as count from datasets where project_id = '${f.projectId}' and name <> 'Engineered'`);
     expect(row?.count).toBe(0);
+  });
+});
+
+describe("the format a dataset is made for", () => {
+  it("is kept with the snapshot for its page to open on, is not part of the content, and must be a format Loupe has", async () => {
+    const f = await makeDatasetProject();
+    const chat = await createDataset(db, f.manager.actor, f.projectId, { name: "Made for DPO", filter: { status: "any" }, format: "dpo" });
+    const plain = await createDataset(db, f.manager.actor, f.projectId, { name: "Made for DPO", filter: { status: "any" } });
+
+    expect((await getDatasetRecord(db, f.manager.actor, chat.id, "datasets.export")).format).toBe("dpo");
+    expect((await getDatasetRecord(db, f.manager.actor, plain.id, "datasets.export")).format).toBeNull();
+    expect(plain.contentHash).toBe(chat.contentHash);
+    await expect(createDataset(db, f.manager.actor, f.projectId, { name: "Bad", format: "xlsx" as never })).rejects.toMatchObject({
+      issues: [{ field: "format", message: expect.stringContaining("Expected format to be one of: openai-chat") }],
+    });
   });
 });

@@ -18,7 +18,7 @@ export type RequestedDataset = { id: string; projectId: string; name: string; ve
  */
 export async function requestDataset(db: Database, actor: Actor, projectId: string, input: NewDatasetInput): Promise<RequestedDataset> {
   await authorizeProject(db, actor, projectId, "datasets.manage");
-  const { name, filter, options } = parseOrThrow(newDatasetSchema, input);
+  const { name, filter, options, format } = parseOrThrow(newDatasetSchema, input);
   const template = await getTemplate(db, projectId);
   if (!template) throw new ConflictError("This project has no review template yet, so nothing has been reviewed to export.");
   checkDatasetQuestions(projectId, filter, options, template.questions);
@@ -28,8 +28,8 @@ export async function requestDataset(db: Database, actor: Actor, projectId: stri
       select coalesce(max(version), 0)::int + 1 as version from datasets where project_id = ${projectId} and lower(name) = lower(${name})`;
     const [{ creator }] = await tx<[{ creator: string }]>`select coalesce((select name from users where id = ${actor.userId}), 'unknown') as creator`;
     const [{ id }] = await tx<[{ id: string }]>`
-      insert into datasets (project_id, name, version, filter, options, template, counts, stats, content_hash, state, created_by, created_by_name)
-      values (${projectId}, ${name}, ${version}, ${JSON.stringify(filter)}::jsonb, ${JSON.stringify(options)}::jsonb, ${JSON.stringify(template)}::jsonb,
+      insert into datasets (project_id, name, version, filter, options, format, template, counts, stats, content_hash, state, created_by, created_by_name)
+      values (${projectId}, ${name}, ${version}, ${JSON.stringify(filter)}::jsonb, ${JSON.stringify(options)}::jsonb, ${format ?? null}, ${JSON.stringify(template)}::jsonb,
               '{}', '{}', '', 'queued', ${actor.userId}, ${creator})
       returning id`;
     return { id, projectId, name, version, state: "queued" as const };

@@ -144,6 +144,10 @@ export const datasetNameSchema = z
 
 export const newDatasetSchema = z.object({
   name: datasetNameSchema,
+  format: z
+    .enum(exportFormats, { error: `Expected format to be one of: ${exportFormats.join(", ")}.` })
+    .optional()
+    .describe("the export the dataset is made for: its page opens on it (any format can still be downloaded)"),
   filter: datasetFilterSchema.default({ status: "resolved", ratings: [], models: [], metadata: [] }),
   options: datasetOptionsSchema,
 });

@@ -27,7 +27,9 @@ export const loader = pageLoader(async ({ actor, request, params }) => {
   const status = await getDatasetStatus(db, actor, params.datasetId ?? "");
   const dataset = await getDatasetRecord(db, actor, status.id, "datasets.export");
   if (status.state !== "ready") return { ready: false as const, dataset, status, canBuild: await canManage(actor, dataset.projectId) };
-  const parsed = exportQuerySchema.safeParse({ format: search.format ?? (dataset.stats.label ? "classification-csv" : "openai-chat"), split: search.split || undefined });
+  // why: the page opens on the export the dataset was made for (older ones: the classifier file when it has labels).
+  const opening = dataset.format ?? (dataset.stats.label ? "classification-csv" : "openai-chat");
+  const parsed = exportQuerySchema.safeParse({ format: search.format ?? opening, split: search.split || undefined });
   const query = parsed.success ? parsed.data : { format: "openai-chat" as const, split: undefined };
   const card = buildCard(dataset, query.format, query.split);
   const formats = exportFormats.map((format) => ({ format, rows: sumSplits(dataset.counts.formats[format].rows), invalid: sumSplits(dataset.counts.formats[format].invalid.count), fileName: exportFileName(dataset, format) }));
@@ -103,7 +105,7 @@ export default function DatasetPage() {
             <tr className="border-b border-slate-200 text-left text-slate-600">
               <th scope="col" className="py-1.5 pr-4 font-medium">Format</th>
               <th scope="col" className="py-1.5 pr-4 text-right font-medium">Rows</th>
-              <th scope="col" className="py-1.5 pr-4 text-right font-medium">Breaking the rules</th>
+              <th scope="col" className="py-1.5 pr-4 text-right font-medium">Rows the format cannot take</th>
               <th scope="col" className="py-1.5 font-medium">File</th>
             </tr>
           </thead>
@@ -116,7 +118,15 @@ export default function DatasetPage() {
                   </Link>
                 </th>
                 <td className="py-1.5 pr-4 text-right tabular-nums">{f.rows.toLocaleString("en")}</td>
-                <td className="py-1.5 pr-4 text-right tabular-nums">{f.invalid.toLocaleString("en")}</td>
+                <td className="py-1.5 pr-4 text-right tabular-nums">
+                  {f.invalid ? (
+                    <Link to={`?format=${f.format}#section-dataset-card`} preventScrollReset aria-label={`${f.invalid.toLocaleString("en")} rows ${formatLabels[f.format]} cannot take: why`} className="text-indigo-700 hover:underline">
+                      {f.invalid.toLocaleString("en")} (why?)
+                    </Link>
+                  ) : (
+                    "0"
+                  )}
+                </td>
                 <td className="py-1.5">
                   <a href={`${download}?format=${f.format}`} className="font-mono text-xs text-indigo-700 hover:underline" download>
                     {f.fileName}

@@ -7,11 +7,12 @@ import { Button } from "~/components/ui/button";
 import { Field } from "~/components/ui/field";
 import { PostForm } from "~/components/ui/form";
 import { db } from "~/db.server";
-import { classifierTextHint, formFieldOf, parseBuilderForm } from "~/modules/datasets/builder-form";
+import { classifierTextHint, formFieldOf, parseBuilderForm, suggestedFormat } from "~/modules/datasets/builder-form";
 import { queueDatasetBuild } from "~/jobs/boss.server";
 import { requestDataset } from "~/modules/datasets/request-dataset.server";
 import { previewDataset } from "~/modules/datasets/preview.server";
 import { getProject } from "~/modules/projects/queries.server";
+import { getTemplate } from "~/modules/templates/get-template.server";
 import { ValidationError } from "~/utils/errors";
 import { formAction, pageLoader } from "~/utils/route.server";
 export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
@@ -22,15 +23,18 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 
 export const loader = pageLoader(async ({ actor, request, params }) => {
   const search = new URL(request.url).searchParams;
-  const input = parseBuilderForm(search);
   const project = await getProject(db, actor, params.projectId ?? "");
+  const parsed = parseBuilderForm(search);
+  // why: with no format chosen yet, preview the one the template is most likely made for.
+  const input = { ...parsed, format: parsed.format ?? suggestedFormat((await getTemplate(db, project.id))?.questions ?? []) };
+  const values: Record<string, string> = { ...Object.fromEntries(search), format: input.format };
   try {
-    return { project, values: Object.fromEntries(search), preview: await previewDataset(db, actor, project.id, input), fieldErrors: {} as Record<string, string> };
+    return { project, values, preview: await previewDataset(db, actor, project.id, input), fieldErrors: {} as Record<string, string> };
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     const fieldErrors = Object.fromEntries(error.issues.map((i) => [formFieldOf(i.field), i.message]));
     const preview = await previewDataset(db, actor, project.id, { ...input, filter: {}, options: {} });
-    return { project, values: Object.fromEntries(search), preview: { ...preview, estimate: null, rows: [], next: null }, fieldErrors };
+    return { project, values, preview: { ...preview, estimate: null, rows: [], next: null }, fieldErrors };
   }
 });
 
@@ -38,7 +42,7 @@ export const action = formAction(
   async ({ actor, form, params }) => {
     const input = parseBuilderForm(new URLSearchParams(form.text("query")));
     // why: the page it lands on follows the build and shows the snapshot once it is ready.
-    const requested = await requestDataset(db, actor, params.projectId ?? "", { name: form.text("name"), filter: input.filter, options: input.options });
+    const requested = await requestDataset(db, actor, params.projectId ?? "", { name: form.text("name"), filter: input.filter, options: input.options, format: input.format });
     await queueDatasetBuild(requested.id);
     return redirect(`/projects/${params.projectId}/datasets/${requested.id}`);
   },
