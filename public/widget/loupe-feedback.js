@@ -318,6 +318,9 @@
             return response.status;
           },
           function () {
+            // why: a browser tells a refused CORS request apart from a network failure to no one; the
+            // page's owner is the one who can fix the former.
+            warn("could not reach " + url + ": the network failed, or this page's origin (" + window.location.origin + ") is not among the ingest key's allowed origins.");
             return 0;
           },
         )
