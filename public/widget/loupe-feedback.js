@@ -10,7 +10,11 @@
  */
 (function (window, document) {
   "use strict";
-  if (window.LoupeFeedback && window.LoupeFeedback.mount) return;
+  // A second copy of the script (one tag per answer on the page) only mounts its own widget.
+  if (window.LoupeFeedback && window.LoupeFeedback._autoMount) {
+    window.LoupeFeedback._autoMount(document.currentScript);
+    return;
+  }
 
   var STRINGS = {
     en: {
@@ -374,8 +378,8 @@
     }
   }
 
-  function autoMount() {
-    var fromScript = current && current.dataset ? optionsFromDataset(current.dataset) : {};
+  function autoMount(script) {
+    var fromScript = script && script.dataset ? optionsFromDataset(script.dataset) : {};
     var targets = document.querySelectorAll("[data-loupe-feedback]");
     for (var i = 0; i < targets.length; i++) {
       var target = targets[i];
@@ -389,9 +393,10 @@
       mount(target, merged);
     }
     // A script tag with a key and no target element on the page renders right after itself.
-    if (!targets.length && fromScript.key && current && current.parentNode) {
+    if (!targets.length && fromScript.key && script && script.parentNode && !script.getAttribute("data-loupe-mounted")) {
+      script.setAttribute("data-loupe-mounted", "true");
       var holder = document.createElement("div");
-      current.parentNode.insertBefore(holder, current.nextSibling);
+      script.parentNode.insertBefore(holder, script.nextSibling);
       mount(holder, fromScript);
     }
   }
@@ -400,10 +405,14 @@
     version: "1",
     mount: mount,
     languages: Object.keys(STRINGS),
+    _autoMount: autoMount,
     // The pure parts, for tests.
     _internal: { STRINGS: STRINGS, pickLanguage: pickLanguage, resolveStrings: resolveStrings, optionsFromDataset: optionsFromDataset, buildRecord: buildRecord, messageFor: messageFor },
   };
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", autoMount);
-  else autoMount();
+  if (document.readyState === "loading")
+    document.addEventListener("DOMContentLoaded", function () {
+      autoMount(current);
+    });
+  else autoMount(current);
 })(window, document);

@@ -165,6 +165,35 @@ describe("the widget on a page", () => {
     expect(document.querySelector('[role="status"]')!.textContent).toBe("This feedback form is not set up correctly.");
   });
 
+  it("two script tags (one per answer) each render their own widget after themselves, with their own trace id", async () => {
+    const { document } = parseHTML(
+      '<html><body><p>First answer</p><script id="a" data-key="lfi_0123abcd_secret" data-trace-id="t-1"></script><p>Second answer</p><script id="b" data-key="lfi_0123abcd_secret" data-trace-id="t-2"></script></body></html>',
+    );
+    const sent: Sent[] = [];
+    const window: Record<string, unknown> = {
+      crypto: globalThis.crypto,
+      console,
+      navigator: { language: "en" },
+      location: { origin: "https://shop.example" },
+      fetch: async (url: string, init: Sent["init"]) => {
+        sent.push({ url, init });
+        return { status: 201 };
+      },
+    };
+    for (const id of ["a", "b"]) {
+      Object.defineProperty(document, "currentScript", { value: document.getElementById(id), configurable: true });
+      new Function("window", "document", source)(window, document);
+    }
+    const groups = [...document.querySelectorAll(".loupe-feedback")];
+    expect(groups).toHaveLength(2);
+    expect(groups.map((g) => g.parentElement!.previousElementSibling!.id)).toEqual(["a", "b"]);
+    const second = groups[1]!;
+    [...second.querySelectorAll("button")].find((b) => b.getAttribute("aria-label") === "Yes, helpful")!.dispatchEvent(new document.defaultView!.Event("click"));
+    [...second.querySelectorAll("button")].find((b) => b.textContent === "Send")!.dispatchEvent(new document.defaultView!.Event("click"));
+    await settle();
+    expect(sent.map((s) => (JSON.parse(s.init.body) as { traceId: string }).traceId)).toEqual(["t-2"]);
+  });
+
   it("page text in options is shown as text, never as markup", () => {
     const { document, widget } = load("<html><body><div id=target></div></body></html>");
     widget.mount(document.getElementById("target")!, { key: "k", strings: { question: '<img src=x onerror="alert(1)">' } });
