@@ -4,6 +4,7 @@ import { startJobs, stopJobs } from "~/jobs/boss.server";
 import { anonCookie, csrfTokenFor, sessionCookie } from "~/modules/auth/cookies.server";
 import { checkCsrfToken } from "~/modules/auth/csrf.server";
 import { findSessionUser } from "~/modules/auth/sessions.server";
+import { findWidgetKey, frameAncestorsOf } from "~/modules/feedback/widget-key.server";
 import { createFirstAdmin, issueSetupToken } from "~/modules/auth/setup.server";
 import type { LoupeContext } from "~/utils/context";
 import { EnvError, loadEnv } from "~/utils/env.server";
@@ -52,7 +53,8 @@ export const edge = {
     const base = { cspNonce: input.cspNonce, clientIp: input.clientIp, secureCookies: input.secureCookies };
     const setCookies: string[] = [];
     let context: LoupeContext;
-    if (input.path.startsWith("/api/")) {
+    // why: the feedback widget (script, frame, demo) runs on other sites' pages: no cookies.
+    if (input.path.startsWith("/api/") || input.path.startsWith("/widget/")) {
       context = { ...base, user: null, sessionToken: null, csrfToken: "" };
     } else {
       const token = ((await sessionCookie(input.secureCookies).parse(input.cookieHeader)) as string | null) || null;
@@ -71,6 +73,11 @@ export const edge = {
     return { context, setCookies };
   },
   checkToken: checkCsrfToken,
+  /** The origins that may frame the feedback widget for this ingest key (none for an unknown or revoked key). */
+  async widgetFrameAncestors(key: string | null): Promise<string[]> {
+    const found = await findWidgetKey(db, key);
+    return found ? frameAncestorsOf(found.allowedOrigins) : [];
+  },
   findNul,
   findNulInFields,
   /** The 400 for a field holding a NUL (PostgreSQL cannot store one), naming the field. */

@@ -16,6 +16,8 @@ import { securityHeaders } from "./security-headers";
 
 export const FORM_BODY_LIMIT = 1024 * 1024;
 const UPLOAD_PATH = /^\/projects\/[^/]+\/imports$/;
+/** The feedback widget's frame and demo page post to themselves without a session (app/routes/widget.*.ts). */
+const WIDGET_POST_PATH = /^\/widget\/(frame|demo)$/;
 
 export type AppOptions = {
   env: Env;
@@ -30,7 +32,7 @@ export type AppOptions = {
   isShuttingDown: () => boolean;
 };
 
-type Locals = { cspNonce: string; context?: LoupeContext };
+type Locals = { cspNonce: string; context?: LoupeContext; frameAncestors?: string[] };
 
 export function createApp(options: AppOptions) {
   const { env, log, edge } = options;
@@ -43,8 +45,27 @@ export function createApp(options: AppOptions) {
     if (options.isShuttingDown()) res.setHeader("Connection", "close");
     next();
   });
+  // why: the widget's frame may be framed by its ingest key's allowed origins, and only by them;
+  // the CSP built next reads them from res.locals (every other page keeps frame-ancestors 'none').
+  app.get("/widget/frame", async (req, res, next) => {
+    try {
+      const key = typeof req.query.key === "string" ? req.query.key : null;
+      (res.locals as Locals).frameAncestors = await edge.widgetFrameAncestors(key);
+      next();
+    } catch (error) {
+      next(error);
+    }
+  });
   app.use(securityHeaders({ dev: options.dev ?? false, https: env.publicUrl?.startsWith("https:") ?? false }));
   app.use(compression());
+  // why: the widget's script is loaded by other sites' pages (<script src>), which helmet's
+  // Cross-Origin-Resource-Policy: same-origin would block; its frame carries its own
+  // frame-ancestors, which a X-Frame-Options header would override in older browsers.
+  app.use("/widget", (req, res, next) => {
+    res.setHeader("Cross-Origin-Resource-Policy", "cross-origin");
+    if (req.path === "/frame") res.removeHeader("X-Frame-Options");
+    next();
+  });
 
   app.get("/healthz", async (_req, res) => {
     const result = options.isShuttingDown() ? { ok: false, reason: "shutting down" } : await edge.health();
@@ -53,6 +74,8 @@ export function createApp(options: AppOptions) {
 
   if ("dir" in options.assets) {
     app.use("/assets", express.static(path.join(options.assets.dir, "assets"), { immutable: true, maxAge: "1y" }));
+    // why: embedding pages load the widget by a fixed URL; a short cache lets a fix reach them soon.
+    app.use("/widget", express.static(path.join(options.assets.dir, "widget"), { maxAge: "10m" }));
     app.use(express.static(options.assets.dir, { maxAge: "1h" }));
   } else {
     app.use(options.assets.middleware);
@@ -87,9 +110,12 @@ export function createApp(options: AppOptions) {
       // once, for the CSRF check. An upload's Origin is checked here and its form token by its
       // action, from the field sent before the file (app/routes/projects.$projectId_.imports.ts).
       const upload = req.method === "POST" && UPLOAD_PATH.test(req.path);
+      // why: the widget's frame and demo have no session, so no form token; their Origin must be
+      // this server (a Loupe page), which is what makes the origin they report trustworthy.
+      const widgetPost = req.method === "POST" && WIDGET_POST_PATH.test(req.path);
       const streamed = hasBody && (req.path.startsWith("/api/") || upload);
       const body = hasBody && !streamed ? await readBody(req, FORM_BODY_LIMIT) : undefined;
-      const refusal = upload ? checkOrigin(req, env.publicUrl) : await checkCsrf(req, body, context, env.publicUrl, edge);
+      const refusal = upload || widgetPost ? checkOrigin(req, env.publicUrl) : await checkCsrf(req, body, context, env.publicUrl, edge);
       if (refusal) {
         log.warn(`CSRF check refused ${req.method} ${req.path}: ${refusal}`);
         res.status(403).type("text/plain").send(`Forbidden: ${refusal}`);

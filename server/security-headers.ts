@@ -4,9 +4,15 @@ import helmet from "helmet";
 /**
  * Helmet's headers with a strict Content-Security-Policy: scripts only from this origin or
  * inline with the per-request nonce Remix renders; no remote images, frames or plugins.
+ * No page may be framed (`frame-ancestors 'none'`) except the feedback widget's frame, for which
+ * the edge puts its ingest key's allowed origins in `res.locals.frameAncestors` (server/app.ts).
  */
 export function securityHeaders(options: { dev: boolean; https: boolean }) {
   const nonce = (_req: unknown, res: unknown) => `'nonce-${(res as Response).locals.cspNonce as string}'`;
+  const ancestors = (_req: unknown, res: unknown) => {
+    const origins = (res as Response).locals.frameAncestors as string[] | undefined;
+    return origins?.length ? origins.join(" ") : "'none'";
+  };
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -22,7 +28,7 @@ export function securityHeaders(options: { dev: boolean; https: boolean }) {
         objectSrc: ["'none'"],
         baseUri: ["'none'"],
         formAction: ["'self'"],
-        frameAncestors: ["'none'"],
+        frameAncestors: [ancestors],
         ...(options.https ? { upgradeInsecureRequests: [] } : {}),
       },
     },
