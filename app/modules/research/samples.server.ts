@@ -18,8 +18,8 @@ export const MAX_CANDIDATES = 200_000;
 export function commentFilterSql(filter: CommentFilter): SQL {
   const parts: SQL[] = [sql`true`];
   if (filter.source) parts.push(sql`f.source = ${filter.source}`);
-  if (filter.from) parts.push(sql`f.occurred_at >= ${filter.from}::date`);
-  if (filter.to) parts.push(sql`f.occurred_at < ${filter.to}::date + 1`);
+  if (filter.from) parts.push(sql`f.occurred_at >= ${filter.from}::date::timestamp at time zone 'UTC'`);
+  if (filter.to) parts.push(sql`f.occurred_at < (${filter.to}::date + 1)::timestamp at time zone 'UTC'`);
   if (filter.scoreKind) parts.push(sql`f.score_kind = ${filter.scoreKind}`);
   if (filter.score !== undefined) parts.push(sql`f.score = ${filter.score}`);
   if (filter.uncodedOnly) parts.push(sql`not exists (select 1 from feedback_coded fc where fc.feedback_id = f.id)`);
