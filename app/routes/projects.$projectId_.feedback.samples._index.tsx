@@ -166,7 +166,7 @@ export default function CodingSamplesPage() {
               error={errors.name}
             />
             <Field
-              label="Comments"
+              label="Number of comments"
               name="size"
               type="number"
               min={2}

@@ -32,6 +32,8 @@ export function SuggestionReview({
   mayDecide: boolean;
 }) {
   const [current, setCurrent] = useState(0);
+  // why: the keys work once this effect has run (after hydration); the list says so for people's tools and the tests.
+  const [keysReady, setKeysReady] = useState(false);
   const items = useRef<(HTMLLIElement | null)[]>([]);
   const index = Math.min(current, Math.max(0, suggestions.length - 1));
 
@@ -62,6 +64,7 @@ export function SuggestionReview({
       event.preventDefault();
     };
     window.addEventListener("keydown", onKey);
+    setKeysReady(true);
     return () => window.removeEventListener("keydown", onKey);
   }, [index, suggestions.length, mayDecide]);
 
@@ -80,7 +83,7 @@ export function SuggestionReview({
         ) : null}
         .
       </p>
-      <ol className="space-y-3" aria-label="Pending suggestions">
+      <ol className="space-y-3" aria-label="Pending suggestions" data-keys-ready={keysReady ? "true" : undefined}>
         {suggestions.map((s, i) => (
           <li
             key={s.id}
