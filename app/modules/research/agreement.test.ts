@@ -20,6 +20,10 @@ describe("sampleAgreement", () => {
     expect(t.cohensKappa.interval!.low).toBeCloseTo(reference.kappaInterval[0]!, 12);
     expect(t.cohensKappa.interval!.high).toBeCloseTo(reference.kappaInterval[1]!, 12);
     expect(t.n).toBe(30);
+    // α's point value is quality/agreement.ts's; its interval comes from the summed coincidences, replayed in Python from the matrix.
+    expect(t.alpha.value).toBeCloseTo(reference.alpha, 12);
+    expect(t.alpha.interval!.low).toBeCloseTo(reference.alphaInterval[0]!, 12);
+    expect(t.alpha.interval!.high).toBeCloseTo(reference.alphaInterval[1]!, 12);
     // 10 of A's and 10 of B's 30 answers are yes; they differ on comments 2, 7, 17 and 20.
     expect(t.prevalence.value).toBeCloseTo(20 / 60, 12);
     expect(t.percentAgreement.value).toBeCloseTo(26 / 30, 12);

@@ -58,22 +58,52 @@ function cellsFor(units: AgreementUnit[], themeIds: string[], pairCoders: [strin
   );
 }
 
-function alphaOf(rows: readonly Cell[][]): Metric {
-  const acc = new AgreementAccumulator(false);
-  for (const row of rows) for (const cell of row) acc.addUnit(cell.counts);
-  return acc.result().alphaNominal;
+/**
+ * One comment's part of the figures, summed over the themes it stands for: yes and no values,
+ * Σ_{c≠k} o_ck of its coincidences (Krippendorff 2011: n_c·n_k/(m−1) each way), and the two
+ * coders' 2×2 table. Sums of these over a resample give α and κ in O(comments) per resample.
+ */
+type UnitSums = { yes: number; no: number; disagree: number; table: [number, number, number, number] };
+
+function sumsOf(row: Cell[]): UnitSums {
+  const s: UnitSums = { yes: 0, no: 0, disagree: 0, table: [0, 0, 0, 0] };
+  for (const c of row) {
+    s.yes += c.yes;
+    s.no += c.m - c.yes;
+    s.disagree += (2 * c.yes * (c.m - c.yes)) / (c.m - 1);
+    if (c.pair) s.table[((c.pair[0] ? 2 : 0) + (c.pair[1] ? 1 : 0)) as 0 | 1 | 2 | 3] += 1;
+  }
+  return s;
 }
 
-function kappaOf(rows: readonly Cell[][]): Metric {
-  const table = new Map<string, number>();
-  for (const row of rows) for (const { pair } of row) if (pair) table.set(`${pair[0]}|${pair[1]}`, (table.get(`${pair[0]}|${pair[1]}`) ?? 0) + 1);
-  return cohensKappa([...table].map(([key, n]) => ({ a: key.split("|")[0]!, b: key.split("|")[1]!, n })));
+/** Krippendorff's α for two values from the summed coincidences: 1 − (n − 1)·Σ_{c≠k} o_ck / Σ_{c≠k} n_c·n_k. */
+export function binaryAlphaFromSums(sample: readonly UnitSums[]): number | null {
+  let yes = 0;
+  let no = 0;
+  let disagree = 0;
+  for (const u of sample) {
+    yes += u.yes;
+    no += u.no;
+    disagree += u.disagree;
+  }
+  return yes === 0 || no === 0 ? null : 1 - ((yes + no - 1) * disagree) / (2 * yes * no);
 }
 
-function withInterval(rows: Cell[][], metric: (rows: readonly Cell[][]) => Metric, seed: number, resamples: number): Estimate {
-  const point = metric(rows);
+function kappaFromSums(sample: readonly UnitSums[]): Metric {
+  const t: [number, number, number, number] = [0, 0, 0, 0];
+  for (const u of sample) for (const i of [0, 1, 2, 3] as const) t[i] += u.table[i];
+  return cohensKappa([
+    { a: "no", b: "no", n: t[0]! },
+    { a: "no", b: "yes", n: t[1]! },
+    { a: "yes", b: "no", n: t[2]! },
+    { a: "yes", b: "yes", n: t[3]! },
+  ]);
+}
+
+/** The point value from `point`, the 95% percentile bootstrap interval over comments from `statistic` on the comments' sums. */
+function withInterval(point: Metric, sums: UnitSums[], statistic: (sample: readonly UnitSums[]) => number | null, seed: number, resamples: number): Estimate {
   if (point.value === null) return noEstimate(point.reason ?? "Undefined.");
-  const boot = bootstrap(rows, (sample) => metric(sample).value, { seed, resamples });
+  const boot = bootstrap(sums, statistic, { seed, resamples });
   // why: a resample can hold only comments without the theme; bootstrap() then says so as the interval's reason.
   return { ...point, interval: boot.interval, intervalReason: boot.interval ? null : (boot.intervalReason ?? boot.reason) };
 }
@@ -97,6 +127,7 @@ function agreementOf(rows: Cell[][], themeId: string | null, name: string, units
   });
   const acc = new AgreementAccumulator(false);
   for (const row of rows) for (const cell of row) acc.addUnit(cell.counts);
+  const sums = rows.map(sumsOf);
   const n = rows.length;
   const base = { themeId, name, n, used, decisions, disagreements };
   if (n < 2) {
@@ -114,8 +145,13 @@ function agreementOf(rows: Cell[][], themeId: string | null, name: string, units
     prevalence,
     percentAgreement: acc.result().percentAgreement,
     positiveAgreement: { value: pairsYes / pairsWithYes, reason: null, basis: `${used} use(s) of the theme` },
-    cohensKappa: !twoCoders ? noEstimate("Cohen's κ is for exactly two coders; see Krippendorff's α.") : allYes ? noEstimate(allYes) : withInterval(rows, kappaOf, seed, resamples),
-    alpha: allYes ? noEstimate(allYes) : withInterval(rows, alphaOf, seed, resamples),
+    cohensKappa: !twoCoders
+      ? noEstimate("Cohen's κ is for exactly two coders; see Krippendorff's α.")
+      : allYes
+        ? noEstimate(allYes)
+        : withInterval(kappaFromSums(sums), sums, (sample) => kappaFromSums(sample).value, seed, resamples),
+    // why: the point value is quality/agreement.ts's α; the resamples use the same formula on summed coincidences (agreement.test.ts checks they agree).
+    alpha: allYes ? noEstimate(allYes) : withInterval(acc.result().alphaNominal, sums, binaryAlphaFromSums, seed, resamples),
   };
 }
 
