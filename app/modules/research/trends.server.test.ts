@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { codings, feedbackCoded } from "~db/schema";
 import { db } from "~/db.server";
 import { makeResearchProject, type CommentRow } from "~test/support/research-insight-project";
+import { isSafeSvg } from "~/modules/insight/charts.server";
+import { trendCharts } from "./trends-charts.server";
 import { computeThemeTrends } from "./trends.server";
 
 const week1 = new Date("2026-11-03T10:00:00Z");
@@ -81,5 +83,19 @@ describe("computeThemeTrends", () => {
     const f = await project();
     await expect(computeThemeTrends(db, f.reviewer.actor, f.projectId, {})).rejects.toThrow("does not allow feedback.read");
     await expect(computeThemeTrends(db, f.engineer.actor, f.projectId, { groupBy: "colour" })).rejects.toThrow("groupBy: Expected groupBy to be model, segment, promptVersion or source.");
+  });
+
+  it("draws each theme's share by group and over time as checked SVG, a hostile model name as escaped text", async () => {
+    const hostile = "<img src=x onerror=alert(1)>";
+    const f = await makeResearchProject([{ comment: "slow", model: hostile, occurredAt: week1 }, { comment: "fine", model: hostile, occurredAt: week2 }]);
+    await db.insert(feedbackCoded).values(f.feedbackIds.map((feedbackId) => ({ feedbackId, coderId: f.ann.id, projectId: f.projectId })));
+    await db.insert(codings).values({ feedbackId: f.feedbackIds[0]!, coderId: f.ann.id, projectId: f.projectId, themeId: f.themes.slow });
+    const trends = await computeThemeTrends(db, f.ann.actor, f.projectId, { minCount: 1 });
+    const charts = trendCharts(trends);
+    expect(charts.map((c) => c.id)).toEqual([`groups:${f.themes.slow}`, `timeline:${f.themes.slow}`, `groups:${f.themes.wrong}`, `timeline:${f.themes.wrong}`, `groups:${f.themes.tone}`, `timeline:${f.themes.tone}`]);
+    const groups = charts[0]!.svg;
+    expect(isSafeSvg(groups)).toBe(true);
+    expect(groups).not.toContain("<img");
+    expect(groups).toContain("&lt;img src=x onerror=alert(1)&gt;");
   });
 });
