@@ -226,7 +226,7 @@ export default function SampleAgreementPage() {
       {theme ? (
         <Section
           title={`Disagreements on “${theme.name}”`}
-          description="The comments where the coders differ on this theme: who coded it and who did not."
+          description="The comments where the coders differ on this theme: who coded it and who did not. This breaks the blind: look once the coders have finished."
         >
           <div id="disagreements">
             {disagreements.length === 0 ? (
