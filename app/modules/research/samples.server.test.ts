@@ -49,8 +49,8 @@ describe("createCodingSample", () => {
   it("refuses reviewers and engineers, coders who may not code, one coder, and a filter with too few comments", async () => {
     const f = await makeResearchProject(comments);
     const ok = { name: "S", size: 2, coderIds: [f.ann.id, f.ben.id] };
-    await expect(createCodingSample(db, f.engineer.actor, f.projectId, ok)).rejects.toThrow("does not allow feedback.code");
-    await expect(createCodingSample(db, f.reviewer.actor, f.projectId, ok)).rejects.toThrow("does not allow feedback.code");
+    await expect(createCodingSample(db, f.engineer.actor, f.projectId, ok)).rejects.toThrow("Only managers and researchers can code feedback into themes");
+    await expect(createCodingSample(db, f.reviewer.actor, f.projectId, ok)).rejects.toThrow("Only managers and researchers can code feedback into themes");
     await expect(createCodingSample(db, f.ann.actor, f.projectId, { ...ok, coderIds: [f.ann.id, f.engineer.id] })).rejects.toThrow("cannot code in this project");
     await expect(createCodingSample(db, f.ann.actor, f.projectId, { ...ok, coderIds: [f.ann.id, f.ann.id] })).rejects.toThrow("two or more different coders");
     await expect(createCodingSample(db, f.ann.actor, f.projectId, { ...ok, size: 5, filter: { source: "reviewer" } })).rejects.toThrow("Only 2 comment(s) match the filter");
@@ -95,6 +95,6 @@ describe("computeSampleAgreement", () => {
       [drawn[2], ["Ann Coder"], ["Ben Coder"]],
       [drawn[3], ["Ben Coder"], ["Ann Coder"]],
     ]);
-    await expect(computeSampleAgreement(db, f.reviewer.actor, sample.id)).rejects.toThrow("does not allow feedback.read");
+    await expect(computeSampleAgreement(db, f.reviewer.actor, sample.id)).rejects.toThrow("Only managers, researchers and engineers can read feedback");
   });
 });

@@ -88,7 +88,7 @@ describe("suggestThemes", () => {
 
   it("is refused to researchers (running costs money) and for an unknown model", async () => {
     const f = await setup();
-    await expect(suggestThemes(db, f.ann.actor, f.projectId, { providerId: f.provider.id, model: "loupe-stub-small" })).rejects.toThrow("does not allow llm.run");
+    await expect(suggestThemes(db, f.ann.actor, f.projectId, { providerId: f.provider.id, model: "loupe-stub-small" })).rejects.toThrow("Only managers and engineers can run LLM generations and judges");
     await expect(suggestThemes(db, f.manager.actor, f.projectId, { providerId: f.provider.id, model: "gpt-9" })).rejects.toThrow("not gpt-9");
     expect(stub.requests).toHaveLength(0);
   });
@@ -102,7 +102,7 @@ describe("decideSuggestion", () => {
     const { suggestions } = await listPendingSuggestions(db, f.ann.actor, f.projectId);
     const slow = suggestions.find((s) => s.theme === "Slow")!;
     const wrong = suggestions.find((s) => s.theme === "Wrong answer")!;
-    await expect(decideSuggestion(db, f.engineer.actor, slow.id, { decision: "accept" })).rejects.toThrow("does not allow feedback.code");
+    await expect(decideSuggestion(db, f.engineer.actor, slow.id, { decision: "accept" })).rejects.toThrow("Only managers and researchers can code feedback into themes");
     expect(await decideSuggestion(db, f.ann.actor, slow.id, { decision: "accept" })).toMatchObject({ state: "accepted", coding: { coderId: f.ann.id, origin: "llm" } });
     expect(await decideSuggestion(db, f.ann.actor, wrong.id, { decision: "reject" })).toMatchObject({ state: "rejected", coding: null });
     await expect(decideSuggestion(db, f.ben.actor, slow.id, { decision: "reject" })).rejects.toThrow("already accepted");

@@ -81,7 +81,7 @@ describe("computeThemeTrends", () => {
 
   it("refuses reviewers and names a bad query's field", async () => {
     const f = await project();
-    await expect(computeThemeTrends(db, f.reviewer.actor, f.projectId, {})).rejects.toThrow("does not allow feedback.read");
+    await expect(computeThemeTrends(db, f.reviewer.actor, f.projectId, {})).rejects.toThrow("Only managers, researchers and engineers can read feedback");
     await expect(computeThemeTrends(db, f.engineer.actor, f.projectId, { groupBy: "colour" })).rejects.toThrow("groupBy: Expected groupBy to be model, segment, promptVersion or source.");
   });
 

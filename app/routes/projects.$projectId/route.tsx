@@ -103,6 +103,7 @@ export default function ProjectPage() {
             canExport={can(subject, "datasets.export")}
             canSeeQuality={can(subject, "quality.view")}
             canAdjudicate={can(subject, "annotations.adjudicate")}
+            canReadFeedback={can(subject, "feedback.read")}
           />
         }
       />
@@ -137,6 +138,7 @@ function ProjectActions({
   canExport,
   canSeeQuality,
   canAdjudicate,
+  canReadFeedback,
 }: {
   projectId: string;
   canReview: boolean;
@@ -145,6 +147,7 @@ function ProjectActions({
   canExport: boolean;
   canSeeQuality: boolean;
   canAdjudicate: boolean;
+  canReadFeedback: boolean;
 }) {
   return (
     <>
@@ -179,6 +182,11 @@ function ProjectActions({
       {canSeeQuality ? (
         <Link to={`/projects/${projectId}/classifier`} className={secondaryLink}>
           Classifier
+        </Link>
+      ) : null}
+      {canReadFeedback ? (
+        <Link to={`/projects/${projectId}/feedback`} className={secondaryLink}>
+          Feedback
         </Link>
       ) : null}
       {canAdjudicate ? (

@@ -1,0 +1,36 @@
+import { NavLink } from "@remix-run/react";
+
+type Tab = { to: string; label: string; end?: boolean };
+
+/**
+ * The user-research area's tabs: the inbox, the codebook, quotes, blind coding samples, theme
+ * trends and LLM suggestions, and (for managers) ingest keys and privacy settings.
+ */
+export function FeedbackNav({ projectId, canManage }: { projectId: string; canManage: boolean }) {
+  const base = `/projects/${projectId}/feedback`;
+  const tabs: Tab[] = [
+    { to: base, label: "Inbox", end: true },
+    { to: `${base}/themes`, label: "Codebook" },
+    { to: `${base}/quotes`, label: "Quotes" },
+    { to: `${base}/samples`, label: "Coding samples" },
+    { to: `${base}/trends`, label: "Trends" },
+    { to: `${base}/suggestions`, label: "Suggestions" },
+    ...(canManage ? [{ to: `/projects/${projectId}/feedback-settings`, label: "Ingest & privacy" }] : []),
+  ];
+  return (
+    <nav aria-label="Feedback" className="mb-6 flex flex-wrap gap-1 border-b border-slate-200 text-sm">
+      {tabs.map((tab) => (
+        <NavLink
+          key={tab.to}
+          to={tab.to}
+          end={tab.end}
+          className={({ isActive }) =>
+            `-mb-px border-b-2 px-3 py-2 font-medium ${isActive ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900"}`
+          }
+        >
+          {tab.label}
+        </NavLink>
+      ))}
+    </nav>
+  );
+}
