@@ -7,7 +7,7 @@ import {
   ScrollRestoration,
   useRouteLoaderData,
 } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import { AppHeader } from "~/components/app-header";
 import stylesheet from "~/tailwind.css?url";
 import { useNonce } from "~/utils/nonce";
@@ -34,6 +34,9 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
         <Links />
+        {/* why: keys pressed while the page's script is still loading (a reviewer answering the next
+            item the moment it shows) are kept and replayed by the review screen once it hydrates. */}
+        <script nonce={nonce} src="/early-keys.js" />
       </head>
       <body className="min-h-full font-sans text-slate-900 antialiased">
         <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
@@ -51,6 +54,11 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
+  // why: keys pressed before hydration are for the first screen only (the review screen replays
+  // them in its layout effect, which runs before this); later client-side visits get none.
+  useEffect(() => {
+    (window as { __loupeEarlyKeys?: unknown }).__loupeEarlyKeys = null;
+  }, []);
   return <Outlet />;
 }
 

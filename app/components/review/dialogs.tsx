@@ -46,6 +46,8 @@ const shortcuts: [string, string][] = [
   ["1 – 9", "Answer the focused rating or choice question"],
   ["A / B", "Pairwise: Response A / Response B is better"],
   ["T", "Pairwise: tie"],
+  ["L / M", "Pairwise: the chosen response is slightly / much better"],
+  ["J / K", "Next / previous question (digits then answer it)"],
   ["E", "Edit the correction"],
   ["S", "Skip this item"],
   ["G", "Open the guidelines"],

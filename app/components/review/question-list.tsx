@@ -103,7 +103,7 @@ function QuestionShell({
       {error}
     </p>
   ) : null;
-  const frame = `rounded-lg border p-4 ${error ? "border-red-300 bg-red-50/40" : suggestion?.state === "pending" ? "border-amber-300 bg-amber-50/40" : "border-slate-200 bg-white"}`;
+  const frame = `rounded-lg border p-4 focus-within:ring-2 focus-within:ring-indigo-500 focus-within:ring-offset-1 ${error ? "border-red-300 bg-red-50/40" : suggestion?.state === "pending" ? "border-amber-300 bg-amber-50/40" : "border-slate-200 bg-white"}`;
 
   if (widgets[question.kind].grouped) {
     return (

@@ -34,8 +34,10 @@ function isTyping(target: EventTarget | null): boolean {
 
 /**
  * The review screen's keyboard: 1–9 answer the focused (or last used, or first) rating/choice
- * question, A/B/T pairwise, E the correction, S skip, G guidelines, Y accept the suggestions,
- * ? help, Ctrl/Cmd+Enter submit. Letters and digits are left alone while the reviewer types.
+ * question, J/K move to the next/previous question, A/B/T pairwise, L/M "slightly"/"much" better,
+ * E the correction, S skip, G guidelines, Y accept the suggestions, ? help, Ctrl/Cmd+Enter submit.
+ * Letters and digits are left alone while the reviewer types. Keys pressed before the page
+ * hydrated (kept by public/early-keys.js) are replayed once.
  */
 export function useReviewShortcuts(handlers: Handlers) {
   const latest = useRef(handlers);
@@ -47,7 +49,7 @@ export function useReviewShortcuts(handlers: Handlers) {
       const key = (event.target as HTMLElement | null)?.closest?.("[data-question-key]")?.getAttribute("data-question-key");
       if (key) lastQuestion.current = key;
     };
-    const onKey = (event: KeyboardEvent) => {
+    const onKey = (event: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" | "altKey" | "defaultPrevented" | "isComposing" | "target" | "preventDefault">) => {
       const h = latest.current;
       if (event.defaultPrevented || event.isComposing) return;
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
@@ -69,6 +71,13 @@ export function useReviewShortcuts(handlers: Handlers) {
         const pick = key === "a" ? 0 : key === "b" ? 1 : "tie";
         return act(() => h.onChange(pairwise.key, pairwisePick(h.order, h.values[pairwise.key], pick)));
       }
+      if (pairwise?.kind === "pairwise" && pairwise.strength && (key === "l" || key === "m")) {
+        const answer = h.values[pairwise.key] as { winner?: unknown } | undefined;
+        // why: a strength says how much better the chosen response is; there is none to qualify before a pick, or for a tie.
+        if (!answer || answer.winner === undefined || answer.winner === "tie") return;
+        return act(() => h.onChange(pairwise.key, { ...answer, strength: key === "l" ? "slightly" : "much" }));
+      }
+      if (key === "j" || key === "k") return act(() => moveQuestion(key === "j" ? 1 : -1, lastQuestion));
       if (key === "e") {
         const editor = document.querySelector<HTMLTextAreaElement>("textarea[data-correction]");
         if (editor) act(() => editor.focus());
@@ -80,6 +89,14 @@ export function useReviewShortcuts(handlers: Handlers) {
     };
     document.addEventListener("focusin", onFocus);
     window.addEventListener("keydown", onKey);
+    // why: keys pressed before hydration, kept by public/early-keys.js; taken once (the root drops
+    // the buffer after hydration, so a later client-side visit replays nothing).
+    const early = (window as { __loupeEarlyKeys?: EarlyKey[] | null }).__loupeEarlyKeys;
+    (window as { __loupeEarlyKeys?: EarlyKey[] | null }).__loupeEarlyKeys = null;
+    for (const k of early ?? []) {
+      if (k.typing) continue;
+      onKey({ ...k, defaultPrevented: false, isComposing: false, target: document.activeElement, preventDefault: () => {} });
+    }
     return () => {
       document.removeEventListener("focusin", onFocus);
       window.removeEventListener("keydown", onKey);
@@ -87,7 +104,22 @@ export function useReviewShortcuts(handlers: Handlers) {
   }, []);
 }
 
-function answerDigit(h: Handlers, digit: number, last: string | null, event: KeyboardEvent) {
+type EarlyKey = { key: string; ctrlKey: boolean; metaKey: boolean; altKey: boolean; shiftKey: boolean; typing: boolean };
+
+/** Focuses the next (1) or previous (−1) question's first control, from the focused or last used one. */
+function moveQuestion(step: 1 | -1, last: { current: string | null }) {
+  const frames = [...document.querySelectorAll<HTMLElement>("[data-question-key]")];
+  if (!frames.length) return;
+  const focusedKey = (document.activeElement as HTMLElement | null)?.closest?.("[data-question-key]")?.getAttribute("data-question-key") ?? last.current;
+  const at = frames.findIndex((f) => f.getAttribute("data-question-key") === focusedKey);
+  const next = frames[at < 0 ? (step === 1 ? 0 : frames.length - 1) : Math.min(frames.length - 1, Math.max(0, at + step))]!;
+  const control =
+    next.querySelector<HTMLElement>("input:checked:not([type=hidden])") ?? next.querySelector<HTMLElement>("input:not([type=hidden]):not([disabled]), textarea, select, button");
+  control?.focus();
+  last.current = next.getAttribute("data-question-key");
+}
+
+function answerDigit(h: Handlers, digit: number, last: string | null, event: Pick<KeyboardEvent, "preventDefault">) {
   const focusedKey = (document.activeElement as HTMLElement | null)?.closest?.("[data-question-key]")?.getAttribute("data-question-key");
   const candidates = h.questions.filter((q) => digitKinds.has(q.kind));
   const question =
