@@ -19,8 +19,19 @@ export function OutputPanels({ outputs, order }: { outputs: { text: string; mode
   );
 }
 
+/** Characters shown before a long output folds ("Show all"): enough to judge, cheap to lay out. */
+export const FOLD_AT = 20_000;
+/** A run this long without a space is data (base64, a minified line), not prose: shown as raw text, broken anywhere. */
+const UNBROKEN = /\S{1000}/;
+
 function OutputPanel({ title, text }: { title: string; text: string }) {
   const [raw, setRaw] = useState(false);
+  const [all, setAll] = useState(false);
+  const folded = !all && text.length > FOLD_AT;
+  const shown = folded ? text.slice(0, FOLD_AT) : text;
+  // why: laying out a 200,000-character token as markdown with overflow-wrap takes Chromium seconds;
+  // markdown has nothing to format inside one token anyway.
+  const plain = raw || UNBROKEN.test(shown);
   const id = `output-${title.replace(/\s+/g, "-").toLowerCase()}`;
   return (
     <section aria-labelledby={id} className="min-w-0 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
@@ -37,7 +48,13 @@ function OutputPanel({ title, text }: { title: string; text: string }) {
           Raw<span className="sr-only"> text of {title}</span>
         </button>
       </div>
-      <div className="max-h-[32rem] overflow-auto">{raw ? <RawText text={text} /> : <Markdown text={text} />}</div>
+      <div className="max-h-[32rem] overflow-auto">{plain ? <RawText text={shown} breakAnywhere={!raw || UNBROKEN.test(shown)} /> : <Markdown text={shown} />}</div>
+      {text.length > FOLD_AT ? (
+        <button type="button" onClick={() => setAll(!all)} aria-expanded={all} className="mt-2 text-xs font-medium text-indigo-700 hover:underline">
+          {all ? `Show the first ${FOLD_AT.toLocaleString("en")} characters only` : `Show all ${text.length.toLocaleString("en")} characters`}
+          <span className="sr-only"> of {title}</span>
+        </button>
+      ) : null}
     </section>
   );
 }
