@@ -38,3 +38,24 @@ test("An untouched correction is not stored as one", async ({ page, loginAs, rev
   await expect(page.getByRole("heading", { name: "The queue is done" })).toBeVisible();
   expect((await annotationOf(itemIds[0]!, reviewer))?.values).toEqual({ quality: 5 });
 });
+
+test("on an item with two outputs, rating and correction say which response they are about", async ({ page, loginAs, reviewProject }) => {
+  const { project, reviewer } = await reviewProject({
+    template: [
+      { key: "quality", kind: "rating", text: "How good is this answer?", min: 1, max: 5 },
+      { key: "correction", kind: "correction", text: "Correct the answer if needed" },
+      { key: "comment", kind: "text", text: "Anything else?" },
+    ],
+    items: [{ input: "Capital of France?", outputs: [{ text: "Paris is the capital." }, { text: "Lyon, probably." }] }],
+  });
+  await loginAs(page, reviewer);
+  await startReviewing(page, project.id);
+  // The first output as imported is the one the answers are about: find where this reviewer sees it.
+  const panel = page.getByRole("region", { name: /^Response [AB]$/ }).filter({ hasText: "Paris is the capital." });
+  const name = (await panel.getByRole("heading").textContent())!.trim();
+  const rating = page.getByRole("group", { name: /How good is this answer\?/ });
+  await expect(rating).toContainText(`about ${name}`);
+  await expect(page.locator('[data-question-key="correction"]')).toContainText(`about ${name}`);
+  await expect(page.locator('[data-question-key="comment"]')).not.toContainText("about Response");
+  await expect(page.locator("textarea[data-correction]")).toHaveValue("Paris is the capital.");
+});

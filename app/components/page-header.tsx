@@ -4,11 +4,12 @@ import type { ReactNode } from "react";
 export function PageHeader({ title, description, actions }: { title: ReactNode; description?: ReactNode; actions?: ReactNode }) {
   return (
     <div className="mb-6 flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
-      <div className="min-w-0">
+      <div className="min-w-0 sm:min-w-[16rem] sm:flex-1">
         <h1 className="break-words text-2xl font-bold tracking-tight">{title}</h1>
         {description ? <div className="mt-1 text-sm text-slate-600">{description}</div> : null}
       </div>
-      {actions ? <div className="flex shrink-0 flex-wrap gap-2">{actions}</div> : null}
+      {/* why: many actions wrap onto more rows instead of squeezing the title to nothing. */}
+      {actions ? <div className="flex flex-wrap gap-2 sm:justify-end">{actions}</div> : null}
     </div>
   );
 }

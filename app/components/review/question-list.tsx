@@ -29,6 +29,7 @@ export function QuestionList({ questions, values, onChange, outputs, order, sugg
           error={errors?.[question.key]}
           suggestion={suggestions?.[question.key]}
           order={order}
+          about={outputs.length > 1 && aboutFirstOutput.has(question.kind) ? responseName(Math.max(0, order.indexOf(0))) : null}
           onAccept={() => onChange(question.key, suggestions?.[question.key]?.value)}
           disabled={disabled}
         >
@@ -49,6 +50,12 @@ export function QuestionList({ questions, values, onChange, outputs, order, sugg
   );
 }
 
+/**
+ * Kinds whose answer is about one output: on an item with several, the first output as imported
+ * (what datasets pair the answer with). The reviewer is told which response that is on their screen.
+ */
+const aboutFirstOutput = new Set<Question["kind"]>(["rating", "thumbs", "choice", "flags", "correction"]);
+
 function Widget(props: WidgetProps) {
   const { Component } = widgets[props.question.kind];
   return <Component {...(props as WidgetProps<never>)} />;
@@ -60,6 +67,7 @@ function QuestionShell({
   error,
   suggestion,
   order,
+  about,
   onAccept,
   disabled,
   children,
@@ -69,6 +77,8 @@ function QuestionShell({
   error?: string;
   suggestion?: MarkedSuggestion;
   order: number[];
+  /** "Response B": the output this question is about, on an item with several; null otherwise. */
+  about: string | null;
   onAccept: () => void;
   disabled?: boolean;
   children: (describedBy: string | undefined) => ReactNode;
@@ -80,6 +90,7 @@ function QuestionShell({
   const heading = (
     <>
       <span className="text-slate-900">{question.text}</span>
+      {about ? <span className="ml-2 rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-800">about {about}</span> : null}
       {question.required ? (
         <span className="ml-1 text-red-600" aria-hidden="true">
           *

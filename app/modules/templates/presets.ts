@@ -4,7 +4,7 @@ import type { TemplateInput } from "./schemas";
 export const templatePresets = {
   "rate-and-correct": {
     name: "Rate & correct",
-    description: "Rate each output, fix what is wrong, and say why.",
+    description: "Rate the output, fix what is wrong, and say why. On an item with several outputs, rating and correction are about the first one (the review screen says which response that is).",
     template: {
       questions: [
         { key: "quality", kind: "rating", text: "How good is this answer?", min: 1, max: 5, minLabel: "Unusable", maxLabel: "Perfect", required: true },
