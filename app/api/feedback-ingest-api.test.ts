@@ -25,7 +25,7 @@ async function call(route: Route, path: string, options: Call = {}) {
   if (options.key) headers.authorization = `Bearer ${options.key}`;
   if (options.origin) headers.origin = options.origin;
   if (options.body !== undefined) headers["content-type"] = options.type ?? "application/json";
-  const request = new Request(`http://loupe.test${path}`, { method, headers, body: options.body });
+  const request = new Request(`http://loupe.test${path}`, { method, headers, body: options.body as BodyInit | undefined });
   const context = { user: null, sessionToken: null, csrfToken: "", cspNonce: "", clientIp: options.ip ?? randomUUID(), secureCookies: false };
   const args = { request, params: options.params ?? {}, context } as never;
   const response = method === "GET" || method === "HEAD" || method === "OPTIONS" ? await route.loader(args) : await route.action(args);
