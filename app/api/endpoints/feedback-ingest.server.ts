@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { db } from "~/db.server";
 import { countAttempt } from "~/modules/auth/rate-limit.server";
@@ -82,15 +83,7 @@ async function ingest(request: Request, address: string, signal: AbortSignal): P
       return answer(403, { error: `This ingest key does not allow the origin ${origin}; add it to the key's allowed origins.` });
     }
     if (origin !== null) cors = { "Access-Control-Allow-Origin": origin, Vary: "Origin", "Access-Control-Expose-Headers": "Retry-After" };
-    await countAttempt(
-      db,
-      [
-        { key: `feedback:key:${grant.keyId}`, max: grant.ratePerMinute },
-        { key: `feedback:address:${address}`, max: FEEDBACK_ADDRESS_LIMIT },
-      ],
-      "Too many feedback requests for this key or from this address; wait and send again.",
-      MINUTE,
-    );
+    await countRequest(grant.keyId, grant.ratePerMinute, address);
     const target = { projectId: grant.projectId, keyId: grant.keyId, redactPii: grant.redactPii, queueSampleRate: grant.queueSampleRate };
     const type = request.headers.get("content-type") ?? "";
     if (/^application\/(x-)?ndjson\b/i.test(type)) {
@@ -114,6 +107,26 @@ async function ingest(request: Request, address: string, signal: AbortSignal): P
     if (http.log === "error") throw error;
     return answer(http.status, http.issues?.length ? { error: http.message, issues: http.issues } : { error: http.message }, { ...http.headers, ...cors });
   }
+}
+
+/**
+ * Counts the request against its key's and its address's minute. why: without waiting for the WAL
+ * flush: a counter a crash loses costs nothing, and a flush per request was half of a single
+ * record's time. A refused request rolls back, which gives its count back as countAttempt does.
+ */
+async function countRequest(keyId: string, ratePerMinute: number, address: string) {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('synchronous_commit', 'off', true)`);
+    await countAttempt(
+      tx,
+      [
+        { key: `feedback:key:${keyId}`, max: ratePerMinute },
+        { key: `feedback:address:${address}`, max: FEEDBACK_ADDRESS_LIMIT },
+      ],
+      "Too many feedback requests for this key or from this address; wait and send again.",
+      MINUTE,
+    );
+  });
 }
 
 async function* chunksOf(body: ReadableStream<Uint8Array> | null): AsyncGenerator<Uint8Array> {

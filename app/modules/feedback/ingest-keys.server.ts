@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
-import { feedbackSettings, ingestKeys } from "~db/schema";
-import type { Db } from "~/db.server";
+import { ingestKeys } from "~db/schema";
+import { sqlOf, type Db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { randomToken, sha256 } from "~/modules/auth/crypto.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
@@ -102,26 +102,18 @@ const INVALID = "Missing, invalid or revoked ingest key: send `Authorization: Be
 export async function authenticateIngestKey(db: Db, authorization: string | null): Promise<IngestGrant> {
   const match = /^Bearer\s+(lfi_[0-9a-f]{8}_\S+)\s*$/i.exec(authorization ?? "");
   if (!match) throw new UnauthorizedError(INVALID);
-  const [row] = await db
-    .select({
-      keyId: ingestKeys.id,
-      projectId: ingestKeys.projectId,
-      allowedOrigins: ingestKeys.allowedOrigins,
-      ratePerMinute: ingestKeys.ratePerMinute,
-      lastUsedAt: ingestKeys.lastUsedAt,
-      redactPii: sql<boolean>`coalesce(${feedbackSettings.redactPii}, false)`,
-      queueSampleRate: sql<number>`coalesce(${feedbackSettings.queueSampleRate}, 0)`,
-    })
-    .from(ingestKeys)
-    .leftJoin(feedbackSettings, eq(feedbackSettings.projectId, ingestKeys.projectId))
-    .where(and(eq(ingestKeys.keyHash, sha256(match[1]!)), isNull(ingestKeys.revokedAt)))
-    .limit(1);
+  // why: a named prepared statement (postgres.js), planned once per connection: every request asks it.
+  const [row] = await sqlOf(db)<{ keyId: string; projectId: string; allowedOrigins: string[]; ratePerMinute: number; stale: boolean; redactPii: boolean; queueSampleRate: number }[]>`
+    select k.id as "keyId", k.project_id as "projectId", k.allowed_origins as "allowedOrigins", k.rate_per_minute as "ratePerMinute",
+           (k.last_used_at is null or k.last_used_at < now() - interval '1 minute') as stale, coalesce(s.redact_pii, false) as "redactPii", coalesce(s.queue_sample_rate, 0)::float8 as "queueSampleRate"
+    from ingest_keys k left join feedback_settings s on s.project_id = k.project_id
+    where k.key_hash = ${sha256(match[1]!)} and k.revoked_at is null`;
   if (!row) throw new UnauthorizedError(INVALID);
   // why: a write per request would be wasteful; minute resolution is enough to spot unused keys.
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+  if (row.stale) {
     await db.update(ingestKeys).set({ lastUsedAt: sql`now()` }).where(eq(ingestKeys.id, row.keyId));
   }
-  const { lastUsedAt: _, ...grant } = row;
+  const { stale: _, ...grant } = row;
   return { ...grant, queueSampleRate: Number(grant.queueSampleRate) };
 }
 
