@@ -1,9 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import { feedback, feedbackSettings } from "~db/schema";
 import type { Db } from "~/db.server";
+import type { Actor } from "~/modules/auth/actor";
 import { ImportInputError, ImportLimitError, limitText, type ReaderLimits } from "~/modules/imports/bytes.server";
 import { MAX_JSON_DEPTH } from "~/modules/imports/import-items.server";
 import { openRecords } from "~/modules/imports/read-records.server";
+import { authorizeProject } from "~/modules/projects/authorize.server";
 import { IMPORT_LIMIT_SETTINGS, importLimits } from "~/utils/env.server";
 import { DomainError, ValidationError } from "~/utils/errors";
 import { prepareRecord, type IngestSettings, type PreparedFeedback } from "./prepare-record.server";
@@ -128,4 +130,10 @@ export async function ingestTargetOf(db: Db, projectId: string): Promise<IngestT
     .from(feedbackSettings)
     .where(eq(feedbackSettings.projectId, projectId));
   return { projectId, keyId: null, redactPii: row?.redactPii ?? false, queueSampleRate: row?.queueSampleRate ?? 0 };
+}
+
+/** A file of feedback records brought in by a manager (the CLI): ingestStream into their project, without a key. */
+export async function importFeedback(db: Db, actor: Actor, projectId: string, bytes: AsyncIterable<Uint8Array>, options: { signal?: AbortSignal } = {}): Promise<BatchResult> {
+  await authorizeProject(db, actor, projectId, "feedback.manage");
+  return ingestStream(db, await ingestTargetOf(db, projectId), bytes, options);
 }
