@@ -217,6 +217,14 @@ describe("bad records", () => {
     expect(rows[1]).toMatchObject({ comment: "ok", segment: "pro", metadata: { plan: "team" }, occurredAt: new Date("2026-05-01T10:00:00Z"), scoreKind: null, score: null });
   });
 
+  it("keeps the good records of a batch when the database refuses one of them", async () => {
+    const { key, projectId } = await setUp();
+    const body = ['{"id":"ok-1","thumbs":"up"}', '{"id":"year-zero","thumbs":"up","timestamp":"0000-01-01T00:00:00Z"}', '{"id":"ok-2","thumbs":"down"}'].join("\n");
+    const response = await sendLines(key, body);
+    expect(response.json).toMatchObject({ received: 3, accepted: 2, rejected: 1, errors: [{ line: 2, field: null, message: expect.stringMatching(/^The database refused this record/) }] });
+    expect((await rowsOf(projectId)).map((r) => r.clientId)).toEqual(["ok-1", "ok-2"]);
+  });
+
   it("refuses a single bad record with 400 naming the field, an email as user id among them", async () => {
     const { key, projectId } = await setUp();
     const email = await send(key, { thumbs: "up", userId: "someone@example.org" });
@@ -225,6 +233,7 @@ describe("bad records", () => {
     expect(future).toMatchObject({ status: 400, json: { issues: [{ field: "timestamp", message: "Expected a time not more than a day ahead." }] } });
     const nul = await send(key, { comment: "a\u0000b" });
     expect(nul).toMatchObject({ status: 400, json: { issues: [{ field: "comment" }] } });
+    expect(await send(key, { thumbs: "up", timestamp: "0000-01-01T00:00:00Z" })).toMatchObject({ status: 400, json: { error: expect.stringMatching(/^The database refused this record/) } });
     expect((await call(feedbackRoute, "/api/v1/feedback", { key, body: "{", type: "application/json" })).status).toBe(400);
     expect((await call(feedbackRoute, "/api/v1/feedback", { key, body: "x", type: "text/plain" })).status).toBe(415);
     expect(await rowsOf(projectId)).toEqual([]);

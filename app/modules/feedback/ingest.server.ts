@@ -5,6 +5,7 @@ import type { Actor } from "~/modules/auth/actor";
 import { ImportInputError, ImportLimitError, limitText, type ReaderLimits } from "~/modules/imports/bytes.server";
 import { MAX_JSON_DEPTH } from "~/modules/imports/import-items.server";
 import { openRecords } from "~/modules/imports/read-records.server";
+import { isDataError } from "~/modules/imports/write-rows.server";
 import { authorizeProject } from "~/modules/projects/authorize.server";
 import { IMPORT_LIMIT_SETTINGS, importLimits } from "~/utils/env.server";
 import { DomainError, ValidationError } from "~/utils/errors";
@@ -46,7 +47,13 @@ export async function ingestRecord(db: Db, target: IngestTarget, value: unknown)
     const field = row.issue.field ?? "(body)";
     throw new ValidationError(`${field}: ${row.issue.message}`, [{ field, message: row.issue.message }]);
   }
-  const [id] = (await writeFeedback(db, { projectId: target.projectId, keyId: target.keyId }, [row])).ids;
+  const [id] = (
+    await writeFeedback(db, { projectId: target.projectId, keyId: target.keyId }, [row]).catch((error: unknown) => {
+      if (!isDataError(error)) throw error;
+      const message = `The database refused this record (${error instanceof Error ? error.message : String(error)}).`;
+      throw new ValidationError(message, [{ field: "(body)", message }]);
+    })
+  ).ids;
   if (id !== null && id !== undefined) return { id, duplicate: false };
   const [existing] = await db
     .select({ id: feedback.id })
@@ -78,10 +85,26 @@ export async function ingestStream(db: Db, target: IngestTarget, bytes: AsyncIte
   const flush = async () => {
     const rows = batch;
     batch = [];
-    const { ids } = await writeFeedback(db, { projectId: target.projectId, keyId: target.keyId }, rows);
-    const accepted = ids.filter((id) => id !== null).length;
-    result.accepted += accepted;
-    result.duplicates += rows.length - accepted;
+    const writer = { projectId: target.projectId, keyId: target.keyId };
+    const count = (ids: (number | null)[]) => {
+      const accepted = ids.filter((id) => id !== null).length;
+      result.accepted += accepted;
+      result.duplicates += ids.length - accepted;
+    };
+    try {
+      count((await writeFeedback(db, writer, rows)).ids);
+    } catch (error) {
+      if (!isDataError(error)) throw error;
+      // why: one record PostgreSQL refuses must not cost the good ones around it.
+      for (const row of rows) {
+        try {
+          count((await writeFeedback(db, writer, [row])).ids);
+        } catch (rowError) {
+          if (!isDataError(rowError)) throw rowError;
+          reject(row.line, null, `The database refused this record (${rowError instanceof Error ? rowError.message : String(rowError)}).`);
+        }
+      }
+    }
   };
   try {
     const { records } = await openRecords(counted(bytes, configured.maxBytes), {
