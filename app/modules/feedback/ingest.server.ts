@@ -82,9 +82,19 @@ export async function ingestStream(db: Db, target: IngestTarget, bytes: AsyncIte
     if (result.errors.length < MAX_ERRORS) result.errors.push({ line, field, message });
   };
   let batch: PreparedFeedback[] = [];
+  // why: one batch is written while the next is read and checked, so Node's work and the
+  // database's overlap instead of taking turns; batches still go in one after another, in order.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
     const rows = batch;
     batch = [];
+    await writing;
+    writing = write(rows);
+    // why: handled here so a failure while the next batch is read is no unhandled rejection; the next await still throws it.
+    writing.catch(() => {});
+  };
+  const write = async (rows: PreparedFeedback[]) => {
+    if (rows.length === 0) return;
     const writer = { projectId: target.projectId, keyId: target.keyId };
     const count = (ids: (number | null)[]) => {
       const accepted = ids.filter((id) => id !== null).length;
@@ -126,8 +136,13 @@ export async function ingestStream(db: Db, target: IngestTarget, bytes: AsyncIte
       if (batch.length >= BATCH_ROWS) await flush();
     }
     await flush();
+    await writing;
+    // why: a refused record of a batch written in the background is named after later lines were checked.
+    result.errors.sort((a, b) => a.line - b.line);
     return result;
   } catch (error) {
+    // why: a write still running must settle before the answer is made from the counts.
+    await writing.catch(() => {});
     if (error instanceof ImportLimitError) throw new IngestStreamError(error.message, result, 413);
     if (error instanceof ImportInputError) throw new IngestStreamError(error.message, result, 400);
     throw error;
