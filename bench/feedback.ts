@@ -90,7 +90,7 @@ async function main() {
 
     log(`Single records over HTTP: ${options.rate} requests/s, open loop, for ${options.seconds} s`);
     const single = await singleRecords(key.key);
-    log(`  ${single.sent} sent, ${single.failed} failed; p50 ${single.latency.p50} ms, p95 ${single.latency.p95} ms, p99 ${single.latency.p99} ms`);
+    log(`  ${single.sent} sent, ${single.failed} failed; p50 ${single.latency.p50} ms, p95 ${single.latency.p95} ms, p99 ${single.latency.p99} ms; Node CPU ${single.nodeCpuMsPerRequest} ms a request`);
 
     const [check] = await app.sql<{ n: number }[]>`select count(*)::int as n from feedback where project_id = ${project.id}`;
     const ratio = round(ingest.rowsPerSecond / baseline.rowsPerSecond);
@@ -180,7 +180,7 @@ function report(name: string, run: Run) {
  * comes from its own client address (a header this server reads), as real traffic does, so the
  * per-address limit does not refuse the run.
  */
-async function singleRecords(key: string): Promise<{ sent: number; failed: number; statuses: Record<string, number>; latency: Summary }> {
+async function singleRecords(key: string): Promise<{ sent: number; failed: number; statuses: Record<string, number>; latency: Summary; nodeCpuMsPerRequest: number }> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -215,6 +215,7 @@ async function singleRecords(key: string): Promise<{ sent: number; failed: numbe
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   const pending: Promise<void>[] = [];
+  const cpu = processCpuMs();
   const start = performance.now();
   for (let i = 0; i < total; i++) {
     const due = start + i * interval;
@@ -237,7 +238,7 @@ async function singleRecords(key: string): Promise<{ sent: number; failed: numbe
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
   const failed = total - (statuses["201"] ?? 0);
-  return { sent: total, failed, statuses, latency: summarize(latencies) };
+  return { sent: total, failed, statuses, latency: summarize(latencies), nodeCpuMsPerRequest: round((processCpuMs() - cpu) / total) };
 }
 
 function toMarkdown(r: {
@@ -247,7 +248,7 @@ function toMarkdown(r: {
   database: { where: string; postgres: string };
   setup: { rows: number; rate: number; seconds: number; averageRecordBytes: number };
   batch: { baseline: Run; ingest: Run; ratio: number; met: boolean };
-  single: { sent: number; failed: number; latency: Summary; met: boolean };
+  single: { sent: number; failed: number; latency: Summary; nodeCpuMsPerRequest: number; met: boolean };
   checks: { ok: boolean; stored: number };
 }): string {
   const m = r.machine;
@@ -271,8 +272,8 @@ function toMarkdown(r: {
     `## Single records over HTTP: ${r.setup.rate} requests/s, open loop, ${r.setup.seconds} s`,
     "",
     markdownTable(
-      ["requests", "failed", "p50 ms", "p95 ms", "p99 ms", "max ms"],
-      [[r.single.sent, r.single.failed, r.single.latency.p50, r.single.latency.p95, r.single.latency.p99, r.single.latency.max]],
+      ["requests", "failed", "p50 ms", "p95 ms", "p99 ms", "max ms", "Node CPU ms / request (server + client)"],
+      [[r.single.sent, r.single.failed, r.single.latency.p50, r.single.latency.p95, r.single.latency.p99, r.single.latency.max, r.single.nodeCpuMsPerRequest]],
     ),
     "",
     `p95 target < ${TARGETS.singleP95Ms} ms — ${r.single.met ? "met" : "missed"}. The route's handler behind a plain Node HTTP server in the benchmark's process (Express's middleware left out); the client runs in the same process.`,
