@@ -5,6 +5,7 @@ import { registerDbCommands } from "./commands/db";
 import { registerImportCommand } from "./commands/import";
 import { registerDatasetCommands } from "./commands/datasets";
 import { registerExportCommand } from "./commands/export";
+import { registerFeedbackCommands } from "./commands/feedback";
 import { registerKeyCommands } from "./commands/keys";
 import { registerLlmCommands } from "./commands/llm";
 import { registerProjectCommands } from "./commands/projects";
@@ -34,6 +35,7 @@ registerDatasetCommands(program);
 registerExportCommand(program);
 registerLlmCommands(program);
 registerClassifierCommands(program);
+registerFeedbackCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,6 +7,7 @@ import { db } from "~/db.server";
 import { markInterruptedImports } from "~/modules/imports/tracker.server";
 import { DATASET_BUILDS_QUEUE, DATASET_SWEEP_MS, datasetBuildPayload, runDatasetBuild, sendDatasetBuild, sweepDatasetBuilds } from "./dataset-builds.server";
 import { CLASSIFIER_QUEUE, CLASSIFIER_SWEEP_MS, classifierPayload, runClassifierJob, sendClassifierModel, sweepClassifier } from "./classifier.server";
+import { startFeedbackRetention } from "./feedback-retention.server";
 import { importFilePayload, runImportFile } from "./import-file.server";
 import { LLM_RUN_SWEEP_MS, LLM_RUN_WORKERS, LLM_RUNS_QUEUE, llmRunPayload, runLlmRunJob, sendLlmRun, sweepLlmRuns } from "./llm-run.server";
 import { instanceId } from "./instance.server";
@@ -23,6 +24,7 @@ type Jobs = {
   datasets: { worker: string; sweep: NodeJS.Timeout };
   llmRuns: { workers: string[]; sweep: NodeJS.Timeout };
   classifier: { worker: string; sweep: NodeJS.Timeout };
+  feedbackRetention: NodeJS.Timeout;
 };
 
 /** This process's workers, once startJobs has run. */
@@ -76,7 +78,8 @@ export async function startJobs(options: { databaseUrl: string; dataDir: string;
   const datasets = await startDatasetWorker(boss, options.databaseUrl, running, options.log);
   const llmRuns = await startLlmRunWorkers(boss, options.databaseUrl, running, options.log);
   const classifier = await startClassifierWorker(boss, options.databaseUrl, running, options.log);
-  started = { boss, queue, running, sweep, resolutions, log: options.log, datasets, llmRuns, classifier };
+  const feedbackRetention = await startFeedbackRetention(boss, (name, queueOptions) => createQueue(boss, options.databaseUrl, name, queueOptions), options.log);
+  started = { boss, queue, running, sweep, resolutions, log: options.log, datasets, llmRuns, classifier, feedbackRetention };
   options.log.info(`Background jobs started (queue ${queue}).`);
 }
 
@@ -110,6 +113,7 @@ export async function stopJobs(): Promise<void> {
   clearInterval(jobs.datasets.sweep);
   clearInterval(jobs.llmRuns.sweep);
   clearInterval(jobs.classifier.sweep);
+  clearInterval(jobs.feedbackRetention);
   for (const controller of jobs.running.values()) controller.abort(new DOMException("The server is shutting down.", "AbortError"));
   await jobs.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
 }

@@ -14,3 +14,4 @@ import "./prompts.server";
 import "./classifier.server";
 import "./distillation.server";
 import "./research-insight.server";
+import "./feedback-ingest.server";
