@@ -9,7 +9,7 @@ import { NotFoundError, ValidationError } from "~/utils/errors";
 import { parseOrThrow } from "~/utils/validation";
 import { checkQuoteFits, commentFor } from "./codings.server";
 import { attribute, type Attributed } from "./comment.server";
-import { quoteItemInputSchema, quoteSetInputSchema, type QuoteItemInput, type QuoteSetInput } from "./schemas";
+import { pgArray, quoteItemInputSchema, quoteSetInputSchema, type QuoteItemInput, type QuoteSetInput } from "./schemas";
 
 export type QuoteSet = typeof quoteSets.$inferSelect;
 
@@ -138,7 +138,7 @@ export async function reorderQuotes(db: Db, actor: Actor, setId: string, feedbac
     if (feedbackIds.length !== have.size || new Set(feedbackIds).size !== have.size || feedbackIds.some((id) => !have.has(id))) {
       throw new ValidationError("order: Give every quote of the set exactly once.", [{ field: "order", message: "Give every quote of the set exactly once." }]);
     }
-    await tx.execute(sql`update quote_set_items q set position = o.n - 1 from unnest(${feedbackIds}::bigint[]) with ordinality o(id, n) where q.set_id = ${set.id} and q.feedback_id = o.id`);
+    await tx.execute(sql`update quote_set_items q set position = o.n - 1 from unnest(${pgArray(feedbackIds)}::bigint[]) with ordinality o(id, n) where q.set_id = ${set.id} and q.feedback_id = o.id`);
   });
 }
 

@@ -75,3 +75,8 @@ export const inboxFilterSchema = z.object({
   sample: z.uuid({ error: "Expected a sample id." }).optional(),
 });
 export type InboxFilter = z.output<typeof inboxFilterSchema>;
+
+/** Whole numbers as one PostgreSQL array literal parameter (Drizzle's `sql` would spread a JS array into a list). */
+export function pgArray(ids: number[]): string {
+  return `{${ids.map((id) => String(Math.trunc(id))).join(",")}}`;
+}

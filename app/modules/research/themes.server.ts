@@ -7,7 +7,7 @@ import { authorizeProject } from "~/modules/projects/authorize.server";
 import type { ProjectAction } from "~/modules/projects/policy";
 import { NotFoundError, ValidationError } from "~/utils/errors";
 import { parseOrThrow } from "~/utils/validation";
-import { splitInputSchema, themeInputSchema, themePatchSchema, type SplitInput, type ThemeInput, type ThemePatch } from "./schemas";
+import { pgArray, splitInputSchema, themeInputSchema, themePatchSchema, type SplitInput, type ThemeInput, type ThemePatch } from "./schemas";
 
 export type Theme = typeof themes.$inferSelect;
 export type ThemeWithCounts = Pick<Theme, "id" | "parentId" | "name" | "description" | "examples" | "position"> & {
@@ -117,7 +117,7 @@ export async function deleteTheme(db: Db, actor: Actor, themeId: string): Promis
 
 /** Moves every coding of `from` to `to` in one statement: a comment a coder coded with both keeps one coding, memos joined, the kept quote first. */
 async function moveCodings(tx: Db, fromId: string, toId: string, feedbackIds?: number[]) {
-  const only = feedbackIds ? sql`and feedback_id = any(${feedbackIds}::bigint[])` : sql``;
+  const only = feedbackIds ? sql`and feedback_id = any(${pgArray(feedbackIds)}::bigint[])` : sql``;
   await tx.execute(sql`
     insert into codings (feedback_id, theme_id, coder_id, project_id, memo, quote_start, quote_end, origin, created_at, updated_at)
     select feedback_id, ${toId}, coder_id, project_id, memo, quote_start, quote_end, origin, created_at, now() from codings where theme_id = ${fromId} ${only}
@@ -181,11 +181,11 @@ export async function splitTheme(db: Db, actor: Actor, themeId: string, input: S
       await tx.execute(sql`
         insert into codings (feedback_id, theme_id, coder_id, project_id, memo, quote_start, quote_end, origin, created_at, updated_at)
         select feedback_id, ${made!.id}, coder_id, project_id, memo, quote_start, quote_end, origin, created_at, now()
-        from codings where theme_id = ${theme.id} and feedback_id = any(${part.feedbackIds}::bigint[])`);
+        from codings where theme_id = ${theme.id} and feedback_id = any(${pgArray(part.feedbackIds)}::bigint[])`);
       created.push(made!);
     }
     const moved = [...new Set(v.parts.flatMap((p) => p.feedbackIds))];
-    await tx.execute(sql`delete from codings where theme_id = ${theme.id} and feedback_id = any(${moved}::bigint[])`);
+    await tx.execute(sql`delete from codings where theme_id = ${theme.id} and feedback_id = any(${pgArray(moved)}::bigint[])`);
     if (v.removeOriginal) {
       await tx.update(themes).set({ parentId: created[0]!.parentId === null ? created[0]!.id : null, updatedAt: new Date() }).where(eq(themes.parentId, theme.id));
       await tx.delete(themes).where(eq(themes.id, theme.id));
