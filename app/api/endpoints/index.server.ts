@@ -13,3 +13,4 @@ import "./metrics.server";
 import "./prompts.server";
 import "./classifier.server";
 import "./distillation.server";
+import "./research.server";
