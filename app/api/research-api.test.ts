@@ -17,6 +17,7 @@ import * as themesRoute from "~/routes/api.v1.projects.$projectId.themes";
 import * as exportRoute from "~/routes/api.v1.quote-sets.$setId.export";
 import * as itemsRoute from "~/routes/api.v1.quote-sets.$setId.items";
 import * as mergeRoute from "~/routes/api.v1.themes.$themeId.merge";
+import * as inboxPage from "~/routes/projects.$projectId_.feedback._index/route";
 
 type Route = { loader: (args: never) => Promise<Response> };
 
