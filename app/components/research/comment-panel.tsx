@@ -58,6 +58,11 @@ export const CommentPanel = forwardRef<
   const { send, fetcher } = useIntent();
   const textRef = useRef<HTMLParagraphElement>(null);
   const [selection, setSelection] = useState<[number, number] | null>(null);
+  // why: the box shows the click at once (optimistic); the loader's answer then confirms it.
+  const pending =
+    fetcher.state !== "idle" && fetcher.formData?.get("intent") === "toggle"
+      ? String(fetcher.formData.get("themeId"))
+      : null;
   const mine = new Map(
     comment.codings.filter((c) => c.mine).map((c) => [c.themeId, c])
   );
@@ -187,7 +192,7 @@ export const CommentPanel = forwardRef<
               >
                 <input
                   type="checkbox"
-                  checked={mine.has(t.id)}
+                  checked={pending === t.id ? !mine.has(t.id) : mine.has(t.id)}
                   disabled={!canCode}
                   onChange={() =>
                     send("toggle", { feedbackId: comment.id, themeId: t.id })
