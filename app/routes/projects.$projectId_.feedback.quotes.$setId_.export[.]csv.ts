@@ -8,10 +8,7 @@ import { requireActor, throwAsResponse } from "~/utils/http.server";
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const actor = requireActor(context, request);
   try {
-    return quoteFileResponse(
-      await quoteSetCsv(db, actor, params.setId ?? ""),
-      "csv"
-    );
+    return quoteFileResponse(await quoteSetCsv(db, actor, params.setId ?? ""), "csv");
   } catch (error) {
     throwAsResponse(error);
   }

@@ -8,10 +8,7 @@ import { requireActor, throwAsResponse } from "~/utils/http.server";
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const actor = requireActor(context, request);
   try {
-    return quoteFileResponse(
-      await quoteSetMarkdown(db, actor, params.setId ?? ""),
-      "md"
-    );
+    return quoteFileResponse(await quoteSetMarkdown(db, actor, params.setId ?? ""), "md");
   } catch (error) {
     throwAsResponse(error);
   }

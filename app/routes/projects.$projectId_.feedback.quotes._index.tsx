@@ -8,18 +8,13 @@ import { TextareaField } from "~/components/ui/textarea-field";
 import { db } from "~/db.server";
 import { can } from "~/modules/projects/policy";
 import { getProject } from "~/modules/projects/queries.server";
-import {
-  createQuoteSet,
-  listQuoteSets,
-} from "~/modules/research/quotes.server";
+import { createQuoteSet, listQuoteSets } from "~/modules/research/quotes.server";
 import { formAction, pageLoader } from "~/utils/route.server";
 export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
-    title: data
-      ? `Quote sets · ${data.project.name} · Loupe`
-      : "Quote sets · Loupe",
+    title: data ? `Quote sets · ${data.project.name} · Loupe` : "Quote sets · Loupe",
   },
 ];
 
@@ -28,10 +23,7 @@ export const loader = pageLoader(async ({ actor, params }) => {
   return {
     project,
     sets: await listQuoteSets(db, actor, project.id),
-    canEdit: can(
-      { isAdmin: actor.isAdmin, role: project.role },
-      "feedback.code"
-    ),
+    canEdit: can({ isAdmin: actor.isAdmin, role: project.role }, "feedback.code"),
   };
 });
 
@@ -46,46 +38,31 @@ export const action = formAction(async ({ actor, form, params }) => {
 export default function QuoteSets() {
   const { project, sets, canEdit } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const errors =
-    (result && "fieldErrors" in result ? result.fieldErrors : undefined) ?? {};
+  const errors = (result && "fieldErrors" in result ? result.fieldErrors : undefined) ?? {};
   return (
     <div className="mx-auto max-w-4xl">
       <PageHeader
         title="Quote sets"
         description={
           <>
-            <Link
-              to={`/projects/${project.id}/feedback`}
-              className="text-indigo-700 hover:underline"
-            >
+            <Link to={`/projects/${project.id}/feedback`} className="text-indigo-700 hover:underline">
               {project.name} feedback
             </Link>{" "}
-            · collections of comments for a report, shared with everyone on the
-            project who reads feedback.
+            · collections of comments for a report, shared with everyone on the project who reads feedback.
           </>
         }
       />
-      {sets.length === 0 ? (
-        <p className="text-sm text-slate-500">No quote sets yet.</p>
-      ) : null}
+      {sets.length === 0 ? <p className="text-sm text-slate-500">No quote sets yet.</p> : null}
       <ul className="space-y-2">
         {sets.map((s) => (
-          <li
-            key={s.id}
-            className="rounded-md border border-slate-200 bg-white p-3"
-          >
-            <Link
-              to={s.id}
-              className="font-medium text-indigo-700 hover:underline"
-            >
+          <li key={s.id} className="rounded-md border border-slate-200 bg-white p-3">
+            <Link to={s.id} className="font-medium text-indigo-700 hover:underline">
               {s.name}
             </Link>{" "}
             <span className="text-sm text-slate-500">
               · {s.quotes} quote{s.quotes === 1 ? "" : "s"}
             </span>
-            {s.description ? (
-              <p className="text-sm text-slate-600">{s.description}</p>
-            ) : null}
+            {s.description ? <p className="text-sm text-slate-600">{s.description}</p> : null}
           </li>
         ))}
       </ul>
@@ -93,11 +70,7 @@ export default function QuoteSets() {
         <Section title="New quote set">
           <PostForm className="max-w-md space-y-3">
             <Field label="Name" name="name" required error={errors.name} />
-            <TextareaField
-              label="Description"
-              name="description"
-              error={errors.description}
-            />
+            <TextareaField label="Description" name="description" error={errors.description} />
             <Button>Create quote set</Button>
           </PostForm>
         </Section>

@@ -1,43 +1,12 @@
 import { z } from "zod";
 import { db } from "~/db.server";
 import { getComment } from "~/modules/research/comment.server";
-import {
-  markCoded,
-  removeCoding,
-  setCoding,
-} from "~/modules/research/codings.server";
+import { markCoded, removeCoding, setCoding } from "~/modules/research/codings.server";
 import { listInbox } from "~/modules/research/inbox.server";
-import {
-  quoteSetCsv,
-  quoteSetMarkdown,
-} from "~/modules/research/quotes-export.server";
-import {
-  addQuote,
-  createQuoteSet,
-  deleteQuoteSet,
-  getQuoteSet,
-  listQuoteSets,
-  removeQuote,
-  reorderQuotes,
-  updateQuoteSet,
-} from "~/modules/research/quotes.server";
-import {
-  codingInputSchema,
-  inboxFilterSchema,
-  quoteItemInputSchema,
-  quoteSetInputSchema,
-  splitInputSchema,
-  themeInputSchema,
-  themePatchSchema,
-} from "~/modules/research/schemas";
-import {
-  createTheme,
-  deleteTheme,
-  listThemes,
-  mergeThemes,
-  splitTheme,
-  updateTheme,
-} from "~/modules/research/themes.server";
+import { quoteSetCsv, quoteSetMarkdown } from "~/modules/research/quotes-export.server";
+import { addQuote, createQuoteSet, deleteQuoteSet, getQuoteSet, listQuoteSets, removeQuote, reorderQuotes, updateQuoteSet } from "~/modules/research/quotes.server";
+import { codingInputSchema, inboxFilterSchema, quoteItemInputSchema, quoteSetInputSchema, splitInputSchema, themeInputSchema, themePatchSchema } from "~/modules/research/schemas";
+import { createTheme, deleteTheme, listThemes, mergeThemes, splitTheme, updateTheme } from "~/modules/research/themes.server";
 import { defineEndpoint, errorBodySchema } from "../define.server";
 
 const err = (description: string) => ({ description, schema: errorBodySchema });
@@ -48,15 +17,11 @@ const common = {
 };
 const readers = {
   ...common,
-  403: err(
-    "Your role does not read feedback (managers, researchers, engineers and admins do)"
-  ),
+  403: err("Your role does not read feedback (managers, researchers, engineers and admins do)"),
 };
 const coders = {
   ...common,
-  403: err(
-    "Your role does not code feedback (managers, researchers and admins do)"
-  ),
+  403: err("Your role does not code feedback (managers, researchers and admins do)"),
 };
 const tags = ["research"];
 const projectParams = z.object({
@@ -69,19 +34,12 @@ const setParams = z.object({
   setId: z.uuid({ error: "Expected a quote set id (a UUID)." }),
 });
 const feedbackParams = z.object({
-  feedbackId: z.coerce
-    .number()
-    .int()
-    .positive({ error: "Expected a comment id." }),
+  feedbackId: z.coerce.number().int().positive({ error: "Expected a comment id." }),
 });
 
 const author = z.object({
   kind: z.enum(["end_user", "reviewer", "unknown"]),
-  label: z
-    .string()
-    .describe(
-      'end users by a stable pseudonym ("User 3f9a1c"), reviewers by the project\'s name rules'
-    ),
+  label: z.string().describe('end users by a stable pseudonym ("User 3f9a1c"), reviewers by the project\'s name rules'),
 });
 const score = {
   scoreKind: z.enum(["thumbs", "stars"]).nullable(),
@@ -98,17 +56,9 @@ const commentSchema = z
     model: z.string().nullable(),
     promptVersion: z.string().nullable(),
     occurredAt: z.iso.datetime(),
-    exact: z
-      .boolean()
-      .describe(
-        "a full-text match (false: found by a fuzzy, typo-tolerant match)"
-      ),
+    exact: z.boolean().describe("a full-text match (false: found by a fuzzy, typo-tolerant match)"),
     codedByMe: z.boolean(),
-    coders: z
-      .int()
-      .describe(
-        "coders who marked it coded, among those visible to you (blind samples hide others)"
-      ),
+    coders: z.int().describe("coders who marked it coded, among those visible to you (blind samples hide others)"),
     themes: z.array(z.object({ id: z.uuid(), name: z.string() })),
     author,
   })
@@ -118,18 +68,13 @@ export const listFeedbackEndpoint = defineEndpoint({
   method: "get",
   path: "/api/v1/projects/{projectId}/feedback",
   tags,
-  summary:
-    "The project's comments, newest first (exact full-text matches before fuzzy ones when searching), keyset-paged with `cursor`",
+  summary: "The project's comments, newest first (exact full-text matches before fuzzy ones when searching), keyset-paged with `cursor`",
   description:
     '`q` is a web-style search (`"exact phrase"`, `-word`, `or`) with English stemming, plus trigram matches so a typo still finds. ' +
     '`sample` lists a coding sample\'s comments blind: only your own codings and coded marks show. `count` is exact up to 10,000 (`countLabel` then says "10,000+").',
   params: projectParams,
   query: inboxFilterSchema.extend({
-    cursor: z
-      .string()
-      .max(200)
-      .optional()
-      .describe("`next` of the previous page"),
+    cursor: z.string().max(200).optional().describe("`next` of the previous page"),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   }),
   responses: {
@@ -146,14 +91,7 @@ export const listFeedbackEndpoint = defineEndpoint({
   },
   handler: async ({ actor, params, query }) => {
     const { cursor, limit, ...filter } = query;
-    const page = await listInbox(
-      db,
-      actor,
-      params.projectId,
-      filter,
-      cursor,
-      limit
-    );
+    const page = await listInbox(db, actor, params.projectId, filter, cursor, limit);
     return {
       status: 200,
       body: {
@@ -176,10 +114,7 @@ const codingSchema = z
     origin: z.string(),
   })
   .meta({ id: "Coding" });
-const codingsBody = async (
-  actor: Parameters<typeof getComment>[1],
-  feedbackId: number
-) => {
+const codingsBody = async (actor: Parameters<typeof getComment>[1], feedbackId: number) => {
   const c = await getComment(db, actor, feedbackId);
   return {
     feedbackId,
@@ -198,11 +133,7 @@ const codingsBody = async (
 const codingsResponse = z.object({
   feedbackId: z.int(),
   codedByMe: z.boolean(),
-  othersHidden: z
-    .boolean()
-    .describe(
-      "the comment is in an open blind sample you code: only your codings show"
-    ),
+  othersHidden: z.boolean().describe("the comment is in an open blind sample you code: only your codings show"),
   codings: z.array(codingSchema),
 });
 
@@ -210,8 +141,7 @@ export const listCodingsEndpoint = defineEndpoint({
   method: "get",
   path: "/api/v1/feedback/{feedbackId}/codings",
   tags,
-  summary:
-    "A comment's codings you may see (yours, and others' unless it is in an open blind sample you code)",
+  summary: "A comment's codings you may see (yours, and others' unless it is in an open blind sample you code)",
   params: feedbackParams,
   responses: {
     200: { description: "Codings", schema: codingsResponse },
@@ -227,8 +157,7 @@ export const putCodingEndpoint = defineEndpoint({
   method: "put",
   path: "/api/v1/feedback/{feedbackId}/codings",
   tags,
-  summary:
-    "Code the comment with a theme as yourself (memo and quote replace your earlier ones; other coders' are untouched) and mark it coded",
+  summary: "Code the comment with a theme as yourself (memo and quote replace your earlier ones; other coders' are untouched) and mark it coded",
   params: feedbackParams,
   body: codingInputSchema.meta({ id: "CodingInput" }),
   responses: {
@@ -245,8 +174,7 @@ export const patchCodedEndpoint = defineEndpoint({
   method: "patch",
   path: "/api/v1/feedback/{feedbackId}/codings",
   tags,
-  summary:
-    "Mark the comment coded by you (`coded: true`, with any number of themes, none included) or take the mark back",
+  summary: "Mark the comment coded by you (`coded: true`, with any number of themes, none included) or take the mark back",
   params: feedbackParams,
   body: z.object({ coded: z.boolean() }),
   responses: {
@@ -299,16 +227,13 @@ export const listThemesEndpoint = defineEndpoint({
   method: "get",
   path: "/api/v1/projects/{projectId}/themes",
   tags,
-  summary:
-    "The codebook: themes (nested one level) with how many comments and codings each has",
+  summary: "The codebook: themes (nested one level) with how many comments and codings each has",
   params: projectParams,
   responses: {
     200: {
       description: "Themes",
       schema: z.object({
-        themes: z.array(
-          themeSchema.extend({ comments: z.int(), codings: z.int() })
-        ),
+        themes: z.array(themeSchema.extend({ comments: z.int(), codings: z.int() })),
       }),
     },
     ...readers,
@@ -323,8 +248,7 @@ export const createThemeEndpoint = defineEndpoint({
   method: "post",
   path: "/api/v1/projects/{projectId}/themes",
   tags,
-  summary:
-    "Add a theme (names unique per project, ignoring case; a parent must be a top-level theme)",
+  summary: "Add a theme (names unique per project, ignoring case; a parent must be a top-level theme)",
   params: projectParams,
   body: themeInputSchema.meta({ id: "NewTheme" }),
   responses: {
@@ -341,8 +265,7 @@ export const updateThemeEndpoint = defineEndpoint({
   method: "patch",
   path: "/api/v1/themes/{themeId}",
   tags,
-  summary:
-    "Rename, edit or move a theme (`parentId: null` moves it to the top)",
+  summary: "Rename, edit or move a theme (`parentId: null` moves it to the top)",
   params: themeParams,
   body: themePatchSchema.meta({ id: "ThemePatch" }),
   responses: {
@@ -359,8 +282,7 @@ export const deleteThemeEndpoint = defineEndpoint({
   method: "delete",
   path: "/api/v1/themes/{themeId}",
   tags,
-  summary:
-    "Delete a theme with its child themes and all their codings; answers how many codings went",
+  summary: "Delete a theme with its child themes and all their codings; answers how many codings went",
   params: themeParams,
   responses: {
     200: {
@@ -379,8 +301,7 @@ export const mergeThemeEndpoint = defineEndpoint({
   method: "post",
   path: "/api/v1/themes/{themeId}/merge",
   tags,
-  summary:
-    "Merge this theme into `into`: its codings move (a comment coded with both keeps one, memos joined), its children move under `into`, it is deleted",
+  summary: "Merge this theme into `into`: its codings move (a comment coded with both keeps one, memos joined), its children move under `into`, it is deleted",
   params: themeParams,
   body: z.object({ into: z.uuid({ error: "Expected a theme id." }) }),
   responses: {
@@ -404,8 +325,7 @@ export const splitThemeEndpoint = defineEndpoint({
   method: "post",
   path: "/api/v1/themes/{themeId}/split",
   tags,
-  summary:
-    "Split a theme into new ones beside it, each taking the codings of the comments chosen for it; the rest stay unless `removeOriginal`",
+  summary: "Split a theme into new ones beside it, each taking the codings of the comments chosen for it; the rest stay unless `removeOriginal`",
   params: themeParams,
   body: splitInputSchema.meta({ id: "ThemeSplit" }),
   responses: {
@@ -430,9 +350,7 @@ export const splitThemeEndpoint = defineEndpoint({
   },
 });
 
-const setSchema = z
-  .object({ id: z.uuid(), name: z.string(), description: z.string() })
-  .meta({ id: "QuoteSet" });
+const setSchema = z.object({ id: z.uuid(), name: z.string(), description: z.string() }).meta({ id: "QuoteSet" });
 const quoteSchema = z
   .object({
     feedbackId: z.int(),
@@ -448,10 +366,7 @@ const quoteSchema = z
     author,
   })
   .meta({ id: "Quote" });
-const setBody = async (
-  actor: Parameters<typeof getQuoteSet>[1],
-  setId: string
-) => {
+const setBody = async (actor: Parameters<typeof getQuoteSet>[1], setId: string) => {
   const { set, quotes } = await getQuoteSet(db, actor, setId);
   return {
     id: set.id,
@@ -472,9 +387,7 @@ export const listQuoteSetsEndpoint = defineEndpoint({
     200: {
       description: "Quote sets",
       schema: z.object({
-        quoteSets: z.array(
-          setSchema.extend({ quotes: z.int(), createdAt: z.string() })
-        ),
+        quoteSets: z.array(setSchema.extend({ quotes: z.int(), createdAt: z.string() })),
       }),
     },
     ...readers,
@@ -552,8 +465,7 @@ export const addQuoteEndpoint = defineEndpoint({
   method: "post",
   path: "/api/v1/quote-sets/{setId}/items",
   tags,
-  summary:
-    "Add a comment, or a passage of it (offsets into the comment), with a note; adding it again updates it in place",
+  summary: "Add a comment, or a passage of it (offsets into the comment), with a note; adding it again updates it in place",
   params: setParams,
   body: quoteItemInputSchema.meta({ id: "NewQuote" }),
   responses: {
@@ -590,10 +502,7 @@ export const removeQuoteEndpoint = defineEndpoint({
   summary: "Remove the quote of comment `feedbackId` from the set",
   params: setParams,
   query: z.object({
-    feedbackId: z.coerce
-      .number()
-      .int()
-      .positive({ error: "Expected a comment id." }),
+    feedbackId: z.coerce.number().int().positive({ error: "Expected a comment id." }),
   }),
   responses: {
     200: { description: "The set", schema: setWithQuotes },
@@ -609,8 +518,7 @@ export const exportQuoteSetEndpoint = defineEndpoint({
   method: "get",
   path: "/api/v1/quote-sets/{setId}/export",
   tags,
-  summary:
-    "Download the set as CSV (formula-safe) or Markdown (text escaped, no HTML), attributed pseudonymously with segment, model and date",
+  summary: "Download the set as CSV (formula-safe) or Markdown (text escaped, no HTML), attributed pseudonymously with segment, model and date",
   params: setParams,
   query: z.object({ format: z.enum(["csv", "md"]).default("csv") }),
   responses: {
@@ -618,25 +526,16 @@ export const exportQuoteSetEndpoint = defineEndpoint({
     ...readers,
   },
   handler: async ({ actor, params, query }) => {
-    const file =
-      query.format === "csv"
-        ? await quoteSetCsv(db, actor, params.setId)
-        : await quoteSetMarkdown(db, actor, params.setId);
+    const file = query.format === "csv" ? await quoteSetCsv(db, actor, params.setId) : await quoteSetMarkdown(db, actor, params.setId);
     return quoteFileResponse(file, query.format);
   },
 });
 
 /** A quote set file as a download (also what the pages' download links answer). */
-export function quoteFileResponse(
-  file: { name: string; body: string },
-  format: "csv" | "md"
-): Response {
+export function quoteFileResponse(file: { name: string; body: string }, format: "csv" | "md"): Response {
   return new Response(file.body, {
     headers: {
-      "content-type":
-        format === "csv"
-          ? "text/csv; charset=utf-8"
-          : "text/markdown; charset=utf-8",
+      "content-type": format === "csv" ? "text/csv; charset=utf-8" : "text/markdown; charset=utf-8",
       "content-disposition": `attachment; filename="${file.name}"`,
       "cache-control": "no-store",
       "x-content-type-options": "nosniff",

@@ -9,12 +9,7 @@ import { parseOrThrow } from "~/utils/validation";
 import { codingInputSchema, type CodingInput } from "./schemas";
 
 /** The comment (its project and length) if the actor may act on it; NotFound otherwise, so ids reveal nothing. */
-export async function commentFor(
-  db: Db,
-  actor: Actor,
-  feedbackId: number,
-  action: ProjectAction
-) {
+export async function commentFor(db: Db, actor: Actor, feedbackId: number, action: ProjectAction) {
   const [row] = Number.isSafeInteger(feedbackId)
     ? await db
         .select({
@@ -26,47 +21,30 @@ export async function commentFor(
         .where(eq(feedback.id, feedbackId))
     : [];
   if (!row) throw new NotFoundError("No such comment.");
-  await authorizeProject(db, actor, row.projectId, action).catch(
-    (error: unknown) => {
-      throw error instanceof NotFoundError
-        ? new NotFoundError("No such comment.")
-        : error;
-    }
-  );
+  await authorizeProject(db, actor, row.projectId, action).catch((error: unknown) => {
+    throw error instanceof NotFoundError ? new NotFoundError("No such comment.") : error;
+  });
   return row;
 }
 
 /** Refuses a quote that ends past the comment's end. */
 export function checkQuoteFits(comment: string, end: number | null) {
   const message = `The quote ends after the comment (${comment.length} characters).`;
-  if (end !== null && end > comment.length)
-    throw new ValidationError(`quoteEnd: ${message}`, [
-      { field: "quoteEnd", message },
-    ]);
+  if (end !== null && end > comment.length) throw new ValidationError(`quoteEnd: ${message}`, [{ field: "quoteEnd", message }]);
 }
 
 /**
  * Codes the comment with a theme as the actor (memo and quote replace the actor's earlier ones;
  * other coders' codings are never touched: the coder is in the key), and marks it coded by them.
  */
-export async function setCoding(
-  db: Db,
-  actor: Actor,
-  feedbackId: number,
-  input: CodingInput
-) {
+export async function setCoding(db: Db, actor: Actor, feedbackId: number, input: CodingInput) {
   const comment = await commentFor(db, actor, feedbackId, "feedback.code");
   const v = parseOrThrow(codingInputSchema, input);
   const [theme] = await db
     .select({ id: themes.id })
     .from(themes)
-    .where(
-      and(eq(themes.id, v.themeId), eq(themes.projectId, comment.projectId))
-    );
-  if (!theme)
-    throw new ValidationError("themeId: No such theme in this project.", [
-      { field: "themeId", message: "No such theme in this project." },
-    ]);
+    .where(and(eq(themes.id, v.themeId), eq(themes.projectId, comment.projectId)));
+  if (!theme) throw new ValidationError("themeId: No such theme in this project.", [{ field: "themeId", message: "No such theme in this project." }]);
   checkQuoteFits(comment.comment, v.quoteEnd);
   return db.transaction(async (tx) => {
     const [coding] = await tx
@@ -103,45 +81,24 @@ export async function setCoding(
 }
 
 /** Removes the actor's coding of the comment with a theme (others' stay); true when there was one. */
-export async function removeCoding(
-  db: Db,
-  actor: Actor,
-  feedbackId: number,
-  themeId: string
-): Promise<boolean> {
+export async function removeCoding(db: Db, actor: Actor, feedbackId: number, themeId: string): Promise<boolean> {
   await commentFor(db, actor, feedbackId, "feedback.code");
   const gone = await db
     .delete(codings)
-    .where(
-      and(
-        eq(codings.feedbackId, feedbackId),
-        eq(codings.themeId, themeId),
-        eq(codings.coderId, actor.userId)
-      )
-    )
+    .where(and(eq(codings.feedbackId, feedbackId), eq(codings.themeId, themeId), eq(codings.coderId, actor.userId)))
     .returning({ id: codings.themeId });
   return gone.length > 0;
 }
 
 /** Adds the theme when the actor has not coded the comment with it, removes it otherwise; answers whether it is on now. */
-export async function toggleTheme(
-  db: Db,
-  actor: Actor,
-  feedbackId: number,
-  themeId: string
-): Promise<boolean> {
+export async function toggleTheme(db: Db, actor: Actor, feedbackId: number, themeId: string): Promise<boolean> {
   if (await removeCoding(db, actor, feedbackId, themeId)) return false;
   await setCoding(db, actor, feedbackId, { themeId });
   return true;
 }
 
 /** Marks the comment finished by the actor ("coded", with any number of themes, none included), or takes the mark back. */
-export async function markCoded(
-  db: Db,
-  actor: Actor,
-  feedbackId: number,
-  coded: boolean
-): Promise<void> {
+export async function markCoded(db: Db, actor: Actor, feedbackId: number, coded: boolean): Promise<void> {
   const comment = await commentFor(db, actor, feedbackId, "feedback.code");
   if (coded)
     await db
@@ -152,24 +109,11 @@ export async function markCoded(
         projectId: comment.projectId,
       })
       .onConflictDoNothing();
-  else
-    await db
-      .delete(feedbackCoded)
-      .where(
-        and(
-          eq(feedbackCoded.feedbackId, feedbackId),
-          eq(feedbackCoded.coderId, actor.userId)
-        )
-      );
+  else await db.delete(feedbackCoded).where(and(eq(feedbackCoded.feedbackId, feedbackId), eq(feedbackCoded.coderId, actor.userId)));
 }
 
 /** The next comment after `feedbackId` in the project's newest-first order that the actor has not coded (for "mark coded and next"). */
-export async function nextUncoded(
-  db: Db,
-  actor: Actor,
-  projectId: string,
-  feedbackId: number
-): Promise<number | null> {
+export async function nextUncoded(db: Db, actor: Actor, projectId: string, feedbackId: number): Promise<number | null> {
   const [row] = (await db.execute(sql`
     select f.id from feedback f, (select occurred_at, id from feedback where id = ${feedbackId}) cur
     where f.project_id = ${projectId} and (f.occurred_at, f.id) < (cur.occurred_at, cur.id)

@@ -31,10 +31,7 @@ export type Attributed = {
  * a guessable product user id (an email, a number) cannot be found again from it.
  */
 export function endUserPseudonym(projectId: string, userId: string): string {
-  return `User ${Buffer.from(
-    hmac(env().sessionSecret, `feedback-user:${projectId}:${userId}`),
-    "base64url"
-  )
+  return `User ${Buffer.from(hmac(env().sessionSecret, `feedback-user:${projectId}:${userId}`), "base64url")
     .toString("hex")
     .slice(0, 6)}`;
 }
@@ -48,16 +45,8 @@ type AuthorRow = {
 };
 
 /** Each row's author: end users by pseudonym, reviewers by the project's name rules (people.server). */
-export async function attribute(
-  db: Db,
-  actor: Actor,
-  projectId: string,
-  role: ProjectRole | null,
-  rows: AuthorRow[]
-): Promise<Attributed[]> {
-  const reviewers = rows.filter(
-    (r) => r.source === "reviewer" && r.reviewer_id
-  );
+export async function attribute(db: Db, actor: Actor, projectId: string, role: ProjectRole | null, rows: AuthorRow[]): Promise<Attributed[]> {
+  const reviewers = rows.filter((r) => r.source === "reviewer" && r.reviewer_id);
   const seen = reviewers.length
     ? await (
         await projectPeople(db, actor, projectId, role)
@@ -69,20 +58,14 @@ export async function attribute(
         }))
       )
     : [];
-  const byReviewer = new Map(
-    reviewers.map((r, i) => [r.reviewer_id!, seen[i]!.label])
-  );
+  const byReviewer = new Map(reviewers.map((r, i) => [r.reviewer_id!, seen[i]!.label]));
   return rows.map((r) => {
     if (r.source === "reviewer")
       return {
         kind: "reviewer",
-        label:
-          (r.reviewer_id && byReviewer.get(r.reviewer_id)) ??
-          "unknown reviewer",
+        label: (r.reviewer_id && byReviewer.get(r.reviewer_id)) ?? "unknown reviewer",
       };
-    return r.user_id
-      ? { kind: "end_user", label: endUserPseudonym(projectId, r.user_id) }
-      : { kind: "unknown", label: "Anonymous" };
+    return r.user_id ? { kind: "end_user", label: endUserPseudonym(projectId, r.user_id) } : { kind: "unknown", label: "Anonymous" };
   });
 }
 
@@ -121,44 +104,27 @@ export type CommentView = {
 };
 
 /** A comment with what it is about and the codings the viewer may see; NotFound outside the actor's projects. */
-export async function getComment(
-  db: Db,
-  actor: Actor,
-  feedbackId: number,
-  options: { sampleView?: boolean } = {}
-): Promise<CommentView> {
+export async function getComment(db: Db, actor: Actor, feedbackId: number, options: { sampleView?: boolean } = {}): Promise<CommentView> {
   const [row] = (await db.execute(sql`
     select f.id, f.project_id, f.source, f.score_kind, f.score, f.comment, f.segment, f.model, f.prompt_version, f.user_id, f.item_id,
       to_char(f.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as occurred_at,
       a.user_id as reviewer_id, u.name as reviewer_name, u.email as reviewer_email, i.input, i.outputs,
-      ${othersHidden(
-        sql`f.id`,
-        actor.userId,
-        options.sampleView ?? false
-      )} as hidden
+      ${othersHidden(sql`f.id`, actor.userId, options.sampleView ?? false)} as hidden
     from feedback f
     left join annotations a on a.id = f.annotation_id
     left join users u on u.id = a.user_id
     left join items i on i.id = f.item_id
-    where f.id = ${feedbackId}`)) as unknown as (Record<string, unknown> &
-    AuthorRow)[];
+    where f.id = ${feedbackId}`)) as unknown as (Record<string, unknown> & AuthorRow)[];
   if (!row) throw new NotFoundError("No such comment.");
   const projectId = row.project_id as string;
-  const access = await authorizeProject(
-    db,
-    actor,
-    projectId,
-    "feedback.read"
-  ).catch(() => {
+  const access = await authorizeProject(db, actor, projectId, "feedback.read").catch(() => {
     throw new NotFoundError("No such comment.");
   });
   const hidden = Boolean(row.hidden);
   const [author] = await attribute(db, actor, projectId, access.role, [row]);
   const codings = (await db.execute(sql`
     select theme_id, memo, quote_start, quote_end, coder_id, origin from codings
-    where feedback_id = ${feedbackId} ${
-    hidden ? sql`and coder_id = ${actor.userId}` : sql``
-  }
+    where feedback_id = ${feedbackId} ${hidden ? sql`and coder_id = ${actor.userId}` : sql``}
     order by created_at, theme_id`)) as unknown as {
     theme_id: string;
     memo: string;
@@ -167,12 +133,8 @@ export async function getComment(
     coder_id: string;
     origin: string;
   }[];
-  const [coded] = (await db.execute(
-    sql`select 1 from feedback_coded where feedback_id = ${feedbackId} and coder_id = ${actor.userId}`
-  )) as unknown as unknown[];
-  const outputs = Array.isArray(row.outputs)
-    ? (row.outputs as { text?: unknown; model?: unknown }[])
-    : [];
+  const [coded] = (await db.execute(sql`select 1 from feedback_coded where feedback_id = ${feedbackId} and coder_id = ${actor.userId}`)) as unknown as unknown[];
+  const outputs = Array.isArray(row.outputs) ? (row.outputs as { text?: unknown; model?: unknown }[]) : [];
   return {
     id: Number(row.id),
     projectId,

@@ -17,36 +17,18 @@ export function encodeCursor(c: InboxCursor): string {
   return Buffer.from(`${c.exact}|${c.at}|${c.id}`).toString("base64url");
 }
 
-export function decodeCursor(
-  text: string | undefined | null
-): InboxCursor | null {
+export function decodeCursor(text: string | undefined | null): InboxCursor | null {
   if (!text) return null;
   const [exact, at, id] = Buffer.from(text, "base64url").toString().split("|");
   const n = Number(id);
-  if (
-    (exact !== "0" && exact !== "1") ||
-    !at ||
-    Number.isNaN(Date.parse(at)) ||
-    !Number.isSafeInteger(n) ||
-    n <= 0
-  )
-    return null;
+  if ((exact !== "0" && exact !== "1") || !at || Number.isNaN(Date.parse(at)) || !Number.isSafeInteger(n) || n <= 0) return null;
   return { exact: exact === "1" ? 1 : 0, at, id: n };
 }
 
 /** A coding or coded mark row `c` the viewer may see on comment `f`. */
-const visible = (c: string, f: SQL, viewer: string, sampleView: boolean) =>
-  sql`(${sql.raw(c)}.coder_id = ${viewer} or not ${othersHidden(
-    f,
-    viewer,
-    sampleView
-  )})`;
+const visible = (c: string, f: SQL, viewer: string, sampleView: boolean) => sql`(${sql.raw(c)}.coder_id = ${viewer} or not ${othersHidden(f, viewer, sampleView)})`;
 
-function conditions(
-  projectId: string,
-  filter: InboxFilter,
-  viewer: string
-): { where: SQL; exact: SQL } {
+function conditions(projectId: string, filter: InboxFilter, viewer: string): { where: SQL; exact: SQL } {
   const f = sql`f.id`;
   const sampleView = filter.sample !== undefined;
   const parts: SQL[] = [sql`f.project_id = ${projectId}`];
@@ -58,46 +40,22 @@ function conditions(
     parts.push(sql`(f.comment_tsv @@ ${tsq} or ${filter.q} <% f.comment)`);
   }
   if (filter.source) parts.push(sql`f.source = ${filter.source}`);
-  if (filter.score === "up" || filter.score === "down")
-    parts.push(
-      sql`f.score_kind = 'thumbs' and f.score = ${
-        filter.score === "up" ? 1 : 0
-      }`
-    );
-  else if (filter.score)
-    parts.push(
-      sql`f.score_kind = 'stars' and f.score = ${Number(filter.score)}`
-    );
+  if (filter.score === "up" || filter.score === "down") parts.push(sql`f.score_kind = 'thumbs' and f.score = ${filter.score === "up" ? 1 : 0}`);
+  else if (filter.score) parts.push(sql`f.score_kind = 'stars' and f.score = ${Number(filter.score)}`);
   if (filter.segment) parts.push(sql`f.segment = ${filter.segment}`);
   if (filter.model) parts.push(sql`f.model = ${filter.model}`);
-  if (filter.promptVersion)
-    parts.push(sql`f.prompt_version = ${filter.promptVersion}`);
+  if (filter.promptVersion) parts.push(sql`f.prompt_version = ${filter.promptVersion}`);
   if (filter.from) parts.push(sql`f.occurred_at >= ${filter.from}::date`);
   if (filter.to) parts.push(sql`f.occurred_at < ${filter.to}::date + 1`);
-  if (filter.sample)
-    parts.push(
-      sql`exists (select 1 from coding_sample_items si where si.sample_id = ${filter.sample} and si.feedback_id = f.id)`
-    );
+  if (filter.sample) parts.push(sql`exists (select 1 from coding_sample_items si where si.sample_id = ${filter.sample} and si.feedback_id = f.id)`);
   if (filter.theme) {
-    parts.push(sql`exists (select 1 from codings c where c.feedback_id = f.id and ${visible(
-      "c",
-      f,
-      viewer,
-      sampleView
-    )}
-      and c.theme_id in (select t.id from themes t where t.project_id = ${projectId} and (t.id = ${
-      filter.theme
-    } or t.parent_id = ${filter.theme})))`);
+    parts.push(sql`exists (select 1 from codings c where c.feedback_id = f.id and ${visible("c", f, viewer, sampleView)}
+      and c.theme_id in (select t.id from themes t where t.project_id = ${projectId} and (t.id = ${filter.theme} or t.parent_id = ${filter.theme})))`);
   }
   const codedBy = (who: "me" | "anyone") =>
     who === "me"
       ? sql`exists (select 1 from feedback_coded fc where fc.feedback_id = f.id and fc.coder_id = ${viewer})`
-      : sql`exists (select 1 from feedback_coded fc where fc.feedback_id = f.id and ${visible(
-          "fc",
-          f,
-          viewer,
-          sampleView
-        )})`;
+      : sql`exists (select 1 from feedback_coded fc where fc.feedback_id = f.id and ${visible("fc", f, viewer, sampleView)})`;
   if (filter.coded === "me") parts.push(codedBy("me"));
   if (filter.coded === "not-me") parts.push(sql`not ${codedBy("me")}`);
   if (filter.coded === "anyone") parts.push(codedBy("anyone"));
@@ -136,14 +94,7 @@ export type InboxPage = {
  * (typo) matches, each newest first; keyset-paged (no OFFSET), so a page costs the same at row
  * 1,000,000 as at row 1, and rows inserted meanwhile neither repeat nor push rows off a page.
  */
-export async function listInbox(
-  db: Db,
-  actor: Actor,
-  projectId: string,
-  rawFilter: InboxFilter,
-  cursorText?: string | null,
-  limit = PAGE_SIZE
-): Promise<InboxPage> {
+export async function listInbox(db: Db, actor: Actor, projectId: string, rawFilter: InboxFilter, cursorText?: string | null, limit = PAGE_SIZE): Promise<InboxPage> {
   const access = await authorizeProject(db, actor, projectId, "feedback.read");
   const filter = parseOrThrow(inboxFilterSchema, rawFilter);
   const { where, exact } = conditions(projectId, filter, actor.userId);
@@ -158,29 +109,15 @@ export async function listInbox(
     select f.id, f.source, f.score_kind, f.score, f.comment, f.segment, f.model, f.prompt_version, f.user_id,
       to_char(f.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as occurred_at, ${exact} as exact,
       a.user_id as reviewer_id, u.name as reviewer_name, u.email as reviewer_email,
-      exists (select 1 from feedback_coded fc where fc.feedback_id = f.id and fc.coder_id = ${
-        actor.userId
-      }) as coded_by_me,
-      (select count(*)::int from feedback_coded fc where fc.feedback_id = f.id and ${visible(
-        "fc",
-        sql`f.id`,
-        actor.userId,
-        sampleView
-      )}) as coders,
+      exists (select 1 from feedback_coded fc where fc.feedback_id = f.id and fc.coder_id = ${actor.userId}) as coded_by_me,
+      (select count(*)::int from feedback_coded fc where fc.feedback_id = f.id and ${visible("fc", sql`f.id`, actor.userId, sampleView)}) as coders,
       coalesce((select json_agg(json_build_object('id', t.id, 'name', t.name) order by t.position, lower(t.name)) from themes t
-        where exists (select 1 from codings c where c.feedback_id = f.id and c.theme_id = t.id and ${visible(
-          "c",
-          sql`f.id`,
-          actor.userId,
-          sampleView
-        )})), '[]') as themes
+        where exists (select 1 from codings c where c.feedback_id = f.id and c.theme_id = t.id and ${visible("c", sql`f.id`, actor.userId, sampleView)})), '[]') as themes
     from feedback f
     left join annotations a on a.id = f.annotation_id
     left join users u on u.id = a.user_id
     where ${where} ${after}
-    order by ${
-      filter.q ? sql`${exact} desc,` : sql``
-    } f.occurred_at desc, f.id desc
+    order by ${filter.q ? sql`${exact} desc,` : sql``} f.occurred_at desc, f.id desc
     limit ${limit + 1}`)) as unknown as RawRow[];
   const page = rows.slice(0, limit);
   const authors = await attribute(db, actor, projectId, access.role, page);
@@ -213,10 +150,7 @@ export async function listInbox(
     })),
     next,
     count,
-    countLabel:
-      count > COUNT_BOUND
-        ? `${COUNT_BOUND.toLocaleString("en-US")}+`
-        : count.toLocaleString("en-US"),
+    countLabel: count > COUNT_BOUND ? `${COUNT_BOUND.toLocaleString("en-US")}+` : count.toLocaleString("en-US"),
   };
 }
 
@@ -241,18 +175,9 @@ type RawRow = {
 };
 
 /** The number of matches, exact up to COUNT_BOUND and COUNT_BOUND + 1 beyond it. */
-async function countInbox(
-  db: Db,
-  projectId: string,
-  filter: InboxFilter,
-  viewer: string
-): Promise<number> {
+async function countInbox(db: Db, projectId: string, filter: InboxFilter, viewer: string): Promise<number> {
   const { where } = conditions(projectId, filter, viewer);
-  const [row] = (await db.execute(
-    sql`select count(*)::int as n from (select 1 from feedback f where ${where} limit ${
-      COUNT_BOUND + 1
-    }) m`
-  )) as unknown as { n: number }[];
+  const [row] = (await db.execute(sql`select count(*)::int as n from (select 1 from feedback f where ${where} limit ${COUNT_BOUND + 1}) m`)) as unknown as { n: number }[];
   return row?.n ?? 0;
 }
 
@@ -267,10 +192,6 @@ export async function inboxFacets(db: Db, actor: Actor, projectId: string) {
         )} as v from feedback where project_id = ${projectId} order by occurred_at desc, id desc limit 10000) r where v is not null order by 1 limit 100`
       )) as unknown as { v: string }[]
     ).map((r) => r.v);
-  const [segments, models, promptVersions] = await Promise.all([
-    values("segment"),
-    values("model"),
-    values("prompt_version"),
-  ]);
+  const [segments, models, promptVersions] = await Promise.all([values("segment"), values("model"), values("prompt_version")]);
   return { segments, models, promptVersions };
 }

@@ -2,15 +2,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { ForbiddenError, NotFoundError } from "~/utils/errors";
 import { quoteSetCsv, quoteSetMarkdown } from "./quotes-export.server";
-import {
-  addQuote,
-  createQuoteSet,
-  getQuoteSet,
-  listQuoteSets,
-  moveQuote,
-  removeQuote,
-  reorderQuotes,
-} from "./quotes.server";
+import { addQuote, createQuoteSet, getQuoteSet, listQuoteSets, moveQuote, removeQuote, reorderQuotes } from "./quotes.server";
 import { addComments, researchProject } from "./test-fixtures.server";
 
 describe("quote sets", () => {
@@ -52,33 +44,17 @@ describe("quote sets", () => {
     await addQuote(db, r, set.id, { feedbackId: third! });
     await moveQuote(db, r, set.id, nice!, -1);
     expect(await removeQuote(db, r, set.id, third!)).toBe(true);
-    expect(
-      (await listQuoteSets(db, p.engineer.actor, p.projectId)).map((s) => [
-        s.name,
-        s.quotes,
-      ])
-    ).toEqual([["Q4 report", 2]]);
+    expect((await listQuoteSets(db, p.engineer.actor, p.projectId)).map((s) => [s.name, s.quotes])).toEqual([["Q4 report", 2]]);
     const { quotes } = await getQuoteSet(db, p.engineer.actor, set.id);
-    expect(quotes.map((q) => q.text)).toEqual([
-      "Great answers",
-      '=HYPERLINK("http://evil.example","click")',
-    ]);
+    expect(quotes.map((q) => q.text)).toEqual(["Great answers", '=HYPERLINK("http://evil.example","click")']);
     const csv = (await quoteSetCsv(db, p.engineer.actor, set.id)).body;
     const lines = csv.split("\r\n");
-    expect(lines[0]).toBe(
-      '"position","quote","note","attribution","score","segment","model","date"'
-    );
-    expect(lines[1]).toMatch(
-      /^"1","Great answers","'-2\+3 the best","User [0-9a-f]{6}","5\/5","free","gpt-b","2026-10-03"$/
-    );
-    expect(lines[2]).toMatch(
-      /^"2","'=HYPERLINK\(""http:\/\/evil.example"",""click""\)","","User [0-9a-f]{6}","thumbs down","pro","gpt-a","2026-10-02"$/
-    );
+    expect(lines[0]).toBe('"position","quote","note","attribution","score","segment","model","date"');
+    expect(lines[1]).toMatch(/^"1","Great answers","'-2\+3 the best","User [0-9a-f]{6}","5\/5","free","gpt-b","2026-10-03"$/);
+    expect(lines[2]).toMatch(/^"2","'=HYPERLINK\(""http:\/\/evil.example"",""click""\)","","User [0-9a-f]{6}","thumbs down","pro","gpt-a","2026-10-02"$/);
     expect(csv).not.toMatch(/alice|bob-77/);
     // the same user keeps one pseudonym, two users get two
-    expect(lines[1]!.match(/User [0-9a-f]{6}/)![0]).not.toBe(
-      lines[2]!.match(/User [0-9a-f]{6}/)![0]
-    );
+    expect(lines[1]!.match(/User [0-9a-f]{6}/)![0]).not.toBe(lines[2]!.match(/User [0-9a-f]{6}/)![0]);
     await expect(reorderQuotes(db, r, set.id, [nice!])).rejects.toMatchObject({
       issues: [
         {
@@ -94,8 +70,7 @@ describe("quote sets", () => {
     const r = p.researcher.actor;
     const [id] = await addComments(p.projectId, [
       {
-        comment:
-          "<script>alert(1)</script> **bold** [link](javascript:x)\n# not a heading",
+        comment: "<script>alert(1)</script> **bold** [link](javascript:x)\n# not a heading",
         userId: "u-1",
         segment: "beta",
         occurredAt: new Date("2026-09-09T09:00:00Z"),
@@ -119,28 +94,14 @@ describe("quote sets", () => {
     const set = await createQuoteSet(db, p.researcher.actor, p.projectId, {
       name: "Shared",
     });
-    expect((await getQuoteSet(db, p.engineer.actor, set.id)).set.name).toBe(
-      "Shared"
-    );
-    await expect(
-      createQuoteSet(db, p.engineer.actor, p.projectId, { name: "No" })
-    ).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(
-      getQuoteSet(db, p.reviewer.actor, set.id)
-    ).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(
-      quoteSetCsv(db, p.outsider.actor, set.id)
-    ).rejects.toBeInstanceOf(NotFoundError);
+    expect((await getQuoteSet(db, p.engineer.actor, set.id)).set.name).toBe("Shared");
+    await expect(createQuoteSet(db, p.engineer.actor, p.projectId, { name: "No" })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(getQuoteSet(db, p.reviewer.actor, set.id)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(quoteSetCsv(db, p.outsider.actor, set.id)).rejects.toBeInstanceOf(NotFoundError);
     const other = await researchProject();
-    const [foreign] = await addComments(other.projectId, [
-      { comment: "elsewhere" },
-    ]);
-    await expect(
-      addQuote(db, p.researcher.actor, set.id, { feedbackId: foreign! })
-    ).rejects.toMatchObject({
-      issues: [
-        { field: "feedbackId", message: "No such comment in this project." },
-      ],
+    const [foreign] = await addComments(other.projectId, [{ comment: "elsewhere" }]);
+    await expect(addQuote(db, p.researcher.actor, set.id, { feedbackId: foreign! })).rejects.toMatchObject({
+      issues: [{ field: "feedbackId", message: "No such comment in this project." }],
     });
   });
 });

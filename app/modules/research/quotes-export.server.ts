@@ -4,13 +4,7 @@ import { csvLine } from "~/utils/csv";
 import { getQuoteSet, type Quote } from "./quotes.server";
 
 const scoreText = (q: Pick<Quote, "score" | "scoreKind">) =>
-  q.scoreKind === "thumbs"
-    ? q.score === 1
-      ? "thumbs up"
-      : "thumbs down"
-    : q.scoreKind === "stars"
-    ? `${q.score}/5`
-    : "";
+  q.scoreKind === "thumbs" ? (q.score === 1 ? "thumbs up" : "thumbs down") : q.scoreKind === "stars" ? `${q.score}/5` : "";
 
 /** A file name from the set's name: letters, digits and dashes only. */
 export function exportFileName(name: string, extension: "csv" | "md"): string {
@@ -24,37 +18,10 @@ export function exportFileName(name: string, extension: "csv" | "md"): string {
 }
 
 /** The set as CSV (one quote a row), formula-safe through the one CSV writer, attributed pseudonymously. */
-export async function quoteSetCsv(
-  db: Db,
-  actor: Actor,
-  setId: string
-): Promise<{ name: string; body: string }> {
+export async function quoteSetCsv(db: Db, actor: Actor, setId: string): Promise<{ name: string; body: string }> {
   const { set, quotes } = await getQuoteSet(db, actor, setId);
-  const lines = [
-    csvLine([
-      "position",
-      "quote",
-      "note",
-      "attribution",
-      "score",
-      "segment",
-      "model",
-      "date",
-    ]),
-  ];
-  for (const [i, q] of quotes.entries())
-    lines.push(
-      csvLine([
-        i + 1,
-        q.text,
-        q.note,
-        q.author.label,
-        scoreText(q),
-        q.segment ?? "",
-        q.model ?? "",
-        q.occurredAt.slice(0, 10),
-      ])
-    );
+  const lines = [csvLine(["position", "quote", "note", "attribution", "score", "segment", "model", "date"])];
+  for (const [i, q] of quotes.entries()) lines.push(csvLine([i + 1, q.text, q.note, q.author.label, scoreText(q), q.segment ?? "", q.model ?? "", q.occurredAt.slice(0, 10)]));
   return { name: exportFileName(set.name, "csv"), body: lines.join("") };
 }
 
@@ -63,10 +30,7 @@ export async function quoteSetCsv(
  * any of them be), so no text becomes emphasis, a link, a heading, a list or raw HTML.
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(
-    /[\\`*_{}[\]()#+\-.!|<>~&"'=:;,?/$%@^]/g,
-    (c) => `\\${c}`
-  );
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&"'=:;,?/$%@^]/g, (c) => `\\${c}`);
 }
 
 const quoted = (text: string) =>
@@ -77,33 +41,14 @@ const quoted = (text: string) =>
     .join("\n");
 
 /** The set as Markdown: a heading, then each quote as a block quote with its attribution, segment, model and date. */
-export async function quoteSetMarkdown(
-  db: Db,
-  actor: Actor,
-  setId: string
-): Promise<{ name: string; body: string }> {
+export async function quoteSetMarkdown(db: Db, actor: Actor, setId: string): Promise<{ name: string; body: string }> {
   const { set, quotes } = await getQuoteSet(db, actor, setId);
   const parts = [`# ${escapeMarkdown(set.name)}`];
-  if (set.description.trim())
-    parts.push(escapeMarkdown(set.description.trim()));
+  if (set.description.trim()) parts.push(escapeMarkdown(set.description.trim()));
   for (const q of quotes) {
-    const facts = [
-      q.author.label,
-      scoreText(q),
-      q.segment && `segment ${q.segment}`,
-      q.model && `model ${q.model}`,
-      q.occurredAt.slice(0, 10),
-    ].filter(Boolean) as string[];
-    const block = [
-      quoted(q.text),
-      `>`,
-      `> — ${escapeMarkdown(facts.join(", "))}`,
-    ];
-    if (q.note.trim())
-      block.push(
-        "",
-        `Note: ${escapeMarkdown(q.note.trim().replace(/\s*\n\s*/g, " "))}`
-      );
+    const facts = [q.author.label, scoreText(q), q.segment && `segment ${q.segment}`, q.model && `model ${q.model}`, q.occurredAt.slice(0, 10)].filter(Boolean) as string[];
+    const block = [quoted(q.text), `>`, `> — ${escapeMarkdown(facts.join(", "))}`];
+    if (q.note.trim()) block.push("", `Note: ${escapeMarkdown(q.note.trim().replace(/\s*\n\s*/g, " "))}`);
     parts.push(block.join("\n"));
   }
   return {

@@ -47,10 +47,7 @@ export async function researchProject() {
 type NewFeedback = Partial<typeof feedback.$inferInsert> & { comment: string };
 
 /** Inserts comments straight into the table (the ingest API is another module's), oldest first unless times are given. */
-export async function addComments(
-  projectId: string,
-  rows: NewFeedback[]
-): Promise<number[]> {
+export async function addComments(projectId: string, rows: NewFeedback[]): Promise<number[]> {
   const base = Date.parse("2026-11-01T00:00:00Z");
   const inserted = await db
     .insert(feedback)

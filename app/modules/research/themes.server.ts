@@ -7,56 +7,29 @@ import { authorizeProject } from "~/modules/projects/authorize.server";
 import type { ProjectAction } from "~/modules/projects/policy";
 import { NotFoundError, ValidationError } from "~/utils/errors";
 import { parseOrThrow } from "~/utils/validation";
-import {
-  pgArray,
-  splitInputSchema,
-  themeInputSchema,
-  themePatchSchema,
-  type SplitInput,
-  type ThemeInput,
-  type ThemePatch,
-} from "./schemas";
+import { pgArray, splitInputSchema, themeInputSchema, themePatchSchema, type SplitInput, type ThemeInput, type ThemePatch } from "./schemas";
 
 export type Theme = typeof themes.$inferSelect;
-export type ThemeWithCounts = Pick<
-  Theme,
-  "id" | "parentId" | "name" | "description" | "examples" | "position"
-> & {
+export type ThemeWithCounts = Pick<Theme, "id" | "parentId" | "name" | "description" | "examples" | "position"> & {
   /** Comments coded with the theme (by anyone), and its codings. */
   comments: number;
   codings: number;
 };
 
-const invalid = (field: string, message: string) =>
-  new ValidationError(`${field}: ${message}`, [{ field, message }]);
+const invalid = (field: string, message: string) => new ValidationError(`${field}: ${message}`, [{ field, message }]);
 
 /** The theme and the actor's standing on its project; NotFound for a theme the actor cannot see. */
-export async function themeFor(
-  db: Db,
-  actor: Actor,
-  themeId: string,
-  action: ProjectAction
-) {
-  const [theme] = /^[0-9a-f-]{36}$/i.test(themeId)
-    ? await db.select().from(themes).where(eq(themes.id, themeId))
-    : [];
+export async function themeFor(db: Db, actor: Actor, themeId: string, action: ProjectAction) {
+  const [theme] = /^[0-9a-f-]{36}$/i.test(themeId) ? await db.select().from(themes).where(eq(themes.id, themeId)) : [];
   if (!theme) throw new NotFoundError("No such theme.");
-  await authorizeProject(db, actor, theme.projectId, action).catch(
-    (error: unknown) => {
-      throw error instanceof NotFoundError
-        ? new NotFoundError("No such theme.")
-        : error;
-    }
-  );
+  await authorizeProject(db, actor, theme.projectId, action).catch((error: unknown) => {
+    throw error instanceof NotFoundError ? new NotFoundError("No such theme.") : error;
+  });
   return theme;
 }
 
 /** The codebook: parents in order, each followed by its children, with counts. */
-export async function listThemes(
-  db: Db,
-  actor: Actor,
-  projectId: string
-): Promise<ThemeWithCounts[]> {
+export async function listThemes(db: Db, actor: Actor, projectId: string): Promise<ThemeWithCounts[]> {
   await authorizeProject(db, actor, projectId, "feedback.read");
   const rows = (await db.execute(sql`
     select t.id, t.parent_id, t.name, t.description, t.examples, t.position,
@@ -86,66 +59,34 @@ export async function listThemes(
   }));
 }
 
-async function checkParent(
-  db: Db,
-  projectId: string,
-  parentId: string | null,
-  themeId?: string
-) {
+async function checkParent(db: Db, projectId: string, parentId: string | null, themeId?: string) {
   if (parentId === null) return;
-  if (parentId === themeId)
-    throw invalid("parentId", "A theme cannot be its own parent.");
+  if (parentId === themeId) throw invalid("parentId", "A theme cannot be its own parent.");
   const [parent] = await db
     .select()
     .from(themes)
     .where(and(eq(themes.id, parentId), eq(themes.projectId, projectId)));
-  if (!parent)
-    throw invalid("parentId", "No such parent theme in this project.");
-  if (parent.parentId !== null)
-    throw invalid(
-      "parentId",
-      `"${parent.name}" is itself under another theme; themes nest one level.`
-    );
+  if (!parent) throw invalid("parentId", "No such parent theme in this project.");
+  if (parent.parentId !== null) throw invalid("parentId", `"${parent.name}" is itself under another theme; themes nest one level.`);
   if (themeId) {
-    const [child] = await db
-      .select({ id: themes.id })
-      .from(themes)
-      .where(eq(themes.parentId, themeId))
-      .limit(1);
-    if (child)
-      throw invalid(
-        "parentId",
-        "This theme has themes under it; move them first (themes nest one level)."
-      );
+    const [child] = await db.select({ id: themes.id }).from(themes).where(eq(themes.parentId, themeId)).limit(1);
+    if (child) throw invalid("parentId", "This theme has themes under it; move them first (themes nest one level).");
   }
 }
 
 function nameTaken(error: unknown, name: string): never {
-  const code =
-    (error as { code?: string }).code ??
-    (error as { cause?: { code?: string } }).cause?.code;
-  if (code === "23505")
-    throw invalid(
-      "name",
-      `A theme named "${name}" already exists in this project (names are compared ignoring case).`
-    );
+  const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+  if (code === "23505") throw invalid("name", `A theme named "${name}" already exists in this project (names are compared ignoring case).`);
   throw error;
 }
 
 /** Adds a theme to the codebook (names unique per project, ignoring case). */
-export async function createTheme(
-  db: Db,
-  actor: Actor,
-  projectId: string,
-  input: ThemeInput
-): Promise<Theme> {
+export async function createTheme(db: Db, actor: Actor, projectId: string, input: ThemeInput): Promise<Theme> {
   await authorizeProject(db, actor, projectId, "feedback.code");
   const v = parseOrThrow(themeInputSchema, input);
   await checkParent(db, projectId, v.parentId);
   return db.transaction(async (tx) => {
-    const [{ next }] = (await tx.execute(
-      sql`select coalesce(max(position), -1)::int + 1 as next from themes where project_id = ${projectId}`
-    )) as unknown as [{ next: number }];
+    const [{ next }] = (await tx.execute(sql`select coalesce(max(position), -1)::int + 1 as next from themes where project_id = ${projectId}`)) as unknown as [{ next: number }];
     const [theme] = await tx
       .insert(themes)
       .values({
@@ -171,16 +112,10 @@ export async function createTheme(
 }
 
 /** Renames, edits or moves a theme (under a top-level theme, or to the top with parentId null). */
-export async function updateTheme(
-  db: Db,
-  actor: Actor,
-  themeId: string,
-  patch: ThemePatch
-): Promise<Theme> {
+export async function updateTheme(db: Db, actor: Actor, themeId: string, patch: ThemePatch): Promise<Theme> {
   const theme = await themeFor(db, actor, themeId, "feedback.code");
   const v = parseOrThrow(themePatchSchema, patch);
-  if (v.parentId !== undefined)
-    await checkParent(db, theme.projectId, v.parentId, theme.id);
+  if (v.parentId !== undefined) await checkParent(db, theme.projectId, v.parentId, theme.id);
   return db.transaction(async (tx) => {
     const [updated] = await tx
       .update(themes)
@@ -204,11 +139,7 @@ export async function updateTheme(
 }
 
 /** What deleting the theme takes with it: its child themes and the codings of both. */
-export async function themeDeletionImpact(
-  db: Db,
-  actor: Actor,
-  themeId: string
-) {
+export async function themeDeletionImpact(db: Db, actor: Actor, themeId: string) {
   const theme = await themeFor(db, actor, themeId, "feedback.read");
   const [row] = (await db.execute(sql`
     select (select count(*)::int from themes where parent_id = ${theme.id}) as children,
@@ -219,18 +150,10 @@ export async function themeDeletionImpact(
 }
 
 /** Deletes a theme, its child themes and all their codings; answers how many codings went. */
-export async function deleteTheme(
-  db: Db,
-  actor: Actor,
-  themeId: string
-): Promise<{ codings: number; children: number }> {
+export async function deleteTheme(db: Db, actor: Actor, themeId: string): Promise<{ codings: number; children: number }> {
   await themeFor(db, actor, themeId, "feedback.code");
   return db.transaction(async (tx) => {
-    const { theme, children, codings } = await themeDeletionImpact(
-      tx,
-      actor,
-      themeId
-    );
+    const { theme, children, codings } = await themeDeletionImpact(tx, actor, themeId);
     await tx.delete(themes).where(eq(themes.id, theme.id));
     await recordAudit(tx, {
       actorUserId: actor.userId,
@@ -244,15 +167,8 @@ export async function deleteTheme(
 }
 
 /** Moves every coding of `from` to `to` in one statement: a comment a coder coded with both keeps one coding, memos joined, the kept quote first. */
-async function moveCodings(
-  tx: Db,
-  fromId: string,
-  toId: string,
-  feedbackIds?: number[]
-) {
-  const only = feedbackIds
-    ? sql`and feedback_id = any(${pgArray(feedbackIds)}::bigint[])`
-    : sql``;
+async function moveCodings(tx: Db, fromId: string, toId: string, feedbackIds?: number[]) {
+  const only = feedbackIds ? sql`and feedback_id = any(${pgArray(feedbackIds)}::bigint[])` : sql``;
   await tx.execute(sql`
     insert into codings (feedback_id, theme_id, coder_id, project_id, memo, quote_start, quote_end, origin, created_at, updated_at)
     select feedback_id, ${toId}, coder_id, project_id, memo, quote_start, quote_end, origin, created_at, now() from codings where theme_id = ${fromId} ${only}
@@ -261,9 +177,7 @@ async function moveCodings(
       quote_start = case when codings.quote_start is null then excluded.quote_start else codings.quote_start end,
       quote_end = case when codings.quote_start is null then excluded.quote_end else codings.quote_end end,
       updated_at = now()`);
-  const moved = (await tx.execute(
-    sql`delete from codings where theme_id = ${fromId} ${only} returning 1`
-  )) as unknown as unknown[];
+  const moved = (await tx.execute(sql`delete from codings where theme_id = ${fromId} ${only} returning 1`)) as unknown as unknown[];
   return moved.length;
 }
 
@@ -271,50 +185,25 @@ async function moveCodings(
  * Merges theme `fromId` into `intoId`: its codings move (duplicates folded, memos joined), its
  * children move under `intoId`, it is deleted, and the audit log records it.
  */
-export async function mergeThemes(
-  db: Db,
-  actor: Actor,
-  fromId: string,
-  intoId: string
-) {
+export async function mergeThemes(db: Db, actor: Actor, fromId: string, intoId: string) {
   const from = await themeFor(db, actor, fromId, "feedback.code");
   const into = await themeFor(db, actor, intoId, "feedback.code");
-  if (from.projectId !== into.projectId)
-    throw new NotFoundError("No such theme.");
-  if (from.id === into.id)
-    throw invalid("into", "Choose another theme to merge into.");
+  if (from.projectId !== into.projectId) throw new NotFoundError("No such theme.");
+  if (from.id === into.id) throw invalid("into", "Choose another theme to merge into.");
   return db.transaction(async (tx) => {
-    await tx.execute(
-      sql`select id from themes where id in (${from.id}, ${into.id}) for update`
-    );
-    const children = await tx
-      .select({ id: themes.id })
-      .from(themes)
-      .where(eq(themes.parentId, from.id));
+    await tx.execute(sql`select id from themes where id in (${from.id}, ${into.id}) for update`);
+    const children = await tx.select({ id: themes.id }).from(themes).where(eq(themes.parentId, from.id));
     const movingChildren = children.filter((c) => c.id !== into.id);
-    if (
-      movingChildren.length &&
-      into.parentId !== null &&
-      into.parentId !== from.id
-    ) {
-      throw invalid(
-        "into",
-        `"${into.name}" is under another theme, so "${from.name}"'s child themes cannot move under it (themes nest one level).`
-      );
+    if (movingChildren.length && into.parentId !== null && into.parentId !== from.id) {
+      throw invalid("into", `"${into.name}" is under another theme, so "${from.name}"'s child themes cannot move under it (themes nest one level).`);
     }
     // why: merging a parent into its own child lifts the child to the top before the parent goes.
-    if (into.parentId === from.id)
-      await tx
-        .update(themes)
-        .set({ parentId: from.parentId, updatedAt: new Date() })
-        .where(eq(themes.id, into.id));
+    if (into.parentId === from.id) await tx.update(themes).set({ parentId: from.parentId, updatedAt: new Date() }).where(eq(themes.id, into.id));
     const moved = await moveCodings(tx, from.id, into.id);
     await tx
       .update(themes)
       .set({ parentId: into.id, updatedAt: new Date() })
-      .where(
-        and(eq(themes.parentId, from.id), sql`${themes.id} <> ${into.id}`)
-      );
+      .where(and(eq(themes.parentId, from.id), sql`${themes.id} <> ${into.id}`));
     await tx.delete(themes).where(eq(themes.id, from.id));
     await recordAudit(tx, {
       actorUserId: actor.userId,
@@ -342,35 +231,24 @@ export async function mergeThemes(
  * for it (a comment may go to several); the rest stay, or go with the theme when `removeOriginal`
  * (its child themes then move under the first new theme).
  */
-export async function splitTheme(
-  db: Db,
-  actor: Actor,
-  themeId: string,
-  input: SplitInput
-) {
+export async function splitTheme(db: Db, actor: Actor, themeId: string, input: SplitInput) {
   const theme = await themeFor(db, actor, themeId, "feedback.code");
   const v = parseOrThrow(splitInputSchema, input);
   return db.transaction(async (tx) => {
     const coded = new Set(
-      (
-        (await tx.execute(
-          sql`select distinct feedback_id from codings where theme_id = ${theme.id}`
-        )) as unknown as { feedback_id: string | number }[]
-      ).map((r) => Number(r.feedback_id))
+      ((await tx.execute(sql`select distinct feedback_id from codings where theme_id = ${theme.id}`)) as unknown as { feedback_id: string | number }[]).map((r) =>
+        Number(r.feedback_id)
+      )
     );
     for (const [i, part] of v.parts.entries()) {
       const stray = part.feedbackIds.find((id) => !coded.has(id));
-      if (stray !== undefined)
-        throw invalid(
-          `parts.${i}.feedbackIds`,
-          `Comment ${stray} is not coded with "${theme.name}".`
-        );
+      if (stray !== undefined) throw invalid(`parts.${i}.feedbackIds`, `Comment ${stray} is not coded with "${theme.name}".`);
     }
     const created: Theme[] = [];
     for (const part of v.parts) {
-      const [{ next }] = (await tx.execute(
-        sql`select coalesce(max(position), -1)::int + 1 as next from themes where project_id = ${theme.projectId}`
-      )) as unknown as [{ next: number }];
+      const [{ next }] = (await tx.execute(sql`select coalesce(max(position), -1)::int + 1 as next from themes where project_id = ${theme.projectId}`)) as unknown as [
+        { next: number }
+      ];
       const [made] = await tx
         .insert(themes)
         .values({
@@ -385,20 +263,12 @@ export async function splitTheme(
         .catch((e: unknown) => nameTaken(e, part.name));
       await tx.execute(sql`
         insert into codings (feedback_id, theme_id, coder_id, project_id, memo, quote_start, quote_end, origin, created_at, updated_at)
-        select feedback_id, ${
-          made!.id
-        }, coder_id, project_id, memo, quote_start, quote_end, origin, created_at, now()
-        from codings where theme_id = ${
-          theme.id
-        } and feedback_id = any(${pgArray(part.feedbackIds)}::bigint[])`);
+        select feedback_id, ${made!.id}, coder_id, project_id, memo, quote_start, quote_end, origin, created_at, now()
+        from codings where theme_id = ${theme.id} and feedback_id = any(${pgArray(part.feedbackIds)}::bigint[])`);
       created.push(made!);
     }
     const moved = [...new Set(v.parts.flatMap((p) => p.feedbackIds))];
-    await tx.execute(
-      sql`delete from codings where theme_id = ${
-        theme.id
-      } and feedback_id = any(${pgArray(moved)}::bigint[])`
-    );
+    await tx.execute(sql`delete from codings where theme_id = ${theme.id} and feedback_id = any(${pgArray(moved)}::bigint[])`);
     if (v.removeOriginal) {
       await tx
         .update(themes)

@@ -27,11 +27,7 @@ export function FilterForm({
       </option>
     ));
   return (
-    <Form
-      method="get"
-      className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3 text-sm"
-      key={JSON.stringify(filter)}
-    >
+    <Form method="get" className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3 text-sm" key={JSON.stringify(filter)}>
       <label className="flex flex-col">
         Search
         <input
@@ -45,11 +41,7 @@ export function FilterForm({
       </label>
       <label className="flex flex-col">
         Source
-        <select
-          name="source"
-          defaultValue={filter.source ?? ""}
-          className={select}
-        >
+        <select name="source" defaultValue={filter.source ?? ""} className={select}>
           <option value="">Any</option>
           <option value="end_user">End users</option>
           <option value="reviewer">Reviewers</option>
@@ -57,11 +49,7 @@ export function FilterForm({
       </label>
       <label className="flex flex-col">
         Score
-        <select
-          name="score"
-          defaultValue={filter.score ?? ""}
-          className={select}
-        >
+        <select name="score" defaultValue={filter.score ?? ""} className={select}>
           <option value="">Any</option>
           <option value="up">Thumbs up</option>
           <option value="down">Thumbs down</option>
@@ -72,62 +60,36 @@ export function FilterForm({
       </label>
       <label className="flex flex-col">
         Segment
-        <select
-          name="segment"
-          defaultValue={filter.segment ?? ""}
-          className={select}
-        >
+        <select name="segment" defaultValue={filter.segment ?? ""} className={select}>
           <option value="">Any</option>
           {options(facets.segments)}
         </select>
       </label>
       <label className="flex flex-col">
         Model
-        <select
-          name="model"
-          defaultValue={filter.model ?? ""}
-          className={select}
-        >
+        <select name="model" defaultValue={filter.model ?? ""} className={select}>
           <option value="">Any</option>
           {options(facets.models)}
         </select>
       </label>
       <label className="flex flex-col">
         Prompt version
-        <select
-          name="promptVersion"
-          defaultValue={filter.promptVersion ?? ""}
-          className={select}
-        >
+        <select name="promptVersion" defaultValue={filter.promptVersion ?? ""} className={select}>
           <option value="">Any</option>
           {options(facets.promptVersions)}
         </select>
       </label>
       <label className="flex flex-col">
         From
-        <input
-          type="date"
-          name="from"
-          defaultValue={filter.from ?? ""}
-          className={select}
-        />
+        <input type="date" name="from" defaultValue={filter.from ?? ""} className={select} />
       </label>
       <label className="flex flex-col">
         To
-        <input
-          type="date"
-          name="to"
-          defaultValue={filter.to ?? ""}
-          className={select}
-        />
+        <input type="date" name="to" defaultValue={filter.to ?? ""} className={select} />
       </label>
       <label className="flex flex-col">
         Theme
-        <select
-          name="theme"
-          defaultValue={filter.theme ?? ""}
-          className={select}
-        >
+        <select name="theme" defaultValue={filter.theme ?? ""} className={select}>
           <option value="">Any</option>
           {themes.map((t) => (
             <option key={t.id} value={t.id}>
@@ -138,11 +100,7 @@ export function FilterForm({
       </label>
       <label className="flex flex-col">
         Coded
-        <select
-          name="coded"
-          defaultValue={filter.coded ?? ""}
-          className={select}
-        >
+        <select name="coded" defaultValue={filter.coded ?? ""} className={select}>
           <option value="">Any</option>
           <option value="not-me">Not coded by me</option>
           <option value="me">Coded by me</option>
@@ -150,9 +108,7 @@ export function FilterForm({
           <option value="none">Coded by nobody</option>
         </select>
       </label>
-      {filter.sample ? (
-        <input type="hidden" name="sample" value={filter.sample} />
-      ) : null}
+      {filter.sample ? <input type="hidden" name="sample" value={filter.sample} /> : null}
       {quoteSets.length ? (
         <label className="flex flex-col">
           Quote set (q)
@@ -165,10 +121,7 @@ export function FilterForm({
           </select>
         </label>
       ) : null}
-      <button
-        type="submit"
-        className="rounded-md bg-indigo-600 px-3 py-1.5 font-medium text-white"
-      >
+      <button type="submit" className="rounded-md bg-indigo-600 px-3 py-1.5 font-medium text-white">
         Filter
       </button>
     </Form>

@@ -1,10 +1,5 @@
 import type { MetaFunction } from "@remix-run/node";
-import {
-  Link,
-  useLoaderData,
-  useNavigate,
-  useSearchParams,
-} from "@remix-run/react";
+import { Link, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { PageHeader } from "~/components/page-header";
 import { CommentPanel, useIntent } from "~/components/research/comment-panel";
@@ -12,16 +7,9 @@ import { KeyboardHelp } from "~/components/research/keyboard-help";
 import { db } from "~/db.server";
 import { can } from "~/modules/projects/policy";
 import { getProject } from "~/modules/projects/queries.server";
-import {
-  markCoded,
-  setCoding,
-  toggleTheme,
-} from "~/modules/research/codings.server";
+import { markCoded, setCoding, toggleTheme } from "~/modules/research/codings.server";
 import { getComment } from "~/modules/research/comment.server";
-import {
-  filterFromSearch,
-  searchOfFilter,
-} from "~/modules/research/inbox-filter";
+import { filterFromSearch, searchOfFilter } from "~/modules/research/inbox-filter";
 import { inboxFacets, listInbox } from "~/modules/research/inbox.server";
 import { addQuote, listQuoteSets } from "~/modules/research/quotes.server";
 import { listThemes } from "~/modules/research/themes.server";
@@ -32,9 +20,7 @@ export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-bounda
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
-    title: data
-      ? `Feedback · ${data.project.name} · Loupe`
-      : "Feedback · Loupe",
+    title: data ? `Feedback · ${data.project.name} · Loupe` : "Feedback · Loupe",
   },
 ];
 
@@ -66,31 +52,23 @@ export const loader = pageLoader(async ({ actor, params, request }) => {
     facets,
     quoteSets: quoteSets.map((s) => ({ id: s.id, name: s.name })),
     open: open && open.projectId === project.id ? open : null,
-    canCode: can(
-      { isAdmin: actor.isAdmin, role: project.role },
-      "feedback.code"
-    ),
+    canCode: can({ isAdmin: actor.isAdmin, role: project.role }, "feedback.code"),
   };
 });
 
-const offsets = (start: string, end: string) =>
-  start && end
-    ? { quoteStart: Number(start), quoteEnd: Number(end) }
-    : { quoteStart: null, quoteEnd: null };
+const offsets = (start: string, end: string) => (start && end ? { quoteStart: Number(start), quoteEnd: Number(end) } : { quoteStart: null, quoteEnd: null });
 
 export const action = formAction(async ({ actor, form }) => {
   const feedbackId = Number(form.text("feedbackId"));
   const intent = form.text("intent");
-  if (intent === "toggle")
-    await toggleTheme(db, actor, feedbackId, form.text("themeId"));
+  if (intent === "toggle") await toggleTheme(db, actor, feedbackId, form.text("themeId"));
   else if (intent === "coding")
     await setCoding(db, actor, feedbackId, {
       themeId: form.text("themeId"),
       memo: form.text("memo"),
       ...offsets(form.text("quoteStart"), form.text("quoteEnd")),
     });
-  else if (intent === "coded")
-    await markCoded(db, actor, feedbackId, form.text("coded") === "true");
+  else if (intent === "coded") await markCoded(db, actor, feedbackId, form.text("coded") === "true");
   else if (intent === "quote")
     await addQuote(db, actor, form.text("setId"), {
       feedbackId,
@@ -99,14 +77,10 @@ export const action = formAction(async ({ actor, form }) => {
   return { ok: intent };
 });
 
-const typing = (target: EventTarget | null) =>
-  target instanceof HTMLElement &&
-  (target.isContentEditable ||
-    ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+const typing = (target: EventTarget | null) => target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
 
 export default function FeedbackInbox() {
-  const { project, filter, page, themes, facets, quoteSets, open, canCode } =
-    useLoaderData<typeof loader>();
+  const { project, filter, page, themes, facets, quoteSets, open, canCode } = useLoaderData<typeof loader>();
   const [search] = useSearchParams();
   const navigate = useNavigate();
   const { send } = useIntent();
@@ -143,19 +117,12 @@ export default function FeedbackInbox() {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
       const key = e.key;
-      if (key === "j" || key === "ArrowDown")
-        setSelected((s) => Math.min(s + 1, page.rows.length - 1));
-      else if (key === "k" || key === "ArrowUp")
-        setSelected((s) => Math.max(s - 1, 0));
+      if (key === "j" || key === "ArrowDown") setSelected((s) => Math.min(s + 1, page.rows.length - 1));
+      else if (key === "k" || key === "ArrowUp") setSelected((s) => Math.max(s - 1, 0));
       else if (key === "Enter") openRow(selected);
       else if (key === "/") searchRef.current?.focus();
       else if (key === "?") setHelp((h) => !h);
-      else if (
-        open &&
-        canCode &&
-        /^[1-9]$/.test(key) &&
-        themes[Number(key) - 1]
-      ) {
+      else if (open && canCode && /^[1-9]$/.test(key) && themes[Number(key) - 1]) {
         const theme = themes[Number(key) - 1]!;
         send("toggle", { feedbackId: open.id, themeId: theme.id });
         setMemoTheme(theme.id);
@@ -177,51 +144,27 @@ export default function FeedbackInbox() {
         title="Feedback"
         description={
           <>
-            <Link
-              to={`/projects/${project.id}`}
-              className="text-indigo-700 hover:underline"
-            >
+            <Link to={`/projects/${project.id}`} className="text-indigo-700 hover:underline">
               {project.name}
             </Link>{" "}
-            · comments from end users and reviewers. Press{" "}
-            <kbd className="rounded border px-1 font-mono text-xs">?</kbd> for
-            the keys.
+            · comments from end users and reviewers. Press <kbd className="rounded border px-1 font-mono text-xs">?</kbd> for the keys.
           </>
         }
         actions={
           <div className="flex gap-3 text-sm">
-            <Link
-              to={`/projects/${project.id}/feedback/themes`}
-              className="text-indigo-700 hover:underline"
-            >
+            <Link to={`/projects/${project.id}/feedback/themes`} className="text-indigo-700 hover:underline">
               Codebook
             </Link>
-            <Link
-              to={`/projects/${project.id}/feedback/quotes`}
-              className="text-indigo-700 hover:underline"
-            >
+            <Link to={`/projects/${project.id}/feedback/quotes`} className="text-indigo-700 hover:underline">
               Quote sets
             </Link>
           </div>
         }
       />
       {help ? <KeyboardHelp onClose={() => setHelp(false)} /> : null}
-      <FilterForm
-        filter={filter}
-        themes={themes}
-        facets={facets}
-        searchRef={searchRef}
-        quoteSets={quoteSets}
-        setId={setId}
-      />
+      <FilterForm filter={filter} themes={themes} facets={facets} searchRef={searchRef} quoteSets={quoteSets} setId={setId} />
       <div className="mt-4 grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
-        <InboxList
-          page={page}
-          q={filter.q}
-          selected={selected}
-          openId={open?.id ?? null}
-          hrefOf={hrefOf}
-        />
+        <InboxList page={page} q={filter.q} selected={selected} openId={open?.id ?? null} hrefOf={hrefOf} />
         <div className="min-w-0">
           {open ? (
             <CommentPanel
@@ -236,9 +179,7 @@ export default function FeedbackInbox() {
               setMemoTheme={setMemoTheme}
             />
           ) : (
-            <p className="text-sm text-slate-500">
-              Open a comment (Enter, or click it) to read and code it.
-            </p>
+            <p className="text-sm text-slate-500">Open a comment (Enter, or click it) to read and code it.</p>
           )}
         </div>
       </div>
