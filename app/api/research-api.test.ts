@@ -143,7 +143,7 @@ describe("the research API", () => {
     expect(JSON.stringify(list.json) + JSON.stringify(b.json)).not.toContain("A thinks");
     // the inbox page's loader, with the comment open, shows B nothing of A's either
     const pageUrl = `http://loupe.test/projects/${p.projectId}/feedback?sample=${sample!.id}&open=${id}`;
-    const asUser = (u: { id: string }) => ({ request: new Request(pageUrl), params: { projectId: p.projectId }, context: { user: { id: u.id, isAdmin: false } } }) as never;
+    const asUser = (u: { id: string }) => ({ request: new Request(pageUrl), params: { projectId: p.projectId }, context: { user: { id: u.id, isAdmin: false } } } as never);
     const seenByB = await inboxPage.loader(asUser(p.researcher2));
     expect(seenByB.open).toMatchObject({ comment: "blind one", codings: [], codedByMe: false, othersHidden: true });
     expect(seenByB.page.rows).toEqual([expect.objectContaining({ themes: [], coders: 0 })]);

@@ -118,7 +118,7 @@ export async function nextUncoded(db: Db, actor: Actor, projectId: string, feedb
     select f.id from feedback f, (select occurred_at, id from feedback where id = ${feedbackId}) cur
     where f.project_id = ${projectId} and (f.occurred_at, f.id) < (cur.occurred_at, cur.id)
       and not exists (select 1 from feedback_coded fc where fc.feedback_id = f.id and fc.coder_id = ${actor.userId})
-    order by f.occurred_at desc, f.id desc limit 1`)) as unknown as {
+    order by f.occurred_at desc nulls last, f.id desc nulls last limit 1`)) as unknown as {
     id: string | number;
   }[];
   return row ? Number(row.id) : null;

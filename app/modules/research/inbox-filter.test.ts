@@ -18,7 +18,12 @@ describe("inbox filters and highlighting", () => {
   });
 
   it("cuts text into plain and marked pieces, clipping ranges to the text", () => {
-    expect(splitByRanges("<b>hi</b> there", [[3, 5], [10, 99]])).toEqual([
+    expect(
+      splitByRanges("<b>hi</b> there", [
+        [3, 5],
+        [10, 99],
+      ])
+    ).toEqual([
       { text: "<b>", marked: false },
       { text: "hi", marked: true },
       { text: "</b> ", marked: false },

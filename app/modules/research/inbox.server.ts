@@ -89,6 +89,37 @@ export type InboxPage = {
   countLabel: string;
 };
 
+/** The page query (exported for the query-plan test): `limit + 1` rows, the extra one saying whether there is a next page. */
+export function inboxPageQuery(projectId: string, filter: InboxFilter, viewer: string, cursor: InboxCursor | null, limit: number): SQL {
+  const { where, exact } = conditions(projectId, filter, viewer);
+  const after = !cursor
+    ? sql``
+    : filter.q
+    ? sql`and (${exact}, f.occurred_at, f.id) < (${cursor.exact}, ${cursor.at}::timestamptz, ${cursor.id})`
+    : sql`and (f.occurred_at, f.id) < (${cursor.at}::timestamptz, ${cursor.id})`;
+  const sampleView = filter.sample !== undefined;
+  // why: the page is chosen first (by the index, in order, limited); only its rows are then joined
+  // and annotated, so the planner never hashes the whole project to attach reviewer names. "nulls
+  // last" as the index has it (drizzle writes DESC NULLS LAST), or the planner sorts instead of walking it.
+  return sql`
+    select f.id, f.source, f.score_kind, f.score, f.comment, f.segment, f.model, f.prompt_version, f.user_id,
+      to_char(f.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as occurred_at, f.exact,
+      a.user_id as reviewer_id, u.name as reviewer_name, u.email as reviewer_email,
+      exists (select 1 from feedback_coded fc where fc.feedback_id = f.id and fc.coder_id = ${viewer}) as coded_by_me,
+      (select count(*)::int from feedback_coded fc where fc.feedback_id = f.id and ${visible("fc", sql`f.id`, viewer, sampleView)}) as coders,
+      coalesce((select json_agg(json_build_object('id', t.id, 'name', t.name) order by t.position, lower(t.name)) from themes t
+        where exists (select 1 from codings c where c.feedback_id = f.id and c.theme_id = t.id and ${visible("c", sql`f.id`, viewer, sampleView)})), '[]') as themes
+    from (
+      select f.*, ${exact} as exact from feedback f
+      where ${where} ${after}
+      order by ${filter.q ? sql`${exact} desc,` : sql``} f.occurred_at desc nulls last, f.id desc nulls last
+      limit ${limit + 1}
+    ) f
+    left join annotations a on a.id = f.annotation_id
+    left join users u on u.id = a.user_id
+    order by f.exact desc, f.occurred_at desc, f.id desc`;
+}
+
 /**
  * One page of a project's comments matching the filter: exact full-text matches first, then fuzzy
  * (typo) matches, each newest first; keyset-paged (no OFFSET), so a page costs the same at row
@@ -97,28 +128,7 @@ export type InboxPage = {
 export async function listInbox(db: Db, actor: Actor, projectId: string, rawFilter: InboxFilter, cursorText?: string | null, limit = PAGE_SIZE): Promise<InboxPage> {
   const access = await authorizeProject(db, actor, projectId, "feedback.read");
   const filter = parseOrThrow(inboxFilterSchema, rawFilter);
-  const { where, exact } = conditions(projectId, filter, actor.userId);
-  const cursor = decodeCursor(cursorText);
-  const after = !cursor
-    ? sql``
-    : filter.q
-    ? sql`and (${exact}, f.occurred_at, f.id) < (${cursor.exact}, ${cursor.at}::timestamptz, ${cursor.id})`
-    : sql`and (f.occurred_at, f.id) < (${cursor.at}::timestamptz, ${cursor.id})`;
-  const sampleView = filter.sample !== undefined;
-  const rows = (await db.execute(sql`
-    select f.id, f.source, f.score_kind, f.score, f.comment, f.segment, f.model, f.prompt_version, f.user_id,
-      to_char(f.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as occurred_at, ${exact} as exact,
-      a.user_id as reviewer_id, u.name as reviewer_name, u.email as reviewer_email,
-      exists (select 1 from feedback_coded fc where fc.feedback_id = f.id and fc.coder_id = ${actor.userId}) as coded_by_me,
-      (select count(*)::int from feedback_coded fc where fc.feedback_id = f.id and ${visible("fc", sql`f.id`, actor.userId, sampleView)}) as coders,
-      coalesce((select json_agg(json_build_object('id', t.id, 'name', t.name) order by t.position, lower(t.name)) from themes t
-        where exists (select 1 from codings c where c.feedback_id = f.id and c.theme_id = t.id and ${visible("c", sql`f.id`, actor.userId, sampleView)})), '[]') as themes
-    from feedback f
-    left join annotations a on a.id = f.annotation_id
-    left join users u on u.id = a.user_id
-    where ${where} ${after}
-    order by ${filter.q ? sql`${exact} desc,` : sql``} f.occurred_at desc, f.id desc
-    limit ${limit + 1}`)) as unknown as RawRow[];
+  const rows = (await db.execute(inboxPageQuery(projectId, filter, actor.userId, decodeCursor(cursorText), limit))) as unknown as RawRow[];
   const page = rows.slice(0, limit);
   const authors = await attribute(db, actor, projectId, access.role, page);
   const last = page.at(-1);
@@ -189,7 +199,7 @@ export async function inboxFacets(db: Db, actor: Actor, projectId: string) {
       (await db.execute(
         sql`select distinct v from (select ${sql.raw(
           column
-        )} as v from feedback where project_id = ${projectId} order by occurred_at desc, id desc limit 10000) r where v is not null order by 1 limit 100`
+        )} as v from feedback where project_id = ${projectId} order by occurred_at desc nulls last, id desc nulls last limit 10000) r where v is not null order by 1 limit 100`
       )) as unknown as { v: string }[]
     ).map((r) => r.v);
   const [segments, models, promptVersions] = await Promise.all([values("segment"), values("model"), values("prompt_version")]);
