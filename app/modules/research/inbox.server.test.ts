@@ -6,7 +6,7 @@ import { markCoded, setCoding } from "./codings.server";
 import { getComment } from "./comment.server";
 import { COUNT_BOUND, listInbox } from "./inbox.server";
 import { addComments, researchProject } from "./test-fixtures.server";
-import { createTheme } from "./themes.server";
+import { createTheme, listThemes } from "./themes.server";
 
 const texts = (page: { rows: { comment: string }[] }) => page.rows.map((r) => r.comment);
 
@@ -154,6 +154,8 @@ describe("the inbox", () => {
     expect(texts(await listInbox(db, b, p.projectId, { theme: theme.id }))).toEqual([]);
     expect(texts(await listInbox(db, b, p.projectId, { coded: "anyone" }))).toEqual([]);
     expect((await getComment(db, b, one!)).codings).toEqual([]);
+    expect((await listThemes(db, b, p.projectId)).map((t) => [t.name, t.comments, t.codings])).toEqual([["Trust", 0, 0]]);
+    expect((await listThemes(db, p.manager.actor, p.projectId)).map((t) => [t.name, t.comments, t.codings])).toEqual([["Trust", 1, 1]]);
     // A sees their own work; someone who is not a coder of the sample sees A's work outside the sample view
     expect((await getComment(db, p.researcher.actor, one!)).codings).toEqual([expect.objectContaining({ memo: "A's memo", mine: true })]);
     expect((await listInbox(db, p.manager.actor, p.projectId, { theme: theme.id })).rows.map((r) => r.comment)).toEqual(["one"]);

@@ -7,6 +7,7 @@ import { authorizeProject } from "~/modules/projects/authorize.server";
 import type { ProjectAction } from "~/modules/projects/policy";
 import { NotFoundError, ValidationError } from "~/utils/errors";
 import { parseOrThrow } from "~/utils/validation";
+import { othersHidden } from "./comment.server";
 import { pgArray, splitInputSchema, themeInputSchema, themePatchSchema, type SplitInput, type ThemeInput, type ThemePatch } from "./schemas";
 
 export type Theme = typeof themes.$inferSelect;
@@ -31,10 +32,12 @@ export async function themeFor(db: Db, actor: Actor, themeId: string, action: Pr
 /** The codebook: parents in order, each followed by its children, with counts. */
 export async function listThemes(db: Db, actor: Actor, projectId: string): Promise<ThemeWithCounts[]> {
   await authorizeProject(db, actor, projectId, "feedback.read");
+  // why: counts leave out other coders' codings of comments in an open blind sample the viewer codes.
+  const seen = sql`(c.coder_id = ${actor.userId} or not ${othersHidden(sql`c.feedback_id`, actor.userId, false)})`;
   const rows = (await db.execute(sql`
     select t.id, t.parent_id, t.name, t.description, t.examples, t.position,
-      (select count(distinct c.feedback_id)::int from codings c where c.theme_id = t.id) as comments,
-      (select count(*)::int from codings c where c.theme_id = t.id) as codings
+      (select count(distinct c.feedback_id)::int from codings c where c.theme_id = t.id and ${seen}) as comments,
+      (select count(*)::int from codings c where c.theme_id = t.id and ${seen}) as codings
     from themes t left join themes p on p.id = t.parent_id
     where t.project_id = ${projectId}
     order by coalesce(p.position, t.position), lower(coalesce(p.name, t.name)), t.parent_id nulls first, t.position, lower(t.name)`)) as unknown as {
