@@ -15,3 +15,4 @@ import "./classifier.server";
 import "./distillation.server";
 import "./research-insight.server";
 import "./feedback-ingest.server";
+import "./research.server";

@@ -1,0 +1,207 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "~/db.server";
+import type { Actor } from "~/modules/auth/actor";
+import { authorizeProject } from "~/modules/projects/authorize.server";
+import { parseOrThrow } from "~/utils/validation";
+import { attribute, othersHidden, type Attributed } from "./comment.server";
+import { inboxFilterSchema, type InboxFilter } from "./schemas";
+
+export const PAGE_SIZE = 50;
+/** Counts stop here ("10,000+"): a count never walks a million rows on each keystroke. */
+export const COUNT_BOUND = 10_000;
+
+/** Where the list resumes: the last row's tier (1 = an exact full-text match), time and id. */
+export type InboxCursor = { exact: 0 | 1; at: string; id: number };
+
+export function encodeCursor(c: InboxCursor): string {
+  return Buffer.from(`${c.exact}|${c.at}|${c.id}`).toString("base64url");
+}
+
+export function decodeCursor(text: string | undefined | null): InboxCursor | null {
+  if (!text) return null;
+  const [exact, at, id] = Buffer.from(text, "base64url").toString().split("|");
+  const n = Number(id);
+  if ((exact !== "0" && exact !== "1") || !at || Number.isNaN(Date.parse(at)) || !Number.isSafeInteger(n) || n <= 0) return null;
+  return { exact: exact === "1" ? 1 : 0, at, id: n };
+}
+
+/** A coding or coded mark row `c` the viewer may see on comment `f`. */
+const visible = (c: string, f: SQL, viewer: string, sampleView: boolean) => sql`(${sql.raw(c)}.coder_id = ${viewer} or not ${othersHidden(f, viewer, sampleView)})`;
+
+function conditions(projectId: string, filter: InboxFilter, viewer: string): { where: SQL; exact: SQL } {
+  const f = sql`f.id`;
+  const sampleView = filter.sample !== undefined;
+  const parts: SQL[] = [sql`f.project_id = ${projectId}`];
+  let exact: SQL = sql`0`;
+  if (filter.q) {
+    const tsq = sql`websearch_to_tsquery('english', ${filter.q})`;
+    exact = sql`(f.comment_tsv @@ ${tsq})::int`;
+    // why: the tsvector finds stems ("suggestion" for "suggestions"); the trigram index finds a typo ("sugestions").
+    parts.push(sql`(f.comment_tsv @@ ${tsq} or ${filter.q} <% f.comment)`);
+  }
+  if (filter.source) parts.push(sql`f.source = ${filter.source}`);
+  if (filter.score === "up" || filter.score === "down") parts.push(sql`f.score_kind = 'thumbs' and f.score = ${filter.score === "up" ? 1 : 0}`);
+  else if (filter.score) parts.push(sql`f.score_kind = 'stars' and f.score = ${Number(filter.score)}`);
+  if (filter.segment) parts.push(sql`f.segment = ${filter.segment}`);
+  if (filter.model) parts.push(sql`f.model = ${filter.model}`);
+  if (filter.promptVersion) parts.push(sql`f.prompt_version = ${filter.promptVersion}`);
+  if (filter.from) parts.push(sql`f.occurred_at >= ${filter.from}::date`);
+  if (filter.to) parts.push(sql`f.occurred_at < ${filter.to}::date + 1`);
+  if (filter.sample) parts.push(sql`exists (select 1 from coding_sample_items si where si.sample_id = ${filter.sample} and si.feedback_id = f.id)`);
+  if (filter.theme) {
+    parts.push(sql`exists (select 1 from codings c where c.feedback_id = f.id and ${visible("c", f, viewer, sampleView)}
+      and c.theme_id in (select t.id from themes t where t.project_id = ${projectId} and (t.id = ${filter.theme} or t.parent_id = ${filter.theme})))`);
+  }
+  const codedBy = (who: "me" | "anyone") =>
+    who === "me"
+      ? sql`exists (select 1 from feedback_coded fc where fc.feedback_id = f.id and fc.coder_id = ${viewer})`
+      : sql`exists (select 1 from feedback_coded fc where fc.feedback_id = f.id and ${visible("fc", f, viewer, sampleView)})`;
+  if (filter.coded === "me") parts.push(codedBy("me"));
+  if (filter.coded === "not-me") parts.push(sql`not ${codedBy("me")}`);
+  if (filter.coded === "anyone") parts.push(codedBy("anyone"));
+  if (filter.coded === "none") parts.push(sql`not ${codedBy("anyone")}`);
+  return { where: sql.join(parts, sql` and `), exact };
+}
+
+export type InboxRow = {
+  id: number;
+  source: "end_user" | "reviewer";
+  scoreKind: "thumbs" | "stars" | null;
+  score: number | null;
+  comment: string;
+  segment: string | null;
+  model: string | null;
+  promptVersion: string | null;
+  occurredAt: string;
+  exact: boolean;
+  codedByMe: boolean;
+  /** Coders whose coded mark the viewer may see (the viewer included). */
+  coders: number;
+  /** The themes of the codings the viewer may see, by name. */
+  themes: { id: string; name: string }[];
+  author: Attributed;
+};
+
+export type InboxPage = {
+  rows: InboxRow[];
+  next: string | null;
+  count: number;
+  countLabel: string;
+};
+
+/** The page query (exported for the query-plan test): `limit + 1` rows, the extra one saying whether there is a next page. */
+export function inboxPageQuery(projectId: string, filter: InboxFilter, viewer: string, cursor: InboxCursor | null, limit: number): SQL {
+  const { where, exact } = conditions(projectId, filter, viewer);
+  const after = !cursor
+    ? sql``
+    : filter.q
+    ? sql`and (${exact}, f.occurred_at, f.id) < (${cursor.exact}, ${cursor.at}::timestamptz, ${cursor.id})`
+    : sql`and (f.occurred_at, f.id) < (${cursor.at}::timestamptz, ${cursor.id})`;
+  const sampleView = filter.sample !== undefined;
+  // why: the page is chosen first (by the index, in order, limited); only its rows are then joined
+  // and annotated, so the planner never hashes the whole project to attach reviewer names. "nulls
+  // last" as the index has it (drizzle writes DESC NULLS LAST), or the planner sorts instead of walking it.
+  return sql`
+    select f.id, f.source, f.score_kind, f.score, f.comment, f.segment, f.model, f.prompt_version, f.user_id,
+      to_char(f.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as occurred_at, f.exact,
+      a.user_id as reviewer_id, u.name as reviewer_name, u.email as reviewer_email,
+      exists (select 1 from feedback_coded fc where fc.feedback_id = f.id and fc.coder_id = ${viewer}) as coded_by_me,
+      (select count(*)::int from feedback_coded fc where fc.feedback_id = f.id and ${visible("fc", sql`f.id`, viewer, sampleView)}) as coders,
+      coalesce((select json_agg(json_build_object('id', t.id, 'name', t.name) order by t.position, lower(t.name)) from themes t
+        where exists (select 1 from codings c where c.feedback_id = f.id and c.theme_id = t.id and ${visible("c", sql`f.id`, viewer, sampleView)})), '[]') as themes
+    from (
+      select f.*, ${exact} as exact from feedback f
+      where ${where} ${after}
+      order by ${filter.q ? sql`${exact} desc,` : sql``} f.occurred_at desc nulls last, f.id desc nulls last
+      limit ${limit + 1}
+    ) f
+    left join annotations a on a.id = f.annotation_id
+    left join users u on u.id = a.user_id
+    order by f.exact desc, f.occurred_at desc, f.id desc`;
+}
+
+/**
+ * One page of a project's comments matching the filter: exact full-text matches first, then fuzzy
+ * (typo) matches, each newest first; keyset-paged (no OFFSET), so a page costs the same at row
+ * 1,000,000 as at row 1, and rows inserted meanwhile neither repeat nor push rows off a page.
+ */
+export async function listInbox(db: Db, actor: Actor, projectId: string, rawFilter: InboxFilter, cursorText?: string | null, limit = PAGE_SIZE): Promise<InboxPage> {
+  const access = await authorizeProject(db, actor, projectId, "feedback.read");
+  const filter = parseOrThrow(inboxFilterSchema, rawFilter);
+  const rows = (await db.execute(inboxPageQuery(projectId, filter, actor.userId, decodeCursor(cursorText), limit))) as unknown as RawRow[];
+  const page = rows.slice(0, limit);
+  const authors = await attribute(db, actor, projectId, access.role, page);
+  const last = page.at(-1);
+  const next =
+    rows.length > limit && last
+      ? encodeCursor({
+          exact: last.exact ? 1 : 0,
+          at: last.occurred_at,
+          id: Number(last.id),
+        })
+      : null;
+  const count = await countInbox(db, projectId, filter, actor.userId);
+  return {
+    rows: page.map((r, i) => ({
+      id: Number(r.id),
+      source: r.source,
+      scoreKind: r.score_kind,
+      score: r.score,
+      comment: r.comment,
+      segment: r.segment,
+      model: r.model,
+      promptVersion: r.prompt_version,
+      occurredAt: r.occurred_at,
+      exact: Boolean(r.exact),
+      codedByMe: r.coded_by_me,
+      coders: r.coders,
+      themes: r.themes,
+      author: authors[i]!,
+    })),
+    next,
+    count,
+    countLabel: count > COUNT_BOUND ? `${COUNT_BOUND.toLocaleString("en-US")}+` : count.toLocaleString("en-US"),
+  };
+}
+
+type RawRow = {
+  id: number | string;
+  source: "end_user" | "reviewer";
+  score_kind: "thumbs" | "stars" | null;
+  score: number | null;
+  comment: string;
+  segment: string | null;
+  model: string | null;
+  prompt_version: string | null;
+  user_id: string | null;
+  occurred_at: string;
+  exact: number;
+  reviewer_id: string | null;
+  reviewer_name: string | null;
+  reviewer_email: string | null;
+  coded_by_me: boolean;
+  coders: number;
+  themes: { id: string; name: string }[];
+};
+
+/** The number of matches, exact up to COUNT_BOUND and COUNT_BOUND + 1 beyond it. */
+async function countInbox(db: Db, projectId: string, filter: InboxFilter, viewer: string): Promise<number> {
+  const { where } = conditions(projectId, filter, viewer);
+  const [row] = (await db.execute(sql`select count(*)::int as n from (select 1 from feedback f where ${where} limit ${COUNT_BOUND + 1}) m`)) as unknown as { n: number }[];
+  return row?.n ?? 0;
+}
+
+/** The values the inbox's filter menus offer (segments, models, prompt versions) among the newest 10,000 comments, at most 100 each. */
+export async function inboxFacets(db: Db, actor: Actor, projectId: string) {
+  await authorizeProject(db, actor, projectId, "feedback.read");
+  const values = async (column: "segment" | "model" | "prompt_version") =>
+    (
+      (await db.execute(
+        sql`select distinct v from (select ${sql.raw(
+          column
+        )} as v from feedback where project_id = ${projectId} order by occurred_at desc nulls last, id desc nulls last limit 10000) r where v is not null order by 1 limit 100`
+      )) as unknown as { v: string }[]
+    ).map((r) => r.v);
+  const [segments, models, promptVersions] = await Promise.all([values("segment"), values("model"), values("prompt_version")]);
+  return { segments, models, promptVersions };
+}

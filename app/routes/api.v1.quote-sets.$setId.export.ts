@@ -1,0 +1,5 @@
+import { apiHandler } from "~/api/define.server";
+import { exportQuoteSetEndpoint } from "~/api/endpoints/research.server";
+
+export const loader = apiHandler(exportQuoteSetEndpoint);
+export const action = loader;

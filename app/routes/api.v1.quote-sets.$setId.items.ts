@@ -1,0 +1,5 @@
+import { apiHandler } from "~/api/define.server";
+import { addQuoteEndpoint, removeQuoteEndpoint, reorderQuotesEndpoint } from "~/api/endpoints/research.server";
+
+export const loader = apiHandler(addQuoteEndpoint, reorderQuotesEndpoint, removeQuoteEndpoint);
+export const action = loader;

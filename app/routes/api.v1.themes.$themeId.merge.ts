@@ -1,0 +1,5 @@
+import { apiHandler } from "~/api/define.server";
+import { mergeThemeEndpoint } from "~/api/endpoints/research.server";
+
+export const loader = apiHandler(mergeThemeEndpoint);
+export const action = loader;

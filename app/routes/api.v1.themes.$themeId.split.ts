@@ -1,0 +1,5 @@
+import { apiHandler } from "~/api/define.server";
+import { splitThemeEndpoint } from "~/api/endpoints/research.server";
+
+export const loader = apiHandler(splitThemeEndpoint);
+export const action = loader;

@@ -1,0 +1,5 @@
+import { apiHandler } from "~/api/define.server";
+import { deleteThemeEndpoint, updateThemeEndpoint } from "~/api/endpoints/research.server";
+
+export const loader = apiHandler(updateThemeEndpoint, deleteThemeEndpoint);
+export const action = loader;

@@ -1,0 +1,15 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { quoteFileResponse } from "~/api/endpoints/research.server";
+import { db } from "~/db.server";
+import { quoteSetMarkdown } from "~/modules/research/quotes-export.server";
+import { requireActor, throwAsResponse } from "~/utils/http.server";
+
+/** The quote set as a Markdown file (text escaped, no HTML) download, for project members who read feedback. */
+export async function loader({ context, request, params }: LoaderFunctionArgs) {
+  const actor = requireActor(context, request);
+  try {
+    return quoteFileResponse(await quoteSetMarkdown(db, actor, params.setId ?? ""), "md");
+  } catch (error) {
+    throwAsResponse(error);
+  }
+}
