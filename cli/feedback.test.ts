@@ -39,6 +39,6 @@ describe("loupe feedback import", () => {
     await addMember(testDb(), manager.actor, project.id, { email: researcher.email, role: "researcher" });
     const refused = await runCli(["feedback", "import", "--project", project.id, file, "--as", researcher.email], { env });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain("does not allow feedback.manage");
+    expect(refused.stderr).toContain("Only managers can manage ingest keys and feedback settings");
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 import type { ActionFunction, ActionFunctionArgs } from "@remix-run/node";
 import { db } from "~/db.server";
 import { findWidgetKey } from "~/modules/feedback/widget-key.server";
+import { feedbackRoute } from "./endpoints/feedback-ingest.server";
 
 /**
  * The feedback widget's frame and demo page post to Loupe itself (same origin, no session), and
@@ -12,9 +13,6 @@ import { findWidgetKey } from "~/modules/feedback/widget-key.server";
  * page, which then counts as a server (servers are not limited by the allow-list; the key is
  * public on every embedding page anyway, so this gives no one more than they already had).
  */
-// why: the API route is the ingest helper's (issue 16); found at build time, so this module also
-// builds before it exists. Replace by a static import once both are merged.
-const apiRoutes = import.meta.glob<{ action?: ActionFunction }>(["../routes/api.v1.feedback.ts", "../routes/api.v1.feedback/route.ts"], { eager: true });
 
 export type WidgetPost = { embedder: string | null; record: unknown };
 
@@ -64,8 +62,7 @@ export async function forwardDemoPost(args: ActionFunctionArgs): Promise<Respons
 }
 
 async function forward(args: ActionFunctionArgs, key: string, origin: string | null, record: unknown): Promise<Response> {
-  const action = Object.values(apiRoutes)[0]?.action;
-  if (!action) return json(503, { error: "The feedback API is not available on this server." });
+  const action: ActionFunction = feedbackRoute;
   const headers: Record<string, string> = { authorization: `Bearer ${key}`, "content-type": "application/json" };
   if (origin) headers.origin = origin;
   const request = new Request(new URL("/api/v1/feedback", args.request.url), { method: "POST", headers, body: JSON.stringify(record) });

@@ -1,4 +1,4 @@
-import { NavLink } from "@remix-run/react";
+import { NavLink, useParams } from "@remix-run/react";
 
 type Tab = { to: string; label: string; end?: boolean };
 
@@ -6,7 +6,10 @@ type Tab = { to: string; label: string; end?: boolean };
  * The user-research area's tabs: the inbox, the codebook, quotes, blind coding samples, theme
  * trends and LLM suggestions, and (for managers) ingest keys and privacy settings.
  */
-export function FeedbackNav({ projectId, canManage }: { projectId: string; canManage: boolean }) {
+export function FeedbackNav({ role }: { role?: string | null }) {
+  const projectId = useParams().projectId ?? "";
+  // why: only managers manage ingest keys and privacy (admins reach the page from the project's settings too).
+  const canManage = role === "manager";
   const base = `/projects/${projectId}/feedback`;
   const tabs: Tab[] = [
     { to: base, label: "Inbox", end: true },

@@ -3,6 +3,8 @@ import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { useState } from "react";
 import { ConfirmAction } from "~/components/confirm-action";
 import { DateTime } from "~/components/date-time";
+import { WidgetSnippet } from "~/components/feedback/widget-snippet";
+import { FeedbackNav } from "~/components/feedback-nav";
 import { PageHeader, Section } from "~/components/page-header";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
@@ -94,6 +96,7 @@ export default function FeedbackSettingsPage() {
           </Link>
         }
       />
+      <FeedbackNav role="manager" />
       {result?.created ? <NewKey name={result.created.name} secret={result.created.key} /> : null}
       {result?.notice ? <Alert tone="success">{result.notice}</Alert> : null}
       {result?.formError ? <Alert tone="error">{result.formError}</Alert> : null}
@@ -147,8 +150,13 @@ export default function FeedbackSettingsPage() {
       </Section>
       <Section title="Sending feedback" description="One record as JSON, or many as NDJSON (one a line, gzip allowed). A record with an id is stored once, however often it is sent.">
         <pre className="overflow-x-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100">{curlExample(endpoint)}</pre>
-        {/* The embeddable widget's snippet goes here (the widget adds its own section). */}
-        <div id="widget-snippet" />
+        <div id="widget-snippet" className="mt-6">
+          <WidgetSnippet
+            loupeUrl={endpoint.replace(/\/api\/v1\/feedback$/, "")}
+            ingestKey={result?.created?.key}
+            keyPrefix={keys.find((k) => !k.revokedAt)?.prefix}
+          />
+        </div>
       </Section>
     </div>
   );

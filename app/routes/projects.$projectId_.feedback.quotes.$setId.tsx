@@ -1,6 +1,7 @@
 import { redirect, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ConfirmAction } from "~/components/confirm-action";
+import { FeedbackNav } from "~/components/feedback-nav";
 import { PageHeader } from "~/components/page-header";
 import { ScoreBadge } from "~/components/research/score-badge";
 import { Button } from "~/components/ui/button";
@@ -85,6 +86,7 @@ export default function QuoteSetPage() {
           </div>
         }
       />
+      <FeedbackNav role={project.role} />
       {quotes.length === 0 ? <p className="text-sm text-slate-500">No quotes yet: press q on a comment in the inbox to add it here.</p> : null}
       <ol className="space-y-3">
         {quotes.map((q, i) => (

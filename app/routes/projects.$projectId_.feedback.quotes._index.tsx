@@ -1,5 +1,6 @@
 import { redirect, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { FeedbackNav } from "~/components/feedback-nav";
 import { PageHeader, Section } from "~/components/page-header";
 import { Button } from "~/components/ui/button";
 import { Field } from "~/components/ui/field";
@@ -52,6 +53,7 @@ export default function QuoteSets() {
           </>
         }
       />
+      <FeedbackNav role={project.role} />
       {sets.length === 0 ? <p className="text-sm text-slate-500">No quote sets yet.</p> : null}
       <ul className="space-y-2">
         {sets.map((s) => (

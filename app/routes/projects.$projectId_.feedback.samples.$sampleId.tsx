@@ -2,6 +2,7 @@ import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { EstimateText } from "~/components/research-insight/estimate-text";
 import { ReadingBadge } from "~/components/research-insight/reading-badge";
+import { FeedbackNav } from "~/components/feedback-nav";
 import { PageHeader, Section } from "~/components/page-header";
 import { db } from "~/db.server";
 import {
@@ -139,6 +140,7 @@ export default function SampleAgreementPage() {
           </Link>
         }
       />
+      <FeedbackNav />
       <Section
         title="Coders"
         description="Each coder sees only their own themes in the sample. A comment counts once they mark it coded."

@@ -1,5 +1,6 @@
 import { redirect, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { FeedbackNav } from "~/components/feedback-nav";
 import { PageHeader, Section } from "~/components/page-header";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
@@ -101,6 +102,7 @@ export default function CodingSamplesPage() {
           </>
         }
       />
+      <FeedbackNav role={project.role} />
       {result && "formError" in result && result.formError ? (
         <Alert tone="error">{result.formError}</Alert>
       ) : null}

@@ -5,6 +5,7 @@ import {
   useLoaderData,
   useNavigation,
 } from "@remix-run/react";
+import { FeedbackNav } from "~/components/feedback-nav";
 import { PageHeader, Section } from "~/components/page-header";
 import { SuggestionReview } from "~/components/research-insight/suggestion-review";
 import { Alert } from "~/components/ui/alert";
@@ -123,6 +124,7 @@ export default function ThemeSuggestionsPage() {
           </>
         }
       />
+      <FeedbackNav role={project.role} />
       {result?.notice ? <Alert tone="success">{result.notice}</Alert> : null}
       {result && "formError" in result && result.formError ? (
         <Alert tone="error">{result.formError}</Alert>

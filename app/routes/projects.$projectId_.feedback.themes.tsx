@@ -1,5 +1,6 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { FeedbackNav } from "~/components/feedback-nav";
 import { PageHeader, Section } from "~/components/page-header";
 import { ConfirmAction } from "~/components/confirm-action";
 import { Alert } from "~/components/ui/alert";
@@ -119,6 +120,7 @@ export default function Codebook() {
           </>
         }
       />
+      <FeedbackNav role={project.role} />
       {result && "notice" in result && result.notice ? <Alert tone="success">{result.notice}</Alert> : null}
       {formErrorText ? <Alert tone="error">{formErrorText}</Alert> : null}
       <table className="mt-4 w-full text-sm">

@@ -1,6 +1,7 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ChartFigure } from "~/components/chart-figure";
+import { FeedbackNav } from "~/components/feedback-nav";
 import { PageHeader, Section } from "~/components/page-header";
 import { EstimateText } from "~/components/research-insight/estimate-text";
 import { Alert } from "~/components/ui/alert";
@@ -80,6 +81,7 @@ export default function ThemeTrendsPage() {
           </>
         }
       />
+      <FeedbackNav role={project.role} />
       {error ? <Alert tone="error">{error}</Alert> : null}
       <Form method="get" className="grid items-end gap-3 sm:grid-cols-6">
         <SelectField

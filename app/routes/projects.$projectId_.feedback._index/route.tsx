@@ -1,6 +1,7 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
+import { FeedbackNav } from "~/components/feedback-nav";
 import { PageHeader } from "~/components/page-header";
 import { CommentPanel, useIntent } from "~/components/research/comment-panel";
 import { KeyboardHelp } from "~/components/research/keyboard-help";
@@ -161,6 +162,7 @@ export default function FeedbackInbox() {
           </div>
         }
       />
+      <FeedbackNav role={project.role} />
       {help ? <KeyboardHelp onClose={() => setHelp(false)} /> : null}
       <FilterForm filter={filter} themes={themes} facets={facets} searchRef={searchRef} quoteSets={quoteSets} setId={setId} />
       <div className="mt-4 grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
