@@ -23,6 +23,7 @@ import type postgres from "postgres";
 import { feedbackRoute } from "~/api/endpoints/feedback-ingest.server";
 import { connect, connectDatabase } from "~/db.server";
 import { ingestStream } from "~/modules/feedback/ingest.server";
+import { listInbox } from "~/modules/research/inbox.server";
 import { createIngestKey } from "~/modules/feedback/ingest-keys.server";
 import { createProject } from "~/modules/projects/create-project.server";
 import { createUser } from "~/modules/users/create-user.server";
@@ -46,7 +47,31 @@ const options = { rows: Number(flags.rows), rate: Number(flags.rate), seconds: N
 if (!Number.isInteger(options.rows) || options.rows < 1) throw new Error("--rows must be a positive whole number");
 const log = (line: string) => console.log(line);
 const COLUMNS = "project_id, source, ingest_key_id, client_id, score_kind, score, comment, user_id, segment, model, prompt_version, metadata, occurred_at";
-const TARGETS = { batchRatio: 0.5, singleP95Ms: 20 };
+const TARGETS = { batchRatio: 0.5, singleP95Ms: 20, searchP95Ms: 300 };
+
+/**
+ * Searches a researcher types: common and rare words, two-word queries, phrases, a negation and
+ * typos (the trigram tier). Each is asked as the inbox asks it: the first page with its bounded
+ * count, then the page after it.
+ */
+const SEARCHES = ["helpful", "pricing", "refund account", '"too long"', "hallucinated source", "login -error", "halucinated", "refnd", "translaton tone", "broken link table"];
+
+async function inboxSearch(db: Parameters<typeof listInbox>[0], actor: Parameters<typeof listInbox>[1], projectId: string) {
+  const times: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    for (const q of SEARCHES) {
+      let t = performance.now();
+      const first = await listInbox(db, actor, projectId, { q });
+      times.push(performance.now() - t);
+      if (first.next) {
+        t = performance.now();
+        await listInbox(db, actor, projectId, { q }, first.next);
+        times.push(performance.now() - t);
+      }
+    }
+  }
+  return { queries: times.length, terms: SEARCHES, latency: summarize(times) };
+}
 
 type Run = { seconds: number; rowsPerSecond: number; cpuMsPer1000Rows: { node: number; postgres: number | null } };
 
@@ -92,6 +117,10 @@ async function main() {
     const single = await singleRecords(key.key);
     log(`  ${single.sent} sent, ${single.failed} failed; p50 ${single.latency.p50} ms, p95 ${single.latency.p95} ms, p99 ${single.latency.p99} ms; Node CPU ${single.nodeCpuMsPerRequest} ms a request`);
 
+    log("Inbox search over the stored comments: listInbox (first page, its bounded count, then the next page), as the inbox page asks it");
+    const search = await inboxSearch(app.db, actor, project.id);
+    log(`  ${search.queries} searches; p50 ${search.latency.p50} ms, p95 ${search.latency.p95} ms, p99 ${search.latency.p99} ms`);
+
     const [check] = await app.sql<{ n: number }[]>`select count(*)::int as n from feedback where project_id = ${project.id}`;
     const ratio = round(ingest.rowsPerSecond / baseline.rowsPerSecond);
     const results = {
@@ -103,6 +132,7 @@ async function main() {
       setup: { ...options, ndjsonBytes: bytes, averageRecordBytes: Math.round(bytes / options.rows) },
       batch: { baseline, ingest, ratio, met: ratio >= TARGETS.batchRatio },
       single: { ...single, met: single.failed === 0 && single.latency.p95 < TARGETS.singleP95Ms },
+      search: { ...search, met: search.latency.p95 < TARGETS.searchP95Ms },
       targets: TARGETS,
       checks: { accepted, stored: check!.n, ok: accepted === options.rows && check!.n === options.rows + single.sent - single.failed },
       totalSeconds: round((performance.now() - started) / 1000),
@@ -249,6 +279,7 @@ function toMarkdown(r: {
   setup: { rows: number; rate: number; seconds: number; averageRecordBytes: number };
   batch: { baseline: Run; ingest: Run; ratio: number; met: boolean };
   single: { sent: number; failed: number; latency: Summary; nodeCpuMsPerRequest: number; met: boolean };
+  search: { queries: number; terms: string[]; latency: Summary; met: boolean };
   checks: { ok: boolean; stored: number };
 }): string {
   const m = r.machine;
@@ -277,6 +308,12 @@ function toMarkdown(r: {
     ),
     "",
     `p95 target < ${TARGETS.singleP95Ms} ms — ${r.single.met ? "met" : "missed"}. The route's handler behind a plain Node HTTP server in the benchmark's process (Express's middleware left out); the client runs in the same process.`,
+    "",
+    `## Inbox search over ${r.checks.stored.toLocaleString("en")} comments`,
+    "",
+    markdownTable(["searches", "p50 ms", "p95 ms", "p99 ms", "max ms"], [[r.search.queries, r.search.latency.p50, r.search.latency.p95, r.search.latency.p99, r.search.latency.max]]),
+    "",
+    `Terms: ${r.search.terms.map((t) => `\`${t}\``).join(", ")} (three rounds; the first page with its bounded count, then the next page). p95 target < ${TARGETS.searchP95Ms} ms — ${r.search.met ? "met" : "missed"}.`,
     "",
     `Checks: ${r.checks.stored.toLocaleString("en")} records stored — ${r.checks.ok ? "ok" : "FAILED"}.`,
   ].join("\n");
