@@ -24,6 +24,7 @@ import { feedbackRoute } from "~/api/endpoints/feedback-ingest.server";
 import { connect, connectDatabase } from "~/db.server";
 import { ingestStream } from "~/modules/feedback/ingest.server";
 import { listInbox } from "~/modules/research/inbox.server";
+import { loadEnv } from "~/utils/env.server";
 import { createIngestKey } from "~/modules/feedback/ingest-keys.server";
 import { createProject } from "~/modules/projects/create-project.server";
 import { createUser } from "~/modules/users/create-user.server";
@@ -46,6 +47,8 @@ const { values: flags } = parseArgs({
 const options = { rows: Number(flags.rows), rate: Number(flags.rate), seconds: Number(flags.seconds), seed: Number(flags.seed), keep: flags.keep ?? false };
 if (!Number.isInteger(options.rows) || options.rows < 1) throw new Error("--rows must be a positive whole number");
 const log = (line: string) => console.log(line);
+// why: the inbox names end users by an HMAC pseudonym keyed by the session secret; any fixed one does here.
+loadEnv({ ...process.env, SESSION_SECRET: process.env.SESSION_SECRET ?? "bench secret for end-user pseudonyms, 32+ characters long" });
 const COLUMNS = "project_id, source, ingest_key_id, client_id, score_kind, score, comment, user_id, segment, model, prompt_version, metadata, occurred_at";
 const TARGETS = { batchRatio: 0.5, singleP95Ms: 20, searchP95Ms: 300 };
 

@@ -28,16 +28,24 @@ export function decodeCursor(text: string | undefined | null): InboxCursor | nul
 /** A coding or coded mark row `c` the viewer may see on comment `f`. */
 const visible = (c: string, f: SQL, viewer: string, sampleView: boolean) => sql`(${sql.raw(c)}.coder_id = ${viewer} or not ${othersHidden(f, viewer, sampleView)})`;
 
-function conditions(projectId: string, filter: InboxFilter, viewer: string): { where: SQL; exact: SQL } {
+/** A search's two tiers: 1 = exact full-text matches, 0 = fuzzy (trigram) matches that are not exact. */
+export type Tier = 0 | 1;
+
+/**
+ * The filter as SQL. With a search, `tier` picks one tier: each is asked on its own (see
+ * listInbox), so a common word's page comes from its exact matches alone and its fuzzy matches,
+ * which for such a word are most of the table, are never read unless the exact ones run out.
+ */
+function conditions(projectId: string, filter: InboxFilter, viewer: string, tier: Tier = 1): { where: SQL; exact: SQL } {
   const f = sql`f.id`;
   const sampleView = filter.sample !== undefined;
   const parts: SQL[] = [sql`f.project_id = ${projectId}`];
   let exact: SQL = sql`0`;
   if (filter.q) {
     const tsq = sql`websearch_to_tsquery('english', ${filter.q})`;
-    exact = sql`(f.comment_tsv @@ ${tsq})::int`;
+    exact = sql`${tier}::int`;
     // why: the tsvector finds stems ("suggestion" for "suggestions"); the trigram index finds a typo ("sugestions").
-    parts.push(sql`(f.comment_tsv @@ ${tsq} or ${filter.q} <% f.comment)`);
+    parts.push(tier === 1 ? sql`f.comment_tsv @@ ${tsq}` : sql`${filter.q} <% f.comment and not (f.comment_tsv @@ ${tsq})`);
   }
   if (filter.source) parts.push(sql`f.source = ${filter.source}`);
   if (filter.score === "up" || filter.score === "down") parts.push(sql`f.score_kind = 'thumbs' and f.score = ${filter.score === "up" ? 1 : 0}`);
@@ -90,13 +98,11 @@ export type InboxPage = {
 };
 
 /** The page query (exported for the query-plan test): `limit + 1` rows, the extra one saying whether there is a next page. */
-export function inboxPageQuery(projectId: string, filter: InboxFilter, viewer: string, cursor: InboxCursor | null, limit: number): SQL {
-  const { where, exact } = conditions(projectId, filter, viewer);
-  const after = !cursor
-    ? sql``
-    : filter.q
-    ? sql`and (${exact}, f.occurred_at, f.id) < (${cursor.exact}, ${cursor.at}::timestamptz, ${cursor.id})`
-    : sql`and (f.occurred_at, f.id) < (${cursor.at}::timestamptz, ${cursor.id})`;
+/** One page of one tier (a search's; without a search, the only one), after `cursor` when it is in this tier. */
+export function inboxPageQuery(projectId: string, filter: InboxFilter, viewer: string, cursor: InboxCursor | null, limit: number, tier: Tier = 1): SQL {
+  const { where, exact } = conditions(projectId, filter, viewer, tier);
+  const inTier = cursor && (!filter.q || cursor.exact === tier);
+  const after = inTier ? sql`and (f.occurred_at, f.id) < (${cursor.at}::timestamptz, ${cursor.id})` : sql``;
   const sampleView = filter.sample !== undefined;
   // why: the page is chosen first (by the index, in order, limited); only its rows are then joined
   // and annotated, so the planner never hashes the whole project to attach reviewer names. "nulls
@@ -112,7 +118,7 @@ export function inboxPageQuery(projectId: string, filter: InboxFilter, viewer: s
     from (
       select f.*, ${exact} as exact from feedback f
       where ${where} ${after}
-      order by ${filter.q ? sql`${exact} desc,` : sql``} f.occurred_at desc nulls last, f.id desc nulls last
+      order by f.occurred_at desc nulls last, f.id desc nulls last
       limit ${limit + 1}
     ) f
     left join annotations a on a.id = f.annotation_id
@@ -128,7 +134,16 @@ export function inboxPageQuery(projectId: string, filter: InboxFilter, viewer: s
 export async function listInbox(db: Db, actor: Actor, projectId: string, rawFilter: InboxFilter, cursorText?: string | null, limit = PAGE_SIZE): Promise<InboxPage> {
   const access = await authorizeProject(db, actor, projectId, "feedback.read");
   const filter = parseOrThrow(inboxFilterSchema, rawFilter);
-  const rows = (await db.execute(inboxPageQuery(projectId, filter, actor.userId, decodeCursor(cursorText), limit))) as unknown as RawRow[];
+  const cursor = decodeCursor(cursorText);
+  const page1 = (q: SQL) => db.execute(q) as unknown as Promise<RawRow[]>;
+  // why: exact matches first, then fuzzy ones; the fuzzy tier is read only for the rest of a page
+  // the exact tier could not fill (limit + 1 rows tell whether there is a next page).
+  let rows: RawRow[] = [];
+  if (!filter.q) rows = await page1(inboxPageQuery(projectId, filter, actor.userId, cursor, limit));
+  else {
+    if (!cursor || cursor.exact === 1) rows = await page1(inboxPageQuery(projectId, filter, actor.userId, cursor, limit, 1));
+    if (rows.length <= limit) rows = rows.concat(await page1(inboxPageQuery(projectId, filter, actor.userId, cursor, limit - rows.length, 0)));
+  }
   const page = rows.slice(0, limit);
   const authors = await attribute(db, actor, projectId, access.role, page);
   const last = page.at(-1);
@@ -186,9 +201,14 @@ type RawRow = {
 
 /** The number of matches, exact up to COUNT_BOUND and COUNT_BOUND + 1 beyond it. */
 async function countInbox(db: Db, projectId: string, filter: InboxFilter, viewer: string): Promise<number> {
-  const { where } = conditions(projectId, filter, viewer);
-  const [row] = (await db.execute(sql`select count(*)::int as n from (select 1 from feedback f where ${where} limit ${COUNT_BOUND + 1}) m`)) as unknown as { n: number }[];
-  return row?.n ?? 0;
+  const count = async (tier: Tier, bound: number) => {
+    const { where } = conditions(projectId, filter, viewer, tier);
+    const [row] = (await db.execute(sql`select count(*)::int as n from (select 1 from feedback f where ${where} limit ${bound}) m`)) as unknown as { n: number }[];
+    return row?.n ?? 0;
+  };
+  const exact = await count(1, COUNT_BOUND + 1);
+  // why: past the bound the answer is "10,000+" whatever the fuzzy tier holds.
+  return !filter.q || exact > COUNT_BOUND ? exact : exact + (await count(0, COUNT_BOUND + 1 - exact));
 }
 
 /** The values the inbox's filter menus offer (segments, models, prompt versions) among the newest 10,000 comments, at most 100 each. */
