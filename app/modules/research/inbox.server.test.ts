@@ -4,7 +4,7 @@ import { db } from "~/db.server";
 import { ForbiddenError, NotFoundError } from "~/utils/errors";
 import { markCoded, setCoding } from "./codings.server";
 import { getComment } from "./comment.server";
-import { COUNT_BOUND, listInbox } from "./inbox.server";
+import { COUNT_BOUND, listInbox, WALK_ROWS } from "./inbox.server";
 import { addComments, researchProject } from "./test-fixtures.server";
 import { createTheme, listThemes } from "./themes.server";
 
@@ -104,6 +104,24 @@ describe("the inbox", () => {
     );
     expect((await listInbox(db, many.researcher.actor, many.projectId, {}, null, 1)).countLabel).toBe("10,000+");
   });
+
+  it("finds matches older than the newest comments it first reads in time order, exact and fuzzy, paged and counted", async () => {
+    const p = await researchProject();
+    // The two matches are the oldest; WALK_ROWS + 100 newer comments come after them.
+    await addComments(p.projectId, [{ comment: "a quokka smiled" }, { comment: "the quokka left" }, ...Array.from({ length: WALK_ROWS + 100 }, (_, i) => ({ comment: `filler ${i}` }))]);
+    const first = await listInbox(db, p.researcher.actor, p.projectId, { q: "quokka" }, null, 1);
+    expect(texts(first)).toEqual(["the quokka left"]);
+    // Past the walk, fuzzy matches are counted among the newest comments only: a lower bound.
+    expect(first.countLabel).toBe("2+");
+    const second = await listInbox(db, p.researcher.actor, p.projectId, { q: "quokka" }, first.next, 1);
+    expect(texts(second)).toEqual(["a quokka smiled"]);
+    expect(second.next).toBeNull();
+    const typo = await listInbox(db, p.researcher.actor, p.projectId, { q: "qokka" });
+    expect(texts(typo)).toEqual(["the quokka left", "a quokka smiled"]);
+    expect(typo.rows.every((r) => !r.exact)).toBe(true);
+    expect(typo.countLabel).toBe("2");
+    expect((await listInbox(db, p.researcher.actor, p.projectId, { q: "wombat" })).countLabel).toBe("0");
+  }, 60_000);
 
   it("filters by theme (a parent includes its children) and by coded, by me or by anyone", async () => {
     const p = await researchProject();

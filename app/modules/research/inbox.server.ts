@@ -9,6 +9,14 @@ import { inboxFilterSchema, type InboxFilter } from "./schemas";
 export const PAGE_SIZE = 50;
 /** Counts stop here ("10,000+"): a count never walks a million rows on each keystroke. */
 export const COUNT_BOUND = 10_000;
+/**
+ * How many of the newest comments a search page (and the fuzzy tier's count) reads in time order
+ * before it asks the indexes instead. A term in more than about 1 in 100 comments fills its page
+ * within this walk; a rarer one has few matches, which its index finds and sorts at once. Without
+ * the walk a common term sorts all its matches, and a term the planner wrongly thinks common walks
+ * every comment.
+ */
+export const WALK_ROWS = 5_000;
 
 /** Where the list resumes: the last row's tier (1 = an exact full-text match), time and id. */
 export type InboxCursor = { exact: 0 | 1; at: string; id: number };
@@ -98,11 +106,35 @@ export type InboxPage = {
 };
 
 /** The page query (exported for the query-plan test): `limit + 1` rows, the extra one saying whether there is a next page. */
-/** One page of one tier (a search's; without a search, the only one), after `cursor` when it is in this tier. */
-export function inboxPageQuery(projectId: string, filter: InboxFilter, viewer: string, cursor: InboxCursor | null, limit: number, tier: Tier = 1): SQL {
+/**
+ * One page of one tier (a search's; without a search, the only one), after `cursor` when it is in
+ * this tier. `plan`: "walk" reads only the newest WALK_ROWS comments after the cursor, in time order;
+ * "matches" finds every match first (by the search's index) and sorts them; "index" (no search)
+ * walks the time index.
+ */
+export function inboxPageQuery(
+  projectId: string,
+  filter: InboxFilter,
+  viewer: string,
+  cursor: InboxCursor | null,
+  limit: number,
+  tier: Tier = 1,
+  plan: "walk" | "matches" | "index" = filter.q ? "matches" : "index",
+): SQL {
   const { where, exact } = conditions(projectId, filter, viewer, tier);
   const inTier = cursor && (!filter.q || cursor.exact === tier);
   const after = inTier ? sql`and (f.occurred_at, f.id) < (${cursor.at}::timestamptz, ${cursor.id})` : sql``;
+  const source =
+    plan === "walk"
+      ? sql`(select * from feedback f where f.project_id = ${projectId} ${after} order by f.occurred_at desc nulls last, f.id desc nulls last limit ${WALK_ROWS}) f`
+      : sql`feedback f`;
+  const page = sql`select f.*, ${exact} as exact from ${source} where ${where} ${after}`;
+  // why: materialized, so the planner finds the matches by the search's index and sorts them, instead
+  // of walking the time index hoping to meet matches early (which for a rare term reads every comment).
+  const chosen =
+    plan === "matches"
+      ? sql`(with m as materialized (${page}) select * from m order by m.occurred_at desc nulls last, m.id desc nulls last limit ${limit + 1}) f`
+      : sql`(${page} order by f.occurred_at desc nulls last, f.id desc nulls last limit ${limit + 1}) f`;
   const sampleView = filter.sample !== undefined;
   // why: the page is chosen first (by the index, in order, limited); only its rows are then joined
   // and annotated, so the planner never hashes the whole project to attach reviewer names. "nulls
@@ -115,12 +147,7 @@ export function inboxPageQuery(projectId: string, filter: InboxFilter, viewer: s
       (select count(*)::int from feedback_coded fc where fc.feedback_id = f.id and ${visible("fc", sql`f.id`, viewer, sampleView)}) as coders,
       coalesce((select json_agg(json_build_object('id', t.id, 'name', t.name) order by t.position, lower(t.name)) from themes t
         where exists (select 1 from codings c where c.feedback_id = f.id and c.theme_id = t.id and ${visible("c", sql`f.id`, viewer, sampleView)})), '[]') as themes
-    from (
-      select f.*, ${exact} as exact from feedback f
-      where ${where} ${after}
-      order by f.occurred_at desc nulls last, f.id desc nulls last
-      limit ${limit + 1}
-    ) f
+    from ${chosen}
     left join annotations a on a.id = f.annotation_id
     left join users u on u.id = a.user_id
     order by f.exact desc, f.occurred_at desc, f.id desc`;
@@ -139,10 +166,15 @@ export async function listInbox(db: Db, actor: Actor, projectId: string, rawFilt
   // why: exact matches first, then fuzzy ones; the fuzzy tier is read only for the rest of a page
   // the exact tier could not fill (limit + 1 rows tell whether there is a next page).
   let rows: RawRow[] = [];
+  // why: the newest comments first; only when they do not fill the page are all matches found (see WALK_ROWS).
+  const tierPage = async (tier: Tier, wanted: number) => {
+    const walked = await page1(inboxPageQuery(projectId, filter, actor.userId, cursor, wanted, tier, "walk"));
+    return walked.length > wanted ? walked : page1(inboxPageQuery(projectId, filter, actor.userId, cursor, wanted, tier, "matches"));
+  };
   if (!filter.q) rows = await page1(inboxPageQuery(projectId, filter, actor.userId, cursor, limit));
   else {
-    if (!cursor || cursor.exact === 1) rows = await page1(inboxPageQuery(projectId, filter, actor.userId, cursor, limit, 1));
-    if (rows.length <= limit) rows = rows.concat(await page1(inboxPageQuery(projectId, filter, actor.userId, cursor, limit - rows.length, 0)));
+    if (!cursor || cursor.exact === 1) rows = await tierPage(1, limit);
+    if (rows.length <= limit) rows = rows.concat(await tierPage(0, limit - rows.length));
   }
   const page = rows.slice(0, limit);
   const authors = await attribute(db, actor, projectId, access.role, page);
@@ -155,7 +187,8 @@ export async function listInbox(db: Db, actor: Actor, projectId: string, rawFilt
           id: Number(last.id),
         })
       : null;
-  const count = await countInbox(db, projectId, filter, actor.userId);
+  // why: a first page that holds every match is its own exact count.
+  const { count, atLeast } = !cursor && rows.length <= limit ? { count: rows.length, atLeast: false } : await countInbox(db, projectId, filter, actor.userId);
   return {
     rows: page.map((r, i) => ({
       id: Number(r.id),
@@ -175,7 +208,7 @@ export async function listInbox(db: Db, actor: Actor, projectId: string, rawFilt
     })),
     next,
     count,
-    countLabel: count > COUNT_BOUND ? `${COUNT_BOUND.toLocaleString("en-US")}+` : count.toLocaleString("en-US"),
+    countLabel: count > COUNT_BOUND ? `${COUNT_BOUND.toLocaleString("en-US")}+` : `${count.toLocaleString("en-US")}${atLeast ? "+" : ""}`,
   };
 }
 
@@ -200,15 +233,27 @@ type RawRow = {
 };
 
 /** The number of matches, exact up to COUNT_BOUND and COUNT_BOUND + 1 beyond it. */
-async function countInbox(db: Db, projectId: string, filter: InboxFilter, viewer: string): Promise<number> {
-  const count = async (tier: Tier, bound: number) => {
+/**
+ * The number of matches: exact up to COUNT_BOUND (then COUNT_BOUND + 1). A search's fuzzy matches
+ * are counted among the newest WALK_ROWS comments only — a typo of a common word is similar to a
+ * fifth of all comments, and checking each costs — so with more comments than that the count is a
+ * lower bound (`atLeast`, shown as "N+").
+ */
+async function countInbox(db: Db, projectId: string, filter: InboxFilter, viewer: string): Promise<{ count: number; atLeast: boolean }> {
+  const count = async (tier: Tier, bound: number, walk: boolean) => {
     const { where } = conditions(projectId, filter, viewer, tier);
-    const [row] = (await db.execute(sql`select count(*)::int as n from (select 1 from feedback f where ${where} limit ${bound}) m`)) as unknown as { n: number }[];
+    const source = walk
+      ? sql`(select * from feedback f where f.project_id = ${projectId} order by f.occurred_at desc nulls last, f.id desc nulls last limit ${WALK_ROWS}) f`
+      : sql`feedback f`;
+    const [row] = (await db.execute(sql`select count(*)::int as n from (select 1 from ${source} where ${where} limit ${bound}) m`)) as unknown as { n: number }[];
     return row?.n ?? 0;
   };
-  const exact = await count(1, COUNT_BOUND + 1);
+  const exact = await count(1, COUNT_BOUND + 1, false);
   // why: past the bound the answer is "10,000+" whatever the fuzzy tier holds.
-  return !filter.q || exact > COUNT_BOUND ? exact : exact + (await count(0, COUNT_BOUND + 1 - exact));
+  if (!filter.q || exact > COUNT_BOUND) return { count: exact, atLeast: false };
+  const fuzzy = await count(0, COUNT_BOUND + 1 - exact, true);
+  const [total] = (await db.execute(sql`select count(*) > ${WALK_ROWS} as more from (select 1 from feedback where project_id = ${projectId} limit ${WALK_ROWS + 1}) m`)) as unknown as { more: boolean }[];
+  return { count: exact + fuzzy, atLeast: Boolean(total?.more) };
 }
 
 /** The values the inbox's filter menus offer (segments, models, prompt versions) among the newest 10,000 comments, at most 100 each. */
