@@ -234,7 +234,9 @@ async function singleRecords(key: string): Promise<{ sent: number; failed: numbe
   const random = seededRandom(options.seed + 1);
   const send = (i: number) =>
     new Promise<number>((resolve, reject) => {
-      const body = JSON.stringify({ id: `http-${i}`, thumbs: random() < 0.5 ? "up" : "down", comment: "The suggestion was useful but a little long", userId: `u-${i % 997}`, segment: "pro" });
+      // why: comments like the batch's, so the newest comments (these) are as searchable as the rest.
+      const comment = Array.from({ length: 5 + Math.floor(random() * 35) }, () => WORDS[Math.floor(random() * WORDS.length)]!).join(" ");
+      const body = JSON.stringify({ id: `http-${i}`, thumbs: random() < 0.5 ? "up" : "down", comment, userId: `u-${i % 997}`, segment: "pro" });
       const req = http.request(
         { port, host: "127.0.0.1", method: "POST", path: "/api/v1/feedback", agent, headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-bench-client": `10.0.${(i >> 8) & 255}.${i & 255}` } },
         (res) => {

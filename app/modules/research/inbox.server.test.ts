@@ -116,7 +116,7 @@ describe("the inbox", () => {
     const second = await listInbox(db, p.researcher.actor, p.projectId, { q: "quokka" }, first.next, 1);
     expect(texts(second)).toEqual(["a quokka smiled"]);
     expect(second.next).toBeNull();
-    const typo = await listInbox(db, p.researcher.actor, p.projectId, { q: "qokka" });
+    const typo = await listInbox(db, p.researcher.actor, p.projectId, { q: "quoka" });
     expect(texts(typo)).toEqual(["the quokka left", "a quokka smiled"]);
     expect(typo.rows.every((r) => !r.exact)).toBe(true);
     expect(typo.countLabel).toBe("2");
