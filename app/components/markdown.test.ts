@@ -129,7 +129,11 @@ describe("Markdown with ordinary model output", () => {
 describe("RawText", () => {
   it("shows the exact source, HTML included, as wrapped preformatted text", () => {
     expect(renderToStaticMarkup(createElement(RawText, { text: "a <b>\n![x](https://evil.example/p.png)" }))).toBe(
-      '<pre class="whitespace-pre-wrap break-words font-mono text-sm text-slate-900">a &lt;b&gt;\n![x](https://evil.example/p.png)</pre>',
+      '<pre class="whitespace-pre-wrap font-mono text-sm text-slate-900 break-words">a &lt;b&gt;\n![x](https://evil.example/p.png)</pre>',
     );
+  });
+
+  it("breaks anywhere when asked (a long unbroken run), still as exact text", () => {
+    expect(renderToStaticMarkup(createElement(RawText, { text: "<x>", breakAnywhere: true }))).toBe('<pre class="whitespace-pre-wrap font-mono text-sm text-slate-900 break-all">&lt;x&gt;</pre>');
   });
 });
