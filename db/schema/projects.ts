@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, pgEnum, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { users } from "./users";
 
 export const projectRoles = ["manager", "reviewer", "researcher", "engineer"] as const;
@@ -34,6 +34,12 @@ export const projects = pgTable(
      * metadata field of that name. Everything else is left out of the review screen and the API.
      */
     reviewerVisibleFields: text().array().notNull().default(sql`'{}'::text[]`),
+    /** The share of a reviewer's claims, in [0, 1], that hand out a gold item they have not answered yet (when one is left). */
+    goldRate: real().notNull().default(0),
+    /** Gold items a new reviewer answers first, each followed by its right answer and explanation; 0: no onboarding round. */
+    onboardingItems: integer().notNull().default(0),
+    /** The share of the onboarding round a reviewer must answer right before the real queue opens; null: no pass mark. */
+    onboardingPassMark: real(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -42,6 +48,9 @@ export const projects = pgTable(
     uniqueIndex("projects_creator_name_lower_key").on(t.createdBy, sql`lower(${t.name})`),
     check("projects_overlap_range", sql`${t.overlap} between 1 and 50`),
     check("projects_lease_minutes_range", sql`${t.leaseMinutes} between 1 and 1440`),
+    check("projects_gold_rate_range", sql`${t.goldRate} between 0 and 1`),
+    check("projects_onboarding_items_range", sql`${t.onboardingItems} between 0 and 200`),
+    check("projects_onboarding_pass_mark_range", sql`${t.onboardingPassMark} between 0 and 1`),
   ],
 );
 
@@ -58,4 +67,61 @@ export const projectMembers = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.projectId, t.userId] }), index().on(t.userId)],
+);
+
+/**
+ * A reviewer's onboarding round in a project: open while they answer its gold items, then passed
+ * or failed against the pass mark. A manager may let a reviewer in by hand (`passedBy`), or clear
+ * the row for a new round on gold items they have not answered.
+ */
+export const reviewerOnboarding = pgTable(
+  "reviewer_onboarding",
+  {
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** open: answering; passed: the real queue is open to them; failed: below the pass mark. */
+    state: text().$type<"open" | "passed" | "failed">().notNull().default("open"),
+    answered: integer().notNull().default(0),
+    correct: integer().notNull().default(0),
+    startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp({ withTimezone: true }),
+    /** The manager who let the reviewer in by hand; null when they passed on their answers. */
+    passedBy: uuid().references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.userId] }), check("reviewer_onboarding_state_known", sql`${t.state} in ('open', 'passed', 'failed')`)],
+);
+
+/**
+ * One-time invite links: an admin (for the instance) or a manager (for a project, with a role)
+ * invites an email; the person opening the link sets their name and password. Only the token's
+ * SHA-256 is kept; a link works once, until it expires or is revoked.
+ */
+export const invites = pgTable(
+  "invites",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    tokenHash: text().notNull().unique(),
+    email: text().notNull(),
+    /** The project the invite adds the person to, with `role`; null for an instance-only invite (admins). */
+    projectId: uuid().references(() => projects.id, { onDelete: "cascade" }),
+    role: projectRole(),
+    createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    usedAt: timestamp({ withTimezone: true }),
+    usedBy: uuid().references(() => users.id, { onDelete: "set null" }),
+    revokedAt: timestamp({ withTimezone: true }),
+    /** When the invite was last sent by email (SMTP configured), and the last send error in words. */
+    sentAt: timestamp({ withTimezone: true }),
+    sendError: text(),
+  },
+  (t) => [
+    index().on(t.projectId),
+    index("invites_email_lower_idx").on(sql`lower(${t.email})`),
+    check("invites_role_with_project", sql`(${t.projectId} is null) = (${t.role} is null)`),
+  ],
 );

@@ -34,8 +34,14 @@ export const reviewTemplates = pgTable(
   (t) => [unique().on(t.projectId, t.version)],
 );
 
-/** open: in the review queue; done: answered as often as the project's overlap (or routed to a machine); held: stored (an output end-user feedback is about) but not in the queue. */
-export const itemStatus = pgEnum("item_status", ["open", "done", "held"]);
+/**
+ * open: in the review queue; done: answered as often as the project's overlap (or routed to a
+ * machine); held: stored (an output end-user feedback is about) but not in the queue; gold: a
+ * training item with a known answer (`items.gold`), out of the regular queue and of progress,
+ * handed to each reviewer at most once at the project's gold rate and in onboarding rounds.
+ */
+// why "gold" is last: PostgreSQL appends enum values (ALTER TYPE … ADD VALUE).
+export const itemStatus = pgEnum("item_status", ["open", "done", "held", "gold"]);
 
 /**
  * One unit of review. `status` is "done" once `submitted_count` reaches the project's overlap;
@@ -91,6 +97,8 @@ export const items = pgTable(
      * reviewers; quality and dataset work compare against it.
      */
     gold: jsonb().$type<Record<string, unknown>>(),
+    /** Why the gold answer is right, shown to a reviewer after they answer the item in training. */
+    goldExplanation: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -112,6 +120,10 @@ export const items = pgTable(
     index("items_queue_uncertain_idx")
       .on(t.projectId, sql`(case when ${t.uncertainty} is null then (1000001 - ${t.priority})::real else -${t.uncertainty} end)`, t.id)
       .where(sql`${t.status} = 'open'`),
+    // why: gold items are handed out apart from the regular queue (they are never "open"). On
+    // `gold is not null` rather than status = 'gold': a new enum value cannot be used in the
+    // migration (one transaction) that adds it; gold items' queries say both.
+    index("items_project_gold_idx").on(t.projectId, t.id).where(sql`${t.gold} is not null`),
     index("items_project_resolved_idx").on(t.projectId, t.id).where(sql`${t.resolvedAt} is not null`),
     // why: keyset pages of a project's items (GET /api/v1/projects/:id/items).
     index("items_project_id_idx").on(t.projectId, t.id),
