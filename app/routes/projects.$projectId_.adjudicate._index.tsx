@@ -44,7 +44,7 @@ export default function AdjudicateList() {
       <PageHeader
         title={adjudicated ? "Adjudicated items" : "Disagreements"}
         description={
-          <Link to={`/projects/${project.id}`} className="text-indigo-700 hover:underline">
+          <Link to={`/projects/${project.id}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
             ← Back to {project.name}
           </Link>
         }
@@ -105,7 +105,7 @@ export default function AdjudicateList() {
               {list.rows.map((row) => (
                 <tr key={row.itemId} className="border-b border-slate-100 align-top">
                   <th scope="row" className="px-4 py-2 text-left font-medium">
-                    <Link to={`/projects/${project.id}/adjudicate/${row.itemId}`} className="text-indigo-700 hover:underline">
+                    <Link to={`/projects/${project.id}/adjudicate/${row.itemId}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
                       Item {row.itemId}
                     </Link>
                   </th>
@@ -128,7 +128,7 @@ export default function AdjudicateList() {
       )}
       {next ? (
         <p className="mt-4">
-          <Link to={next} className="text-indigo-700 hover:underline">
+          <Link to={next} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
             Next page →
           </Link>
         </p>

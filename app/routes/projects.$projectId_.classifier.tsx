@@ -106,11 +106,11 @@ export default function ClassifierPage() {
         title="Classifier"
         description={
           <>
-            <Link to={`/projects/${project.id}`} className="text-indigo-700 hover:underline">
+            <Link to={`/projects/${project.id}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
               {project.name}
             </Link>{" "}
             · a text classifier trained on this project&apos;s labels (word and character n-grams, logistic regression). It predicts every unlabelled
-            item; each prediction is a suggestion from &ldquo;classifier vN&rdquo; with its confidence.{" "}<Link to={`/projects/${project.id}/distillation`} className="text-indigo-700 hover:underline">Can it replace the LLM judge?</Link>
+            item; each prediction is a suggestion from &ldquo;classifier vN&rdquo; with its confidence.{" "}<Link to={`/projects/${project.id}/distillation`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">Can it replace the LLM judge?</Link>
           </>
         }
       />

@@ -29,7 +29,7 @@ export default function Datasets() {
       <PageHeader
         title="Datasets"
         description={
-          <Link to={`/projects/${project.id}`} className="text-indigo-700 hover:underline">
+          <Link to={`/projects/${project.id}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
             ← Back to {project.name}
           </Link>
         }
@@ -55,7 +55,7 @@ export default function Datasets() {
               {datasets.map((d) => (
                 <tr key={d.id} className="border-b border-slate-100">
                   <th scope="row" className="px-4 py-2 text-left font-medium">
-                    <Link to={`/projects/${project.id}/datasets/${d.id}`} className="text-indigo-700 hover:underline">
+                    <Link to={`/projects/${project.id}/datasets/${d.id}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
                       {d.name}
                     </Link>
                   </th>

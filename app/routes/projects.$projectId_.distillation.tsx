@@ -69,7 +69,7 @@ export default function DistillationPage() {
         title="Distillation readiness"
         description={
           <>
-            <Link to={`/projects/${project.id}/classifier`} className="text-indigo-700 hover:underline">
+            <Link to={`/projects/${project.id}/classifier`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
               {project.name} · classifier
             </Link>{" "}
             · can the classifier take over from the LLM judge{report.question ? ` on “${report.question.title}”` : ""}?

@@ -91,7 +91,7 @@ export default function FeedbackSettingsPage() {
       <PageHeader
         title="Feedback ingest"
         description={
-          <Link to={`/projects/${project.id}`} className="text-indigo-700 hover:underline">
+          <Link to={`/projects/${project.id}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
             ← Back to {project.name}
           </Link>
         }

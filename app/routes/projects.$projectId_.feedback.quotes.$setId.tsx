@@ -64,7 +64,7 @@ export default function QuoteSetPage() {
         title={set.name}
         description={
           <>
-            <Link to={`/projects/${project.id}/feedback/quotes`} className="text-indigo-700 hover:underline">
+            <Link to={`/projects/${project.id}/feedback/quotes`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
               Quote sets
             </Link>{" "}
             · {set.description || "a shareable set of quotes"}
@@ -72,10 +72,10 @@ export default function QuoteSetPage() {
         }
         actions={
           <div className="flex items-center gap-3 text-sm">
-            <a href={`${base}.csv`} download className="text-indigo-700 hover:underline">
+            <a href={`${base}.csv`} download className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
               Download CSV
             </a>
-            <a href={`${base}.md`} download className="text-indigo-700 hover:underline">
+            <a href={`${base}.md`} download className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
               Download Markdown
             </a>
             {canEdit ? (

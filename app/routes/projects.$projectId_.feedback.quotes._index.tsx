@@ -46,7 +46,7 @@ export default function QuoteSets() {
         title="Quote sets"
         description={
           <>
-            <Link to={`/projects/${project.id}/feedback`} className="text-indigo-700 hover:underline">
+            <Link to={`/projects/${project.id}/feedback`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
               {project.name} feedback
             </Link>{" "}
             · collections of comments for a report, shared with everyone on the project who reads feedback.
@@ -58,7 +58,7 @@ export default function QuoteSets() {
       <ul className="space-y-2">
         {sets.map((s) => (
           <li key={s.id} className="rounded-md border border-slate-200 bg-white p-3">
-            <Link to={s.id} className="font-medium text-indigo-700 hover:underline">
+            <Link to={s.id} className="font-medium text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
               {s.name}
             </Link>{" "}
             <span className="text-sm text-slate-500">

@@ -93,7 +93,7 @@ function Row({
         ) : t.disagreements.length ? (
           <Link
             to={`${sampleUrl}?theme=${t.themeId}#disagreements`}
-            className="text-indigo-700 hover:underline"
+            className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700"
           >
             {t.disagreements.length} comment(s)
           </Link>
@@ -119,7 +119,7 @@ export default function SampleAgreementPage() {
           <>
             <Link
               to={`/projects/${sample.projectId}/feedback/samples`}
-              className="text-indigo-700 hover:underline"
+              className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700"
             >
               Coding samples
             </Link>{" "}

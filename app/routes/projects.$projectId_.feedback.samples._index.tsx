@@ -92,7 +92,7 @@ export default function CodingSamplesPage() {
           <>
             <Link
               to={`/projects/${project.id}/feedback`}
-              className="text-indigo-700 hover:underline"
+              className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700"
             >
               {project.name} · feedback
             </Link>{" "}
@@ -131,7 +131,7 @@ export default function CodingSamplesPage() {
               {samples.map((s) => (
                 <tr key={s.id} className="border-b border-slate-100 align-top">
                   <th scope="row" className="py-1 pr-4 text-left font-normal">
-                    <Link to={s.id} className="text-indigo-700 hover:underline">
+                    <Link to={s.id} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
                       {s.name}
                     </Link>
                     <p className="text-xs text-slate-500">

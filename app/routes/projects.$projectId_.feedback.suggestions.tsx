@@ -115,7 +115,7 @@ export default function ThemeSuggestionsPage() {
           <>
             <Link
               to={`/projects/${project.id}/feedback`}
-              className="text-indigo-700 hover:underline"
+              className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700"
             >
               {project.name} · feedback
             </Link>{" "}

@@ -113,7 +113,7 @@ export default function Codebook() {
         title="Codebook"
         description={
           <>
-            <Link to={`/projects/${project.id}/feedback`} className="text-indigo-700 hover:underline">
+            <Link to={`/projects/${project.id}/feedback`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
               {project.name} feedback
             </Link>{" "}
             · themes nest one level; names are unique in the project, ignoring case.
@@ -152,7 +152,7 @@ export default function Codebook() {
           {themes.map((t) => (
             <tr key={t.id} className="border-b border-slate-100 align-top" data-testid={`theme-${t.name}`}>
               <th scope="row" className={`py-2 pr-4 text-left font-medium ${t.parentId ? "pl-6" : ""}`}>
-                <Link to={`/projects/${project.id}/feedback?theme=${t.id}`} className="text-indigo-700 hover:underline">
+                <Link to={`/projects/${project.id}/feedback?theme=${t.id}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
                   {t.name}
                 </Link>
                 {t.description ? <p className="font-normal text-slate-600">{t.description}</p> : null}

@@ -72,7 +72,7 @@ export default function ThemeTrendsPage() {
           <>
             <Link
               to={`/projects/${project.id}/feedback`}
-              className="text-indigo-700 hover:underline"
+              className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700"
             >
               {project.name} · feedback
             </Link>{" "}
@@ -129,7 +129,7 @@ export default function ThemeTrendsPage() {
               {t.count} of {t.coded} coded comments ·{" "}
               <Link
                 to={t.inboxHref}
-                className="text-indigo-700 hover:underline"
+                className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700"
               >
                 see them in the inbox
               </Link>
@@ -175,7 +175,7 @@ export default function ThemeTrendsPage() {
                     <td className="py-1 pr-4 tabular-nums">
                       <Link
                         to={g.inboxHref}
-                        className="text-indigo-700 hover:underline"
+                        className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700"
                       >
                         {g.count}
                       </Link>
@@ -225,7 +225,7 @@ export default function ThemeTrendsPage() {
                     <td className="py-1 pr-4 tabular-nums">
                       <Link
                         to={p.inboxHref}
-                        className="text-indigo-700 hover:underline"
+                        className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700"
                       >
                         {p.count}
                       </Link>
@@ -293,13 +293,13 @@ export default function ThemeTrendsPage() {
                   <td className="py-1">
                     <Link
                       to={s.inboxHref}
-                      className="mr-3 text-indigo-700 hover:underline"
+                      className="mr-3 text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700"
                     >
                       comments
                     </Link>
                     <Link
                       to={s.insightHref}
-                      className="text-indigo-700 hover:underline"
+                      className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700"
                     >
                       dashboards
                     </Link>

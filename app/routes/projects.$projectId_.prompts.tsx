@@ -83,7 +83,7 @@ export default function PromptsPage() {
         title="Prompts"
         description={
           <>
-            <Link to={`/projects/${project.id}`} className="text-indigo-700 hover:underline">
+            <Link to={`/projects/${project.id}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
               {project.name}
             </Link>{" "}
             · generation and judge prompts. Each save of a name is its next version; versions never change, so every output and judge answer names the

@@ -35,7 +35,7 @@ export default function Projects() {
           {projects.map((project) => (
             <li key={project.id} className="flex flex-col rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
               <h2 className="break-words text-base font-semibold">
-                <Link to={`/projects/${project.id}`} className="text-indigo-700 hover:underline">
+                <Link to={`/projects/${project.id}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
                   {project.name}
                 </Link>
               </h2>

@@ -50,7 +50,7 @@ export function ImportList({ projectId, imports, onSettled }: { projectId: strin
 function ImportState({ view, projectId }: { view: ImportView; projectId: string }) {
   const errorsLink =
     view.rejected > 0 ? (
-      <a href={`/projects/${projectId}/imports/${view.id}/errors.csv`} className="ml-1 text-indigo-700 hover:underline" download>
+      <a href={`/projects/${projectId}/imports/${view.id}/errors.csv`} className="ml-1 text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700" download>
         Download the {view.rejected > 1000 ? "first 1,000" : ""} rejected rows (CSV)
       </a>
     ) : null;

@@ -67,7 +67,7 @@ function StartForm({ url, choices, fetcher }: { url: string; choices: RunChoices
     return (
       <p className="text-sm text-slate-600">
         {!models.length ? "No LLM provider is set up yet: an instance admin adds one. " : "Save a prompt for this project first: "}
-        <Link to={`${url.replace(/\/llm-runs$/, "")}/prompts`} className="text-indigo-700 hover:underline">
+        <Link to={`${url.replace(/\/llm-runs$/, "")}/prompts`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
           Prompts
         </Link>
       </p>
@@ -76,7 +76,7 @@ function StartForm({ url, choices, fetcher }: { url: string; choices: RunChoices
   return (
     <>
     <p className="mb-2 text-sm">
-      <Link to={`${url.replace(/\/llm-runs$/, "")}/prompts`} className="text-indigo-700 hover:underline">
+      <Link to={`${url.replace(/\/llm-runs$/, "")}/prompts`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
         Prompts
       </Link>{" "}
       <span className="text-slate-600">— write and preview generation and judge prompts.</span>

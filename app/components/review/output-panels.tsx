@@ -50,7 +50,7 @@ function OutputPanel({ title, text }: { title: string; text: string }) {
       </div>
       <div className="max-h-[32rem] overflow-auto">{plain ? <RawText text={shown} breakAnywhere={!raw || UNBROKEN.test(shown)} /> : <Markdown text={shown} />}</div>
       {text.length > FOLD_AT ? (
-        <button type="button" onClick={() => setAll(!all)} aria-expanded={all} className="mt-2 text-xs font-medium text-indigo-700 hover:underline">
+        <button type="button" onClick={() => setAll(!all)} aria-expanded={all} className="mt-2 text-xs font-medium text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
           {all ? `Show the first ${FOLD_AT.toLocaleString("en")} characters only` : `Show all ${text.length.toLocaleString("en")} characters`}
           <span className="sr-only"> of {title}</span>
         </button>

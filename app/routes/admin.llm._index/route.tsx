@@ -35,7 +35,7 @@ export default function LlmProviders() {
             <li key={p.id} className="flex flex-col gap-2 p-4 sm:flex-row sm:items-start sm:justify-between">
               <div className="min-w-0 text-sm">
                 <p className="flex flex-wrap items-center gap-2 font-medium">
-                  <Link to={`/admin/llm/${p.id}`} className="break-words text-indigo-700 hover:underline">
+                  <Link to={`/admin/llm/${p.id}`} className="break-words text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
                     {p.name}
                   </Link>
                   <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${p.enabled ? "bg-emerald-50 text-emerald-700" : "bg-slate-100 text-slate-600"}`}>

@@ -32,7 +32,7 @@ export default function NewProvider() {
       <PageHeader
         title="Add an LLM provider"
         description={
-          <Link to="/admin/llm" className="text-indigo-700 hover:underline">
+          <Link to="/admin/llm" className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
             ← All providers
           </Link>
         }

@@ -57,7 +57,7 @@ export default function AdjudicateItem() {
       <PageHeader
         title={`Adjudicate item ${item.id}`}
         description={
-          <Link to={`/projects/${project.id}/adjudicate`} className="text-indigo-700 hover:underline">
+          <Link to={`/projects/${project.id}/adjudicate`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
             ← Back to the disagreements of {project.name}
           </Link>
         }

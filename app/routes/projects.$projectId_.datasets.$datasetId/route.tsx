@@ -59,7 +59,7 @@ export default function DatasetPage() {
       title={`${dataset.name} · v${dataset.version}`}
       description={
         <>
-          <Link to={`/projects/${dataset.projectId}/datasets`} className="text-indigo-700 hover:underline">
+          <Link to={`/projects/${dataset.projectId}/datasets`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
             ← Datasets of {dataset.projectName}
           </Link>
           <p className="mt-1">
@@ -113,14 +113,14 @@ export default function DatasetPage() {
             {formats.map((f) => (
               <tr key={f.format} className="border-b border-slate-100">
                 <th scope="row" className="py-1.5 pr-4 text-left font-normal">
-                  <Link to={`?format=${f.format}`} preventScrollReset className="text-indigo-700 hover:underline">
+                  <Link to={`?format=${f.format}`} preventScrollReset className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
                     {formatLabels[f.format]}
                   </Link>
                 </th>
                 <td className="py-1.5 pr-4 text-right tabular-nums">{f.rows.toLocaleString("en")}</td>
                 <td className="py-1.5 pr-4 text-right tabular-nums">
                   {f.invalid ? (
-                    <Link to={`?format=${f.format}#section-dataset-card`} preventScrollReset aria-label={`${f.invalid.toLocaleString("en")} rows ${formatLabels[f.format]} cannot take: why`} className="text-indigo-700 hover:underline">
+                    <Link to={`?format=${f.format}#section-dataset-card`} preventScrollReset aria-label={`${f.invalid.toLocaleString("en")} rows ${formatLabels[f.format]} cannot take: why`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
                       {f.invalid.toLocaleString("en")} (why?)
                     </Link>
                   ) : (
@@ -128,7 +128,7 @@ export default function DatasetPage() {
                   )}
                 </td>
                 <td className="py-1.5">
-                  <a href={`${download}?format=${f.format}`} className="font-mono text-xs text-indigo-700 hover:underline" download>
+                  <a href={`${download}?format=${f.format}`} className="font-mono text-xs text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700" download>
                     {f.fileName}
                   </a>
                 </td>
@@ -144,8 +144,8 @@ export default function DatasetPage() {
             <span>
               {formatLabels[query.format]}, {query.split ?? "all splits"}.
             </span>
-            <a href={`${download}?${suffix}&card=md`} className="text-indigo-700 hover:underline">Card as markdown</a>
-            <a href={`${download}?${suffix}&card=json`} className="text-indigo-700 hover:underline">Card as JSON</a>
+            <a href={`${download}?${suffix}&card=md`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">Card as markdown</a>
+            <a href={`${download}?${suffix}&card=json`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">Card as JSON</a>
           </span>
         }
       >

@@ -47,7 +47,7 @@ export function PreviewPanel({ projectId, preview, search }: { projectId: string
         </div>
       )}
       {nextUrl ? (
-        <Link to={nextUrl} className="mt-3 inline-block text-sm font-medium text-indigo-700 hover:underline" preventScrollReset>
+        <Link to={nextUrl} className="mt-3 inline-block text-sm font-medium text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700" preventScrollReset>
           Next page →
         </Link>
       ) : null}

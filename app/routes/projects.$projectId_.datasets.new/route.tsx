@@ -72,7 +72,7 @@ export default function DatasetBuilder() {
       <PageHeader
         title="New dataset"
         description={
-          <Link to={`/projects/${project.id}/datasets`} className="text-indigo-700 hover:underline">
+          <Link to={`/projects/${project.id}/datasets`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
             ← Datasets of {project.name}
           </Link>
         }

@@ -53,11 +53,11 @@ export function InboxList({
         ))}
       </ol>
       <nav aria-label="Pages" className="mt-3 flex gap-4 text-sm">
-        <Link to={hrefOf({ after: "" })} className="text-indigo-700 hover:underline">
+        <Link to={hrefOf({ after: "" })} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
           First page
         </Link>
         {page.next ? (
-          <Link to={hrefOf({ after: page.next })} className="text-indigo-700 hover:underline">
+          <Link to={hrefOf({ after: page.next })} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
             Next page
           </Link>
         ) : null}

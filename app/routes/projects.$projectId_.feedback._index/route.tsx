@@ -145,7 +145,7 @@ export default function FeedbackInbox() {
         title="Feedback"
         description={
           <>
-            <Link to={`/projects/${project.id}`} className="text-indigo-700 hover:underline">
+            <Link to={`/projects/${project.id}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
               {project.name}
             </Link>{" "}
             · comments from end users and reviewers. Press <kbd className="rounded border px-1 font-mono text-xs">?</kbd> for the keys.
@@ -153,10 +153,10 @@ export default function FeedbackInbox() {
         }
         actions={
           <div className="flex gap-3 text-sm">
-            <Link to={`/projects/${project.id}/feedback/themes`} className="text-indigo-700 hover:underline">
+            <Link to={`/projects/${project.id}/feedback/themes`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
               Codebook
             </Link>
-            <Link to={`/projects/${project.id}/feedback/quotes`} className="text-indigo-700 hover:underline">
+            <Link to={`/projects/${project.id}/feedback/quotes`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
               Quote sets
             </Link>
           </div>

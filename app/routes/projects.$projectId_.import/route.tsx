@@ -39,7 +39,7 @@ export default function ImportPage() {
       <PageHeader
         title="Import items"
         description={
-          <Link to={`/projects/${data.project.id}`} className="text-indigo-700 hover:underline">
+          <Link to={`/projects/${data.project.id}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
             ← Back to {data.project.name}
           </Link>
         }

@@ -80,7 +80,7 @@ export function NumbersTable({ table, csvHref }: { table: Table; csvHref: string
         </table>
       </div>
       {table.note ? <p className="mt-1 text-sm text-slate-600">{table.note}</p> : null}
-      <a href={csvHref} className="mt-1 inline-block text-sm text-indigo-700 hover:underline" download>
+      <a href={csvHref} className="mt-1 inline-block text-sm text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700" download>
         Download “{table.caption}” as CSV
       </a>
     </div>
@@ -97,7 +97,7 @@ export default function InsightPage() {
       <PageHeader
         title="Dashboards"
         description={
-          <Link to={`/projects/${project.id}`} className="text-indigo-700 hover:underline">
+          <Link to={`/projects/${project.id}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
             ← Back to {project.name}
           </Link>
         }

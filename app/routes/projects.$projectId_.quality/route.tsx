@@ -31,7 +31,7 @@ export default function QualityPage() {
       <PageHeader
         title="Quality"
         description={
-          <Link to={`/projects/${project.id}`} className="text-indigo-700 hover:underline">
+          <Link to={`/projects/${project.id}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
             ← Back to {project.name}
           </Link>
         }

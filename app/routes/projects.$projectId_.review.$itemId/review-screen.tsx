@@ -63,7 +63,7 @@ export function ReviewScreen({ review, userId, submitKey }: ReviewData) {
       <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
         <div className="min-w-0">
           <p className="text-sm text-slate-500">
-            <Link to={`/projects/${project.id}`} className="hover:underline">
+            <Link to={`/projects/${project.id}`} className="underline decoration-slate-300 underline-offset-2 hover:decoration-slate-600">
               {project.name}
             </Link>
           </p>

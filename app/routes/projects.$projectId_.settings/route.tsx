@@ -69,7 +69,7 @@ export default function ProjectSettings() {
       <PageHeader
         title="Project settings"
         description={
-          <Link to={`/projects/${settings.id}`} className="text-indigo-700 hover:underline">
+          <Link to={`/projects/${settings.id}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
             ← Back to {settings.name}
           </Link>
         }

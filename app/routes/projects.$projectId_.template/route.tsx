@@ -48,7 +48,7 @@ export default function TemplatePage() {
         title="Review template"
         description={
           <>
-            <Link to={`/projects/${project.id}`} className="text-indigo-700 hover:underline">
+            <Link to={`/projects/${project.id}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
               ← Back to {project.name}
             </Link>
             <p className="mt-1">
