@@ -1,6 +1,5 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { EmptyState } from "~/components/empty-state";
 import { PageHeader } from "~/components/page-header";
 import { Alert } from "~/components/ui/alert";
@@ -8,6 +7,7 @@ import { Button } from "~/components/ui/button";
 import { inputClass } from "~/components/ui/field-shell";
 import { db } from "~/db.server";
 import { getProject } from "~/modules/projects/queries.server";
+import { disagreementFilterSchema, filterQuery, toDisagreementFilter } from "~/modules/resolution/disagreement-filter";
 import { consensusQuestions, listDisagreements } from "~/modules/resolution/queries.server";
 import { issuesOf } from "~/utils/validation";
 import { pageLoader } from "~/utils/route.server";
@@ -15,21 +15,11 @@ export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-bounda
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Adjudicate · ${data.project.name} · Loupe` : "Adjudicate · Loupe" }];
 
-const blankToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
-const filterSchema = z.object({
-  question: z.preprocess(blankToUndefined, z.string().max(40).optional()),
-  minSpread: z.preprocess(blankToUndefined, z.coerce.number({ error: "Expected a number of points." }).min(0, { error: "At least 0." }).optional()),
-  maxAgreement: z.preprocess(blankToUndefined, z.coerce.number({ error: "Expected a percentage." }).min(0, { error: "From 0 to 100." }).max(100, { error: "From 0 to 100." }).optional()),
-  show: z.preprocess(blankToUndefined, z.enum(["open", "adjudicated"]).optional()),
-  after: z.preprocess(blankToUndefined, z.coerce.number().int().positive().optional()),
-});
-
 export const loader = pageLoader(async ({ actor, request, params }) => {
   const project = await getProject(db, actor, params.projectId ?? "");
   const search = Object.fromEntries(new URL(request.url).searchParams);
-  const parsed = filterSchema.safeParse(search);
-  const filter = parsed.success ? parsed.data : {};
-  const list = await listDisagreements(db, actor, project.id, { ...filter, maxAgreement: filter.maxAgreement === undefined ? undefined : filter.maxAgreement / 100 });
+  const parsed = disagreementFilterSchema.safeParse(search);
+  const list = await listDisagreements(db, actor, project.id, toDisagreementFilter(parsed.success ? parsed.data : {}));
   return { project, list, questions: (await consensusQuestions(db, project.id)).map((q) => ({ key: q.key, text: q.text, kind: q.kind })), search, errors: parsed.success ? [] : issuesOf(parsed.error) };
 });
 
@@ -105,7 +95,7 @@ export default function AdjudicateList() {
               {list.rows.map((row) => (
                 <tr key={row.itemId} className="border-b border-slate-100 align-top">
                   <th scope="row" className="px-4 py-2 text-left font-medium">
-                    <Link to={`/projects/${project.id}/adjudicate/${row.itemId}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
+                    <Link to={`/projects/${project.id}/adjudicate/${row.itemId}${filterQuery(search)}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
                       Item {row.itemId}
                     </Link>
                   </th>

@@ -52,7 +52,7 @@ export async function listDisagreements(db: Database, actor: Actor, projectId: s
 }
 
 /** One page (and one row more) of the list, in item order; exported for its EXPLAIN check. */
-export function disagreementPageQuery(sql: postgres.Sql, projectId: string, filter: DisagreementFilter) {
+export function disagreementPageQuery(sql: postgres.Sql, projectId: string, filter: DisagreementFilter, limit = DISAGREEMENT_PAGE + 1) {
   const which =
     filter.show === "adjudicated"
       ? sql`r.method = 'adjudicated'`
@@ -70,13 +70,28 @@ export function disagreementPageQuery(sql: postgres.Sql, projectId: string, filt
       select r.item_id, jsonb_build_array(${one}) as questions
       from resolutions r
       where ${bounds} and r.question_key = ${filter.question}
-      order by r.item_id limit ${DISAGREEMENT_PAGE + 1}`;
+      order by r.item_id limit ${limit}`;
   }
   return sql<{ item_id: string; questions: DisagreementRow["questions"] }[]>`
     select r.item_id, jsonb_agg(${one} order by r.question_key) as questions
     from resolutions r
     where ${bounds}
-    group by r.item_id order by r.item_id limit ${DISAGREEMENT_PAGE + 1}`;
+    group by r.item_id order by r.item_id limit ${limit}`;
+}
+
+/**
+ * The item to adjudicate after `itemId`: the next one in item order whose answers still disagree
+ * under the list's filter (never the adjudicated ones), else the first such item from the start;
+ * null when no other is left.
+ */
+export async function nextDisagreement(db: Database, actor: Actor, projectId: string, itemId: number, filter: Omit<DisagreementFilter, "show" | "after"> = {}) {
+  await authorizeProject(db, actor, projectId, "annotations.adjudicate");
+  const sql = sqlOf(db);
+  const open = { ...filter, show: "open" as const };
+  const [after] = await disagreementPageQuery(sql, projectId, { ...open, after: itemId }, 1);
+  if (after) return Number(after.item_id);
+  const [first] = await disagreementPageQuery(sql, projectId, { ...open, after: 0 }, 1);
+  return first && Number(first.item_id) !== itemId ? Number(first.item_id) : null;
 }
 
 /** The questions a manager may filter the list by (those with a consensus). */

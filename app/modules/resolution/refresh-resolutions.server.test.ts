@@ -14,6 +14,7 @@ import type { QuestionInput } from "~/modules/templates/schemas";
 import { ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
 import { makeUser } from "~test/factories";
 import { adjudicate, clearAdjudication } from "./adjudicate.server";
+import { nextDisagreement } from "./queries.server";
 import { refreshResolutions } from "./refresh-resolutions.server";
 
 const questions: QuestionInput[] = [
@@ -230,5 +231,33 @@ describe("adjudication", () => {
     const refused = await adjudicate(db, strict.manager.actor, { itemId: strict.item, questionKey: "better", value: { winner: "tie", shown: [0, 1] } }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ValidationError);
     expect((refused as ValidationError).issues).toEqual([{ field: "value", message: "Expected winner to be an output index below 2." }]);
+  });
+});
+
+describe("nextDisagreement", () => {
+  it("walks open disagreements in item order under the filter, wraps to the first, skips settled ones, and ends with null", async () => {
+    const f = await project({ items: 4 });
+    const [a, b, c, d] = f.itemIds as [number, number, number, number];
+    // a and c disagree on intent; b agrees; d disagrees on quality only.
+    await submit(f.reviewers[0]!, a, { quality: 3, intent: "billing" });
+    await submit(f.reviewers[1]!, a, { quality: 3, intent: "shipping" });
+    await submit(f.reviewers[0]!, b, { quality: 3, intent: "billing" });
+    await submit(f.reviewers[1]!, b, { quality: 3, intent: "billing" });
+    await submit(f.reviewers[0]!, c, { quality: 3, intent: "billing" });
+    await submit(f.reviewers[1]!, c, { quality: 3, intent: "shipping" });
+    await submit(f.reviewers[0]!, d, { quality: 1, intent: "billing" });
+    await submit(f.reviewers[1]!, d, { quality: 5, intent: "billing" });
+    await refreshResolutions(db, f.projectId);
+
+    expect(await nextDisagreement(db, f.manager.actor, f.projectId, a)).toBe(c);
+    expect(await nextDisagreement(db, f.manager.actor, f.projectId, c)).toBe(d);
+    expect(await nextDisagreement(db, f.manager.actor, f.projectId, d)).toBe(a);
+    expect(await nextDisagreement(db, f.manager.actor, f.projectId, a, { question: "intent" })).toBe(c);
+    expect(await nextDisagreement(db, f.manager.actor, f.projectId, c, { question: "intent" })).toBe(a);
+    expect(await nextDisagreement(db, f.manager.actor, f.projectId, a, { minSpread: 3 })).toBe(d);
+
+    await adjudicate(db, f.manager.actor, { itemId: c, questionKey: "intent", value: "billing" });
+    expect(await nextDisagreement(db, f.manager.actor, f.projectId, a, { question: "intent" })).toBeNull();
+    await expect(nextDisagreement(db, f.reviewers[0]!.actor, f.projectId, a)).rejects.toThrow(ForbiddenError);
   });
 });

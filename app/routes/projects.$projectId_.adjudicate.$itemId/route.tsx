@@ -8,7 +8,8 @@ import { db } from "~/db.server";
 import { getProject } from "~/modules/projects/queries.server";
 import { adjudicate, adjudicationTarget, clearAdjudication } from "~/modules/resolution/adjudicate.server";
 import { readFinalAnswer } from "~/modules/resolution/final-answer-form";
-import { getAdjudicationItem } from "~/modules/resolution/queries.server";
+import { disagreementFilterSchema, filterQuery, toDisagreementFilter } from "~/modules/resolution/disagreement-filter";
+import { getAdjudicationItem, nextDisagreement } from "~/modules/resolution/queries.server";
 import { ValidationError } from "~/utils/errors";
 import { formAction, pageLoader } from "~/utils/route.server";
 export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
@@ -17,9 +18,16 @@ import { QuestionCard } from "./question-card";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Adjudicate item ${data.item.id} · Loupe` : "Adjudicate · Loupe" }];
 
-export const loader = pageLoader(async ({ actor, params }) => {
+export const loader = pageLoader(async ({ actor, params, request }) => {
   const project = await getProject(db, actor, params.projectId ?? "");
-  return { project, ...(await getAdjudicationItem(db, actor, project.id, Number(params.itemId))) };
+  const itemId = Number(params.itemId);
+  const item = await getAdjudicationItem(db, actor, project.id, itemId);
+  // why: the list's filter rides along in the URL, so "next" stays inside what the manager chose.
+  const search = Object.fromEntries(new URL(request.url).searchParams);
+  const parsed = disagreementFilterSchema.safeParse(search);
+  const { show: _show, after: _after, ...filter } = toDisagreementFilter(parsed.success ? parsed.data : {});
+  const next = await nextDisagreement(db, actor, project.id, itemId, filter);
+  return { project, ...item, next, query: filterQuery(search) };
 });
 
 const formSchema = z.object({
@@ -50,16 +58,28 @@ export const action = formAction(
 );
 
 export default function AdjudicateItem() {
-  const { project, item, questions, answers, resolutions } = useLoaderData<typeof loader>();
+  const { project, item, questions, answers, resolutions, next, query } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <div className="mx-auto max-w-6xl">
       <PageHeader
         title={`Adjudicate item ${item.id}`}
         description={
-          <Link to={`/projects/${project.id}/adjudicate`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
+          <Link to={`/projects/${project.id}/adjudicate${query}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
             ← Back to the disagreements of {project.name}
           </Link>
+        }
+        actions={
+          next !== null ? (
+            <Link
+              to={`/projects/${project.id}/adjudicate/${next}${query}`}
+              className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+            >
+              Next disagreement →
+            </Link>
+          ) : (
+            <p className="text-sm text-slate-600">No other disagreement is left{query ? " under this filter" : ""}.</p>
+          )
         }
       />
       <div className="space-y-4">
