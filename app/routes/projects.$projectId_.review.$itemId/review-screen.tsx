@@ -1,5 +1,5 @@
-import { Link, useLoaderData } from "@remix-run/react";
-import { useRef, useState } from "react";
+import { Await, Link, useLoaderData } from "@remix-run/react";
+import { Suspense, useRef, useState } from "react";
 import { GuidelinesDrawer, ShortcutsDialog } from "~/components/review/dialogs";
 import { ItemInput } from "~/components/review/item-input";
 import { MetadataPanel } from "~/components/review/metadata-panel";
@@ -7,6 +7,7 @@ import { OutputPanels, ReferencePanel } from "~/components/review/output-panels"
 import { useReviewShortcuts } from "~/components/review/use-review-shortcuts";
 import { AnswerForm } from "./answer-form";
 import { NextForm, SkipPanel } from "./item-actions";
+import { ReviewerProgressLine } from "./reviewer-progress";
 import { OthersAnswers } from "./others-answers";
 import type { loader } from "./route";
 import { useAnswerState, type SaveStatus } from "./use-answer-state";
@@ -24,7 +25,7 @@ const statusText: Record<SaveStatus, string> = {
 };
 
 /** The review screen for one item: what to judge on the left, the questions on the right. */
-export function ReviewScreen({ review, userId, submitKey }: ReviewData) {
+export function ReviewScreen({ review, userId, submitKey, progress }: ReviewData) {
   const { project, template, item, annotation, assignment, order, others } = review;
   const mode: Mode = annotation?.status === "submitted" ? "edit" : assignment?.state === "leased" && template ? "review" : "view";
   const answers = useAnswerState({
@@ -68,6 +69,11 @@ export function ReviewScreen({ review, userId, submitKey }: ReviewData) {
             </Link>
           </p>
           <h1 className="text-xl font-bold tracking-tight">Item #{item.id}</h1>
+          <Suspense fallback={<p className="h-5 text-sm text-slate-500" />}>
+            <Await resolve={progress} errorElement={null}>
+              {(counts) => (counts ? <ReviewerProgressLine progress={counts} holding={mode === "review"} /> : null)}
+            </Await>
+          </Suspense>
         </div>
         <div className="flex flex-wrap items-center gap-2 text-sm">
           <span role="status" aria-live="polite" className={`mr-2 ${answers.status === "offline" || answers.status === "failed" ? "font-medium text-amber-700" : "text-slate-500"}`}>

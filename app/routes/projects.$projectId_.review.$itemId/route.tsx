@@ -6,6 +6,7 @@ import { claimNextItem } from "~/modules/review/claim-next-item.server";
 import { editAnnotation } from "~/modules/review/edit-annotation.server";
 import { readAnswers, reviewFormSchema } from "~/modules/review/parse-answer-form";
 import { getReviewItem } from "~/modules/review/queries.server";
+import { getReviewerProgress } from "~/modules/review/reviewer-progress.server";
 import { saveDraft } from "~/modules/review/save-draft.server";
 import { skipItem } from "~/modules/review/skip-item.server";
 import { submitAnnotation } from "~/modules/review/submit-annotation.server";
@@ -24,8 +25,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export const loader = pageLoader(async ({ actor, params }) => {
   const review = await getReviewItem(db, actor, Number(params.itemId));
   if (review.project.id !== params.projectId) throw new NotFoundError("No such item.");
+  // why not awaited: the counts stream in after the item, so they never delay the next item's paint;
+  // null for members who may look but not review (a manager opening an item).
+  const progress = getReviewerProgress(db, actor, review.project.id).catch(() => null);
   // A fresh idempotency key for this visit's submit; the browser keeps the first one it saw.
-  return { review, userId: actor.userId, submitKey: crypto.randomUUID() };
+  return { review, userId: actor.userId, submitKey: crypto.randomUUID(), progress };
 });
 
 /**
@@ -89,7 +93,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, currentPa
   formData?.get("_intent") === "draft" && currentParams.itemId === nextParams.itemId ? false : defaultShouldRevalidate;
 
 export default function ReviewItemPage() {
-  const { review, userId, submitKey } = useLoaderData<typeof loader>();
+  const { review, userId, submitKey, progress } = useLoaderData<typeof loader>();
   // why: keyed by item, so moving to the next item starts from a clean screen.
-  return <ReviewScreen key={review.item.id} review={review} userId={userId} submitKey={submitKey} />;
+  return <ReviewScreen key={review.item.id} review={review} userId={userId} submitKey={submitKey} progress={progress} />;
 }
