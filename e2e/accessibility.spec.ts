@@ -118,6 +118,10 @@ test("every page a reviewer uses passes axe-core, in the middle of reviewing too
   await expect(page.getByRole("dialog")).toBeVisible();
   await expectNoAxeViolations(page, "the shortcuts dialog");
   await page.keyboard.press("Escape");
+  await page.getByRole("button", { name: "Wide editor" }).click();
+  await expect(page.getByRole("dialog", { name: /Correct the first response/ })).toBeVisible();
+  await expectNoAxeViolations(page, "the wide correction editor");
+  await page.keyboard.press("Escape");
   await page.goto(`/projects/${project.id}/work`);
   await expectNoAxeViolations(page, "My work (nothing answered)");
 

@@ -130,8 +130,8 @@ export function Markdown({ text, className }: { text: string; className?: string
 }
 
 /** The exact text the model produced, for the "show raw" toggle. */
-export function RawText({ text, breakAnywhere = false }: { text: string; breakAnywhere?: boolean }) {
+export function RawText({ text, breakAnywhere = false, className }: { text: string; breakAnywhere?: boolean; className?: string }) {
   // why: break-all lays a long unbroken run out in linear time; break-words (overflow-wrap) first
   // tries to keep the run whole, which for a 200,000-character token takes Chromium seconds.
-  return <pre className={`whitespace-pre-wrap font-mono text-sm text-slate-900 ${breakAnywhere ? "break-all" : "break-words"}`}>{text}</pre>;
+  return <pre className={`whitespace-pre-wrap font-mono text-sm text-slate-900 ${breakAnywhere ? "break-all" : "break-words"} ${className ?? ""}`.trim()}>{text}</pre>;
 }

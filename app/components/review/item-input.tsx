@@ -1,4 +1,5 @@
 import type { StoredInput } from "~/modules/items/schemas";
+import { READING_WIDTH } from "./output-panels";
 
 const roleStyles: Record<string, string> = {
   system: "bg-slate-100 text-slate-700",
@@ -9,7 +10,7 @@ const roleStyles: Record<string, string> = {
 };
 
 // Inputs show the exact text, never interpreted: a prompt is what the model saw, markup and all.
-const textClass = "whitespace-pre-wrap break-words text-sm leading-relaxed text-slate-900";
+const textClass = `${READING_WIDTH} whitespace-pre-wrap break-words text-sm leading-relaxed text-slate-900`;
 
 /** The prompt, or the chat that led to the output with each message's role. */
 export function ItemInput({ input }: { input: StoredInput }) {

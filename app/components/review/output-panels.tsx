@@ -19,6 +19,12 @@ export function OutputPanels({ outputs, order }: { outputs: { text: string; mode
   );
 }
 
+/**
+ * About 75 characters a line however wide the screen: long lines are hard to follow for hours.
+ * On the element that sets the text's size, since `ch` is measured in the element's own font.
+ */
+export const READING_WIDTH = "max-w-[78ch]";
+
 /** Characters shown before a long output folds ("Show all"): enough to judge, cheap to lay out. */
 export const FOLD_AT = 20_000;
 /** A run this long without a space is data (base64, a minified line), not prose: shown as raw text, broken anywhere. */
@@ -48,7 +54,9 @@ function OutputPanel({ title, text }: { title: string; text: string }) {
           Raw<span className="sr-only"> text of {title}</span>
         </button>
       </div>
-      <div className="max-h-[32rem] overflow-auto">{plain ? <RawText text={shown} breakAnywhere={!raw || UNBROKEN.test(shown)} /> : <Markdown text={shown} />}</div>
+      <div className="max-h-[32rem] overflow-auto">
+        {plain ? <RawText text={shown} breakAnywhere={!raw || UNBROKEN.test(shown)} className={READING_WIDTH} /> : <Markdown text={shown} className={READING_WIDTH} />}
+      </div>
       {text.length > FOLD_AT ? (
         <button type="button" onClick={() => setAll(!all)} aria-expanded={all} className="mt-2 text-xs font-medium text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
           {all ? `Show the first ${FOLD_AT.toLocaleString("en")} characters only` : `Show all ${text.length.toLocaleString("en")} characters`}
@@ -65,7 +73,7 @@ export function ReferencePanel({ text }: { text: string }) {
     <details className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" open>
       <summary className="cursor-pointer text-sm font-semibold text-slate-800">Reference answer</summary>
       <div className="mt-2 max-h-96 overflow-auto">
-        <Markdown text={text} />
+        <Markdown text={text} className={READING_WIDTH} />
       </div>
     </details>
   );
