@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { codingSampleCoders, codingSampleItems, codingSamples } from "~db/schema";
 import { db } from "~/db.server";
 import { createApiKey } from "~/modules/api-keys/create-api-key.server";
-import { addComments, researchProject } from "~/modules/research/test-fixtures.server";
+import { addComments, researchProject } from "~test/support/research-project";
 import * as codingsRoute from "~/routes/api.v1.feedback.$feedbackId.codings";
 import * as feedbackRoute from "~/routes/api.v1.projects.$projectId.feedback";
 import * as quoteSetsRoute from "~/routes/api.v1.projects.$projectId.quote-sets";

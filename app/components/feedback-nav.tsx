@@ -1,4 +1,5 @@
-import { NavLink, useParams } from "@remix-run/react";
+import { NavLink, useParams, useRouteLoaderData } from "@remix-run/react";
+import { can, type ProjectRole } from "~/modules/projects/policy";
 
 type Tab = { to: string; label: string; end?: boolean };
 
@@ -6,10 +7,11 @@ type Tab = { to: string; label: string; end?: boolean };
  * The user-research area's tabs: the inbox, the codebook, quotes, blind coding samples, theme
  * trends and LLM suggestions, and (for managers) ingest keys and privacy settings.
  */
-export function FeedbackNav({ role }: { role?: string | null }) {
+export function FeedbackNav({ role }: { role?: ProjectRole | null }) {
   const projectId = useParams().projectId ?? "";
-  // why: only managers manage ingest keys and privacy (admins reach the page from the project's settings too).
-  const canManage = role === "manager";
+  const root = useRouteLoaderData<{ user: { isAdmin: boolean } | null }>("root");
+  // why the policy: the tab shows exactly when the settings page would open (managers and instance admins).
+  const canManage = can({ isAdmin: root?.user?.isAdmin ?? false, role: role ?? null }, "feedback.manage");
   const base = `/projects/${projectId}/feedback`;
   const tabs: Tab[] = [
     { to: base, label: "Inbox", end: true },

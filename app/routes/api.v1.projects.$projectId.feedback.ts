@@ -1,5 +1,5 @@
 import { apiHandler } from "~/api/define.server";
-import { listFeedbackEndpoint } from "~/api/endpoints/research.server";
+import { listFeedbackEndpoint } from "~/api/endpoints/research-comments.server";
 
 export const loader = apiHandler(listFeedbackEndpoint);
 export const action = loader;

@@ -1,5 +1,5 @@
 import { apiHandler } from "~/api/define.server";
-import { createQuoteSetEndpoint, listQuoteSetsEndpoint } from "~/api/endpoints/research.server";
+import { createQuoteSetEndpoint, listQuoteSetsEndpoint } from "~/api/endpoints/research-quotes.server";
 
 export const loader = apiHandler(listQuoteSetsEndpoint, createQuoteSetEndpoint);
 export const action = loader;

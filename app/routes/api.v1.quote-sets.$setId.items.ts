@@ -1,5 +1,5 @@
 import { apiHandler } from "~/api/define.server";
-import { addQuoteEndpoint, removeQuoteEndpoint, reorderQuotesEndpoint } from "~/api/endpoints/research.server";
+import { addQuoteEndpoint, removeQuoteEndpoint, reorderQuotesEndpoint } from "~/api/endpoints/research-quotes.server";
 
 export const loader = apiHandler(addQuoteEndpoint, reorderQuotesEndpoint, removeQuoteEndpoint);
 export const action = loader;

@@ -1,5 +1,5 @@
 import { apiHandler } from "~/api/define.server";
-import { deleteQuoteSetEndpoint, getQuoteSetEndpoint, updateQuoteSetEndpoint } from "~/api/endpoints/research.server";
+import { deleteQuoteSetEndpoint, getQuoteSetEndpoint, updateQuoteSetEndpoint } from "~/api/endpoints/research-quotes.server";
 
 export const loader = apiHandler(getQuoteSetEndpoint, updateQuoteSetEndpoint, deleteQuoteSetEndpoint);
 export const action = loader;

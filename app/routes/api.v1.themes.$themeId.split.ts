@@ -1,5 +1,5 @@
 import { apiHandler } from "~/api/define.server";
-import { splitThemeEndpoint } from "~/api/endpoints/research.server";
+import { splitThemeEndpoint } from "~/api/endpoints/research-themes.server";
 
 export const loader = apiHandler(splitThemeEndpoint);
 export const action = loader;

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { quoteFileResponse } from "~/api/endpoints/research.server";
+import { quoteFileResponse } from "~/api/endpoints/research-quotes.server";
 import { db } from "~/db.server";
 import { quoteSetMarkdown } from "~/modules/research/quotes-export.server";
 import { requireActor, throwAsResponse } from "~/utils/http.server";

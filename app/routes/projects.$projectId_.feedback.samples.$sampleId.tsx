@@ -1,7 +1,7 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { EstimateText } from "~/components/research-insight/estimate-text";
-import { ReadingBadge } from "~/components/research-insight/reading-badge";
+import { EstimateText } from "~/components/research/estimate-text";
+import { ReadingBadge } from "~/components/research/reading-badge";
 import { FeedbackNav } from "~/components/feedback-nav";
 import { PageHeader, Section } from "~/components/page-header";
 import { db } from "~/db.server";

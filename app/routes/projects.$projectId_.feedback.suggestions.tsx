@@ -7,7 +7,7 @@ import {
 } from "@remix-run/react";
 import { FeedbackNav } from "~/components/feedback-nav";
 import { PageHeader, Section } from "~/components/page-header";
-import { SuggestionReview } from "~/components/research-insight/suggestion-review";
+import { SuggestionReview } from "~/components/research/suggestion-review";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Field } from "~/components/ui/field";

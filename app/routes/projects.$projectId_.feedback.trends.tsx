@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ChartFigure } from "~/components/chart-figure";
 import { FeedbackNav } from "~/components/feedback-nav";
 import { PageHeader, Section } from "~/components/page-header";
-import { EstimateText } from "~/components/research-insight/estimate-text";
+import { EstimateText } from "~/components/research/estimate-text";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Field } from "~/components/ui/field";

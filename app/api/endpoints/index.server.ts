@@ -15,4 +15,6 @@ import "./classifier.server";
 import "./distillation.server";
 import "./research-insight.server";
 import "./feedback-ingest.server";
-import "./research.server";
+import "./research-comments.server";
+import "./research-quotes.server";
+import "./research-themes.server";

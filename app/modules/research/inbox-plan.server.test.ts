@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db, sqlOf } from "~/db.server";
 import { inboxPageQuery } from "./inbox.server";
 import type { InboxFilter } from "./schemas";
-import { researchProject } from "./test-fixtures.server";
+import { researchProject } from "~test/support/research-project";
 
 type PlanNode = { "Node Type": string; "Relation Name"?: string; "Index Name"?: string; Plans?: PlanNode[] };
 const flatten = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(flatten)];

@@ -5,7 +5,7 @@ import { ForbiddenError, NotFoundError } from "~/utils/errors";
 import { markCoded, setCoding } from "./codings.server";
 import { getComment } from "./comment.server";
 import { COUNT_BOUND, listInbox, WALK_ROWS } from "./inbox.server";
-import { addComments, researchProject } from "./test-fixtures.server";
+import { addComments, researchProject } from "~test/support/research-project";
 import { createTheme, listThemes } from "./themes.server";
 
 const texts = (page: { rows: { comment: string }[] }) => page.rows.map((r) => r.comment);

@@ -3,7 +3,7 @@ import { db } from "~/db.server";
 import { ForbiddenError, NotFoundError } from "~/utils/errors";
 import { quoteSetCsv, quoteSetMarkdown } from "./quotes-export.server";
 import { addQuote, createQuoteSet, getQuoteSet, listQuoteSets, moveQuote, removeQuote, reorderQuotes } from "./quotes.server";
-import { addComments, researchProject } from "./test-fixtures.server";
+import { addComments, researchProject } from "~test/support/research-project";
 
 describe("quote sets", () => {
   it("collects, reorders and removes quotes; exports formula-safe CSV with pseudonyms and no raw user id", async () => {

@@ -5,7 +5,7 @@ import { db } from "~/db.server";
 import { ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
 import { markCoded, removeCoding, setCoding, toggleTheme } from "./codings.server";
 import { getComment } from "./comment.server";
-import { addComments, researchProject } from "./test-fixtures.server";
+import { addComments, researchProject } from "~test/support/research-project";
 import { createTheme, deleteTheme, listThemes, mergeThemes, splitTheme, updateTheme } from "./themes.server";
 
 const issuesOf = (p: Promise<unknown>) =>
