@@ -16,3 +16,4 @@ import "./distillation.server";
 import "./research-insight.server";
 import "./feedback-ingest.server";
 import "./research.server";
+import "./invites.server";
