@@ -48,7 +48,7 @@ const createdSchema = z
 
 const created = (invite: CreatedInvite) => {
   const { token: _token, ...shown } = invite;
-  return { status: 201, body: shown, headers: { "Cache-Control": "no-store" } };
+  return { status: 201, body: shown };
 };
 const listed = (invites: InviteRow[]) => ({ status: 200, body: { invites } });
 
