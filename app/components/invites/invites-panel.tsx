@@ -103,7 +103,8 @@ function InviteForm({ result, withRole }: { result: InvitesResult | undefined; w
         </div>
       ) : null}
       <div className={`grid gap-3 sm:items-start ${withRole ? "sm:grid-cols-[1fr_10rem_7rem_auto]" : "sm:grid-cols-[1fr_7rem_auto]"}`}>
-        <Field label="Email to invite" name="email" type="email" autoComplete="off" required error={result?.fieldErrors?.email} />
+        {/* why: not labelled "Email", which the add-member and create-user forms beside it answer to. */}
+        <Field label="Who to invite" hint="Their email address." name="email" type="email" autoComplete="off" required error={result?.fieldErrors?.email} />
         {withRole ? <SelectField label="Invite as" name="role" defaultValue="reviewer" options={roleOptions} error={result?.fieldErrors?.role} /> : null}
         <Field label="Days valid" name="expiresInDays" type="number" min={1} max={30} defaultValue={7} required error={result?.fieldErrors?.expiresInDays} />
         <Button className="sm:mt-6" disabled={busy}>
