@@ -27,7 +27,7 @@ const roleOptions = projectRoles.map((role) => ({ value: role, label: roleLabels
 const stateLabels = { pending: "Pending", used: "Used", expired: "Expired", revoked: "Revoked" } as const;
 
 /**
- * "Invite by email": the form, the link just made (shown once, to copy), and the invites so far
+ * "Invite by link" (for an email): the form, the link just made (shown once, to copy), and the invites so far
  * with revoke and resend. With `withRole`, the invite is into the page's project with a role.
  */
 export function InvitesPanel({ invites, result, withRole, canMail }: { invites: ListedInvite[]; result: InvitesResult | undefined; withRole: boolean; canMail: boolean }) {
@@ -36,7 +36,7 @@ export function InvitesPanel({ invites, result, withRole, canMail }: { invites: 
   return (
     <div className="mt-6 border-t border-slate-200 pt-4">
       <h3 id="invite-heading" className="text-base font-semibold">
-        Invite by email
+        Invite by link
       </h3>
       <p className="mt-1 text-sm text-slate-600">
         {canMail ? "Loupe emails them a one-time link; you can also copy it." : "You get a one-time link to give them; set LOUPE_SMTP_URL to have Loupe email it."} They
@@ -94,7 +94,8 @@ function InviteForm({ result, withRole }: { result: InvitesResult | undefined; w
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "invite";
   return (
-    // why: a new key after each link made clears the fields for the next person.
+    // why: a new key after each link made clears the fields for the next person. The form is named
+    // by its heading, which says no "Email", so the add-member and create-user fields keep that label alone.
     <PostForm key={result?.invite?.link ?? "invite"} className="mt-3" aria-labelledby="invite-heading">
       <input type="hidden" name="intent" value="invite" />
       {result?.formError ? (
