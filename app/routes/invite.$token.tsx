@@ -22,7 +22,9 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   if (link.state !== "valid") return { state: link.state, message: INVITE_LINK_MESSAGES[link.state] };
   const { accountId, ...shown } = link;
   const signedInAs = context.user ? { email: context.user.email, isInvitee: context.user.id === accountId } : null;
-  return { ...shown, hasAccount: accountId !== null, signedInAs };
+  // why: back to this page after signing in; only the path is ever logged, never the query.
+  const signInPath = `/login?redirectTo=${encodeURIComponent(`/invite/${params.token ?? ""}`)}`;
+  return { ...shown, hasAccount: accountId !== null, signedInAs, signInPath };
 }
 
 export const action = formAction(
@@ -79,8 +81,8 @@ export default function AcceptInvite() {
           <div className="mt-6 space-y-3 text-sm">
             <Alert tone="info">{`${link.email} already has an account. Sign in as ${link.email}, then open this link again to join.`}</Alert>
             {link.signedInAs ? null : (
-              <Link className="font-medium text-indigo-700 underline" to="/login">
-                Sign in
+              <Link className="font-medium text-indigo-700 underline" to={link.signInPath}>
+                Sign in as {link.email}
               </Link>
             )}
           </div>
