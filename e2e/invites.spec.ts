@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Page } from "@playwright/test";
+import { signIn } from "./fixtures";
 import { expect, test } from "./support/review-fixtures";
 
 const NEW_PASSWORD = "my own invited password";
@@ -99,5 +100,32 @@ test.describe("Inviting people by link", () => {
     await expect(strangerPage.getByLabel("Your name")).toHaveCount(0);
     await stranger.close();
     await context.close();
+  });
+
+  test("someone who already has an account signs in from the invite and joins the project, without a second account", async ({ page, browser, makeUser, makeProject, loginAs }) => {
+    const manager = await makeUser({ name: "Manager" });
+    const project = await makeProject(manager);
+    const existing = await makeUser({ name: "Existing" });
+    await loginAs(page, manager);
+    await page.goto(`/projects/${project.id}`);
+    await page.getByLabel("Invite as").selectOption("engineer");
+    const link = await makeInvite(page, existing.email);
+
+    const context = await browser.newContext();
+    const theirs = await context.newPage();
+    await theirs.goto(link);
+    await expect(theirs.getByText(`${existing.email} already has an account. Sign in as ${existing.email}, then open this link again to join.`)).toBeVisible();
+    await expect(theirs.getByLabel("Your name")).toHaveCount(0);
+    await theirs.getByRole("link", { name: `Sign in as ${existing.email}` }).click();
+    await signIn(theirs, existing.email, existing.password);
+    await expect(theirs).toHaveURL(link);
+    await theirs.getByRole("button", { name: "Join the project" }).click();
+    await expect(theirs).toHaveURL(new RegExp(`/projects/${project.id}$`));
+    await expect(theirs.getByText("Your role: Engineer")).toBeVisible();
+    await context.close();
+
+    await page.reload();
+    await expect(page.getByRole("list", { name: "Members" })).toContainText(existing.email);
+    await expect(inviteRow(page, existing.email)).toContainText("Used · Engineer");
   });
 });
