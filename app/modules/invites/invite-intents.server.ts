@@ -11,8 +11,6 @@ import type { ProjectInviteInput } from "./schemas";
 export type ShownInvite = { email: string; link: string; expiresAt: string; mail: InviteMail };
 export type InviteResult = { target: string; notice?: string; invite?: ShownInvite };
 
-export const INVITE_INTENTS = ["invite", "revoke-invite", "resend-invite"] as const;
-
 const shown = (invite: CreatedInvite): ShownInvite => ({ email: invite.email, link: invite.link, expiresAt: invite.expiresAt.toISOString(), mail: invite.mail });
 
 /**

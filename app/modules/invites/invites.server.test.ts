@@ -8,7 +8,7 @@ import { findSessionUser } from "~/modules/auth/sessions.server";
 import { addMember } from "~/modules/projects/add-member.server";
 import { createProject } from "~/modules/projects/create-project.server";
 import { setUserDisabled } from "~/modules/users/set-user-disabled.server";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
+import { ConflictError, ForbiddenError, NotFoundError, RateLimitedError, ValidationError } from "~/utils/errors";
 import { makeUser, PASSWORD } from "~test/factories";
 import { acceptInvite, findInvite, INVITE_LINK_MESSAGES } from "./accept-invite.server";
 import { createInvite } from "./create-invite.server";
@@ -101,6 +101,18 @@ describe("inviting someone new into a project", () => {
     expect((differ as ValidationError).issues).toEqual([{ field: "confirmPassword", message: "The two passwords differ; type the same one twice." }]);
     expect(await stateOf(pending.id)).toEqual({ usedAt: null, revokedAt: null });
     await expect(acceptNew(pending.token)).resolves.toMatchObject({ projectId: project.id });
+  });
+
+  it("limits accept attempts to 10 per address in 15 minutes, even with a good link after", async () => {
+    const { manager, project } = await projectWithManager();
+    const made = await invite(manager.actor, project.id, newEmail());
+    const address = ip().replace(/^10\.7\./, "10.6.");
+    for (let i = 0; i < 10; i++) expect(await failureOf(acceptNew(`guess-${i}`, { ip: address }))).toBeInstanceOf(NotFoundError);
+    const limited = await failureOf(acceptNew(made.token, { ip: address }));
+    expect(limited).toBeInstanceOf(RateLimitedError);
+    expect((limited as Error).message).toBe("Too many invite attempts.");
+    expect(await stateOf(made.id)).toEqual({ usedAt: null, revokedAt: null });
+    await expect(acceptNew(made.token, { ip: ip() })).resolves.toMatchObject({ projectId: project.id });
   });
 
   it("bounds the expiry, names the field, and replaces an earlier pending invite for the same email", async () => {
