@@ -117,7 +117,7 @@ export function createApp(options: AppOptions) {
       const body = hasBody && !streamed ? await readBody(req, FORM_BODY_LIMIT) : undefined;
       const refusal = upload || widgetPost ? checkOrigin(req, env.publicUrl) : await checkCsrf(req, body, context, env.publicUrl, edge);
       if (refusal) {
-        log.warn(`CSRF check refused ${req.method} ${req.path}: ${refusal}`);
+        log.warn(`CSRF check refused ${req.method} ${loggedPath(req.path)}: ${refusal}`);
         res.status(403).type("text/plain").send(`Forbidden: ${refusal}`);
         return;
       }
@@ -133,7 +133,7 @@ export function createApp(options: AppOptions) {
         signal: controller.signal,
         ...(streamed ? { duplex: "half" } : {}),
       } as RequestInit);
-      await sendResponse(res, await handle(request, { ...context, signal: controller.signal }), (error) => log.error(`The answer to ${req.method} ${req.path} failed mid-stream`, error));
+      await sendResponse(res, await handle(request, { ...context, signal: controller.signal }), (error) => log.error(`The answer to ${req.method} ${loggedPath(req.path)} failed mid-stream`, error));
     } catch (error) {
       next(error);
     }
@@ -147,7 +147,7 @@ export function createApp(options: AppOptions) {
     // aborted) is no failure here, whatever error its stream ended with; its ECONNRESET once
     // read as a database outage.
     if (!req.complete && (req.destroyed || req.socket.destroyed)) {
-      log.debug(`The client closed ${req.method} ${req.path} before the end`);
+      log.debug(`The client closed ${req.method} ${loggedPath(req.path)} before the end`);
       return;
     }
     if (res.headersSent) {
@@ -156,8 +156,8 @@ export function createApp(options: AppOptions) {
     }
     if (error instanceof BodyTooLargeError) return send(413, error.message);
     const answer = edge.httpAnswerOf(error);
-    if (answer.log === "warn") log.warn(`${answer.message} (${req.method} ${req.path})`);
-    if (answer.log === "error") log.error(`Unhandled error on ${req.method} ${req.path}`, error);
+    if (answer.log === "warn") log.warn(`${answer.message} (${req.method} ${loggedPath(req.path)})`);
+    if (answer.log === "error") log.error(`Unhandled error on ${req.method} ${loggedPath(req.path)}`, error);
     reply(req, res, answer);
   });
 
@@ -181,4 +181,9 @@ function reply(req: Request, res: Response, answer: HttpAnswer) {
   } else {
     res.status(answer.status).type("text/plain").send(answer.message);
   }
+}
+
+// why: invite and password reset links carry their secret in the path; logs get the path without it.
+export function loggedPath(path: string): string {
+  return path.replace(/^\/(invite|reset-password)\/[^/]+/, "/$1/(token)");
 }

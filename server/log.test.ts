@@ -103,6 +103,38 @@ describe("logged errors never carry statement parameters", () => {
     expect(log).not.toContain("$argon2id$");
   });
 
+  it("an invite or reset link's token never reaches a log line, on a refused form or a failed page", async () => {
+    const lines: string[] = [];
+    const env = loadEnv({ ...process.env, SESSION_SECRET: "a session secret for the logging tests, long enough", LOUPE_DATA_DIR: dataDir });
+    const app = createApp({
+      env,
+      edge,
+      log: createLogger("info", (_level, line) => lines.push(line)),
+      build: () => Promise.reject(new Error("the page failed")),
+      assets: { middleware: (_q, _s, next) => next() },
+      isShuttingDown: () => false,
+    });
+    const server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, "127.0.0.1", () => resolve(s));
+    });
+    const token = `tok${randomUUID().replace(/-/g, "")}`;
+    try {
+      const address = server.address();
+      const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+      expect((await fetch(`${base}/invite/${token}`)).status).toBe(500);
+      expect((await fetch(`${base}/reset-password/${token}`)).status).toBe(500);
+      // A form post without its form token: refused at the edge, and logged.
+      expect((await fetch(`${base}/invite/${token}`, { method: "POST", body: new URLSearchParams({ name: "x" }) })).status).toBe(403);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const log = lines.join("");
+    expect(log).toContain("Unhandled error on GET /invite/(token)");
+    expect(log).toContain("Unhandled error on GET /reset-password/(token)");
+    expect(log).toContain("CSRF check refused POST /invite/(token)");
+    expect(log).not.toContain(token);
+  });
+
   it("Remix's handler for loader and action errors logs no parameters", async () => {
     const { error, hash } = await failedInsertWithHash();
     const request = new Request("http://loupe.test/admin/users", { method: "POST" });

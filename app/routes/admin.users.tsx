@@ -2,6 +2,7 @@ import { data, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { DateTime } from "~/components/date-time";
+import { InvitesPanel } from "~/components/invites/invites-panel";
 import { PageHeader, Section } from "~/components/page-header";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
@@ -11,8 +12,11 @@ import { PostForm } from "~/components/ui/form";
 import { db } from "~/db.server";
 import { createPasswordReset, resetLinkMail } from "~/modules/auth/create-password-reset.server";
 import { MIN_PASSWORD_LENGTH } from "~/modules/auth/schemas";
+import { handleInviteIntent } from "~/modules/invites/invite-intents.server";
+import { listInvites } from "~/modules/invites/queries.server";
 import { createUser } from "~/modules/users/create-user.server";
 import { listUsers } from "~/modules/users/queries.server";
+import type { InviteResult } from "~/modules/invites/invite-intents.server";
 import { setCanCreateProjects } from "~/modules/users/set-can-create-projects.server";
 import { setUserDisabled } from "~/modules/users/set-user-disabled.server";
 import { instanceSettings } from "~/utils/env.server";
@@ -26,8 +30,8 @@ import { parseOrThrow } from "~/utils/validation";
 export const meta: MetaFunction = () => [{ title: "Users · Loupe" }];
 
 export const loader = pageLoader(async ({ actor }) => {
-  const users = await listUsers(db, actor);
-  return { users, myId: actor.userId, projectCreators: instanceSettings().projectCreators, canMail: mailConfigured() };
+  const [users, invites] = await Promise.all([listUsers(db, actor), listInvites(db, actor, null)]);
+  return { users, invites, myId: actor.userId, projectCreators: instanceSettings().projectCreators, canMail: mailConfigured() };
 });
 
 type Result = FormErrors & {
@@ -35,16 +39,20 @@ type Result = FormErrors & {
   notice?: string;
   values?: { email: string; name: string };
   reset?: { email: string; link: string; expiresAt: string; mailed: boolean; mailError?: string };
+  invite?: InviteResult["invite"];
 };
 const userRef = z.object({ userId: z.uuid({ error: "Choose a user." }) });
 
-const targetOf = (form: FormReader) => `${form.text("intent")}:${form.text("userId")}`;
+const targetOf = (form: FormReader) => `${form.text("intent")}:${form.text("userId") || form.text("inviteId")}`;
 
 export const action = formAction(
   async ({ actor, form, request }) => {
     const target = targetOf(form);
     const intent = form.text("intent");
     const userId = form.pick("userId");
+    const invited = await handleInviteIntent(db, actor, form, { projectId: null, origin: publicOrigin(request) });
+    // why: this response is the only place an invite link appears; only its hash is stored.
+    if (invited) return data<Result>(invited, { headers: { "Cache-Control": "no-store" } });
     if (intent === "create") {
       const user = await createUser(db, actor, {
         ...form.pick("email", "name", "password"),
@@ -78,10 +86,10 @@ export const action = formAction(
 );
 
 export default function AdminUsers() {
-  const { users, myId, projectCreators, canMail } = useLoaderData<typeof loader>();
+  const { users, invites, myId, projectCreators, canMail } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const rowError = (userId: string) =>
-    result?.target?.endsWith(`:${userId}`) && !result.target.startsWith("create") ? (result.formError ?? result.fieldErrors?.userId) : undefined;
+    result?.target?.endsWith(`:${userId}`) && !/^(create|invite|revoke-invite|resend-invite):/.test(result.target) ? (result.formError ?? result.fieldErrors?.userId) : undefined;
   return (
     <div>
       <PageHeader title="Users" description="Everyone who can sign in to this Loupe. There is no open sign-up: accounts are created here." />
@@ -90,7 +98,7 @@ export default function AdminUsers() {
           ? "Everyone with an account may create projects (LOUPE_PROJECT_CREATORS=everyone)."
           : "Admins and the users marked “May create projects” can create projects (set LOUPE_PROJECT_CREATORS=everyone to let everyone)."}
       </p>
-      {result?.notice ? <Alert tone="success">{result.notice}</Alert> : null}
+      {result?.notice && !result.target?.includes("invite") ? <Alert tone="success">{result.notice}</Alert> : null}
       {result?.reset ? <ResetLink {...result.reset} /> : null}
       <ul aria-label="Users" className="mt-4 divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white shadow-sm">
         {users.map((user) => (
@@ -156,6 +164,9 @@ export default function AdminUsers() {
           </li>
         ))}
       </ul>
+      <Section title="Invite people" description="A one-time link for an email; the person chooses their own name and password. To invite into a project with a role, use that project's Members section.">
+        <InvitesPanel invites={invites} result={result} withRole={false} canMail={canMail} />
+      </Section>
       <CreateUserForm result={result?.target?.startsWith("create") ? result : undefined} />
     </div>
   );

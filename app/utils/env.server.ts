@@ -43,6 +43,7 @@ const schema = z.object({
     .refine((v) => /^smtps?:\/\//.test(v), { error: "Expected an smtp:// or smtps:// URL, e.g. smtps://user:password@mail.example.com:465." })
     .optional(),
   LOUPE_MAIL_FROM: z.string().min(3).optional(),
+  LOUPE_SMTP_ALLOW_PRIVATE: z.enum(["true", "false"]).default("false"),
   LOUPE_IMPORT_MAX_INFLATED_BYTES: z.coerce.number().int().min(1024).default(IMPORT_DEFAULTS.maxInflatedBytes),
 });
 
@@ -66,8 +67,11 @@ export type Env = {
   llmAllowPrivate: boolean;
   /** Who may create projects besides admins: the users an admin allowed, or everyone. */
   projectCreators: ProjectCreators;
-  /** Where to send mail (password reset links), when the operator configured it. */
-  mail: { smtpUrl: string; from: string } | undefined;
+  /**
+   * Where to send mail (password reset links, invites), when the operator configured it, and whether
+   * the SMTP host may be a loopback, private or link-local address (never metadata; ADR 0021).
+   */
+  mail: { smtpUrl: string; from: string; allowPrivate: boolean } | undefined;
 };
 
 export class EnvError extends Error {}
@@ -112,7 +116,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, options: { need
     previousSecret: raw.LOUPE_PREVIOUS_SECRET,
     llmAllowPrivate: raw.LOUPE_LLM_ALLOW_PRIVATE === "true",
     projectCreators: raw.LOUPE_PROJECT_CREATORS,
-    mail: raw.LOUPE_SMTP_URL && raw.LOUPE_MAIL_FROM ? { smtpUrl: raw.LOUPE_SMTP_URL, from: raw.LOUPE_MAIL_FROM } : undefined,
+    mail: raw.LOUPE_SMTP_URL && raw.LOUPE_MAIL_FROM ? { smtpUrl: raw.LOUPE_SMTP_URL, from: raw.LOUPE_MAIL_FROM, allowPrivate: raw.LOUPE_SMTP_ALLOW_PRIVATE === "true" } : undefined,
   };
   return loaded;
 }

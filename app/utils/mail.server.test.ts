@@ -38,7 +38,7 @@ afterAll(async () => {
 });
 
 function useEnv(extra: Record<string, string>) {
-  loadEnv({ ...process.env, SESSION_SECRET: "a session secret for the mail tests, long enough", LOUPE_DATA_DIR: dataDir, LOUPE_PUBLIC_URL: "https://loupe.example.org", ...extra });
+  loadEnv({ ...process.env, SESSION_SECRET: "a session secret for the mail tests, long enough", LOUPE_DATA_DIR: dataDir, LOUPE_PUBLIC_URL: "https://loupe.example.org", LOUPE_SMTP_ALLOW_PRIVATE: "true", ...extra });
 }
 
 /** The admin users page's action, as a browser form post from `admin` would reach it. */

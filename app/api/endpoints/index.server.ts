@@ -18,3 +18,4 @@ import "./feedback-ingest.server";
 import "./research-comments.server";
 import "./research-quotes.server";
 import "./research-themes.server";
+import "./invites.server";

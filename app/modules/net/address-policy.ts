@@ -119,7 +119,11 @@ export function normalizeHostname(hostname: string): string {
   return hostname.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.+$/, "");
 }
 
-export type AddressPolicy = { allowPrivate: boolean };
+export type AddressPolicy = {
+  allowPrivate: boolean;
+  /** The setting that opens private addresses, named in refusals (default LOUPE_LLM_ALLOW_PRIVATE). */
+  allowPrivateSetting?: string;
+};
 
 const DESCRIPTIONS: Record<Exclude<AddressKind, "public">, string> = {
   metadata: "a cloud metadata service",
@@ -139,6 +143,6 @@ export function refusalFor(address: string, policy: AddressPolicy): string | nul
   const kind = classifyAddress(address);
   if (kind === "public") return null;
   if (policy.allowPrivate && OPENED_BY_ALLOW_PRIVATE.has(kind)) return null;
-  const opener = OPENED_BY_ALLOW_PRIVATE.has(kind) ? " (set LOUPE_LLM_ALLOW_PRIVATE=true to allow private and local addresses)" : "";
+  const opener = OPENED_BY_ALLOW_PRIVATE.has(kind) ? ` (set ${policy.allowPrivateSetting ?? "LOUPE_LLM_ALLOW_PRIVATE"}=true to allow private and local addresses)` : "";
   return `${address} is ${DESCRIPTIONS[kind]}${opener}`;
 }

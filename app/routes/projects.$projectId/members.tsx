@@ -1,5 +1,6 @@
 import { useNavigation } from "@remix-run/react";
 import { ConfirmAction } from "~/components/confirm-action";
+import { InvitesPanel, type InvitesResult, type ListedInvite } from "~/components/invites/invites-panel";
 import { Section } from "~/components/page-header";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
@@ -8,12 +9,7 @@ import { PostForm } from "~/components/ui/form";
 import { SelectField } from "~/components/ui/select-field";
 import { projectRoles, roleLabels, type ProjectRole } from "~/modules/projects/policy";
 
-export type MemberResult = {
-  target?: string;
-  notice?: string;
-  formError?: string;
-  fieldErrors?: Record<string, string>;
-};
+export type MemberResult = InvitesResult;
 /** A member as the viewer may see them: ids and emails only for those who manage members. */
 type Member = { userId: string | null; label: string; email: string | null; isYou: boolean; role: ProjectRole; disabled: boolean };
 type ManagedMember = Member & { userId: string };
@@ -24,15 +20,18 @@ export function Members({
   members,
   canManage,
   result,
+  invites,
 }: {
   members: Member[];
   canManage: boolean;
   result: MemberResult | undefined;
+  /** The project's invites, for those who manage members. */
+  invites: { list: ListedInvite[]; canMail: boolean } | null;
 }) {
   const errorFor = (target: string) => (result?.target === target ? result.formError : undefined);
   return (
     <Section title="Members" description={canManage ? "Add people who already have a Loupe account and choose their role." : undefined}>
-      {result?.notice ? <Alert tone="success">{result.notice}</Alert> : null}
+      {result?.notice && !result.target?.includes("invite") ? <Alert tone="success">{result.notice}</Alert> : null}
       <ul aria-label="Members" className="divide-y divide-slate-200">
         {members.map((member) => (
           <li key={member.userId ?? member.label} className="flex flex-col gap-3 py-3 sm:flex-row sm:items-center sm:justify-between">
@@ -56,6 +55,7 @@ export function Members({
         ))}
       </ul>
       {canManage ? <AddMemberForm result={result?.target?.startsWith("add-member") ? result : undefined} /> : null}
+      {invites ? <InvitesPanel invites={invites.list} result={result} withRole canMail={invites.canMail} /> : null}
     </Section>
   );
 }

@@ -1,4 +1,4 @@
-import { redirect, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
 import { z } from "zod";
 import { LinkButton } from "~/components/link-button";
@@ -9,6 +9,8 @@ import { db } from "~/db.server";
 import { listImports } from "~/modules/imports/queries.server";
 import { listProviderChoices } from "~/modules/llm/queries.server";
 import { listRunsWithFailures } from "~/modules/llm-runs/queries.server";
+import { handleInviteIntent } from "~/modules/invites/invite-intents.server";
+import { listInvites } from "~/modules/invites/queries.server";
 import { listPrompts } from "~/modules/prompts/queries.server";
 import { addMember } from "~/modules/projects/add-member.server";
 import { changeMemberRole } from "~/modules/projects/change-member-role.server";
@@ -17,7 +19,9 @@ import { getProject, listMembers } from "~/modules/projects/queries.server";
 import { removeMember } from "~/modules/projects/remove-member.server";
 import { memberInputSchema, roleSchema } from "~/modules/projects/schemas";
 import { getProgress } from "~/modules/review/queries.server";
+import { mailConfigured } from "~/utils/mail.server";
 import { ValidationError } from "~/utils/errors";
+import { publicOrigin } from "~/utils/http.server";
 import { formAction, pageLoader, type FormReader } from "~/utils/route.server";
 export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 import { parseOrThrow } from "~/utils/validation";
@@ -30,13 +34,15 @@ export const loader = pageLoader(async ({ actor, params }) => {
   const project = await getProject(db, actor, params.projectId ?? "");
   const canImport = can({ isAdmin: actor.isAdmin, role: project.role }, "items.import");
   const runsLlm = can({ isAdmin: actor.isAdmin, role: project.role }, "llm.run");
-  const [members, progress, imports, llm] = await Promise.all([
+  const managesMembers = can({ isAdmin: actor.isAdmin, role: project.role }, "members.manage");
+  const [members, progress, imports, llm, invites] = await Promise.all([
     listMembers(db, actor, project.id),
     getProgress(db, actor, project.id),
     canImport ? listImports(db, actor, project.id) : null,
     runsLlm ? llmRunsOf(actor, project.id) : null,
+    managesMembers ? listInvites(db, actor, project.id) : null,
   ]);
-  return { project, members, progress, imports, llm, me: { id: actor.userId, isAdmin: actor.isAdmin } };
+  return { project, members, progress, imports, llm, invites, canMail: mailConfigured(), me: { id: actor.userId, isAdmin: actor.isAdmin } };
 });
 
 async function llmRunsOf(actor: Parameters<typeof listPrompts>[1], projectId: string) {
@@ -46,13 +52,16 @@ async function llmRunsOf(actor: Parameters<typeof listPrompts>[1], projectId: st
 
 const memberRef = z.object({ userId: z.uuid({ error: "Choose a member." }) });
 
-const targetOf = (form: FormReader) => `${form.text("intent")}:${form.text("userId")}`;
+const targetOf = (form: FormReader) => `${form.text("intent")}:${form.text("userId") || form.text("inviteId")}`;
 
 export const action = formAction(
-  async ({ actor, form, params }) => {
+  async ({ actor, form, params, request }) => {
     const projectId = params.projectId ?? "";
     const target = targetOf(form);
     const intent = form.text("intent");
+    const invited = await handleInviteIntent(db, actor, form, { projectId, origin: publicOrigin(request) });
+    // why: this response is the only place an invite link appears; only its hash is stored.
+    if (invited) return data(invited, { headers: { "Cache-Control": "no-store" } });
     if (intent === "add-member") {
       const added = await addMember(db, actor, projectId, parseOrThrow(memberInputSchema, form.pick("email", "role")));
       return { target, notice: `Added ${added.name} as ${roleLabels[added.role]}.` };
@@ -70,13 +79,13 @@ export const action = formAction(
     }
     throw new ValidationError("Unknown action.");
   },
-  // why: "already a member" is about the email typed in the add form.
-  { extra: (form) => ({ target: targetOf(form) }), conflictField: (form) => (form.text("intent") === "add-member" ? "email" : undefined) },
+  // why: "already a member" is about the email typed in the add or invite form.
+  { extra: (form) => ({ target: targetOf(form) }), conflictField: (form) => (["add-member", "invite"].includes(form.text("intent")) ? "email" : undefined) },
 );
 
 /** A domain error as form data, tagged with the form it answers so the page shows it there. */
 export default function ProjectPage() {
-  const { project, members, progress, imports, llm, me } = useLoaderData<typeof loader>();
+  const { project, members, progress, imports, llm, invites, canMail, me } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   // why: an import that ends changes the progress figures, which only this page's loader reads.
   const { revalidate } = useRevalidator();
@@ -122,7 +131,7 @@ export default function ProjectPage() {
           </Section>
         </div>
       ) : null}
-      <Members members={members} canManage={can(subject, "members.manage")} result={result} />
+      <Members members={members} canManage={can(subject, "members.manage")} result={result} invites={invites ? { list: invites, canMail } : null} />
     </div>
   );
 }
