@@ -1,5 +1,6 @@
 import { feedback } from "~db/schema";
 import { createDataset } from "~/modules/datasets/create-dataset.server";
+import { createInvite } from "~/modules/invites/create-invite.server";
 import { addItems } from "~/modules/items/add-items.server";
 import { addMember } from "~/modules/projects/add-member.server";
 import { updateProjectSettings } from "~/modules/projects/update-settings.server";
@@ -132,9 +133,13 @@ test("every page a reviewer uses passes axe-core, in the middle of reviewing too
   await expectNoAxeViolations(page, "My work (two answers)");
 });
 
-test("the sign-in page and the admin pages pass axe-core", async ({ page, admin, loginAs }) => {
+test("the sign-in page, an invite link and the admin pages pass axe-core", async ({ page, db, admin, loginAs, baseURL }) => {
   await page.goto("/login");
   await expectNoAxeViolations(page, "Sign in");
+  const invite = await createInvite(db, admin.actor, { projectId: null, input: { email: `a11y-${Date.now()}@example.com` }, origin: baseURL! });
+  await page.goto(new URL(invite.link).pathname);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expectNoAxeViolations(page, "an invite link");
   await loginAs(page, admin);
   for (const [url, where] of [
     ["/admin/users", "Users"],
