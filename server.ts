@@ -50,7 +50,7 @@ async function main() {
     if (edge.isEnvError(error)) throw new StartError(error.message);
     throw error;
   }
-  const log = edge.createLogger(env.logLevel);
+  const log = edge.createLogger(env.logLevel, undefined, env.logFormat);
   // why: a failed query must never take the whole server down; it is answered and logged.
   process.on("unhandledRejection", (reason) => log.error("Unhandled promise rejection", reason));
 

@@ -8,6 +8,7 @@ import { findWidgetKey, frameAncestorsOf } from "~/modules/feedback/widget-key.s
 import { createFirstAdmin, issueSetupToken } from "~/modules/auth/setup.server";
 import type { LoupeContext } from "~/utils/context";
 import { EnvError, loadEnv } from "~/utils/env.server";
+import { opsSnapshot } from "~/modules/ops/snapshot.server";
 import { healthCheck } from "~/utils/health.server";
 import { httpAnswerOf } from "~/utils/http-errors";
 import { createLogger, describeError, type Logger } from "~/utils/log.server";
@@ -43,6 +44,8 @@ export const edge = {
     await closeDb();
   },
   health: healthCheck,
+  /** The instance's operational figures for /metrics. */
+  opsSnapshot: () => opsSnapshot(db),
 
   /**
    * Who is asking: the session's user (from the signed session cookie) and the form token every

@@ -145,6 +145,7 @@ test("the sign-in page, an invite link and the admin pages pass axe-core", async
     ["/admin/users", "Users"],
     ["/admin/llm", "LLM providers"],
     ["/admin/llm/new", "New LLM provider"],
+    ["/admin/health", "Health"],
   ] as const) {
     const response = await page.goto(url);
     expect(response?.status(), where).toBe(200);

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
@@ -11,6 +11,7 @@ import type { HttpAnswer } from "~/utils/http-errors";
 import type { Logger } from "~/utils/log.server";
 import { BodyTooLargeError, nulField, readBody } from "./body";
 import { checkCsrf, checkOrigin } from "./csrf";
+import { createMetrics } from "./metrics";
 import { sendResponse, toBodyInit, toHeaders } from "./remix-bridge";
 import { securityHeaders } from "./security-headers";
 
@@ -32,7 +33,10 @@ export type AppOptions = {
   isShuttingDown: () => boolean;
 };
 
-type Locals = { cspNonce: string; context?: LoupeContext; frameAncestors?: string[] };
+type Locals = { cspNonce: string; requestId: string; context?: LoupeContext; frameAncestors?: string[] };
+
+/** A request id a proxy in front may send (X-Request-Id), taken only from a trusted proxy and only when it looks like one. */
+const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
 export function createApp(options: AppOptions) {
   const { env, log, edge } = options;
@@ -40,9 +44,20 @@ export function createApp(options: AppOptions) {
   app.disable("x-powered-by");
   app.set("trust proxy", env.trustProxy);
 
-  app.use((_req, res, next) => {
-    (res.locals as Locals).cspNonce = randomBytes(16).toString("base64");
+  const metrics = createMetrics(() => edge.opsSnapshot());
+  app.use((req, res, next) => {
+    const locals = res.locals as Locals;
+    locals.cspNonce = randomBytes(16).toString("base64");
+    const incoming = env.trustProxy ? req.get("x-request-id") : undefined;
+    locals.requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader("X-Request-Id", locals.requestId);
     if (options.isShuttingDown()) res.setHeader("Connection", "close");
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.observe(req, res.statusCode, seconds);
+      if (env.accessLog) log.info(`${req.method} ${loggedPath(req.path)} ${res.statusCode}`, { ...requestFields(req, res), status: res.statusCode, ms: Math.round(seconds * 1000) });
+    });
     next();
   });
   // why: the widget's frame may be framed by its ingest key's allowed origins, and only by them;
@@ -67,6 +82,7 @@ export function createApp(options: AppOptions) {
     next();
   });
 
+  app.get("/metrics", metrics.handler(env.metricsToken));
   app.get("/healthz", async (_req, res) => {
     const result = options.isShuttingDown() ? { ok: false, reason: "shutting down" } : await edge.health();
     res.status(result.ok ? 200 : 503).json(result.ok ? { status: "ok" } : { status: "unavailable", reason: result.reason });
@@ -92,7 +108,7 @@ export function createApp(options: AppOptions) {
         cspNonce: (res.locals as Locals).cspNonce,
       });
       for (const cookie of setCookies) res.append("Set-Cookie", cookie);
-      (res.locals as Locals).context = context;
+      (res.locals as Locals).context = { ...context, observed: {} };
       next();
     } catch (error) {
       next(error);
@@ -117,7 +133,7 @@ export function createApp(options: AppOptions) {
       const body = hasBody && !streamed ? await readBody(req, FORM_BODY_LIMIT) : undefined;
       const refusal = upload || widgetPost ? checkOrigin(req, env.publicUrl) : await checkCsrf(req, body, context, env.publicUrl, edge);
       if (refusal) {
-        log.warn(`CSRF check refused ${req.method} ${loggedPath(req.path)}: ${refusal}`);
+        log.warn(`CSRF check refused ${req.method} ${loggedPath(req.path)}: ${refusal}`, requestFields(req, res));
         res.status(403).type("text/plain").send(`Forbidden: ${refusal}`);
         return;
       }
@@ -133,7 +149,7 @@ export function createApp(options: AppOptions) {
         signal: controller.signal,
         ...(streamed ? { duplex: "half" } : {}),
       } as RequestInit);
-      await sendResponse(res, await handle(request, { ...context, signal: controller.signal }), (error) => log.error(`The answer to ${req.method} ${loggedPath(req.path)} failed mid-stream`, error));
+      await sendResponse(res, await handle(request, { ...context, signal: controller.signal }), (error) => log.error(`The answer to ${req.method} ${loggedPath(req.path)} failed mid-stream`, error, requestFields(req, res)));
     } catch (error) {
       next(error);
     }
@@ -147,7 +163,7 @@ export function createApp(options: AppOptions) {
     // aborted) is no failure here, whatever error its stream ended with; its ECONNRESET once
     // read as a database outage.
     if (!req.complete && (req.destroyed || req.socket.destroyed)) {
-      log.debug(`The client closed ${req.method} ${loggedPath(req.path)} before the end`);
+      log.debug(`The client closed ${req.method} ${loggedPath(req.path)} before the end`, requestFields(req, res));
       return;
     }
     if (res.headersSent) {
@@ -156,8 +172,8 @@ export function createApp(options: AppOptions) {
     }
     if (error instanceof BodyTooLargeError) return send(413, error.message);
     const answer = edge.httpAnswerOf(error);
-    if (answer.log === "warn") log.warn(`${answer.message} (${req.method} ${loggedPath(req.path)})`);
-    if (answer.log === "error") log.error(`Unhandled error on ${req.method} ${loggedPath(req.path)}`, error);
+    if (answer.log === "warn") log.warn(`${answer.message} (${req.method} ${loggedPath(req.path)})`, requestFields(req, res));
+    if (answer.log === "error") log.error(`Unhandled error on ${req.method} ${loggedPath(req.path)}`, error, requestFields(req, res));
     reply(req, res, answer);
   });
 
@@ -181,6 +197,13 @@ function reply(req: Request, res: Response, answer: HttpAnswer) {
   } else {
     res.status(answer.status).type("text/plain").send(answer.message);
   }
+}
+
+/** What every line about a request carries: its id (also the X-Request-Id header), the actor, the method and the path without secrets. */
+function requestFields(req: Request, res: Response) {
+  const locals = res.locals as Locals;
+  const actor = locals.context?.user ? `user:${locals.context.user.id}` : (locals.context?.observed?.actor ?? "anonymous");
+  return { requestId: locals.requestId, actor, method: req.method, path: loggedPath(req.path) };
 }
 
 // why: invite and password reset links carry their secret in the path; logs get the path without it.

@@ -75,9 +75,10 @@ const failure = (status: number, error: string, issues?: FieldIssue[], headers?:
   json(status, issues?.length ? { error, issues } : { error }, headers);
 
 /** Runs one endpoint: authenticate → parse params, query and body → handler → JSON; errors mapped once. */
-export async function runEndpoint(endpoint: Endpoint, request: Request, rawParams: Record<string, string | undefined>, signal = request.signal) {
+export async function runEndpoint(endpoint: Endpoint, request: Request, rawParams: Record<string, string | undefined>, signal = request.signal, observed?: { actor?: string }) {
   try {
     const actor = endpoint.public ? ({ userId: "", isAdmin: false, via: "api-key" } as Actor) : await authenticateApiKey(db, request.headers.get("authorization"));
+    if (observed && !endpoint.public) observed.actor = `user:${actor.userId}`;
     const params = parsePart(endpoint.params, rawParams, "params");
     const searchParams = new URL(request.url).searchParams;
     const nulInQuery = findNulInFields(searchParams);
@@ -148,7 +149,7 @@ async function readLimited(request: Request, limit: number): Promise<string> {
  * several methods). Written as two plain exports so Remix strips it from the client bundle.
  */
 export function apiHandler(...served: Endpoint[]) {
-  return async ({ request, params, context }: { request: Request; params: Record<string, string | undefined>; context?: { signal?: AbortSignal } }) => {
+  return async ({ request, params, context }: { request: Request; params: Record<string, string | undefined>; context?: { signal?: AbortSignal; observed?: { actor?: string } } }) => {
     // why: HTTP requires HEAD wherever GET is served; Remix hands HEAD to the loader as is.
     const method = request.method === "HEAD" ? "get" : request.method.toLowerCase();
     const endpoint = served.find((e) => e.method === method);
@@ -156,6 +157,6 @@ export function apiHandler(...served: Endpoint[]) {
       const allow = served.map((e) => e.method.toUpperCase()).join(", ");
       return failure(405, `${request.method} is not supported here; use ${allow}.`, undefined, { Allow: allow });
     }
-    return runEndpoint(endpoint, request, params, context?.signal);
+    return runEndpoint(endpoint, request, params, context?.signal, context?.observed);
   };
 }

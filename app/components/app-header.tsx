@@ -35,6 +35,11 @@ export function AppHeader({ user }: { user: HeaderUser }) {
                   LLM providers
                 </NavLink>
               ) : null}
+              {user.isAdmin ? (
+                <NavLink to="/admin/health" className={navClass}>
+                  Health
+                </NavLink>
+              ) : null}
             </nav>
             <div className="ml-auto flex items-center gap-3">
               <span className="hidden text-sm text-slate-600 sm:inline" title={user.email}>

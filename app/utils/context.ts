@@ -14,6 +14,11 @@ export type LoupeContext = {
    * through a WeakRef (undici), so after a garbage collection a copy's signal may never abort.
    */
   signal?: AbortSignal;
+  /**
+   * What the app learns about the request that the edge logs after the answer: the API's actor
+   * (known only once its key is checked). One object per request, shared by reference.
+   */
+  observed?: { actor?: string };
 };
 
 declare module "@remix-run/node" {

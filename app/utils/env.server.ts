@@ -32,6 +32,9 @@ const schema = z.object({
   LOUPE_ADMIN_PASSWORD: z.string().optional(),
   LOUPE_ADMIN_NAME: z.string().min(1).default("Admin"),
   LOUPE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  LOUPE_LOG_FORMAT: z.enum(["text", "json"]).default("text"),
+  LOUPE_ACCESS_LOG: z.enum(["true", "false"]).default("false"),
+  LOUPE_METRICS_TOKEN: z.string().min(16, { error: "Expected at least 16 characters (a random token Prometheus sends as a bearer token)." }).optional(),
   LOUPE_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(IMPORT_DEFAULTS.maxBytes),
   LOUPE_IMPORT_MAX_RECORD_BYTES: z.coerce.number().int().min(1024).default(IMPORT_DEFAULTS.maxRecordBytes),
   LOUPE_LLM_ALLOW_PRIVATE: z.enum(["true", "false"]).default("false"),
@@ -59,6 +62,12 @@ export type Env = {
   trustProxy: boolean;
   admin: { email: string; password: string; name: string } | undefined;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** Log lines as text for people, or one JSON object per line for a log pipeline. */
+  logFormat: "text" | "json";
+  /** One line per request (request id, actor, route, status, duration) at info level. */
+  accessLog: boolean;
+  /** The bearer token /metrics asks for; undefined: /metrics is off (404). */
+  metricsToken: string | undefined;
   /** The largest upload or import stream, the largest line or CSV record in it, and what a gzipped one may inflate to. */
   importLimits: { maxBytes: number; maxRecordBytes: number; maxInflatedBytes: number };
   /** The SESSION_SECRET before the last rotation: stored secrets sealed under it still open (ADR 0011). */
@@ -112,6 +121,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, options: { need
         ? { email: raw.LOUPE_ADMIN_EMAIL, password: raw.LOUPE_ADMIN_PASSWORD, name: raw.LOUPE_ADMIN_NAME }
         : undefined,
     logLevel: raw.LOUPE_LOG_LEVEL,
+    logFormat: raw.LOUPE_LOG_FORMAT,
+    accessLog: raw.LOUPE_ACCESS_LOG === "true",
+    metricsToken: raw.LOUPE_METRICS_TOKEN,
     importLimits: { maxBytes: raw.LOUPE_IMPORT_MAX_BYTES, maxRecordBytes: raw.LOUPE_IMPORT_MAX_RECORD_BYTES, maxInflatedBytes: raw.LOUPE_IMPORT_MAX_INFLATED_BYTES },
     previousSecret: raw.LOUPE_PREVIOUS_SECRET,
     llmAllowPrivate: raw.LOUPE_LLM_ALLOW_PRIVATE === "true",

@@ -1,11 +1,16 @@
 import { env } from "./env.server";
 
+/** What a line is about besides its message: the request id, the actor, the route… (values are never secrets). */
+export type LogFields = Record<string, string | number | boolean | null | undefined>;
+
 export type Logger = {
-  debug(message: string): void;
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string, error?: unknown): void;
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, error?: unknown, fields?: LogFields): void;
 };
+
+export type LogFormat = "text" | "json";
 
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 const levels: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
@@ -13,30 +18,48 @@ const levels: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error:
 type Sink = (level: Exclude<LogLevel, "silent">, line: string) => void;
 const stdio: Sink = (level, line) => (level === "error" || level === "warn" ? process.stderr : process.stdout).write(line);
 
-/** Lines `<time> <level> <message>` at `level` and above; errors are written by describeError. */
-export function createLogger(level: LogLevel, sink: Sink = stdio): Logger {
+/**
+ * Lines at `level` and above: `<time> <level> <message> key=value…` as text, or one JSON object
+ * per line (`time`, `level`, `msg`, the fields, and `error` when there is one) for a log pipeline.
+ * Errors are written by describeError.
+ */
+export function createLogger(level: LogLevel, sink: Sink = stdio, format: LogFormat = "text"): Logger {
   const min = levels[level];
-  const out = (at: Exclude<LogLevel, "silent">, message: string) => {
+  const out = (at: Exclude<LogLevel, "silent">, message: string, fields: LogFields | undefined, error?: unknown) => {
     if (levels[at] < min) return;
-    sink(at, `${new Date().toISOString()} ${at.padEnd(5)} ${message}\n`);
+    const time = new Date().toISOString();
+    const described = error === undefined ? undefined : describeError(error);
+    if (format === "json") {
+      const entry: Record<string, unknown> = { time, level: at, msg: message };
+      for (const [key, value] of Object.entries(fields ?? {})) if (value !== undefined && !(key in entry)) entry[key] = value;
+      if (described !== undefined) entry.error = described;
+      sink(at, `${JSON.stringify(entry)}\n`);
+      return;
+    }
+    const tail = Object.entries(fields ?? {})
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => ` ${key}=${typeof value === "string" && /[\s"=]/.test(value) ? JSON.stringify(value) : String(value)}`)
+      .join("");
+    sink(at, `${time} ${at.padEnd(5)} ${described === undefined ? message : `${message}: ${described}`}${tail}\n`);
   };
   return {
-    debug: (m) => out("debug", m),
-    info: (m) => out("info", m),
-    warn: (m) => out("warn", m),
-    error: (m, e) => out("error", e === undefined ? m : `${m}: ${describeError(e)}`),
+    debug: (m, f) => out("debug", m, f),
+    info: (m, f) => out("info", m, f),
+    warn: (m, f) => out("warn", m, f),
+    error: (m, e, f) => out("error", m, f, e),
   };
 }
 
 /** The logger for code inside the Remix app, at the level the server was started with. */
 export function appLog(): Logger {
   let level: LogLevel = "info";
+  let format: LogFormat = "text";
   try {
-    level = env().logLevel;
+    ({ logLevel: level, logFormat: format } = env());
   } catch {
     // why: verbs and routes also run in tests and scripts that never loaded the environment.
   }
-  return createLogger(level);
+  return createLogger(level, stdio, format);
 }
 
 /**
