@@ -390,3 +390,18 @@ test("a revoked API key or ingest key is refused on the very next request", asyn
   expect((await send()).status).toBe(401);
   expect(await frameAncestors()).toBe("'none'");
 });
+
+test("a non-member posting to a project's distillation page before any classifier exists gets the project's 404", async () => {
+  // why: the matrix's project has classifier settings; the action once read them before authorizing, and
+  // answered a stranger's post to a project without them with 409 "choose the question", confirming it exists.
+  const bare = await makeDatasetProject([], [{ key: "intent", kind: "choice", text: "Intent", options: [{ value: "billing" }, { value: "other" }] }]);
+  const outsider = seed.callers.outsider;
+  const response = await fetch(`${base}/projects/${bare.projectId}/distillation`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { cookie: outsider.cookie, origin: base, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ _csrf: outsider.csrf, reviewerHourlyUsd: "30" }),
+  });
+  expect(response.status).toBe(404);
+  expect(await response.text()).not.toContain("Choose the question");
+});
