@@ -11,6 +11,7 @@ import { readClassifierSettings, saveClassifierSettings } from "~/modules/classi
 import { requestDataset } from "~/modules/datasets/request-dataset.server";
 import { computeDistillationReport } from "~/modules/distillation/compute-report.server";
 import type { Policy } from "~/modules/distillation/readiness";
+import { authorizeProject } from "~/modules/projects/authorize.server";
 import { getProject } from "~/modules/projects/queries.server";
 import type { Estimate } from "~/modules/stats/estimate";
 import { ConflictError, ValidationError } from "~/utils/errors";
@@ -27,6 +28,8 @@ export const loader = pageLoader(async ({ actor, params }) => {
 export const action = formAction(
   async ({ actor, form, params }) => {
     const projectId = params.projectId ?? "";
+    // why: the settings are read without an actor; a visitor to someone else's project must get its 404, not "choose the question".
+    await authorizeProject(db, actor, projectId, "classifier.train");
     const settings = await readClassifierSettings(db, projectId);
     if (!settings) throw new ConflictError("Choose the question the classifier learns on the classifier page first.");
     if (form.text("intent") === "freeze") {

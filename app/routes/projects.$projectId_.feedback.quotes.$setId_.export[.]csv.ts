@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { quoteFileResponse } from "~/api/endpoints/research-quotes.server";
 import { db } from "~/db.server";
 import { quoteSetCsv } from "~/modules/research/quotes-export.server";
-import { requireActor, throwAsResponse } from "~/utils/http.server";
+import { requireActor, throwAsResourceResponse } from "~/utils/http.server";
 
 /** The quote set as a formula-safe CSV download, for project members who read feedback. */
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
@@ -10,6 +10,6 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   try {
     return quoteFileResponse(await quoteSetCsv(db, actor, params.setId ?? ""), "csv");
   } catch (error) {
-    throwAsResponse(error);
+    throwAsResourceResponse(error);
   }
 }

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { db } from "~/db.server";
 import { listImports } from "~/modules/imports/queries.server";
-import { requireActor, throwAsResponse } from "~/utils/http.server";
+import { requireActor, throwAsResourceResponse } from "~/utils/http.server";
 
 /** The project's latest imports as JSON: what the import list polls while one runs. */
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
@@ -10,6 +10,6 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     const imports = await listImports(db, actor, params.projectId ?? "");
     return Response.json({ imports }, { headers: { "cache-control": "no-store" } });
   } catch (error) {
-    throwAsResponse(error);
+    throwAsResourceResponse(error);
   }
 }

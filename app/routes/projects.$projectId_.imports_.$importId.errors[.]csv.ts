@@ -3,7 +3,7 @@ import { db } from "~/db.server";
 import { getImportErrors } from "~/modules/imports/queries.server";
 import { csvLine } from "~/utils/csv";
 import { NotFoundError } from "~/utils/errors";
-import { requireActor, throwAsResponse } from "~/utils/http.server";
+import { requireActor, throwAsResourceResponse } from "~/utils/http.server";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -19,6 +19,6 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
       headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${name}"`, "cache-control": "no-store" },
     });
   } catch (error) {
-    throwAsResponse(error);
+    throwAsResourceResponse(error);
   }
 }

@@ -5,7 +5,7 @@ import { metricsQuerySchema } from "~/modules/insight/schemas";
 import { reportTables, tableIds, type TableId } from "~/modules/insight/tables";
 import { csvLine } from "~/utils/csv";
 import { ValidationError } from "~/utils/errors";
-import { requireActor, throwAsResponse } from "~/utils/http.server";
+import { requireActor, throwAsResourceResponse } from "~/utils/http.server";
 import { issuesOf } from "~/utils/validation";
 
 /** One Dashboards table as CSV (`?table=` one of tableIds, and the metrics API's query), formula-safe through csvLine. */
@@ -28,6 +28,6 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
       headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="insight-${id}.csv"`, "cache-control": "no-store" },
     });
   } catch (error) {
-    throwAsResponse(error);
+    throwAsResourceResponse(error);
   }
 }

@@ -1,3 +1,4 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { db } from "~/db.server";
 import { queueLlmRun } from "~/jobs/boss.server";
@@ -8,13 +9,19 @@ import { retryFailedItems } from "~/modules/llm-runs/retry-failed.server";
 import { filterFromText } from "~/modules/llm-runs/schemas";
 import { getPromptVersion } from "~/modules/prompts/queries.server";
 import { ValidationError } from "~/utils/errors";
-import { formAction, pageLoader } from "~/utils/route.server";
+import { requireActor, throwAsResourceResponse } from "~/utils/http.server";
+import { formAction } from "~/utils/route.server";
 import { parseOrThrow } from "~/utils/validation";
 
 /** The runs panel's data, polled while a run is active. */
-export const loader = pageLoader(async ({ actor, params }) =>
-  Response.json({ runs: await listRunsWithFailures(db, actor, params.projectId ?? "") }, { headers: { "cache-control": "no-store" } }),
-);
+export async function loader({ context, request, params }: LoaderFunctionArgs) {
+  const actor = requireActor(context, request);
+  try {
+    return Response.json({ runs: await listRunsWithFailures(db, actor, params.projectId ?? "") }, { headers: { "cache-control": "no-store" } });
+  } catch (error) {
+    throwAsResourceResponse(error);
+  }
+}
 
 const startForm = z.object({
   model: z.string({ error: "Choose a model." }).regex(/^[0-9a-f-]{36}\|.+$/, { error: "Choose a model." }),

@@ -2,6 +2,7 @@ import { data, redirect, type AppLoadContext } from "@remix-run/node";
 import type { Actor } from "~/modules/auth/actor";
 import { env } from "./env.server";
 import { ConflictError, DomainError, RateLimitedError, ValidationError } from "./errors";
+import { httpAnswerOf } from "./http-errors";
 
 /** The signed-in browser user as an Actor, or a redirect to the sign-in page. */
 export function requireActor(context: AppLoadContext, request: Request): Actor {
@@ -54,6 +55,18 @@ export function formError<E extends object = object>(
 export function throwAsResponse(error: unknown): never {
   if (error instanceof DomainError) throw data(error.message, { status: error.status });
   throw error;
+}
+
+/**
+ * The resource routes' throwAsResponse (downloads, JSON a page polls): a domain error becomes a
+ * plain-text answer with its status and its own words. why: Remix answers a `data()` thrown from a
+ * resource route with "Unexpected Server Error" and logs it as a failure, so a refusal lost its
+ * words and filled the error log.
+ */
+export function throwAsResourceResponse(error: unknown): never {
+  const answer = httpAnswerOf(error);
+  if (answer.log !== "no") throw error;
+  throw new Response(answer.message, { status: answer.status, headers: { ...answer.headers, "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
 }
 
 // why: any origin works for telling a same-origin path from one that leaves; this one cannot resolve.

@@ -194,8 +194,8 @@ export function quoteFileResponse(file: { name: string; body: string }, format: 
     headers: {
       "content-type": format === "csv" ? "text/csv; charset=utf-8" : "text/markdown; charset=utf-8",
       "content-disposition": `attachment; filename="${file.name}"`,
+      // why: no X-Content-Type-Options here: the edge sets it on every answer, and a second one made it "nosniff, nosniff".
       "cache-control": "no-store",
-      "x-content-type-options": "nosniff",
     },
   });
 }

@@ -13,7 +13,7 @@ import { formValuesOf, providerFormValues, providerInputFrom, toFormIssues, type
 import { getProvider } from "~/modules/llm/queries.server";
 import { testProviderConnection, type ConnectionTest } from "~/modules/llm/test-provider.server";
 import { updateProvider } from "~/modules/llm/update-provider.server";
-import { NotFoundError } from "~/utils/errors";
+import { NotFoundError, ValidationError } from "~/utils/errors";
 import type { FormErrors } from "~/utils/http.server";
 import { formAction, pageLoader, type FormReader } from "~/utils/route.server";
 export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
@@ -44,6 +44,8 @@ export const action = formAction(
       await deleteProvider(db, actor, id);
       return redirect("/admin/llm");
     }
+    // why: any other intent once fell through to the save branch without the form's values, a 500.
+    if (intent !== "save") throw new ValidationError("Unknown action.");
     await updateProvider(db, actor, id, providerInputFrom(form.data, savedValues(form)!));
     return { intent, notice: "Saved." } satisfies Result;
   },
