@@ -22,6 +22,7 @@ import { createSession } from "~/modules/auth/sessions.server";
 import { createApiKey } from "~/modules/api-keys/create-api-key.server";
 import { revokeApiKey } from "~/modules/api-keys/revoke-api-key.server";
 import { createIngestKey } from "~/modules/feedback/ingest-keys.server";
+import { createInvite } from "~/modules/invites/create-invite.server";
 import { addMember } from "~/modules/projects/add-member.server";
 import { classificationReport, type ConfusionMatrix } from "~/modules/stats/classification";
 import { makeUser } from "~test/factories";
@@ -106,6 +107,7 @@ export async function seedMatrix(db: Database, baseURL: string) {
     .returning({ id: imports.id });
   await db.insert(importErrors).values({ importId: upload!.id, seq: 0, line: 2, field: "input", message: "Expected text." });
   const ingestKey = await createIngestKey(db, f.manager.actor, projectId, { name: "Matrix widget", allowedOrigins: [] });
+  const invite = await createInvite(db, f.manager.actor, { projectId, input: { email: "matrix-invitee@example.com", role: "reviewer" }, origin: baseURL });
 
   const keys = Object.fromEntries(await Promise.all(Object.entries(users).map(async ([role, u]) => [role, (await createApiKey(db, u.actor, { name: `matrix ${role}` })).key]))) as Record<
     keyof typeof users,
@@ -142,6 +144,7 @@ export async function seedMatrix(db: Database, baseURL: string) {
     themeId: theme!.id,
     suggestionId: suggestion!.id,
     keyId: ingestKey.id,
+    inviteId: invite.id,
     questionKey: "intent",
     ingestKey: ingestKey.key,
     outsiderUserId: outsider.id,

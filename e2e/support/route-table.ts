@@ -10,10 +10,13 @@ export const pageTable: Record<string, RouteEntry> = {
   // The home page sends a signed-in user on to their projects.
   "_index.tsx": { get: (role) => ({ outcome: role === "anonymous" || role === "revoked" ? "login" : "away" }) },
   "admin.llm.$providerId": { get: adminOnly(), post: adminOnly(), refusedProbe: { intent: "save" } },
+  "admin.health.tsx": { get: adminOnly() },
   "admin.llm._index": { get: adminOnly() },
   "admin.llm.new": { get: adminOnly(), post: adminOnly() },
   "admin.users.tsx": { get: adminOnly(), post: adminOnly(), refusedProbe: { intent: "disable", userId: "{outsiderUserId}" } },
   "datasets.$datasetId.download.ts": { get: byAction("datasets.export"), query: "?format=classification-csv" },
+  // An invite link is for whoever holds it: a made-up token's page says the link is not valid, and posting to it finds nothing (404).
+  "invite.$token.tsx": { get: open, post: always("hidden") },
   "login.tsx": { get: visitorsOnly, post: open },
   // Signing out is a POST; a GET only sends you home.
   "logout.tsx": { get: always("away"), post: signedIn, postAllowedSkip: "any form signs out; e2e/security.spec.ts covers sign-out" },
@@ -87,6 +90,11 @@ export const apiTable: Record<string, Rule> = {
   "POST /api/v1/projects/{projectId}/members": p("members.manage"),
   "GET /api/v1/projects/{projectId}/template": p("project.view"),
   "PUT /api/v1/projects/{projectId}/template": p("project.update"),
+  "GET /api/v1/projects/{projectId}/invites": p("members.manage"),
+  "POST /api/v1/projects/{projectId}/invites": p("members.manage"),
+  "GET /api/v1/invites": adminOnly(),
+  "POST /api/v1/invites": adminOnly(),
+  "DELETE /api/v1/invites/{inviteId}": p("members.manage"),
   "GET /api/v1/projects/{projectId}/items": p("items.read"),
   "POST /api/v1/projects/{projectId}/items": p("items.import"),
   "POST /api/v1/projects/{projectId}/queue/claim": p("review.annotate"),
