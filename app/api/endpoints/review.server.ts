@@ -115,13 +115,15 @@ export const claimEndpoint = defineEndpoint({
   description:
     "200 carries the leased item. 202 means nothing is free for you now, but other reviewers hold items you have not answered: " +
     "one may come back when its lease lapses or is skipped, so ask again after `Retry-After` seconds. 204 means nothing is left " +
-    "for you and nothing held by others can become yours: you are done (until more items arrive).",
+    "for you and nothing held by others can become yours: you are done (until more items arrive). 403 also comes when the project's " +
+    "onboarding round closed the queue to you: the message says your score and the pass mark; a manager can let you in or give you another round.",
   params: projectParams,
   responses: {
     200: { description: "The leased item", schema: claimedItem },
     202: { description: "Items you have not answered are held by others; ask again after Retry-After seconds", schema: heldByOthers },
     204: { description: "Nothing is or will become available to you" },
     ...common,
+    403: err("Your role does not include reviewing, or your onboarding round scored below the project's pass mark (the message says your score)"),
   },
   handler: async ({ actor, params }) => {
     const lease = await claimNextItem(db, actor, params.projectId);
@@ -171,7 +173,7 @@ export const submitEndpoint = defineEndpoint({
   },
   handler: async ({ actor, params, body }) => {
     const result = await submitAnnotation(db, actor, { itemId: params.itemId, ...body });
-    const { created, ...annotation } = result;
+    const { created, onboarding: _onboarding, ...annotation } = result;
     return { status: created ? 201 : 200, body: annotation };
   },
 });
