@@ -60,6 +60,9 @@ const settingsOut = z
     leaseMinutes: z.int(),
     itemOrder: z.enum(itemOrders),
     templateVersion: z.int(),
+    goldRate: z.number().describe("share of claims that hand out a gold item (0–1)"),
+    onboardingItems: z.int().describe("gold items a new reviewer answers first; 0: no onboarding round"),
+    onboardingPassMark: z.number().nullable().describe("share of the onboarding round to answer right (0–1); null: no pass mark"),
   })
   .meta({ id: "ProjectSettings" });
 
@@ -67,14 +70,14 @@ export const patchProjectEndpoint = defineEndpoint({
   method: "patch",
   path: "/api/v1/projects/{projectId}",
   tags: ["projects"],
-  summary: "Change project settings: name, description, guidelines, overlap, lease minutes, item order (managers)",
+  summary: "Change project settings: name, description, guidelines, overlap, lease minutes, item order, gold rate and onboarding round (managers)",
   params: projectParams,
   body: settingsSchema.meta({ id: "ProjectSettingsInput" }),
   responses: { 200: { description: "The settings now", schema: settingsOut }, ...common, 403: err("Only managers may change settings") },
   handler: async ({ actor, params, body }) => {
     const p = await updateProjectSettings(db, actor, params.projectId, body);
-    const { id, name, description, guidelines, overlap, leaseMinutes, itemOrder, templateVersion } = p;
-    return { status: 200, body: { id, name, description, guidelines, overlap, leaseMinutes, itemOrder, templateVersion } };
+    const { id, name, description, guidelines, overlap, leaseMinutes, itemOrder, templateVersion, goldRate, onboardingItems, onboardingPassMark } = p;
+    return { status: 200, body: { id, name, description, guidelines, overlap, leaseMinutes, itemOrder, templateVersion, goldRate, onboardingItems, onboardingPassMark } };
   },
 });
 
