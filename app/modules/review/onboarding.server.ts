@@ -20,7 +20,8 @@ export type Onboarding = {
   letIn: boolean;
 };
 
-const pct = (share: number) => `${Math.round(share * 100)}%`;
+// why: one decimal where it matters, so 2 of 3 (66.7%) never reads as the 67% it falls short of.
+const pct = (share: number) => `${Number((share * 100).toFixed(1))}%`;
 
 /** What a reviewer's round comes to, in words (their score, the pass mark, and what happens next). */
 export function describeOnboarding(o: Onboarding): string {
