@@ -106,6 +106,25 @@ describe("gold items in the queue", () => {
   });
 });
 
+describe("gold and onboarding settings", () => {
+  it("refuses out-of-range values with the field named", async () => {
+    const t = await setup({ regular: 1, gold: 1 });
+    await expect(updateProjectSettings(db, t.manager.actor, t.projectId, { goldRate: 1.5 })).rejects.toMatchObject({ issues: [{ field: "goldRate", message: "At most 1 (100%)." }] });
+    await expect(updateProjectSettings(db, t.manager.actor, t.projectId, { onboardingItems: 2.5 })).rejects.toMatchObject({
+      issues: [{ field: "onboardingItems", message: "Expected a whole number of items." }],
+    });
+    await expect(updateProjectSettings(db, t.manager.actor, t.projectId, { onboardingPassMark: -0.1 })).rejects.toMatchObject({
+      issues: [{ field: "onboardingPassMark", message: "At least 0 (0%)." }],
+    });
+    await expect(updateProjectSettings(db, t.reviewer.actor, t.projectId, { goldRate: 0.1 })).rejects.toMatchObject({ status: 403 });
+    expect(await updateProjectSettings(db, t.manager.actor, t.projectId, { goldRate: 0.1, onboardingItems: 5, onboardingPassMark: null })).toMatchObject({
+      goldRate: expect.closeTo(0.1, 6),
+      onboardingItems: 5,
+      onboardingPassMark: null,
+    });
+  });
+});
+
 describe("onboarding rounds", () => {
   const round = (t: Setup) =>
     db.execute<{ state: string; answered: number; correct: number; passed_by: string | null }>(
