@@ -5,6 +5,7 @@ import { addMember } from "~/modules/projects/add-member.server";
 import { createProject } from "~/modules/projects/create-project.server";
 import { updateProjectSettings } from "~/modules/projects/update-settings.server";
 import { claimNextItem } from "~/modules/review/claim-next-item.server";
+import { editAnnotation } from "~/modules/review/edit-annotation.server";
 import { submitAnnotation } from "~/modules/review/submit-annotation.server";
 import { saveTemplate } from "~/modules/templates/save-template.server";
 import { makeUser } from "~test/factories";
@@ -31,9 +32,12 @@ describe("reviewers' quality", () => {
     await updateProjectSettings(db, manager.actor, project.id, { goldRate: 1, overlap: 2 });
     // Ada: both gold items, one right; then the regular item. Bo: the regular item only, answered as Ada did.
     const answers = ["down", "down", "up"];
+    const submitted = [];
     for (let lease = await claimNextItem(db, ada.actor, project.id, { goldDraw: 0 }); lease; lease = await claimNextItem(db, ada.actor, project.id, { goldDraw: 0 })) {
-      await submitAnnotation(db, ada.actor, { itemId: lease.itemId, values: { ok: answers.shift()! }, idempotencyKey: crypto.randomUUID() });
+      submitted.push(await submitAnnotation(db, ada.actor, { itemId: lease.itemId, values: { ok: answers.shift()! }, idempotencyKey: crypto.randomUUID() }));
     }
+    // Changing a wrong gold answer afterwards does not make it right: accuracy reads the first submitted answer.
+    await editAnnotation(db, ada.actor, { annotationId: submitted[1]!.id, version: submitted[1]!.version, values: { ok: "up" } });
     const lease = await claimNextItem(db, bo.actor, project.id, { goldDraw: 1 });
     await submitAnnotation(db, bo.actor, { itemId: lease!.itemId, values: { ok: "up" }, idempotencyKey: crypto.randomUUID() });
 

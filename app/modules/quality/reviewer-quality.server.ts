@@ -33,7 +33,12 @@ export async function computeReviewerQuality(db: Db, actor: Actor, projectId: st
         and (${only}::uuid is null or u.id = ${only}::uuid)
       order by u.name, u.id`,
     sql<Row[]>`
-      select a.user_id, a.values, a.submitted_at, case when i.status = 'gold' then i.gold end as gold,
+      -- why: on a gold item, the answer as first submitted: an edit made after seeing the right
+      -- answer (an onboarding round shows it) must not raise the reviewer's accuracy.
+      select a.user_id, a.submitted_at, case when i.status = 'gold' then i.gold end as gold,
+             case when i.status = 'gold'
+                  then coalesce((select h.values from annotation_history h where h.annotation_id = a.id and h.status = 'submitted' order by h.version limit 1), a.values)
+                  else a.values end as values,
              (select jsonb_object_agg(r.question_key, r.value) from resolutions r where r.item_id = a.item_id and r.status = 'resolved') as consensus,
              extract(epoch from a.submitted_at - s.created_at)::float8 as seconds
       from annotations a
