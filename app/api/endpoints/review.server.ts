@@ -155,6 +155,25 @@ const annotationOut = z
   .object({ id: z.uuid(), itemId: z.int(), version: z.int(), values: z.record(z.string(), z.unknown()), templateVersion: z.int() })
   .meta({ id: "Annotation" });
 
+const trainingFeedback = z
+  .object({
+    correct: z.boolean().nullable().describe("every scored question matched; null when none could be scored"),
+    questions: z.array(
+      z.object({
+        key: z.string(),
+        text: z.string(),
+        expected: z.string().describe("the right answer, in words"),
+        given: z.string().describe("your answer, in words"),
+        scored: z.boolean(),
+        correct: z.boolean().optional(),
+        reason: z.string().optional().describe("why the question is not scored"),
+      }),
+    ),
+    explanation: z.string().nullable(),
+  })
+  .describe("only for an answer in your onboarding round: the right answer beside yours, and why")
+  .meta({ id: "TrainingFeedback" });
+
 export const submitEndpoint = defineEndpoint({
   method: "post",
   path: "/api/v1/items/{itemId}/annotations",
@@ -169,15 +188,16 @@ export const submitEndpoint = defineEndpoint({
     })
     .meta({ id: "AnnotationInput" }),
   responses: {
-    201: { description: "Created", schema: annotationOut },
+    201: { description: "Created; `training` comes with an answer in your onboarding round", schema: annotationOut.extend({ training: trainingFeedback.optional() }) },
     200: { description: "A retry: the annotation the key created before", schema: annotationOut },
     ...common,
     409: err("Already answered, or the item has all its answers"),
   },
   handler: async ({ actor, params, body }) => {
     const result = await submitAnnotation(db, actor, { itemId: params.itemId, ...body });
-    const { created, onboarding: _onboarding, ...annotation } = result;
-    return { status: created ? 201 : 200, body: annotation };
+    const { created, onboarding, ...annotation } = result;
+    const training = onboarding ? (await getReviewItem(db, actor, params.itemId)).goldFeedback : null;
+    return { status: created ? 201 : 200, body: training ? { ...annotation, training } : annotation };
   },
 });
 

@@ -7,6 +7,7 @@ import { addMember } from "~/modules/projects/add-member.server";
 import { createProject } from "~/modules/projects/create-project.server";
 import { updateProjectSettings } from "~/modules/projects/update-settings.server";
 import { saveTemplate } from "~/modules/templates/save-template.server";
+import * as submitRoute from "~/routes/api.v1.items.$itemId.annotations";
 import * as claimRoute from "~/routes/api.v1.projects.$projectId.queue.claim";
 import { makeUser } from "~test/factories";
 import { claimNextItem, OnboardingClosedError } from "./claim-next-item.server";
@@ -180,7 +181,16 @@ describe("onboarding rounds", () => {
     const t = await setup({ regular: 1, gold: 1 });
     await updateProjectSettings(db, t.manager.actor, t.projectId, { onboardingItems: 1, onboardingPassMark: 1 });
     const lease = await claimNextItem(db, t.reviewer.actor, t.projectId, { goldDraw: 0.99 });
-    await answer(t, lease!.itemId, "up");
+    // Through the API, the answer in the round comes back with the right answer and why.
+    const { key } = await createApiKey(db, t.reviewer.actor, { name: "round" });
+    const request = new Request(`http://loupe.test/api/v1/items/${lease!.itemId}/annotations`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ values: { ok: "up" }, idempotencyKey: crypto.randomUUID() }),
+    });
+    const response = await submitRoute.action({ request, params: { itemId: String(lease!.itemId) }, context: {} } as never);
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({ training: { correct: false, explanation: EXPLANATION, questions: [{ key: "ok", expected: "down", given: "up", correct: false }, { key: "why" }] } });
     await expect(claimNextItem(db, t.reviewer.actor, t.projectId)).rejects.toThrow("You scored 0 of 1 (0%); this project needs 100%.");
     await expect(letReviewerIn(db, t.reviewer.actor, t.projectId, t.reviewer.id)).rejects.toMatchObject({ status: 403 });
     await letReviewerIn(db, t.manager.actor, t.projectId, t.reviewer.id);
