@@ -8,6 +8,7 @@ import { PostForm } from "~/components/ui/form";
 import { db } from "~/db.server";
 import { claimNextItem } from "~/modules/review/claim-next-item.server";
 import { findHeldByOthers, heldMessage } from "~/modules/review/held-by-others.server";
+import { describeOnboarding, getMyOnboarding } from "~/modules/review/onboarding.server";
 import { getProgress, getReviewProject } from "~/modules/review/queries.server";
 import { formAction, pageLoader } from "~/utils/route.server";
 export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
@@ -17,7 +18,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 export const loader = pageLoader(async ({ actor, params }) => {
   const project = await getReviewProject(db, actor, params.projectId ?? "");
   const held = project.canReview ? await findHeldByOthers(db, actor, project.id) : null;
-  return { project, progress: await getProgress(db, actor, project.id), held: held && { ...held, message: heldMessage(held) } };
+  const onboarding = project.canReview ? await getMyOnboarding(db, actor, project.id) : null;
+  return {
+    project,
+    progress: await getProgress(db, actor, project.id),
+    held: held && { ...held, message: heldMessage(held) },
+    onboarding: onboarding && { state: onboarding.state, message: describeOnboarding(onboarding) },
+  };
 });
 
 // Claiming is a write, so it lives here and never in a loader (loaders re-run on revalidation).
@@ -28,7 +35,7 @@ export const action = formAction(async ({ actor, params }) => {
 });
 
 export default function ReviewStart() {
-  const { project, progress, held } = useLoaderData<typeof loader>();
+  const { project, progress, held, onboarding } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state !== "idle";
@@ -86,7 +93,12 @@ export default function ReviewStart() {
           <p className="mt-4 text-sm text-slate-600">
             They stay one click away while you review (press <kbd className="rounded border px-1 font-mono">?</kbd> for all shortcuts).
           </p>
-          {project.canReview ? (
+          {onboarding ? (
+            <p role={onboarding.state === "failed" ? "alert" : "status"} className="mt-4 rounded-md border border-indigo-200 bg-indigo-50 px-3 py-2 text-sm text-indigo-950">
+              {onboarding.message}
+            </p>
+          ) : null}
+          {onboarding?.state === "failed" ? null : project.canReview ? (
             <PostForm className="mt-6">
               <Button disabled={busy}>{busy ? "Finding an item…" : "Start reviewing"}</Button>
             </PostForm>

@@ -8,6 +8,8 @@ import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { PostForm } from "~/components/ui/form";
 import { db } from "~/db.server";
+import { ReviewerFigures } from "~/components/reviewer-quality";
+import { computeReviewerQuality } from "~/modules/quality/reviewer-quality.server";
 import { describeMyWork } from "~/modules/review/describe-work";
 import { listMySkipped, listMyWork } from "~/modules/review/queries.server";
 import { returnSkippedItem } from "~/modules/review/return-skipped.server";
@@ -23,7 +25,12 @@ export const loader = pageLoader(async ({ actor, request, params }) => {
   const projectId = params.projectId ?? "";
   const page = pageSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   const before = page.success && page.data.before && page.data.beforeId ? { updatedAt: new Date(page.data.before), id: page.data.beforeId } : undefined;
-  const [work, skipped] = await Promise.all([listMyWork(db, actor, projectId, { before, limit: 50 }), before ? Promise.resolve([]) : listMySkipped(db, actor, projectId)]);
+  const [work, skipped, quality] = await Promise.all([
+    listMyWork(db, actor, projectId, { before, limit: 50 }),
+    before ? Promise.resolve([]) : listMySkipped(db, actor, projectId),
+    // Your own figures only (accuracy on gold, agreement, speed), on the first page.
+    before ? Promise.resolve(null) : computeReviewerQuality(db, actor, projectId, { mine: true }),
+  ]);
   // why: each answer in the words of the template version it answered (a few versions at most per page).
   const versions = [...new Set(work.rows.map((r) => r.templateVersion))];
   const templates = new Map(await Promise.all(versions.map(async (v) => [v, (await getTemplate(db, projectId, v))?.questions] as const)));
@@ -31,7 +38,7 @@ export const loader = pageLoader(async ({ actor, request, params }) => {
     ...row,
     answers: describeMyWork(templates.get(templateVersion), (values ?? {}) as Record<string, unknown>),
   }));
-  return { projectId, work: { rows, next: work.next }, skipped };
+  return { projectId, work: { rows, next: work.next }, skipped, quality };
 });
 
 export const action = formAction(async ({ actor, form, params }) => {
@@ -41,7 +48,8 @@ export const action = formAction(async ({ actor, form, params }) => {
 });
 
 export default function MyWork() {
-  const { projectId, work, skipped } = useLoaderData<typeof loader>();
+  const { projectId, work, skipped, quality } = useLoaderData<typeof loader>();
+  const me = quality?.reviewers[0];
   const refused = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
@@ -119,6 +127,11 @@ export default function MyWork() {
             Older answers
           </Link>
         </p>
+      ) : null}
+      {quality && me ? (
+        <Section title="Your quality" description="How your answers compare with gold answers and with the consensus. Other reviewers never see them.">
+          <ReviewerFigures reviewer={me} report={quality} />
+        </Section>
       ) : null}
     </div>
   );

@@ -14,7 +14,10 @@ CREATE OR REPLACE FUNCTION loupe_claim_item(
   p_is_admin boolean,
   p_view_roles text[],
   p_claim_roles text[],
-  p_skip bigint[]
+  p_skip bigint[],
+  -- A uniform draw in [0, 1) made by the caller for this claim (null: none): below the project's
+  -- gold rate, the claim hands out a gold item first. Drawn outside so a test can force it.
+  p_gold_draw double precision
 ) RETURNS TABLE (outcome text, lease_id uuid, claimed_item bigint, lease_expires timestamptz, resumed boolean, skip bigint[])
 LANGUAGE plpgsql VOLATILE AS $fn$
 #variable_conflict use_column
@@ -39,13 +42,19 @@ DECLARE
   -- why: waiting for a row lock while holding another could deadlock with a claimer doing the
   -- reverse; once this call holds a lock, it hands back 'retry' instead of waiting.
   v_holds_lock boolean := false;
+  v_gold_rate real;
+  v_onboarding_items integer;
+  v_pass_mark real;
+  v_onboarding_state text;
+  v_onboarding_answered integer;
+  v_gold_turn boolean := false;
 BEGIN
   -- why: a lease is a reservation, not data: if a crash loses the last few milliseconds of them,
   -- those items just go back to the queue (a reviewer whose lease vanished is told at submit
   -- time). So the claim's commit does not wait for its WAL to reach the disk; answers do.
   PERFORM set_config('synchronous_commit', 'off', true);
-  SELECT p.overlap, p.lease_minutes, p.item_order, m.role::text
-    INTO v_overlap, v_minutes, v_order, v_role
+  SELECT p.overlap, p.lease_minutes, p.item_order, m.role::text, p.gold_rate, p.onboarding_items, p.onboarding_pass_mark
+    INTO v_overlap, v_minutes, v_order, v_role, v_gold_rate, v_onboarding_items, v_pass_mark
     FROM projects p
     LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = p_user
    WHERE p.id = p_project;
@@ -61,7 +70,7 @@ BEGIN
   IF cardinality(v_skip) = 0 THEN
     SELECT a.id, a.item_id, a.expires_at > now() AS live INTO v_own
       FROM assignments a
-      JOIN items i ON i.id = a.item_id AND i.status = 'open'
+      JOIN items i ON i.id = a.item_id AND i.status IN ('open', 'gold')
      WHERE a.user_id = p_user AND a.project_id = p_project AND a.state = 'leased'
      ORDER BY a.expires_at DESC
      LIMIT 1;
@@ -72,7 +81,8 @@ BEGIN
         -- from lunch keeps their draft unless others finished the item meanwhile.
         PERFORM 1 FROM items i WHERE i.id = v_own.item_id FOR NO KEY UPDATE;
         v_holds_lock := true;
-        SELECT i.status = 'open' AND i.submitted_count + (
+        -- A gold item has no overlap: each reviewer answers it once, however many do.
+        SELECT i.status = 'gold' OR i.status = 'open' AND i.submitted_count + (
                  SELECT count(*) FROM assignments o
                   WHERE o.item_id = i.id AND o.id <> v_own.id AND o.state = 'leased' AND o.expires_at > now()
                ) < v_overlap
@@ -86,6 +96,71 @@ BEGIN
         outcome := 'claimed'; lease_id := v_own.id; claimed_item := v_own.item_id;
         lease_expires := v_expires; resumed := true;
         RETURN NEXT; RETURN;
+      END IF;
+    END IF;
+  END IF;
+
+  -- The onboarding round: until a reviewer has passed it (or a manager let them in), they get only
+  -- gold items they have not answered, up to the round's size. A round that runs out of such
+  -- items ends with what was answered. Submits count the answers (submit-annotation.server.ts).
+  IF v_onboarding_items > 0 THEN
+    INSERT INTO reviewer_onboarding (project_id, user_id) VALUES (p_project, p_user) ON CONFLICT DO NOTHING;
+    SELECT o.state, o.answered INTO v_onboarding_state, v_onboarding_answered
+      FROM reviewer_onboarding o WHERE o.project_id = p_project AND o.user_id = p_user;
+    IF v_onboarding_state = 'open' AND v_onboarding_answered < v_onboarding_items THEN
+      v_gold_turn := true;
+    ELSIF v_onboarding_state = 'open' THEN
+      -- why: a round is normally finished by its last submit; this closes one whose size was
+      -- lowered meanwhile, or that ran out of gold items.
+      UPDATE reviewer_onboarding o
+         SET state = CASE WHEN v_pass_mark IS NULL OR o.answered = 0 OR o.correct::float8 >= v_pass_mark::float8 * o.answered THEN 'passed' ELSE 'failed' END,
+             finished_at = now()
+       WHERE o.project_id = p_project AND o.user_id = p_user AND o.state = 'open';
+      SELECT o.state INTO v_onboarding_state FROM reviewer_onboarding o WHERE o.project_id = p_project AND o.user_id = p_user;
+    END IF;
+    IF v_onboarding_state = 'failed' THEN
+      outcome := 'onboarding_failed'; RETURN NEXT; RETURN;
+    END IF;
+  END IF;
+  -- Mixed in at the gold rate, but never as filler: with nothing regular left for the reviewer,
+  -- the queue is done for them ("done" must mean done).
+  IF NOT v_gold_turn AND p_gold_draw IS NOT NULL AND p_gold_draw < v_gold_rate THEN
+    v_gold_turn := EXISTS (
+      SELECT 1 FROM items i
+       WHERE i.project_id = p_project AND i.status = 'open'
+         AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.user_id = p_user)
+         AND i.submitted_count + (
+               SELECT count(*) FROM assignments a
+                WHERE a.item_id = i.id AND a.state = 'leased' AND a.expires_at > now()
+             ) < v_overlap);
+  END IF;
+  IF v_gold_turn THEN
+    -- why both conditions: items_project_gold_idx is on (project_id, id) where gold is not null.
+    -- No row lock: a gold item has no overlap to count; the unique (item, reviewer) assignment
+    -- keeps two tabs from taking it twice.
+    INSERT INTO assignments (item_id, project_id, user_id, expires_at)
+    SELECT i.id, p_project, p_user, now() + make_interval(mins => v_minutes)
+      FROM items i
+     WHERE i.project_id = p_project AND i.gold IS NOT NULL AND i.status = 'gold'
+       AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.user_id = p_user)
+     ORDER BY i.id
+     LIMIT 1
+    ON CONFLICT DO NOTHING
+    RETURNING id, item_id, expires_at INTO v_lease, v_candidate, v_expires;
+    IF v_lease IS NOT NULL THEN
+      outcome := 'claimed'; lease_id := v_lease; claimed_item := v_candidate;
+      lease_expires := v_expires; resumed := false;
+      RETURN NEXT; RETURN;
+    END IF;
+    IF v_onboarding_state = 'open' THEN
+      -- No gold item left that they have not answered: the round ends here.
+      UPDATE reviewer_onboarding o
+         SET state = CASE WHEN v_pass_mark IS NULL OR o.answered = 0 OR o.correct::float8 >= v_pass_mark::float8 * o.answered THEN 'passed' ELSE 'failed' END,
+             finished_at = now()
+       WHERE o.project_id = p_project AND o.user_id = p_user AND o.state = 'open';
+      SELECT o.state INTO v_onboarding_state FROM reviewer_onboarding o WHERE o.project_id = p_project AND o.user_id = p_user;
+      IF v_onboarding_state = 'failed' THEN
+        outcome := 'onboarding_failed'; RETURN NEXT; RETURN;
       END IF;
     END IF;
   END IF;

@@ -4,7 +4,8 @@
 -- same idempotency key returns the first result. See docs/decisions/0006-queue-claim.md.
 --
 -- After the lock, each statement takes a fresh snapshot (READ COMMITTED, VOLATILE PL/pgSQL), so
--- the room it counts sees every lease and answer committed before the lock.
+-- the room it counts sees every lease and answer committed before the lock. A gold item (status
+-- 'gold') has no overlap and never changes status or its answer count: each reviewer answers it once.
 CREATE OR REPLACE FUNCTION loupe_submit_annotation(
   p_item bigint,
   p_user uuid,
@@ -24,8 +25,9 @@ DECLARE
   v_own_live boolean;
   v_id uuid;
   v_version integer;
+  v_gold boolean;
 BEGIN
-  SELECT i.project_id, i.submitted_count, p.overlap INTO v_project, v_count, v_overlap
+  SELECT i.project_id, i.submitted_count, p.overlap, i.status = 'gold' INTO v_project, v_count, v_overlap, v_gold
     FROM items i JOIN projects p ON p.id = i.project_id
    WHERE i.id = p_item
      FOR NO KEY UPDATE OF i;
@@ -52,7 +54,7 @@ BEGIN
          coalesce(bool_or(o.user_id = p_user AND o.state = 'leased' AND o.expires_at > now()), false)
     INTO v_others, v_own_live
     FROM assignments o WHERE o.item_id = p_item;
-  IF NOT v_own_live AND v_count + v_others >= v_overlap THEN
+  IF NOT v_gold AND NOT v_own_live AND v_count + v_others >= v_overlap THEN
     outcome := 'full'; RETURN NEXT; RETURN;
   END IF;
 
@@ -75,11 +77,13 @@ BEGIN
   INSERT INTO assignments (item_id, project_id, user_id, state, expires_at)
   VALUES (p_item, v_project, p_user, 'submitted', now())
   ON CONFLICT (item_id, user_id) DO UPDATE SET state = 'submitted', updated_at = now();
-  UPDATE items
-     SET submitted_count = submitted_count + 1,
-         status = CASE WHEN submitted_count + 1 >= v_overlap THEN 'done'::item_status ELSE 'open'::item_status END
-   WHERE id = p_item;
-  IF v_count + 1 >= v_overlap THEN
+  IF NOT v_gold THEN
+    UPDATE items
+       SET submitted_count = submitted_count + 1,
+           status = CASE WHEN submitted_count + 1 >= v_overlap THEN 'done'::item_status ELSE 'open'::item_status END
+     WHERE id = p_item;
+  END IF;
+  IF NOT v_gold AND v_count + 1 >= v_overlap THEN
     -- why: the item is finished, so leases that expired on it can never be used; left behind,
     -- every later claim of their reviewers would read them again looking for a lease to resume.
     DELETE FROM assignments o WHERE o.item_id = p_item AND o.state = 'leased' AND o.expires_at <= now();

@@ -141,7 +141,11 @@ export const listItemsEndpoint = defineEndpoint({
             storedItemSchema.extend({
               gold: z.record(z.string(), z.unknown()).nullable(),
               priority: z.int(),
-              status: z.enum(["open", "done", "held"]).describe("open: in the review queue; done: answered as often as the overlap asks (or labelled by a machine); held: stored but not queued (an output end-user feedback is about)"),
+              status: z
+                .enum(["open", "done", "held", "gold"])
+                .describe(
+                  "open: in the review queue; done: answered as often as the overlap asks (or labelled by a machine); held: stored but not queued (an output end-user feedback is about); gold: a training item with a known answer, handed to reviewers at the gold rate and in onboarding rounds, out of progress",
+                ),
               source: z.string(),
               createdAt: z.iso.datetime(),
             }),

@@ -60,6 +60,9 @@ const settingsOut = z
     leaseMinutes: z.int(),
     itemOrder: z.enum(itemOrders),
     templateVersion: z.int(),
+    goldRate: z.number().describe("share of claims that hand out a gold item (0–1)"),
+    onboardingItems: z.int().describe("gold items a new reviewer answers first; 0: no onboarding round"),
+    onboardingPassMark: z.number().nullable().describe("share of the onboarding round to answer right (0–1); null: no pass mark"),
   })
   .meta({ id: "ProjectSettings" });
 
@@ -67,14 +70,14 @@ export const patchProjectEndpoint = defineEndpoint({
   method: "patch",
   path: "/api/v1/projects/{projectId}",
   tags: ["projects"],
-  summary: "Change project settings: name, description, guidelines, overlap, lease minutes, item order (managers)",
+  summary: "Change project settings: name, description, guidelines, overlap, lease minutes, item order, gold rate and onboarding round (managers)",
   params: projectParams,
   body: settingsSchema.meta({ id: "ProjectSettingsInput" }),
   responses: { 200: { description: "The settings now", schema: settingsOut }, ...common, 403: err("Only managers may change settings") },
   handler: async ({ actor, params, body }) => {
     const p = await updateProjectSettings(db, actor, params.projectId, body);
-    const { id, name, description, guidelines, overlap, leaseMinutes, itemOrder, templateVersion } = p;
-    return { status: 200, body: { id, name, description, guidelines, overlap, leaseMinutes, itemOrder, templateVersion } };
+    const { id, name, description, guidelines, overlap, leaseMinutes, itemOrder, templateVersion, goldRate, onboardingItems, onboardingPassMark } = p;
+    return { status: 200, body: { id, name, description, guidelines, overlap, leaseMinutes, itemOrder, templateVersion, goldRate, onboardingItems, onboardingPassMark } };
   },
 });
 
@@ -115,13 +118,15 @@ export const claimEndpoint = defineEndpoint({
   description:
     "200 carries the leased item. 202 means nothing is free for you now, but other reviewers hold items you have not answered: " +
     "one may come back when its lease lapses or is skipped, so ask again after `Retry-After` seconds. 204 means nothing is left " +
-    "for you and nothing held by others can become yours: you are done (until more items arrive).",
+    "for you and nothing held by others can become yours: you are done (until more items arrive). 403 also comes when the project's " +
+    "onboarding round closed the queue to you: the message says your score and the pass mark; a manager can let you in or give you another round.",
   params: projectParams,
   responses: {
     200: { description: "The leased item", schema: claimedItem },
     202: { description: "Items you have not answered are held by others; ask again after Retry-After seconds", schema: heldByOthers },
     204: { description: "Nothing is or will become available to you" },
     ...common,
+    403: err("Your role does not include reviewing, or your onboarding round scored below the project's pass mark (the message says your score)"),
   },
   handler: async ({ actor, params }) => {
     const lease = await claimNextItem(db, actor, params.projectId);
@@ -150,6 +155,25 @@ const annotationOut = z
   .object({ id: z.uuid(), itemId: z.int(), version: z.int(), values: z.record(z.string(), z.unknown()), templateVersion: z.int() })
   .meta({ id: "Annotation" });
 
+const trainingFeedback = z
+  .object({
+    correct: z.boolean().nullable().describe("every scored question matched; null when none could be scored"),
+    questions: z.array(
+      z.object({
+        key: z.string(),
+        text: z.string(),
+        expected: z.string().describe("the right answer, in words"),
+        given: z.string().describe("your answer, in words"),
+        scored: z.boolean(),
+        correct: z.boolean().optional(),
+        reason: z.string().optional().describe("why the question is not scored"),
+      }),
+    ),
+    explanation: z.string().nullable(),
+  })
+  .describe("only for an answer in your onboarding round: the right answer beside yours, and why")
+  .meta({ id: "TrainingFeedback" });
+
 export const submitEndpoint = defineEndpoint({
   method: "post",
   path: "/api/v1/items/{itemId}/annotations",
@@ -164,15 +188,16 @@ export const submitEndpoint = defineEndpoint({
     })
     .meta({ id: "AnnotationInput" }),
   responses: {
-    201: { description: "Created", schema: annotationOut },
+    201: { description: "Created; `training` comes with an answer in your onboarding round", schema: annotationOut.extend({ training: trainingFeedback.optional() }) },
     200: { description: "A retry: the annotation the key created before", schema: annotationOut },
     ...common,
     409: err("Already answered, or the item has all its answers"),
   },
   handler: async ({ actor, params, body }) => {
     const result = await submitAnnotation(db, actor, { itemId: params.itemId, ...body });
-    const { created, ...annotation } = result;
-    return { status: created ? 201 : 200, body: annotation };
+    const { created, onboarding, ...annotation } = result;
+    const training = onboarding ? (await getReviewItem(db, actor, params.itemId)).goldFeedback : null;
+    return { status: created ? 201 : 200, body: training ? { ...annotation, training } : annotation };
   },
 });
 

@@ -37,18 +37,36 @@ export const NOT_CHOSEN = "not chosen";
 
 type Measured = Figures & { confusion: ConfusionMatrix | null; optionConfusion: { option: string; matrix: ConfusionMatrix }[] | null };
 
+/**
+ * Whether an answer agrees with a reference (a consensus, or a gold answer) as the figures count
+ * it: a score within half a point, the same label, the same set of labels. Null when either is not
+ * a value of the kind.
+ */
+export function agreesWith(m: Exclude<CalibrationMeasure, { measure: "none" }>, reference: unknown, answer: unknown): boolean | null {
+  if (m.measure === "score") {
+    const [r, a] = [m.score(reference), m.score(answer)];
+    return r === null || a === null ? null : Math.abs(r - a) <= 0.5;
+  }
+  if (m.measure === "label") {
+    const [r, a] = [m.label(reference), m.label(answer)];
+    return r === null || a === null ? null : r === a;
+  }
+  const [r, a] = [m.set(reference), m.set(answer)];
+  return r === null || a === null ? null : sameSet(r, a);
+}
+
 /** The figures of (reference, answer) pairs, reference first; pairs whose values are not of the kind are left out. */
 export function figuresOf(m: Exclude<CalibrationMeasure, { measure: "none" }>, pairs: [unknown, unknown][], level = 0.95): Measured {
   const none = { kappa: null, mae: null, spearman: null, confusion: null, optionConfusion: null };
   if (m.measure === "score") {
     const scored = pairs.map(([r, a]) => [m.score(r), m.score(a)] as const).filter((p): p is readonly [number, number] => p[0] !== null && p[1] !== null);
-    const close = scored.filter(([r, a]) => Math.abs(r - a) <= 0.5).length;
+    const close = pairs.filter(([r, a]) => agreesWith(m, r, a) === true).length;
     return { ...none, items: scored.length, agreement: wilsonInterval(close, scored.length, { level }), mae: meanAbsoluteError(scored, { level }), spearman: spearman(scored, { level }) };
   }
   if (m.measure === "label") {
     const labelled = pairs.map(([r, a]) => [m.label(r), m.label(a)] as const).filter((p): p is readonly [string, string] => p[0] !== null && p[1] !== null);
     const matrix = confusionMatrix(labelled, m.labels ?? undefined);
-    const same = labelled.filter(([r, a]) => r === a).length;
+    const same = pairs.filter(([r, a]) => agreesWith(m, r, a) === true).length;
     return { ...none, items: labelled.length, agreement: wilsonInterval(same, labelled.length, { level }), kappa: cohensKappaInterval(matrix, { level }), confusion: matrix };
   }
   const sets = pairs.map(([r, a]) => [m.set(r), m.set(a)] as const).filter((p): p is readonly [string[], string[]] => p[0] !== null && p[1] !== null);
@@ -60,7 +78,7 @@ export function figuresOf(m: Exclude<CalibrationMeasure, { measure: "none" }>, p
     counts: [0, 1].map((i) => [0, 1].map((j) => optionConfusion.reduce((s, o) => s + o.matrix.counts[i]![j]!, 0))),
     n: sets.length * m.labels.length,
   };
-  const same = sets.filter(([r, a]) => sameSet(r, a)).length;
+  const same = pairs.filter(([r, a]) => agreesWith(m, r, a) === true).length;
   const kappa = cohensKappaInterval(pooled, { level });
   return {
     ...none,

@@ -32,6 +32,9 @@ export function filterCondition(projectId: string, filter: DatasetFilter, questi
   const machine = filter.machineLabels ?? "exclude";
   const machineLabelled = (condition: SQL = sql`true`) => exists(sql`select true from machine_labels m where m.item_id = i.id and ${condition}`);
   const gold = filter.gold === "include";
+  // why: gold items (status 'gold') are training items for reviewers, left out of datasets unless
+  // the filter asks for gold answers; they then come with their gold answers as labels.
+  if (!gold) parts.push(sql`i.status <> 'gold'`);
   const labelled = [sql`i.resolved_at is not null`, ...(machine === "include" ? [machineLabelled()] : []), ...(gold ? [sql`i.gold is not null`] : [])];
   if (machine === "only") parts.push(machineLabelled());
   else if (filter.status === "resolved") parts.push(sql`(${sql.join(labelled, sql` or `)})`);

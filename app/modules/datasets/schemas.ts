@@ -80,7 +80,8 @@ export const datasetFilterSchema = z
     machineLabels: z.enum(machineLabelChoices, { error: "Expected exclude, include or only." }).optional(),
     /**
      * Imported gold answers (items.gold) as labels where an item has no consensus for the
-     * question ("include"), marked with the method "gold"; left out by default.
+     * question ("include"), marked with the method "gold"; left out by default. Gold items
+     * (status 'gold', reviewers' training items) are in a dataset only with "include".
      */
     gold: z.enum(["exclude", "include"], { error: "Expected exclude or include." }).optional(),
     /** Item creation date, inclusive, UTC. */

@@ -27,8 +27,8 @@ describe("CopyBatch", () => {
       const back = batch.row(i);
       expect(back).toEqual({ ...row, suggestions: [], size: back.size });
     });
-    // One line per row, twelve columns each: escapes never leak a tab or a newline.
-    expect(lines(batch).map((l) => l.split("\t").length)).toEqual(texts.map(() => 12));
+    // One line per row, thirteen columns each (the status last): escapes never leak a tab or a newline.
+    expect(lines(batch).map((l) => l.split("\t").length)).toEqual(texts.map(() => 13));
   });
 
   it("drops a key met again in the batch, and leaves out the rows it is told to skip", () => {

@@ -9,7 +9,7 @@ import { batchTransaction, insertRows, isDataError, keyOf, sqlState, type Insert
 type CopyRow = Pick<PreparedRow, "line" | "record" | "externalId" | "inputKey" | "outputsKey"> & { chunk: number; start: number; end: number };
 
 const CHUNK_BYTES = 256 * 1024;
-const COLUMNS = ["project_id", "external_id", "input_key", "outputs_key", "input", "outputs", "reference", "metadata", "priority", "gold", "source", "random_key"] as const;
+const COLUMNS = ["project_id", "external_id", "input_key", "outputs_key", "input", "outputs", "reference", "metadata", "priority", "gold", "source", "random_key", "status"] as const;
 
 /**
  * A batch of new items, encoded in COPY's text format as each row is prepared. What the batch
@@ -55,7 +55,8 @@ export class CopyBatch {
     const parts = [
       this.head, copyNullable(r.externalId), "\t", r.inputKey, "\t", r.outputsKey, "\t", copyJson(r.input), "\t", copyJson(r.outputs), "\t",
       copyNullable(r.reference), "\t", copyJson(r.metadata), "\t", String(r.priority), "\t", r.gold === null ? "\\N" : copyJson(r.gold), this.tail,
-      this.random ? String(Math.floor(Math.random() * 2147483647)) : "\\N", "\n",
+      // why: a gold item is a training item, out of the regular queue and of progress (status 'gold').
+      this.random ? String(Math.floor(Math.random() * 2147483647)) : "\\N", "\t", r.gold === null ? "open" : "gold", "\n",
     ];
     // why: a UTF-16 code unit is at most 3 bytes of UTF-8, so this bound never overflows the chunk.
     let most = 0;

@@ -72,9 +72,11 @@ export async function insertRows(db: Db, projectId: string, source: string, rows
 /** The batch's insert and its suggestions, in the caller's transaction (which holds the lock). */
 async function insertBatch(tx: Db, projectId: string, source: string, rows: PreparedRow[]): Promise<InsertResult> {
   const inserted = await tx.execute<{ id: number; external_id: string | null; input_key: string; outputs_key: string }>(sql`
-    insert into items (project_id, external_id, input_key, outputs_key, input, outputs, reference, metadata, priority, gold, source, random_key)
+    insert into items (project_id, external_id, input_key, outputs_key, input, outputs, reference, metadata, priority, gold, source, random_key, status)
     select ${projectId}, r.e, r.k, r.l, r.i, r.o, r.r, r.m, r.p, r.g, ${source},
-           case when (select item_order from projects where id = ${projectId}) = 'random' then floor(random() * 2147483647)::int end
+           case when (select item_order from projects where id = ${projectId}) = 'random' then floor(random() * 2147483647)::int end,
+           -- why: a gold item is a training item, out of the regular queue and of progress.
+           case when r.g is null then 'open' else 'gold' end::item_status
     from rows from (jsonb_to_recordset(${batchJson(rows)}::jsonb) as (e text, k uuid, l uuid, i jsonb, o jsonb, r text, m jsonb, p int, g jsonb))
          with ordinality as r(e, k, l, i, o, r, m, p, g, n)
     order by r.n

@@ -30,6 +30,22 @@ export const settingsSchema = z
       .max(50, { error: "Name at most 50 fields." })
       .transform((fields) => [...new Set(fields)])
       .describe('blind review: what reviewers see of who or what made an output — "model" for the outputs\' model names, any other name a metadata field; nothing by default'),
+    goldRate: z
+      .number({ error: "Expected a share from 0 to 1 (0.1 is 10%)." })
+      .min(0, { error: "At least 0 (0%)." })
+      .max(1, { error: "At most 1 (100%)." })
+      .describe("the share of a reviewer's claims that hand out a gold item they have not answered (0.1: one in ten), unmarked; only while regular items are left"),
+    onboardingItems: z
+      .int({ error: "Expected a whole number of items." })
+      .min(0, { error: "At least 0 (no onboarding round)." })
+      .max(200, { error: "At most 200 items." })
+      .describe("gold items a new reviewer answers first, each followed by the right answer and its explanation; 0: no onboarding round"),
+    onboardingPassMark: z
+      .number({ error: "Expected a share from 0 to 1 (0.8 is 80%), or null for no pass mark." })
+      .min(0, { error: "At least 0 (0%)." })
+      .max(1, { error: "At most 1 (100%)." })
+      .nullable()
+      .describe("the share of the onboarding round a reviewer must answer right before the real queue opens; null: none"),
   })
   .partial();
 export type SettingsInput = z.input<typeof settingsSchema>;
@@ -60,10 +76,10 @@ export async function updateProjectSettings(db: Db, actor: Actor, projectId: str
       await tx
         .update(items)
         .set({ status: sql`case when ${items.submittedCount} >= ${changes.overlap} then 'done'::item_status else 'open'::item_status end` })
-        // why: an item a machine labelled under the routing policy, or one held out of the queue (an
-        // output end-user feedback is about), stays out of the queue whatever the overlap.
+        // why: an item a machine labelled under the routing policy, one held out of the queue (an
+        // output end-user feedback is about), or a gold item stays out of the queue whatever the overlap.
         .where(
-          sql`${items.projectId} = ${projectId} and ${items.status} <> 'held' and ${items.status} <> (case when ${items.submittedCount} >= ${changes.overlap} then 'done'::item_status else 'open'::item_status end)
+          sql`${items.projectId} = ${projectId} and ${items.status} not in ('held', 'gold') and ${items.status} <> (case when ${items.submittedCount} >= ${changes.overlap} then 'done'::item_status else 'open'::item_status end)
             and not exists (select 1 from machine_labels m where m.item_id = ${items.id})`,
         );
     }

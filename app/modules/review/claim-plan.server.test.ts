@@ -67,7 +67,7 @@ async function claimWithPlans(
     );
     // A skip list is what a retry passes (after items others had just leased): the same call.
     const lease = skip
-      ? await client`select * from loupe_claim_item(${projectId}, ${actor.userId}, false, ${rolesAllowed("project.view")}, ${rolesAllowed("review.annotate")}, ${skip})`.then(
+      ? await client`select * from loupe_claim_item(${projectId}, ${actor.userId}, false, ${rolesAllowed("project.view")}, ${rolesAllowed("review.annotate")}, ${skip}, null)`.then(
           ([row]) => ({ leaseId: row!.lease_id, itemId: Number(row!.claimed_item), expiresAt: new Date(row!.lease_expires), resumed: row!.resumed }),
         )
       : await claimNextItem(drizzle(client, { schema, casing: "snake_case" }), actor, projectId);

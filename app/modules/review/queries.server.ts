@@ -1,5 +1,5 @@
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
-import { annotations, assignments, items, projects, suggestions, users } from "~db/schema";
+import { annotations, assignments, items, projects, reviewerOnboarding, suggestions, users } from "~db/schema";
 import type { Db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { authorizeProject } from "~/modules/projects/authorize.server";
@@ -9,6 +9,8 @@ import { pairwiseOrder, type Answers } from "~/modules/templates/answers";
 import { getTemplate } from "~/modules/templates/get-template.server";
 import type { StoredInput } from "~/modules/items/schemas";
 import { NotFoundError } from "~/utils/errors";
+import type { Question } from "~/modules/questions";
+import { checkAgainstGold, type GoldCheck } from "./gold-check";
 
 export type ReviewItem = Awaited<ReturnType<typeof getReviewItem>>;
 
@@ -43,7 +45,15 @@ export async function getReviewItem(db: Db, actor: Actor, itemId: number) {
       .from(projects)
       .where(eq(projects.id, item.projectId)),
     db
-      .select({ id: annotations.id, values: annotations.values, version: annotations.version, status: annotations.status, templateVersion: annotations.templateVersion, updatedAt: annotations.updatedAt })
+      .select({
+        id: annotations.id,
+        values: annotations.values,
+        version: annotations.version,
+        status: annotations.status,
+        templateVersion: annotations.templateVersion,
+        updatedAt: annotations.updatedAt,
+        submittedAt: annotations.submittedAt,
+      })
       .from(annotations)
       .where(and(eq(annotations.itemId, itemId), eq(annotations.userId, actor.userId))),
     db
@@ -67,6 +77,7 @@ export async function getReviewItem(db: Db, actor: Actor, itemId: number) {
   const metadata = view ? Object.fromEntries(Object.entries(item.metadata).filter(([key]) => view.has(key))) : item.metadata;
   const { reviewerVisibleFields: _visible, ...projectShown } = project!;
   const others = can(subject, "annotations.read_all") ? await othersAnswers(db, actor, item.projectId, access.role, itemId) : null;
+  const { submittedAt: _submittedAt, ...ownShown } = own ?? { submittedAt: null };
   return {
     project: projectShown,
     role: access.role,
@@ -78,18 +89,42 @@ export async function getReviewItem(db: Db, actor: Actor, itemId: number) {
       outputs,
       reference: item.reference,
       metadata,
-      status: item.status,
+      // why: gold items are unmarked for reviewers; a gold status would tell them the answer is known.
+      status: view && item.status === "gold" ? ("open" as const) : item.status,
       createdAt: item.createdAt,
     },
     assignment: assignment ?? null,
-    annotation: own ? { ...own, values: own.values as Answers } : null,
+    annotation: own ? { ...(ownShown as Omit<typeof own, "submittedAt">), values: own.values as Answers } : null,
     /** Newest first. None until the actor has submitted, in projects that hide them against anchoring. */
     suggestions: project!.hideSuggestionsUntilAnswered && own?.status !== "submitted" ? [] : itemSuggestions,
     /** Output indexes left to right for this reviewer (randomized per reviewer and item). */
     order: outputs.length >= 2 ? pairwiseOrder(actor.userId, item.id, outputs.length) : [0],
     /** Other reviewers' submitted answers; null when the actor's role keeps review blind. */
     others,
+    /** The gold answer beside the actor's, only after they submitted it in their onboarding round; null otherwise. */
+    goldFeedback: item.status === "gold" && item.gold && own?.status === "submitted" && template ? await onboardingFeedback(db, actor, item, own, template.questions) : null,
   };
+}
+
+/**
+ * The right answer and its explanation, for an answer the actor submitted during their onboarding
+ * round (between its start and its end): the one place a gold answer reaches a reviewer.
+ */
+async function onboardingFeedback(
+  db: Db,
+  actor: Actor,
+  item: { projectId: string; gold: Record<string, unknown> | null; goldExplanation: string | null },
+  own: { values: unknown; submittedAt: Date | null },
+  questions: Question[],
+): Promise<(GoldCheck & { explanation: string | null }) | null> {
+  const submittedAt = own.submittedAt;
+  if (!submittedAt || !item.gold) return null;
+  const [round] = await db
+    .select({ startedAt: reviewerOnboarding.startedAt, finishedAt: reviewerOnboarding.finishedAt })
+    .from(reviewerOnboarding)
+    .where(and(eq(reviewerOnboarding.projectId, item.projectId), eq(reviewerOnboarding.userId, actor.userId)));
+  if (!round || submittedAt < round.startedAt || (round.finishedAt && submittedAt > round.finishedAt)) return null;
+  return { ...checkAgainstGold(questions, item.gold, own.values as Record<string, unknown>), explanation: item.goldExplanation };
 }
 
 /** Outputs as a blind viewer may see them: the text, and the model only when the project shows it (`view` null: everything). */
@@ -171,7 +206,7 @@ export async function getProgress(db: Db, actor: Actor, projectId: string) {
              count(*) filter (where status = 'done')::int as done,
              count(*) filter (where status = 'open' and exists (
                select 1 from assignments a where a.item_id = items.id and a.state = 'leased' and a.expires_at > now()))::int as in_progress
-      from items where project_id = ${projectId} and status <> 'held'`),
+      from items where project_id = ${projectId} and status not in ('held', 'gold')`),
     db
       .select({
         userId: users.id,

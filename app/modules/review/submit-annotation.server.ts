@@ -3,13 +3,28 @@ import type { Actor } from "~/modules/auth/actor";
 import { can, refusalOf, type ProjectRole } from "~/modules/projects/policy";
 import { checkAnswers, type Answers } from "~/modules/templates/answers";
 import type { Template } from "~/modules/templates/schemas";
+import { checkAgainstGold } from "./gold-check";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
 
 export type SubmitInput = { itemId: number; values: Answers; idempotencyKey: string; durationMs?: number };
-export type SubmittedAnnotation = { id: string; itemId: number; version: number; values: Answers; templateVersion: number; created: boolean };
+export type SubmittedAnnotation = {
+  id: string;
+  itemId: number;
+  version: number;
+  values: Answers;
+  templateVersion: number;
+  created: boolean;
+  /** The answer counted in the reviewer's onboarding round (the screen then shows the gold answer). */
+  onboarding?: boolean;
+};
 
 type Context = {
   role: ProjectRole | null;
+  project_id: string;
+  status: string;
+  gold: Record<string, unknown> | null;
+  onboarding_items: number;
+  pass_mark: number | null;
   outputs: { text: string }[];
   template_version: number;
   questions: Template["questions"] | null;
@@ -42,7 +57,7 @@ export async function submitAnnotation(db: Db, actor: Actor, input: SubmitInput)
   if (!Number.isSafeInteger(input.itemId) || input.itemId <= 0) throw new NotFoundError("No such item.");
   const sql = sqlOf(db);
   const [context] = await sql<Context[]>`
-    select m.role, i.outputs, p.template_version, t.questions,
+    select m.role, i.project_id, i.status, i.gold, p.onboarding_items, p.onboarding_pass_mark as pass_mark, i.outputs, p.template_version, t.questions,
            k.id as replay_id, k.item_id as replay_item, k.version as replay_version,
            k.values as replay_values, k.template_version as replay_template_version
     from items i
@@ -62,12 +77,36 @@ export async function submitAnnotation(db: Db, actor: Actor, input: SubmitInput)
   if (issues.length) throw new ValidationError(issues.map((i) => `${i.field}: ${i.message}`).join("; "), issues);
 
   let row: Outcome;
-  try {
-    // why: postgres.js has no serializer for a jsonb parameter; the answer goes as text and is cast.
-    const rows = await sql<Outcome[]>`
+  let onboarding = false;
+  // why: postgres.js has no serializer for a jsonb parameter; the answer goes as text and is cast.
+  const write = (handle: Db) => sqlOf(handle)<Outcome[]>`
       select * from loupe_submit_annotation(${input.itemId}, ${actor.userId}, ${JSON.stringify(input.values)}::text::jsonb,
                                             ${context.template_version}, ${input.idempotencyKey}, ${input.durationMs ?? null})`;
-    row = rows[0]!;
+  try {
+    if (context.status === "gold" && context.gold && context.onboarding_items > 0) {
+      // why: the round's counts change in the answer's own transaction, under the round's row
+      // lock, so two tabs submitting at once each count once and the last one closes the round.
+      const gold = context.gold;
+      [row, onboarding] = await db.transaction(async (tx) => {
+        const [round] = await sqlOf(tx)<{ state: string; answered: number; correct: number }[]>`
+          select state, answered, correct from reviewer_onboarding
+          where project_id = ${context.project_id} and user_id = ${actor.userId} for update`;
+        const [written] = await write(tx);
+        if (written!.outcome !== "created" || round?.state !== "open") return [written!, false] as const;
+        const right = checkAgainstGold(context.questions!, gold, input.values).correct !== false ? 1 : 0;
+        await sqlOf(tx)`
+          update reviewer_onboarding o
+             set answered = o.answered + 1, correct = o.correct + ${right},
+                 state = case when o.answered + 1 < ${context.onboarding_items} then 'open'
+                              when ${context.pass_mark}::float8 is null or (o.correct + ${right})::float8 >= ${context.pass_mark}::float8 * (o.answered + 1) then 'passed'
+                              else 'failed' end,
+                 finished_at = case when o.answered + 1 < ${context.onboarding_items} then null else now() end
+           where o.project_id = ${context.project_id} and o.user_id = ${actor.userId}`;
+        return [written!, true] as const;
+      });
+    } else {
+      row = (await write(db))[0]!;
+    }
   } catch (error) {
     // why: the key was used for another item of this reviewer's (or two retries raced on
     // different items): the first result stands.
@@ -81,7 +120,15 @@ export async function submitAnnotation(db: Db, actor: Actor, input: SubmitInput)
   switch (row.outcome) {
     case "created":
     case "replay":
-      return { id: row.annotation_id!, itemId: input.itemId, version: row.annotation_version!, values: row.answer!, templateVersion: row.answered_version!, created: row.outcome === "created" };
+      return {
+        id: row.annotation_id!,
+        itemId: input.itemId,
+        version: row.annotation_version!,
+        values: row.answer!,
+        templateVersion: row.answered_version!,
+        created: row.outcome === "created",
+        ...(onboarding ? { onboarding } : {}),
+      };
     case "answered":
       throw new ConflictError(ALREADY);
     case "full":

@@ -117,7 +117,7 @@ describe("routing a classification project's unlabelled items", () => {
     expect(after.labelled).toEqual({ classifier: expectSure, llm: expectBetween });
     expect(after.counts.people).toBe(5 - expectSure - expectBetween);
 
-    // The reviewer's queue holds the gold items and the people's share, never a machine-labelled item.
+    // The reviewer's queue holds the people's share only: never a gold item (gold rate 0) nor a machine-labelled one.
     const machineIds = new Set((await testSql()<{ item_id: string }[]>`select item_id from machine_labels where project_id = ${p.projectId}`).map((r) => Number(r.item_id)));
     await updateProjectSettings(db, p.manager.actor, p.projectId, { overlap: 2 });
     const claimed: number[] = [];
@@ -126,11 +126,13 @@ describe("routing a classification project's unlabelled items", () => {
       await testSql()`update assignments set state = 'skipped' where id = ${lease.leaseId}`;
     }
     expect(claimed.filter((id) => machineIds.has(id))).toEqual([]);
-    expect(claimed.length).toBe(40 + 5 - machineIds.size);
+    expect(claimed.length).toBe(5 - machineIds.size);
 
     // Datasets leave machine labels out unless asked; included, each keeps its source as the method.
     const people = await createDataset(db, p.manager.actor, p.projectId, { name: "people", filter: { status: "any" }, options: {} });
     const peopleRows = await frozenRows(people.id);
+    // Gold items (reviewers' training items) are left out unless the filter asks for gold: the 5 others only.
+    expect(people.counts.items).toBe(5);
     expect(peopleRows.filter((r) => machineIds.has(r.itemId)).every((r) => r.label === null && Object.keys(r.resolutions).length === 0)).toBe(true);
     const only = await createDataset(db, p.manager.actor, p.projectId, { name: "machine", filter: { machineLabels: "only" }, options: {} });
     const onlyRows = await frozenRows(only.id);

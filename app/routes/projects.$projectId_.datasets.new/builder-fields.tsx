@@ -35,7 +35,12 @@ export function BuilderFields({ questions, values: v, errors: e, textHint }: Pro
           hint="labels the routing policy gave (classifier, LLM); each keeps its source"
           error={e.machineLabels}
         />
-        <CheckboxField label="Gold answers count as labels" name="gold" defaultChecked={v.gold === "on"} hint="imported gold, where an item has no consensus; marked gold" />
+        <CheckboxField
+          label="Include gold items; gold answers count as labels"
+          name="gold"
+          defaultChecked={v.gold === "on"}
+          hint="gold items (reviewers' training items) are left out unless this is on; their gold answers label items with no consensus, marked gold"
+        />
         <div className="grid grid-cols-3 gap-2">
           <div className="col-span-3">
             <SelectField label="Rating question" name="ratingQuestion" defaultValue={v.ratingQuestion ?? ratings[1]?.value ?? ""} options={ratings} error={e.ratingQuestion} />

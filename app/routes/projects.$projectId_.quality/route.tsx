@@ -36,11 +36,19 @@ export default function QualityPage() {
           </Link>
         }
         actions={
-          canAdjudicate ? (
-            <Link to={`/projects/${project.id}/adjudicate`} className="inline-flex items-center rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500">
-              Adjudicate disagreements
+          <>
+            <Link
+              to={`/projects/${project.id}/reviewers`}
+              className="inline-flex items-center rounded-md bg-white px-3 py-2 text-sm font-medium text-slate-800 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50"
+            >
+              Reviewers
             </Link>
-          ) : null
+            {canAdjudicate ? (
+              <Link to={`/projects/${project.id}/adjudicate`} className="inline-flex items-center rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500">
+                Adjudicate disagreements
+              </Link>
+            ) : null}
+          </>
         }
       />
       {report.questions.length === 0 ? (

@@ -1,6 +1,7 @@
 import { Await, Link, useLoaderData } from "@remix-run/react";
 import { Suspense, useRef, useState } from "react";
 import { GuidelinesDrawer, ShortcutsDialog } from "~/components/review/dialogs";
+import { GoldFeedback } from "~/components/review/gold-feedback";
 import { ItemInput } from "~/components/review/item-input";
 import { MetadataPanel } from "~/components/review/metadata-panel";
 import { OutputPanels, ReferencePanel } from "~/components/review/output-panels";
@@ -103,6 +104,7 @@ export function ReviewScreen({ review, userId, submitKey, progress }: ReviewData
           {others ? <OthersAnswers others={others} /> : null}
         </div>
         <div className="space-y-4">
+          {review.goldFeedback ? <GoldFeedback feedback={review.goldFeedback} /> : null}
           {template && mode !== "view" && answers.acceptable > 0 ? (
             <button
               type="button"

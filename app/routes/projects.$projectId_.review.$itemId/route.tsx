@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type MetaFunction } from "@rem
 import { isRouteErrorResponse, useLoaderData, type ClientActionFunctionArgs, type ShouldRevalidateFunction } from "@remix-run/react";
 import { db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
-import { claimNextItem } from "~/modules/review/claim-next-item.server";
+import { claimNextItem, OnboardingClosedError } from "~/modules/review/claim-next-item.server";
 import { editAnnotation } from "~/modules/review/edit-annotation.server";
 import { readAnswers, reviewFormSchema } from "~/modules/review/parse-answer-form";
 import { getReviewItem } from "~/modules/review/queries.server";
@@ -54,9 +54,15 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     }
     if (input._intent === "skip") await skipItem(db, actor, { itemId, reason: input._reason });
     if (input._intent === "submit") {
-      await submitAnnotation(db, actor, { itemId, values: await values(), idempotencyKey: input.idempotencyKey, durationMs: input.durationMs });
+      const submitted = await submitAnnotation(db, actor, { itemId, values: await values(), idempotencyKey: input.idempotencyKey, durationMs: input.durationMs });
+      // An onboarding answer stays on its item, which now shows the right answer and why.
+      if (submitted.onboarding) return redirect(`/projects/${params.projectId}/review/${itemId}`);
     }
-    const next = await claimNextItem(db, actor, params.projectId ?? "");
+    const next = await claimNextItem(db, actor, params.projectId ?? "").catch((error: unknown) => {
+      if (error instanceof OnboardingClosedError) return "closed" as const;
+      throw error;
+    });
+    if (next === "closed") return redirect(`/projects/${params.projectId}/review`);
     return redirect(next ? `/projects/${params.projectId}/review/${next.itemId}` : `/projects/${params.projectId}/review?done=1`);
   } catch (error) {
     if (error instanceof ConflictError && error.current) {

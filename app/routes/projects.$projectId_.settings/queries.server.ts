@@ -19,6 +19,9 @@ export async function getProjectSettings(db: Db, actor: Actor, projectId: string
       showReviewerNames: projects.showReviewerNames,
       hideSuggestionsUntilAnswered: projects.hideSuggestionsUntilAnswered,
       reviewerVisibleFields: projects.reviewerVisibleFields,
+      goldRate: projects.goldRate,
+      onboardingItems: projects.onboardingItems,
+      onboardingPassMark: projects.onboardingPassMark,
     })
     .from(projects)
     .where(eq(projects.id, projectId));

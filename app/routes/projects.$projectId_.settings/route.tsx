@@ -25,7 +25,7 @@ export const loader = pageLoader(async ({ actor, params }) => {
 // why: an empty box must read as "missing", not as 0 (which Number("") gives).
 const whole = (value: string) => (value.trim() === "" ? Number.NaN : Number(value));
 const settingsValues = (form: FormReader) => ({
-  ...form.pick("name", "description", "guidelines", "overlap", "leaseMinutes", "itemOrder"),
+  ...form.pick("name", "description", "guidelines", "overlap", "leaseMinutes", "itemOrder", "goldRate", "onboardingItems", "onboardingPassMark"),
   showReviewerNames: form.checked("showReviewerNames"),
   hideSuggestionsUntilAnswered: form.checked("hideSuggestionsUntilAnswered"),
   reviewerVisibleFields: form.pick("reviewerVisibleFields").reviewerVisibleFields,
@@ -45,6 +45,10 @@ export const action = formAction(
       leaseMinutes: whole(values.leaseMinutes),
       itemOrder: values.itemOrder as SettingsInput["itemOrder"],
       reviewerVisibleFields: fieldList(values.reviewerVisibleFields),
+      // The form asks for percentages; the setting is a share.
+      goldRate: whole(values.goldRate) / 100,
+      onboardingItems: whole(values.onboardingItems),
+      onboardingPassMark: values.onboardingPassMark.trim() === "" ? null : whole(values.onboardingPassMark) / 100,
     };
     await updateProjectSettings(db, actor, params.projectId ?? "", input);
     return { notice: "Settings saved.", values: undefined };
@@ -62,7 +66,8 @@ export default function ProjectSettings() {
   const { settings } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  const shown = { ...settings, ...result?.values };
+  const percent = (share: number | null) => (share === null ? "" : String(Math.round(share * 1000) / 10));
+  const shown = { ...settings, goldRate: percent(settings.goldRate), onboardingPassMark: percent(settings.onboardingPassMark), ...result?.values };
   const errors: Record<string, string | undefined> = (result && "fieldErrors" in result ? result.fieldErrors : undefined) ?? {};
   return (
     <div className="mx-auto max-w-5xl">
@@ -120,6 +125,50 @@ export default function ProjectSettings() {
               options={orderOptions}
               hint="Most uncertain first: items the project's classifier is least sure of come first, so each label teaches it most. Items it has not predicted come after, in priority order."
               error={errors.itemOrder}
+            />
+          </div>
+        </Section>
+        <Section
+          title="Gold items and onboarding"
+          description="Gold items have a known right answer (import with gold answers, or mark them in the data manager). They never count toward progress and are left out of datasets unless a dataset asks for them."
+        >
+          <div className="grid gap-4 sm:grid-cols-3">
+            <Field
+              label="Gold rate (%)"
+              name="goldRate"
+              type="number"
+              inputMode="decimal"
+              min={0}
+              max={100}
+              step="any"
+              required
+              defaultValue={shown.goldRate}
+              hint="The share of claims that hand a reviewer a gold item they have not answered, unmarked, while regular items are left."
+              error={errors.goldRate}
+            />
+            <Field
+              label="Onboarding items"
+              name="onboardingItems"
+              type="number"
+              inputMode="numeric"
+              min={0}
+              max={200}
+              required
+              defaultValue={shown.onboardingItems}
+              hint="A new reviewer first answers this many gold items and sees the right answer and why after each (0: no onboarding round)."
+              error={errors.onboardingItems}
+            />
+            <Field
+              label="Pass mark (%)"
+              name="onboardingPassMark"
+              type="number"
+              inputMode="decimal"
+              min={0}
+              max={100}
+              step="any"
+              defaultValue={shown.onboardingPassMark}
+              hint="The share of the onboarding round a reviewer must get right before the real queue opens. Empty: no pass mark."
+              error={errors.onboardingPassMark}
             />
           </div>
         </Section>
