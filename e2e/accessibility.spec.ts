@@ -81,6 +81,7 @@ test("every page a manager uses passes axe-core (WCAG 2.1 AA)", async ({ page, d
     [`${p}/adjudicate`, "Adjudication list"],
     [`${p}/adjudicate/${itemIds[0]}`, "Adjudicate an item"],
     [`${p}/quality`, "Quality"],
+    [`${p}/reviewers`, "Reviewers"],
     [`${p}/insight`, "Dashboards"],
     [`${p}/datasets`, "Datasets"],
     [`${p}/datasets/new`, "New dataset"],

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { EmptyState } from "~/components/empty-state";
@@ -12,6 +13,7 @@ import { getProject } from "~/modules/projects/queries.server";
 import { computeReviewerQuality } from "~/modules/quality/reviewer-quality.server";
 import { letReviewerIn, newOnboardingRound } from "~/modules/review/onboarding.server";
 import { formAction, pageLoader } from "~/utils/route.server";
+import { parseOrThrow } from "~/utils/validation";
 export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Reviewers · ${data.project.name} · Loupe` : "Reviewers · Loupe" }];
@@ -24,7 +26,7 @@ export const loader = pageLoader(async ({ actor, params }) => {
 
 export const action = formAction(async ({ actor, form, params }) => {
   const projectId = params.projectId ?? "";
-  const userId = form.text("userId");
+  const { userId } = parseOrThrow(z.object({ userId: z.uuid({ error: "Choose a reviewer." }) }), { userId: form.text("userId") });
   if (form.text("_intent") === "let-in") {
     await letReviewerIn(db, actor, projectId, userId);
     return { notice: "The reviewer is let in: their queue is open." };

@@ -62,6 +62,8 @@ export const pageTable: Record<string, RouteEntry> = {
   },
   // Every member sees the review landing page (progress); claiming an item is a reviewer's.
   "projects.$projectId_.review._index.tsx": { ...project("project.view", { post: "review.annotate" }), postAllowedSkip: "its only intent claims an item" },
+  // Who sees quality figures sees each reviewer's; letting a reviewer in (or a new round) is a manager's.
+  "projects.$projectId_.reviewers.tsx": { ...project("quality.view", { post: "members.manage" }), refusedProbe: { _intent: "let-in", userId: "{researcherUserId}" } },
   "projects.$projectId_.settings": project("project.update"),
   "projects.$projectId_.template": { ...project("project.update"), refusedProbe: { template: '{"questions":[]}' } },
   "projects.$projectId_.work.tsx": { ...project("review.annotate"), refusedProbe: { itemId: "{itemId}" }, allowedProbe: { itemId: "{itemId}" } },
