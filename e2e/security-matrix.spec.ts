@@ -261,8 +261,8 @@ function headerProblems(url: string, headers: Headers): string[] {
     "x-frame-options": widget && url.includes("/widget/frame") ? null : "SAMEORIGIN",
     "cross-origin-resource-policy": widget ? "cross-origin" : "same-origin",
   };
-  // why: the password-reset page adds no-referrer (its URL holds the token); the last policy a browser understands wins.
-  if (new URL(url, base).pathname.startsWith("/reset-password/")) expected["referrer-policy"] = "same-origin, no-referrer";
+  // why: the password-reset and invite pages add no-referrer (their URLs hold the token); the last policy a browser understands wins.
+  if (/^\/(reset-password|invite)\//.test(new URL(url, base).pathname)) expected["referrer-policy"] = "same-origin, no-referrer";
   for (const [name, value] of Object.entries(expected)) if (headers.get(name) !== value) problems.push(`${name}: ${headers.get(name)} (expected ${value})`);
   return problems;
 }

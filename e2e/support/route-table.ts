@@ -187,6 +187,8 @@ export const apiRequests: Record<string, { query?: string; body?: string }> = {
   "GET /api/v1/datasets/{datasetId}/card": { query: "?format=classification-csv" },
   "GET /api/v1/datasets/{datasetId}/export": { query: "?format=classification-csv" },
   "POST /api/v1/projects/{projectId}/members": { body: '{"email":"{outsiderEmail}","role":"manager"}' },
+  "POST /api/v1/projects/{projectId}/invites": { body: '{"email":"matrix-probe@example.com","role":"reviewer"}' },
+  "POST /api/v1/invites": { body: '{"email":"matrix-probe@example.com"}' },
   "PUT /api/v1/projects/{projectId}/template": { body: '{"questions":[{"key":"probe","kind":"thumbs","text":"Probe?"}]}' },
   "POST /api/v1/items/{itemId}/annotations": { body: '{"values":{},"idempotencyKey":"matrix-probe"}' },
   "PATCH /api/v1/annotations/{annotationId}": { body: '{"values":{},"version":1}' },
