@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { importErrors, imports } from "~db/schema";
 import type { Db } from "~/db.server";
+import { emitEvent } from "~/modules/webhooks/emit-event.server";
 import { MAX_STORED_ERRORS, type ImportCounts, type RowError } from "./schemas";
 
 /** A running import beats its heartbeat this often; one silent for STALE_SECONDS has died. */
@@ -75,10 +76,20 @@ export class ImportTracker {
     clearInterval(this.timer);
     this.pending = { progress: pickProgress(progress), errors: errors.slice(this.reported, MAX_STORED_ERRORS) };
     await this.flush().catch(() => {});
-    await this.db
-      .update(imports)
-      .set({ state, message, finishedAt: sql`now()`, heartbeatAt: sql`now()` })
-      .where(eq(imports.id, this.importId));
+    await this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(imports)
+        .set({ state, message, finishedAt: sql`now()`, heartbeatAt: sql`now()` })
+        .where(eq(imports.id, this.importId))
+        .returning({ projectId: imports.projectId });
+      if (!row) return;
+      const { received, inserted, matched, duplicates, unmatched, rejected, outputsAdded } = pickProgress(progress);
+      // why: keyed by the import, so a second finish of the same import queues nothing more.
+      await emitEvent(tx, row.projectId, "import.finished", {
+        key: this.importId,
+        data: { import_id: this.importId, state, counts: { received, inserted, matched, duplicates, unmatched, rejected, outputs_added: outputsAdded }, errors: errors.length },
+      });
+    });
   }
 
   private async write(progress: Progress | null, errors: RowError[], firstSeq: number) {
