@@ -10,7 +10,7 @@ export const MAX_ATTEMPTS = RETRY_DELAYS_SECONDS.length + 1;
 /** How long one attempt may take, connecting and answering. */
 export const ATTEMPT_TIMEOUT_MS = 10_000;
 // why: a claimed delivery is leased, not locked across the request: if this process dies mid-attempt, another sends it once the lease ends.
-const LEASE_SECONDS = 60;
+export const LEASE_SECONDS = 60;
 const MAX_ERROR_LENGTH = 300;
 
 /** The wait before attempt `attempts + 1`, with ±20 % jitter so receivers that were down are not hit by every retry at once. */
@@ -24,7 +24,7 @@ export type DeliveryOptions = {
   /** Defaults to LOUPE_WEBHOOK_ALLOW_PRIVATE. */
   allowPrivate?: boolean;
   lookup?: GuardOptions["lookup"];
-  /** Only these deliveries (a replay, a test event), whether due or not. */
+  /** Only these deliveries, due or not: a replay or a test event its caller leased (LEASE_SECONDS) to send at once. */
   ids?: number[];
 };
 

@@ -209,6 +209,7 @@ describe("webhooks", () => {
     const [sent] = await deliverDueWebhooks(db);
     await replayDelivery(db, manager.actor, sent!.id);
     expect(await delivery(sent!.id)).toMatchObject({ state: "pending", attempts: 0 });
+    expect(await deliverDueWebhooks(db)).toEqual([]); // leased to the replaying caller: the periodic sender leaves it
     expect(await deliverDueWebhooks(db, { ids: [sent!.id] })).toEqual([expect.objectContaining({ state: "delivered" })]);
     expect(received).toHaveLength(2);
     expect(received[1]!.body).toBe(received[0]!.body);
@@ -226,6 +227,18 @@ describe("webhooks", () => {
     const outsider = await makeUser();
     await expect(replayDelivery(db, outsider.actor, sent!.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(replayDelivery(db, manager.actor, 999_999_999)).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe("delivery", () => {
+  it("sends a due delivery once when several senders run at the same moment (at least once, not twice at once)", async () => {
+    const { manager, projectId } = await project();
+    await createWebhook(db, manager.actor, projectId, { url, events: ["job.finished"] });
+    await emitEvent(db, projectId, "job.finished", [{ key: "a", data: {} }, { key: "b", data: {} }, { key: "c", data: {} }]);
+    const passes = await Promise.all([deliverDueWebhooks(db), deliverDueWebhooks(db), deliverDueWebhooks(db), deliverDueWebhooks(db)]);
+    expect(passes.flat().map((o) => o.state)).toEqual(["delivered", "delivered", "delivered"]);
+    expect(new Set(received.map((r) => r.headers["loupe-delivery"])).size).toBe(3);
+    expect(received).toHaveLength(3);
   });
 });
 
