@@ -7,6 +7,7 @@ import { addItems } from "~/modules/items/add-items.server";
 import { addMember } from "~/modules/projects/add-member.server";
 import { createProject } from "~/modules/projects/create-project.server";
 import { updateProjectSettings } from "~/modules/projects/update-settings.server";
+import { adjudicate } from "~/modules/resolution/adjudicate.server";
 import { refreshResolutions } from "~/modules/resolution/refresh-resolutions.server";
 import { submitAnnotation } from "~/modules/review/submit-annotation.server";
 import { saveTemplate } from "~/modules/templates/save-template.server";
@@ -261,5 +262,31 @@ describe("item.resolved", () => {
     const body = JSON.parse(received[0]!.body);
     expect(body).toMatchObject({ type: "item.resolved", data: { item_id: itemId, adjudicated: false } });
     expect(received[0]!.body).not.toContain("Where is my parcel");
+
+    // A manager settling a question of the resolved item reports it again, once, as adjudicated.
+    await adjudicate(db, manager.actor, { itemId: itemId!, questionKey: "intent", value: "shipping" });
+    await refreshResolutions(db, projectId);
+    const after = await listDeliveries(db, manager.actor, webhook.id);
+    expect(after.deliveries).toHaveLength(2);
+    await deliverDueWebhooks(db);
+    expect(JSON.parse(received[1]!.body)).toMatchObject({ type: "item.resolved", data: { item_id: itemId, adjudicated: true, question_key: "intent" } });
+  });
+
+  it("is emitted once when an adjudication resolves an unresolved item", async () => {
+    const { manager, projectId } = await project();
+    await saveTemplate(db, manager.actor, projectId, { questions: [{ key: "intent", kind: "choice", text: "Intent", options: [{ value: "billing" }, { value: "shipping" }] }] });
+    await updateProjectSettings(db, manager.actor, projectId, { overlap: 2 });
+    const reviewers = [await makeUser(), await makeUser()];
+    for (const r of reviewers) await addMember(db, manager.actor, projectId, { email: r.email, role: "reviewer" });
+    const [itemId] = (await addItems(db, manager.actor, projectId, [{ input: "Refund?", outputs: [{ text: "Maybe." }] }])).ids;
+    const { webhook } = await createWebhook(db, manager.actor, projectId, { url, events: ["item.resolved"] });
+    await submitAnnotation(db, reviewers[0]!.actor, { itemId: itemId!, values: { intent: "billing" }, idempotencyKey: randomUUID() });
+    await submitAnnotation(db, reviewers[1]!.actor, { itemId: itemId!, values: { intent: "shipping" }, idempotencyKey: randomUUID() });
+    await refreshResolutions(db, projectId);
+    expect((await listDeliveries(db, manager.actor, webhook.id)).deliveries).toHaveLength(0); // a split vote: unresolved
+    await adjudicate(db, manager.actor, { itemId: itemId!, questionKey: "intent", value: "billing" });
+    await refreshResolutions(db, projectId);
+    const { deliveries } = await listDeliveries(db, manager.actor, webhook.id);
+    expect(deliveries.map((d) => d.event)).toEqual(["item.resolved"]);
   });
 });
