@@ -131,14 +131,20 @@ export const interruptedMessage = (line: number) => INTERRUPTED.replace("%s", St
  */
 export async function markInterruptedImports(db: Db, options: { instanceId?: string } = {}): Promise<string[]> {
   const mine = options.instanceId ? sql`or ${imports.instanceId} = ${options.instanceId}` : sql``;
-  const rows = await db
-    .update(imports)
-    .set({
-      state: "failed",
-      finishedAt: sql`now()`,
-      message: sql`format(${INTERRUPTED}, ${imports.lastLine})`,
-    })
-    .where(sql`${imports.state} = 'running' and (${imports.heartbeatAt} < now() - make_interval(secs => ${STALE_SECONDS}) ${mine})`)
-    .returning({ id: imports.id });
+  const rows = await db.transaction(async (tx) => {
+    const marked = await tx
+      .update(imports)
+      .set({
+        state: "failed",
+        finishedAt: sql`now()`,
+        message: sql`format(${INTERRUPTED}, ${imports.lastLine})`,
+      })
+      .where(sql`${imports.state} = 'running' and (${imports.heartbeatAt} < now() - make_interval(secs => ${STALE_SECONDS}) ${mine})`)
+      .returning({ id: imports.id, projectId: imports.projectId, received: imports.received, inserted: imports.inserted, matched: imports.matched, duplicates: imports.duplicates, unmatched: imports.unmatched, rejected: imports.rejected, outputsAdded: imports.outputsAdded });
+    for (const { id, projectId, outputsAdded, ...counts } of marked) {
+      await emitEvent(tx, projectId, "import.finished", { key: id, data: { import_id: id, state: "failed", interrupted: true, counts: { ...counts, outputs_added: outputsAdded } } });
+    }
+    return marked;
+  });
   return rows.map((r) => r.id);
 }

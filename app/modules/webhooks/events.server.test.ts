@@ -1,7 +1,10 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { imports } from "~db/schema";
 import { db, sqlOf } from "~/db.server";
 import { createDataset } from "~/modules/datasets/create-dataset.server";
 import { importProject, importText, jsonl } from "~/modules/imports/test-helpers";
+import { markInterruptedImports } from "~/modules/imports/tracker.server";
 import { createLlmRun } from "~/modules/llm-runs/create-run.server";
 import { runLlmRun } from "~/modules/llm-runs/run-llm-run.server";
 import { loadLlmTestEnv } from "~test/support/llm";
@@ -54,6 +57,14 @@ describe("events from the places that change things", () => {
     expect(rows[0]!.payload.data).toMatchObject({ import_id: ok.result!.importId, state: "succeeded", counts: { inserted: 2 } });
     expect(rows[1]!.payload.data).toMatchObject({ state: "failed" });
     expect(JSON.stringify(rows)).not.toContain("Question one");
+
+    // An import whose process died is reported when the sweep marks it failed.
+    const [dead] = await db.insert(imports).values({ projectId: p.projectId, origin: "cli", state: "running", inserted: 7, heartbeatAt: sql`now() - interval '1 minute'` }).returning({ id: imports.id });
+    await markInterruptedImports(db);
+    await markInterruptedImports(db);
+    const after = await queued(p.projectId);
+    expect(after).toHaveLength(3);
+    expect(after[2]!.payload.data).toMatchObject({ import_id: dead!.id, state: "failed", interrupted: true, counts: { inserted: 7 } });
   });
 
   it("job.finished: once when an LLM run ends, not again when its runner looks at the finished run", async () => {
