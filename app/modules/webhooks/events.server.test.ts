@@ -1,12 +1,20 @@
+import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { imports } from "~db/schema";
 import { db, sqlOf } from "~/db.server";
+import { requestClassifierTraining } from "~/modules/classifier/request-training.server";
+import { saveClassifierSettings } from "~/modules/classifier/settings.server";
+import { trainClassifierModel } from "~/modules/classifier/train-model.server";
 import { createDataset } from "~/modules/datasets/create-dataset.server";
 import { importProject, importText, jsonl } from "~/modules/imports/test-helpers";
+import { addItems } from "~/modules/items/add-items.server";
+import { createProject } from "~/modules/projects/create-project.server";
+import { saveTemplate } from "~/modules/templates/save-template.server";
 import { markInterruptedImports } from "~/modules/imports/tracker.server";
 import { createLlmRun } from "~/modules/llm-runs/create-run.server";
 import { runLlmRun } from "~/modules/llm-runs/run-llm-run.server";
+import { makeUser } from "~test/factories";
 import { loadLlmTestEnv } from "~test/support/llm";
 import { makeDatasetProject } from "~test/support/dataset-project";
 import { llmRunProject } from "~test/support/llm-run-project";
@@ -65,6 +73,22 @@ describe("events from the places that change things", () => {
     const after = await queued(p.projectId);
     expect(after).toHaveLength(3);
     expect(after[2]!.payload.data).toMatchObject({ import_id: dead!.id, state: "failed", interrupted: true, counts: { inserted: 7 } });
+  });
+
+  it("job.finished: once when a classifier training ends (here, failing: its question left the template)", async () => {
+    const manager = await makeUser();
+    const project = await createProject(db, manager.actor, { name: `Hooked classifier ${randomUUID().slice(0, 8)}` });
+    await saveTemplate(db, manager.actor, project.id, { questions: [{ key: "intent", kind: "choice", text: "Intent", options: [{ value: "billing" }, { value: "shipping" }] }] });
+    const intents = ["billing", "shipping"] as const;
+    await addItems(db, manager.actor, project.id, Array.from({ length: 24 }, (_, i) => ({ input: `ticket ${i} about ${intents[i % 2]}`, outputs: [], gold: { intent: intents[i % 2]! } })));
+    await saveClassifierSettings(db, manager.actor, project.id, { questionKey: "intent" });
+    await listen(manager.actor, project.id, ["job.finished"]);
+    const requested = await requestClassifierTraining(db, manager.actor, project.id);
+    await saveTemplate(db, manager.actor, project.id, { questions: [{ key: "quality", kind: "rating", text: "Quality", min: 1, max: 5 }] });
+    expect(await trainClassifierModel(db, requested.id)).toMatchObject({ state: "failed" });
+    expect(await trainClassifierModel(db, requested.id)).toEqual({ skipped: "finished" });
+    const rows = await queued(project.id);
+    expect(rows.map((r) => r.payload.data)).toEqual([expect.objectContaining({ job: "classifier_training", classifier_model_id: requested.id, question_key: "intent", state: "failed" })]);
   });
 
   it("job.finished: once when an LLM run ends, not again when its runner looks at the finished run", async () => {
