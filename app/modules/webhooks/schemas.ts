@@ -14,7 +14,9 @@ const url = z
   .string()
   .trim()
   .max(2000, { error: "Expected a URL of at most 2,000 characters." })
-  .refine((v) => /^https?:\/\/[^\s]+$/i.test(v) && URL.canParse(v), { error: "Expected an http:// or https:// URL, e.g. https://example.com/hooks/loupe." });
+  .refine((v) => /^https?:\/\/[^\s]+$/i.test(v) && URL.canParse(v), { error: "Expected an http:// or https:// URL, e.g. https://example.com/hooks/loupe." })
+  // why: the URL is shown on the page, in the API and the audit log; a password in it would be too. The signature authenticates Loupe instead.
+  .refine((v) => !URL.canParse(v) || (!new URL(v).username && !new URL(v).password), { error: "Expected a URL without a user name or password: receivers check the Loupe-Signature header instead." });
 
 const events = z
   .array(z.enum(webhookEvents, { error: `Expected one of ${webhookEvents.join(", ")}.` }))

@@ -175,6 +175,9 @@ describe("webhooks", () => {
       issues: expect.arrayContaining([expect.objectContaining({ field: "url" }), expect.objectContaining({ field: "events", message: "Choose at least one event." })]),
     });
     await expect(createWebhook(db, manager.actor, projectId, { url, events: ["item.created"] })).rejects.toThrow(/events\.0: Expected one of item\.resolved/);
+    await expect(createWebhook(db, manager.actor, projectId, { url: "https://hook:hunter2@example.com/x", events: ["item.resolved"] })).rejects.toThrow(
+      "url: Expected a URL without a user name or password",
+    );
     const reviewer = await makeUser();
     await addMember(db, manager.actor, projectId, { email: reviewer.email, role: "reviewer" });
     await expect(listWebhooks(db, reviewer.actor, projectId)).rejects.toBeInstanceOf(ForbiddenError);
