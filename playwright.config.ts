@@ -24,6 +24,8 @@ const serverEnv: Record<string, string> = {
   LOUPE_LOG_LEVEL: "warn",
   // why: the LLM stories point providers at a stub the test starts on 127.0.0.1.
   LOUPE_LLM_ALLOW_PRIVATE: "true",
+  // why: e2e/webhooks.spec.ts delivers to a receiver the test starts on 127.0.0.1.
+  LOUPE_WEBHOOK_ALLOW_PRIVATE: "true",
 };
 if (process.env.E2E_DATABASE_URL) serverEnv.DATABASE_URL = process.env.E2E_DATABASE_URL;
 

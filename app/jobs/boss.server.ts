@@ -12,6 +12,7 @@ import { importFilePayload, runImportFile } from "./import-file.server";
 import { LLM_RUN_SWEEP_MS, LLM_RUN_WORKERS, LLM_RUNS_QUEUE, llmRunPayload, runLlmRunJob, sendLlmRun, sweepLlmRuns } from "./llm-run.server";
 import { instanceId } from "./instance.server";
 import { SWEEP_RESOLUTIONS_MS, SWEEP_RESOLUTIONS_QUEUE, sweepStaleResolutions } from "./sweep-resolutions.server";
+import { sendDueWebhooks, startWebhookDeliveries } from "./webhook-deliveries.server";
 
 type Log = { info(m: string): void; warn(m: string): void; error(m: string, e?: unknown): void };
 type Jobs = {
@@ -25,6 +26,7 @@ type Jobs = {
   llmRuns: { workers: string[]; sweep: NodeJS.Timeout };
   classifier: { worker: string; sweep: NodeJS.Timeout };
   feedbackRetention: NodeJS.Timeout;
+  webhooks: NodeJS.Timeout;
 };
 
 /** This process's workers, once startJobs has run. */
@@ -79,7 +81,8 @@ export async function startJobs(options: { databaseUrl: string; dataDir: string;
   const llmRuns = await startLlmRunWorkers(boss, options.databaseUrl, running, options.log);
   const classifier = await startClassifierWorker(boss, options.databaseUrl, running, options.log);
   const feedbackRetention = await startFeedbackRetention(boss, (name, queueOptions) => createQueue(boss, options.databaseUrl, name, queueOptions), options.log);
-  started = { boss, queue, running, sweep, resolutions, log: options.log, datasets, llmRuns, classifier, feedbackRetention };
+  const webhooks = startWebhookDeliveries(options.log);
+  started = { boss, queue, running, sweep, resolutions, log: options.log, datasets, llmRuns, classifier, feedbackRetention, webhooks };
   options.log.info(`Background jobs started (queue ${queue}).`);
 }
 
@@ -114,6 +117,7 @@ export async function stopJobs(): Promise<void> {
   clearInterval(jobs.llmRuns.sweep);
   clearInterval(jobs.classifier.sweep);
   clearInterval(jobs.feedbackRetention);
+  clearInterval(jobs.webhooks);
   for (const controller of jobs.running.values()) controller.abort(new DOMException("The server is shutting down.", "AbortError"));
   await jobs.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
 }
@@ -248,6 +252,14 @@ export async function requestResolutionSweep(): Promise<void> {
   const jobs = started;
   if (!jobs) throw new Error("Background jobs are not running in this process.");
   await jobs.boss.send(SWEEP_RESOLUTIONS_QUEUE, {});
+}
+
+/**
+ * Sends these webhook deliveries now (a test event, a replay) rather than at the next tick. In a
+ * process without workers (a script, a test calling a route) they are sent here in the background.
+ */
+export function sendWebhookDeliveriesNow(ids: number[]): void {
+  void sendDueWebhooks(started?.log ?? { info: () => {}, warn: (m) => console.warn(m) }, ids);
 }
 
 export function jobsRunning(): boolean {

@@ -47,6 +47,7 @@ const schema = z.object({
     .optional(),
   LOUPE_MAIL_FROM: z.string().min(3).optional(),
   LOUPE_SMTP_ALLOW_PRIVATE: z.enum(["true", "false"]).default("false"),
+  LOUPE_WEBHOOK_ALLOW_PRIVATE: z.enum(["true", "false"]).default("false"),
   LOUPE_IMPORT_MAX_INFLATED_BYTES: z.coerce.number().int().min(1024).default(IMPORT_DEFAULTS.maxInflatedBytes),
 });
 
@@ -81,6 +82,8 @@ export type Env = {
    * the SMTP host may be a loopback, private or link-local address (never metadata; ADR 0021).
    */
   mail: { smtpUrl: string; from: string; allowPrivate: boolean } | undefined;
+  /** Whether webhook URLs may point at loopback, private and link-local addresses (never metadata; ADR 0023). */
+  webhookAllowPrivate: boolean;
 };
 
 export class EnvError extends Error {}
@@ -129,6 +132,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, options: { need
     llmAllowPrivate: raw.LOUPE_LLM_ALLOW_PRIVATE === "true",
     projectCreators: raw.LOUPE_PROJECT_CREATORS,
     mail: raw.LOUPE_SMTP_URL && raw.LOUPE_MAIL_FROM ? { smtpUrl: raw.LOUPE_SMTP_URL, from: raw.LOUPE_MAIL_FROM, allowPrivate: raw.LOUPE_SMTP_ALLOW_PRIVATE === "true" } : undefined,
+    webhookAllowPrivate: raw.LOUPE_WEBHOOK_ALLOW_PRIVATE === "true",
   };
   return loaded;
 }
@@ -147,6 +151,11 @@ export function importLimits(): Env["importLimits"] {
 /** The mail settings when LOUPE_SMTP_URL is set (undefined when not, or when the environment was not loaded). */
 export function mailSettings(): Env["mail"] {
   return loaded?.mail;
+}
+
+/** Whether webhooks may reach private and local addresses; false when the environment was not loaded. */
+export function webhookAllowPrivate(): boolean {
+  return loaded?.webhookAllowPrivate ?? false;
 }
 
 /** The instance's project-creation setting; the default when the environment was not loaded (tests calling verbs). */

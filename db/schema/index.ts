@@ -12,3 +12,4 @@ export * from "./llm-runs";
 export * from "./classifier";
 export * from "./routing";
 export * from "./feedback";
+export * from "./webhooks";

@@ -19,3 +19,4 @@ import "./research-comments.server";
 import "./research-quotes.server";
 import "./research-themes.server";
 import "./invites.server";
+import "./webhooks.server";

@@ -2,6 +2,7 @@ import type postgres from "postgres";
 import { sqlOf, type Database } from "~/db.server";
 import type { StoredInput } from "~/modules/items/schemas";
 import { getTemplate } from "~/modules/templates/get-template.server";
+import { emitEvent } from "~/modules/webhooks/emit-event.server";
 import type { Question } from "~/modules/questions";
 import { decodeModel, predictProba, topOf, type ClassifierModel } from "./core";
 import { setItemUncertainties } from "~/modules/review/set-uncertainties.server";
@@ -50,7 +51,7 @@ export async function trainClassifierModel(db: Database, modelId: string, option
       }
       try {
         await train(db, client, model, options);
-        await client`update classifier_models set state = 'ready', finished_at = now() where id = ${modelId}`;
+        await finishModel(client, model, "ready", null);
         options.log?.info(`Classifier v${model.version} of project ${model.project_id} is ready.`);
         return { state: "ready" };
       } catch (error) {
@@ -62,7 +63,7 @@ export async function trainClassifierModel(db: Database, modelId: string, option
         }
         const message = failureMessage(error);
         // why: the lock is still held, so no sweep can call this training interrupted meanwhile.
-        await client`update classifier_models set state = 'failed', finished_at = now(), message = ${message} where id = ${modelId}`;
+        await finishModel(client, model, "failed", message);
         return { state: "failed", message };
       }
     } finally {
@@ -161,4 +162,16 @@ class TrainingError extends Error {}
 function failureMessage(error: unknown): string {
   if (error instanceof TrainingError) return error.message;
   return `Training failed: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** Records how a training ended and, in the same transaction, the job.finished event for it. */
+async function finishModel(client: postgres.Sql, model: ClaimedModel, state: "ready" | "failed", message: string | null) {
+  await client.begin(async (sql) => {
+    const [row] = await sql<{ finished_at: Date }[]>`
+      update classifier_models set state = ${state}, finished_at = now(), message = ${message} where id = ${model.id} returning finished_at`;
+    if (row) await emitEvent(sql, model.project_id, "job.finished", {
+      key: `classifier_model:${model.id}:${new Date(row.finished_at).toISOString()}`,
+      data: { job: "classifier_training", classifier_model_id: model.id, question_key: model.question_key, version: model.version, state, links: { api: `/api/v1/classifier-models/${model.id}` } },
+    });
+  });
 }

@@ -3,6 +3,7 @@ import { pipeline } from "node:stream/promises";
 import type postgres from "postgres";
 import { sqlOf, type Database } from "~/db.server";
 import { getTemplate } from "~/modules/templates/get-template.server";
+import { emitEvent } from "~/modules/webhooks/emit-event.server";
 import { ConflictError, DomainError } from "~/utils/errors";
 import { ContentHash } from "./content-hash.server";
 import { extraLabelsOf, filterCondition } from "./filter-sql.server";
@@ -162,6 +163,19 @@ async function freeze(db: Database, conn: postgres.ReservedSql, claimed: Claimed
     if (finished.length === 0) throw new ConflictError("The dataset was deleted while it was being built.");
     await conn`insert into audit_log (actor_user_id, action, target_type, target_id, data)
                values (${claimed.created_by}, 'dataset.create', 'dataset', ${id}, ${JSON.stringify({ projectId, name: claimed.name, version: claimed.version, items: chosen.selected, contentHash })}::jsonb)`;
+    const { items: split, annotations: annotated } = tally.counts;
+    await emitEvent(conn, projectId, "dataset.ready", {
+      key: id,
+      data: {
+        dataset_id: id,
+        name: claimed.name,
+        version: claimed.version,
+        items: split.train + split.validation + split.test,
+        annotations: annotated.train + annotated.validation + annotated.test,
+        content_hash: contentHash,
+        links: { api: `/api/v1/datasets/${id}`, page: `/projects/${projectId}/datasets/${id}` },
+      },
+    });
     await conn`commit`;
     profile["finish and commit"] = (profile["finish and commit"] ?? 0) + performance.now() - finishing;
     await progress.report(chosen.selected, chosen.selected, true);

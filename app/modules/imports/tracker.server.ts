@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { importErrors, imports } from "~db/schema";
 import type { Db } from "~/db.server";
+import { emitEvent } from "~/modules/webhooks/emit-event.server";
 import { MAX_STORED_ERRORS, type ImportCounts, type RowError } from "./schemas";
 
 /** A running import beats its heartbeat this often; one silent for STALE_SECONDS has died. */
@@ -75,10 +76,20 @@ export class ImportTracker {
     clearInterval(this.timer);
     this.pending = { progress: pickProgress(progress), errors: errors.slice(this.reported, MAX_STORED_ERRORS) };
     await this.flush().catch(() => {});
-    await this.db
-      .update(imports)
-      .set({ state, message, finishedAt: sql`now()`, heartbeatAt: sql`now()` })
-      .where(eq(imports.id, this.importId));
+    await this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(imports)
+        .set({ state, message, finishedAt: sql`now()`, heartbeatAt: sql`now()` })
+        .where(eq(imports.id, this.importId))
+        .returning({ projectId: imports.projectId });
+      if (!row) return;
+      const { received, inserted, matched, duplicates, unmatched, rejected, outputsAdded } = pickProgress(progress);
+      // why: keyed by the import, so a second finish of the same import queues nothing more.
+      await emitEvent(tx, row.projectId, "import.finished", {
+        key: this.importId,
+        data: { import_id: this.importId, state, counts: { received, inserted, matched, duplicates, unmatched, rejected, outputs_added: outputsAdded }, errors: errors.length },
+      });
+    });
   }
 
   private async write(progress: Progress | null, errors: RowError[], firstSeq: number) {
@@ -120,14 +131,20 @@ export const interruptedMessage = (line: number) => INTERRUPTED.replace("%s", St
  */
 export async function markInterruptedImports(db: Db, options: { instanceId?: string } = {}): Promise<string[]> {
   const mine = options.instanceId ? sql`or ${imports.instanceId} = ${options.instanceId}` : sql``;
-  const rows = await db
-    .update(imports)
-    .set({
-      state: "failed",
-      finishedAt: sql`now()`,
-      message: sql`format(${INTERRUPTED}, ${imports.lastLine})`,
-    })
-    .where(sql`${imports.state} = 'running' and (${imports.heartbeatAt} < now() - make_interval(secs => ${STALE_SECONDS}) ${mine})`)
-    .returning({ id: imports.id });
+  const rows = await db.transaction(async (tx) => {
+    const marked = await tx
+      .update(imports)
+      .set({
+        state: "failed",
+        finishedAt: sql`now()`,
+        message: sql`format(${INTERRUPTED}, ${imports.lastLine})`,
+      })
+      .where(sql`${imports.state} = 'running' and (${imports.heartbeatAt} < now() - make_interval(secs => ${STALE_SECONDS}) ${mine})`)
+      .returning({ id: imports.id, projectId: imports.projectId, received: imports.received, inserted: imports.inserted, matched: imports.matched, duplicates: imports.duplicates, unmatched: imports.unmatched, rejected: imports.rejected, outputsAdded: imports.outputsAdded });
+    for (const { id, projectId, outputsAdded, ...counts } of marked) {
+      await emitEvent(tx, projectId, "import.finished", { key: id, data: { import_id: id, state: "failed", interrupted: true, counts: { ...counts, outputs_added: outputsAdded } } });
+    }
+    return marked;
+  });
   return rows.map((r) => r.id);
 }

@@ -7,6 +7,7 @@ import { openAiClientFor } from "~/modules/llm/client.server";
 import { providerRow } from "~/modules/llm/queries.server";
 import { providerSecrets } from "~/modules/llm/provider-secrets.server";
 import { getTemplate } from "~/modules/templates/get-template.server";
+import { emitEvent } from "~/modules/webhooks/emit-event.server";
 import { askItem, type ClaimedItem, type ItemResult, type RunContext } from "./ask-item.server";
 import { claimItems, releaseItems } from "./claim-items.server";
 import { providerLimiter } from "./limiter";
@@ -187,7 +188,16 @@ async function contextOf(db: Database, run: typeof llmRuns.$inferSelect, options
 }
 
 async function endRun(db: Database, runId: string, state: "done" | "failed", message: string | null) {
-  await sqlOf(db)`update llm_runs set state = ${state}, message = ${message}, finished_at = now(), updated_at = now() where id = ${runId} and state = 'running'`;
+  await sqlOf(db).begin(async (tx) => {
+    const [run] = await tx<{ project_id: string; kind: string; total: number; done: number; failed: number; finished_at: Date }[]>`
+      update llm_runs set state = ${state}, message = ${message}, finished_at = now(), updated_at = now() where id = ${runId} and state = 'running'
+      returning project_id, kind, total, done, failed, finished_at`;
+    // why: only the runner whose update ended the run emits, and a retried run ends again with a new finished_at (a new event).
+    if (run) await emitEvent(tx, run.project_id, "job.finished", {
+      key: `llm_run:${runId}:${new Date(run.finished_at).toISOString()}`,
+      data: { job: "llm_run", llm_run_id: runId, kind: run.kind, state, counts: { total: run.total, done: run.done, failed: run.failed }, links: { api: `/api/v1/llm-runs/${runId}` } },
+    });
+  });
 }
 
 async function outcome(db: Database, runId: string): Promise<RunnerOutcome> {

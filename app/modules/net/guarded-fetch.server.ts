@@ -24,7 +24,7 @@ export class ResponseTooLargeError extends Error {
 type Lookup = (hostname: string, options: LookupOptions, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
 
 export type GuardOptions = AddressPolicy & {
-  /** Redirects followed within the same host (default 3); a redirect to another host is refused. */
+  /** Redirects followed within the same host (default 3); a redirect to another host is refused; with 0 a redirect is the answer (webhooks). */
   maxRedirects?: number;
   /** The largest response body read (default 64 MiB), declared or streamed. */
   maxResponseBytes?: number;
@@ -81,7 +81,8 @@ function agentFor(policy: AddressPolicy, lookup: Lookup | undefined): Agent {
   const create = () =>
     new Agent({ connect: buildConnector({ lookup: guardedLookup(policy, lookup ?? systemLookup) as never, timeout: 10_000 }) });
   if (lookup) return create();
-  const key = String(policy.allowPrivate);
+  // why: the setting is part of the key: the refusal the lookup words names it (LLM providers and webhooks share this module).
+  const key = `${policy.allowPrivate}:${policy.allowPrivateSetting ?? ""}`;
   let agent = agents.get(key);
   if (!agent) agents.set(key, (agent = create()));
   return agent;
@@ -91,7 +92,7 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /** A fetch function (the shape the `openai` client's `fetch` option takes) that applies the guard. */
 export function guardedFetch(options: GuardOptions): GuardedFetch {
-  const policy: AddressPolicy = { allowPrivate: options.allowPrivate };
+  const policy: AddressPolicy = { allowPrivate: options.allowPrivate, allowPrivateSetting: options.allowPrivateSetting };
   const dispatcher = agentFor(policy, options.lookup);
   const maxRedirects = options.maxRedirects ?? 3;
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
@@ -104,7 +105,7 @@ export function guardedFetch(options: GuardOptions): GuardedFetch {
     for (let hop = 0; ; hop++) {
       checkRequestUrl(url, policy);
       const response = await undiciFetch(url, { ...init, method, body, redirect: "manual", dispatcher } as never);
-      if (!REDIRECTS.has(response.status) || !response.headers.has("location")) return capped(response, maxBytes);
+      if (!REDIRECTS.has(response.status) || !response.headers.has("location") || maxRedirects === 0) return capped(response, maxBytes);
       await response.body?.cancel();
       const next = new URL(response.headers.get("location")!, url);
       if (normalizeHostname(next.hostname) !== normalizeHostname(url.hostname)) {

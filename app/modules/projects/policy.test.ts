@@ -49,6 +49,7 @@ const matrix: Record<ProjectAction, Record<Subject, boolean>> = {
   "llm.run":                { manager: Y, reviewer: n, researcher: n, engineer: Y, admin: Y, outsider: n },
   "judge.calibration":      { manager: Y, reviewer: n, researcher: n, engineer: Y, admin: Y, outsider: n },
   "classifier.train":       { manager: Y, reviewer: n, researcher: n, engineer: Y, admin: Y, outsider: n },
+  "webhooks.manage":        { manager: Y, reviewer: n, researcher: n, engineer: n, admin: Y, outsider: n },
 };
 
 const subjects: Subject[] = ["manager", "reviewer", "researcher", "engineer", "admin", "outsider"];

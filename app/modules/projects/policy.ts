@@ -25,6 +25,7 @@ export const projectActions = [
   "llm.run",
   "judge.calibration",
   "classifier.train",
+  "webhooks.manage",
 ] as const;
 export type ProjectAction = (typeof projectActions)[number];
 
@@ -116,6 +117,7 @@ const actionPhrases: Record<ProjectAction, string> = {
   "llm.run": "run LLM generations and judges",
   "judge.calibration": "calibrate the LLM judge",
   "classifier.train": "train and configure the classifier",
+  "webhooks.manage": "manage this project's webhooks",
 };
 
 const pluralRoles: Record<ProjectRole, string> = { manager: "managers", reviewer: "reviewers", researcher: "researchers", engineer: "engineers" };

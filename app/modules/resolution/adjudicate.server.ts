@@ -5,6 +5,7 @@ import { recordAudit } from "~/modules/audit/record-audit.server";
 import { authorizeProject } from "~/modules/projects/authorize.server";
 import { checkAnswers } from "~/modules/templates/answers";
 import type { Question } from "~/modules/templates/schemas";
+import { emitEvent } from "~/modules/webhooks/emit-event.server";
 import { NotFoundError, ValidationError } from "~/utils/errors";
 import { kindOf } from "~/modules/questions";
 import { hasConsensus } from "./consensus";
@@ -49,6 +50,7 @@ export async function adjudicate(db: Db, actor: Actor, input: AdjudicateInput) {
   }
   const value = finalValue(question, raw, target.outputs);
   return db.transaction(async (tx) => {
+    const [before] = await sqlOf(tx)<{ resolved_at: Date | null }[]>`select resolved_at from items where id = ${input.itemId} for no key update`;
     await sqlOf(tx)`
       insert into resolutions (item_id, project_id, question_key, status, value, method, agreement, annotation_count, detail, adjudicated_by, adjudicated_at)
       values (${input.itemId}, ${target.projectId}, ${question.key}, 'resolved', ${JSON.stringify(value)}::text::jsonb, 'adjudicated', null, 0,
@@ -63,7 +65,16 @@ export async function adjudicate(db: Db, actor: Actor, input: AdjudicateInput) {
       data: { question: question.key, value, ...(input.fromAnnotationId ? { fromAnnotation: input.fromAnnotationId } : {}) },
     });
     await refreshResolutions(tx, target.projectId, { itemIds: [input.itemId] });
-    return readOutcome(sqlOf(tx), input.itemId, question.key);
+    const outcome = await readOutcome(sqlOf(tx), input.itemId, question.key);
+    // why: an item that was resolved already is not reported by the refresh (its resolved_at stays), yet a manager settling it changes its answer.
+    if (before?.resolved_at && outcome.resolvedAt) {
+      const at = new Date().toISOString();
+      await emitEvent(tx, target.projectId, "item.resolved", {
+        key: `${input.itemId}:adjudicated:${question.key}:${at}`,
+        data: { item_id: input.itemId, resolved_at: outcome.resolvedAt.toISOString(), adjudicated: true, question_key: question.key },
+      });
+    }
+    return outcome;
   });
 }
 

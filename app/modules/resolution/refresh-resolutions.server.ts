@@ -2,6 +2,7 @@ import type postgres from "postgres";
 import { sqlOf, type Db } from "~/db.server";
 import { checkAnswers } from "~/modules/templates/answers";
 import type { Question } from "~/modules/templates/schemas";
+import { emitEvent } from "~/modules/webhooks/emit-event.server";
 import { consensusOf, hasConsensus, isAnswered, type Vote } from "./consensus";
 
 /** Items recomputed per transaction: small enough that a batch holds its locks for milliseconds. */
@@ -133,9 +134,22 @@ async function refreshBatch(sql: postgres.Sql, projectId: string, setup: Setup, 
       where t.item_id = r.item_id and t.question_key = r.question_key`;
   }
   const resolvedIds = ids.filter((_, i) => resolved[i]);
-  await sql`
+  const changed = await sql<{ id: number; resolved_at: Date | null }[]>`
     update items i set resolved_at = case when i.id = any(${resolvedIds}::bigint[]) then coalesce(i.resolved_at, now()) end
-    where i.id = any(${ids}::bigint[]) and (i.resolved_at is null) = (i.id = any(${resolvedIds}::bigint[]))`;
+    where i.id = any(${ids}::bigint[]) and (i.resolved_at is null) = (i.id = any(${resolvedIds}::bigint[]))
+    returning i.id, i.resolved_at`;
+  // why: emitted where the item's resolved_at turns on, in the same transaction and under the item's lock,
+  // so two refreshes racing over one item (two submits at once) cannot both report it.
+  const newlyResolved = changed.filter((c) => c.resolved_at !== null);
+  await emitEvent(
+    sql,
+    projectId,
+    "item.resolved",
+    newlyResolved.map((c) => ({
+      key: `${c.id}:${new Date(c.resolved_at!).toISOString()}`,
+      data: { item_id: Number(c.id), resolved_at: new Date(c.resolved_at!).toISOString(), adjudicated: adjudicated.some((a) => Number(a.item_id) === Number(c.id)) },
+    })),
+  );
   await sql`delete from resolution_stale where item_id = any(${ids}::bigint[])`;
   return { items: ids.length, resolved: resolved.filter(Boolean).length };
 }

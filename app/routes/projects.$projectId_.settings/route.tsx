@@ -207,6 +207,11 @@ export default function ProjectSettings() {
           </Link>
         </div>
       </PostForm>
+      <Section title="Webhooks" description="Tell other systems when an item is resolved, a dataset is ready, an import or a job finishes.">
+        <Link to={`/projects/${settings.id}/webhooks`} className="text-sm font-medium text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
+          Manage webhooks
+        </Link>
+      </Section>
     </div>
   );
 }
