@@ -1,0 +1,2 @@
+CREATE INDEX "items_project_priority_idx" ON "items" USING btree ("project_id","priority","id");--> statement-breakpoint
+CREATE INDEX "items_search_idx" ON "items" USING gin ((jsonb_to_tsvector('english'::regconfig, "input", '["string"]'::jsonb) || jsonb_to_tsvector('english'::regconfig, "outputs", '["string"]'::jsonb)));
