@@ -174,14 +174,14 @@ describe("bulk actions", () => {
 
   it("exports a selection as formula-safe CSV and as JSONL", async () => {
     const lines: string[] = [];
-    for await (const line of exportItems(db, manager.actor, projectId, { ids: [ids[7]!, ids[8]!] }, "csv")) lines.push(line);
+    for await (const line of await exportItems(db, manager.actor, projectId, { ids: [ids[7]!, ids[8]!] }, "csv")) lines.push(line);
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain(`"'=HYPERLINK(""http://evil"")"`);
     expect(lines[1]).toContain("Tell me about the forest number 7");
     const json: string[] = [];
-    for await (const line of exportItems(db, manager.actor, projectId, { query: { q: "desert" } }, "jsonl")) json.push(line);
+    for await (const line of await exportItems(db, manager.actor, projectId, { query: { q: "desert" } }, "jsonl")) json.push(line);
     expect(json.map((l) => JSON.parse(l).externalId)).toEqual(ids.flatMap((_, n) => (n % 4 === 2 || n % 4 === 1 ? [`ext-${n}`] : [])).filter((e) => !["ext-38", "ext-39"].includes(e)));
-    await expect(exportItems(db, researcher.actor, projectId, { ids: [ids[0]!] }, "csv").next()).rejects.toThrow(/Only managers and engineers can export datasets/);
+    await expect(exportItems(db, researcher.actor, projectId, { ids: [ids[0]!] }, "csv")).rejects.toThrow(/Only managers and engineers can export datasets/);
   });
 });
 

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { authorizeProject } from "~/modules/projects/authorize.server";
@@ -17,10 +17,15 @@ type Row = { id: string; externalId: string | null; status: string; priority: nu
  * batches so memory stays flat. CSV cells go through the one CSV writer (formula cells neutralized).
  * Raw items may hold personal data, so this takes the export right (managers and engineers).
  */
-export async function* exportItems(db: Db, actor: Actor, projectId: string, selection: unknown, format: "csv" | "jsonl"): AsyncGenerator<string> {
+export async function exportItems(db: Db, actor: Actor, projectId: string, selection: unknown, format: "csv" | "jsonl"): Promise<AsyncGenerator<string>> {
   await authorizeProject(db, actor, projectId, "datasets.export");
   const chosen = parseOrThrow(bulkSelectionSchema, selection);
+  // why: checked before the first byte, so a refusal or a bad filter is an HTTP error, not a broken download.
   const where = chosen.ids ? sql`i.project_id = ${projectId} and i.id = any(${pgArray(chosen.ids)}::bigint[])` : (await browseCondition(db, projectId, { query: chosen.query, filter: chosen.filter })).where;
+  return lines(db, where, format);
+}
+
+async function* lines(db: Db, where: SQL, format: "csv" | "jsonl"): AsyncGenerator<string> {
   if (format === "csv") yield csvLine(CSV_COLUMNS, "as-needed");
   for (let after = 0; ; ) {
     const rows = await db.execute<Row>(sql`

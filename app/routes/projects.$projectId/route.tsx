@@ -104,6 +104,7 @@ export default function ProjectPage() {
             canSeeQuality={can(subject, "quality.view")}
             canAdjudicate={can(subject, "annotations.adjudicate")}
             canReadFeedback={can(subject, "feedback.read")}
+            canReadItems={can(subject, "items.read")}
           />
         }
       />
@@ -139,6 +140,7 @@ function ProjectActions({
   canSeeQuality,
   canAdjudicate,
   canReadFeedback,
+  canReadItems,
 }: {
   projectId: string;
   canReview: boolean;
@@ -148,6 +150,7 @@ function ProjectActions({
   canSeeQuality: boolean;
   canAdjudicate: boolean;
   canReadFeedback: boolean;
+  canReadItems: boolean;
 }) {
   return (
     <>
@@ -163,6 +166,11 @@ function ProjectActions({
             My work
           </Link>
         </>
+      ) : null}
+      {canReadItems ? (
+        <Link to={`/projects/${projectId}/items`} className={secondaryLink}>
+          Items
+        </Link>
       ) : null}
       {canExport ? (
         <Link to={`/projects/${projectId}/datasets`} className={secondaryLink}>
