@@ -99,11 +99,12 @@ test("Managers import items, search, pick columns, raise priority, mark gold, de
   const answers = page.getByRole("region", { name: "Answers" }).or(page.locator("section", { has: page.getByRole("heading", { name: "Answers" }) }));
   await expect(answers.getByRole("row", { name: new RegExp(reviewer.name) })).toContainText("Quality: 4");
   const history = page.locator("section", { has: page.getByRole("heading", { name: "History" }) });
-  await expect(history).toContainText("imported");
-  await expect(history).toContainText("submitted");
-  await expect(history).toContainText(`by ${reviewer.name}`);
+  await expect(history.getByRole("listitem").filter({ hasText: "imported" })).toContainText("source: upload");
+  await expect(history.getByRole("listitem").filter({ hasText: "submitted" })).toContainText(`by ${reviewer.name}`);
   await page.getByRole("link", { name: "Next item →" }).click();
   await expect(page.getByRole("heading", { level: 1, name: `Item ${idOf("dm-1")} · dm-1` })).toBeVisible();
-  await expect(page.locator("section", { has: page.getByRole("heading", { name: "History" }) })).toContainText(`priority changed by ${manager.name}`);
+  const changed = page.locator("section", { has: page.getByRole("heading", { name: "History" }) }).getByRole("listitem").filter({ hasText: "priority changed" });
+  await expect(changed).toContainText(`by ${manager.name}`);
+  await expect(changed).toContainText("priority: 70");
   expect((await db.execute<{ n: number }>(sql`select count(*)::int as n from items where project_id = ${project.id}`))[0]!.n).toBe(4);
 });

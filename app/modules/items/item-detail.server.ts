@@ -107,7 +107,7 @@ async function itemHistory(db: Db, itemId: number, answers: boolean) {
     union all
     select l.created_at, l.action, l.actor_user_id, nullif(l.data::text, '{}') from audit_log l where l.target_type = 'item' and l.target_id = ${String(itemId)}
     order by 1, 2`);
-  return rows.map((r) => ({ ...r, what: describeAction(r.what) }));
+  return rows.map((r) => ({ ...r, what: describeAction(r.what), detail: r.detail?.startsWith("{") ? describeData(r.detail) : r.detail }));
 }
 
 const actionWords: Record<string, string> = {
@@ -120,6 +120,11 @@ const actionWords: Record<string, string> = {
   "resolution.clear": "adjudication cleared",
 };
 const describeAction = (what: string) => actionWords[what] ?? what;
+/** An audit entry's data as "key: value" pairs (values as compact JSON when not plain). */
+const describeData = (json: string) =>
+  Object.entries(JSON.parse(json) as Record<string, unknown>)
+    .map(([key, value]) => `${key}: ${typeof value === "string" || typeof value === "number" ? value : JSON.stringify(value)}`)
+    .join(", ");
 
 /** The items just before and after this one in the browse the actor came from (its filter, search and sort). */
 async function neighbours(db: Db, projectId: string, item: ItemRecord, browse: Browse) {
