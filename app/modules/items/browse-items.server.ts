@@ -59,7 +59,7 @@ export async function browseCondition(db: Db, projectId: string, input: Browse, 
  * before one (backward: the comparison and the order reversed, the rows turned back). Sorts are
  * those an index serves: (project_id, id) and (project_id, priority, id), both directions.
  */
-export function pageQuery(where: SQL, query: ItemQuery, page: { after?: Key; before?: Key; limit: number; metaKeys?: string[] }): SQL {
+export function pageQuery(where: SQL, query: ItemQuery, page: { after?: Key; before?: Key; limit: number; metaKeys?: string[]; full?: boolean }): SQL {
   const backward = page.before !== undefined;
   const descending = (query.dir === "desc") !== backward;
   const key = page.before ?? page.after;
@@ -68,14 +68,18 @@ export function pageQuery(where: SQL, query: ItemQuery, page: { after?: Key; bef
   const keyset = !key ? sql`true` : query.sort === "id" ? sql`i.id ${cmp} ${key.id}` : sql`(i.priority, i.id) ${cmp} (${key.priority}::int, ${key.id}::bigint)`;
   const orderBy = query.sort === "id" ? sql`i.id ${order}` : sql`i.priority ${order}, i.id ${order}`;
   const metaKeys = page.metaKeys ?? [];
-  return sql`
-    select i.id, i.external_id as "externalId", i.status, i.priority, i.submitted_count as "submittedCount", i.resolved_at as "resolvedAt", i.created_at as "createdAt",
+  const fields =
+    page.full
+      ? sql`i.id, i.external_id as "externalId", i.input, i.outputs, i.reference, i.metadata, i.gold, i.priority, i.status, i.source, i.created_at as "createdAt"`
+      : sql`i.id, i.external_id as "externalId", i.status, i.priority, i.submitted_count as "submittedCount", i.resolved_at as "resolvedAt", i.created_at as "createdAt",
       i.gold is not null as "hasGold",
       left(case when i.input ->> 'type' = 'text' then i.input ->> 'text'
         else (select string_agg((m ->> 'role') || ': ' || (m ->> 'content'), ' ' order by n) from jsonb_array_elements(i.input -> 'messages') with ordinality as t(m, n)) end, ${PREVIEW_CHARS + 1}) as preview,
       coalesce((select array_agg(distinct o ->> 'model') from jsonb_array_elements(i.outputs) o where o ->> 'model' is not null), '{}') as models,
       (select min(r.agreement) from resolutions r where r.item_id = i.id) as agreement,
-      ${metaKeys.length ? sql`(select jsonb_object_agg(e.key, e.value) from jsonb_each(i.metadata) e where e.key = any(${pgArray(metaKeys)}::text[]))` : sql`null::jsonb`} as metadata
+      ${metaKeys.length ? sql`(select jsonb_object_agg(e.key, e.value) from jsonb_each(i.metadata) e where e.key = any(${pgArray(metaKeys)}::text[]))` : sql`null::jsonb`} as metadata`;
+  return sql`
+    select ${fields}
     from items i where ${where} and ${keyset}
     order by ${orderBy} limit ${page.limit + 1}`;
 }
@@ -100,6 +104,30 @@ export type ItemRow = {
  * status, full-text search over input and outputs, sorted on indexed keys, keyset-paged both ways,
  * with a count that stops at COUNT_CAP (never a count of the whole project per page).
  */
+/** One keyset page of `where` in the query's order, with the cursors either side of it. */
+export async function runPage<R extends { id: number; priority: number }>(
+  db: Db,
+  where: SQL,
+  query: ItemQuery,
+  input: { after?: string; before?: string; limit?: number; metaKeys?: string[]; full?: boolean; cursorField?: string },
+) {
+  if (input.after && input.before) throw new ValidationError("before: Give after or before, not both.", [{ field: "query.before", message: "Give after or before, not both." }]);
+  const limit = Math.min(Math.max(input.limit ?? 50, 1), MAX_PAGE);
+  const after = input.after ? decodeCursor(input.after, query.sort, input.cursorField ?? "query.after") : undefined;
+  const before = input.before ? decodeCursor(input.before, query.sort, "query.before") : undefined;
+  const raw = await db.execute<R & { id: string | number }>(pageQuery(where, query, { after, before, limit, metaKeys: input.metaKeys, full: input.full }));
+  const more = raw.length > limit;
+  const rows = (more ? raw.slice(0, limit) : raw).map((r) => ({ ...r, id: Number(r.id) }) as R);
+  if (before) rows.reverse();
+  const keyOf = (r: R): Key => ({ sort: query.sort, priority: r.priority, id: r.id });
+  const first = rows[0];
+  const last = rows.at(-1);
+  // why: going back, "more" means there are rows before this page; the page we came from is after it.
+  const hasNext = before ? true : more;
+  const hasPrev = before ? more : after !== undefined;
+  return { rows, nextCursor: hasNext && last ? encodeCursor(keyOf(last)) : null, prevCursor: hasPrev && first ? encodeCursor(keyOf(first)) : null };
+}
+
 export async function browseItems(
   db: Db,
   actor: Actor,
@@ -108,25 +136,12 @@ export async function browseItems(
 ) {
   await authorizeProject(db, actor, projectId, "items.read");
   const { where, query } = await browseCondition(db, projectId, input);
-  if (input.after && input.before) throw new ValidationError("Give after or before, not both.", [{ field: "query.before", message: "Give after or before, not both." }]);
-  const limit = Math.min(Math.max(input.limit ?? 50, 1), MAX_PAGE);
-  const after = input.after ? decodeCursor(input.after, query.sort, "query.after") : undefined;
-  const before = input.before ? decodeCursor(input.before, query.sort, "query.before") : undefined;
-  const raw = await db.execute<ItemRow & { id: string | number }>(pageQuery(where, query, { after, before, limit, metaKeys: input.metaKeys }));
-  const more = raw.length > limit;
-  const rows = (more ? raw.slice(0, limit) : raw).map((r) => ({ ...r, id: Number(r.id), preview: clip(r.preview ?? "") }));
-  if (before) rows.reverse();
-  const keyOf = (r: ItemRow): Key => ({ sort: query.sort, priority: r.priority, id: r.id });
-  const first = rows[0];
-  const last = rows.at(-1);
-  // why: going back, "more" means there are rows before this page; the page we came from is after it.
-  const hasNext = before ? true : more;
-  const hasPrev = before ? more : after !== undefined;
+  const page = await runPage<ItemRow>(db, where, query, input);
   return {
     query,
-    rows,
-    nextCursor: hasNext && last ? encodeCursor(keyOf(last)) : null,
-    prevCursor: hasPrev && first ? encodeCursor(keyOf(first)) : null,
+    rows: page.rows.map((r) => ({ ...r, preview: clip(r.preview ?? "") })),
+    nextCursor: page.nextCursor,
+    prevCursor: page.prevCursor,
     count: input.count ? await countMatches(db, where) : null,
   };
 }
