@@ -38,7 +38,10 @@ export function useSelection(pageIds: number[]) {
       const range = event.shiftKey && from >= 0 ? pageIds.slice(Math.min(from, to), Math.max(from, to) + 1) : [id];
       setSelected((current) => {
         const next = new Set(current);
-        for (const r of range) (checked ? next.add(r) : next.delete(r));
+        for (const r of range) {
+          if (checked) next.add(r);
+          else next.delete(r);
+        }
         return next;
       });
       anchor.current = id;
