@@ -31,7 +31,7 @@ async function main() {
     const markdown = [
       `# bench:items — the data manager on ${count.toLocaleString("en")} items`,
       "",
-      `Loaded in ${loadSeconds.toFixed(0)} s (generated rows, GIN search index maintained during the load). Database: ${database.where}.`,
+      `Loaded in ${loadSeconds.toFixed(0)} s (generated rows; the search and priority indexes built after the load). Database: ${database.where}.`,
       "Each query is EXPLAIN ANALYZE'd twice; the second run is reported. Target: no Seq Scan on items, no Sort over the project (a sort of a search's matches is allowed), pages under 100 ms.",
       "",
       markdownTable(["query", "time", "plan check", "plan (nodes on items, sorts, limit)"], rows),

@@ -99,11 +99,6 @@ export type ItemRow = {
   metadata: Record<string, unknown> | null;
 };
 
-/**
- * A page of a project's items for the data manager and the items API: the dataset filter, item
- * status, full-text search over input and outputs, sorted on indexed keys, keyset-paged both ways,
- * with a count that stops at COUNT_CAP (never a count of the whole project per page).
- */
 /** One keyset page of `where` in the query's order, with the cursors either side of it. */
 export async function runPage<R extends { id: number; priority: number }>(
   db: Db,
@@ -128,6 +123,11 @@ export async function runPage<R extends { id: number; priority: number }>(
   return { rows, nextCursor: hasNext && last ? encodeCursor(keyOf(last)) : null, prevCursor: hasPrev && first ? encodeCursor(keyOf(first)) : null };
 }
 
+/**
+ * A page of a project's items for the data manager and the items API: the dataset filter, item
+ * status, full-text search over input and outputs, sorted on indexed keys, keyset-paged both ways,
+ * with a count that stops at COUNT_CAP (never a count of the whole project per page).
+ */
 export async function browseItems(
   db: Db,
   actor: Actor,
@@ -137,8 +137,10 @@ export async function browseItems(
   await authorizeProject(db, actor, projectId, "items.read");
   const { where, query } = await browseCondition(db, projectId, input);
   const page = await runPage<ItemRow>(db, where, query, input);
+  const [project] = await db.execute<{ overlap: number }>(sql`select overlap from projects where id = ${projectId}`);
   return {
     query,
+    overlap: project?.overlap ?? 1,
     rows: page.rows.map((r) => ({ ...r, preview: clip(r.preview ?? "") })),
     nextCursor: page.nextCursor,
     prevCursor: page.prevCursor,

@@ -3,7 +3,7 @@ import type { DatasetFilterInput } from "~/modules/datasets/schemas";
 import type { Question } from "~/modules/questions";
 import type { FormFields } from "~/modules/questions/types";
 import { kindOf } from "~/modules/questions";
-import { DEFAULT_COLUMNS, itemColumns, PAGE_SIZES, type ItemColumn, type ItemQueryInput } from "./schemas";
+import { DEFAULT_COLUMNS, itemColumns, PAGE_SIZES, type BulkRequest, type ItemColumn, type ItemQueryInput } from "./schemas";
 
 /** The search params the data manager keeps its state in, besides the dataset builder's filter fields. */
 export const OWN_PARAMS = ["q", "state", "sort", "dir", "limit", "after", "before", "cols"] as const;
@@ -64,4 +64,23 @@ export function readGoldForm(questions: Question[], fields: FormFields): Record<
     if (value !== undefined && !(Array.isArray(value) && value.length === 0)) gold[q.key] = value;
   }
   return gold;
+}
+
+/**
+ * The data manager's bulk form as a bulk request: the checked `ids`, or with scope "all" every item
+ * the page's browse (`search`, its query string) matches; the action from the button pressed.
+ */
+export function readBulkForm(form: { text(name: string): string; optional(name: string): string | undefined; all(name: string): string[] }, questions: Question[]): BulkRequest {
+  const browse = readBrowseParams(new URLSearchParams(form.text("search")));
+  const selection: BulkRequest["selection"] =
+    form.text("scope") === "all" ? { query: { q: browse.query.q, state: browse.query.state }, filter: browse.filter } : { ids: form.all("ids").map(Number) };
+  const intent = form.text("intent");
+  const actions: Record<string, () => BulkRequest["action"]> = {
+    // why: an empty box is no number (Number("") is 0); NaN makes the schema name the field.
+    priority: () => ({ action: "priority", priority: form.text("priority") === "" ? Number.NaN : Number(form.text("priority")) }),
+    requeue: () => ({ action: "requeue" }),
+    gold: () => ({ action: "gold", gold: readGoldForm(questions, { text: form.optional, list: form.all }), explanation: form.optional("explanation") }),
+    delete: () => ({ action: "delete", confirmCount: Number(form.text("confirmCount")) }),
+  };
+  return { selection, action: (actions[intent] ?? (() => ({ action: intent }) as unknown as BulkRequest["action"]))() };
 }

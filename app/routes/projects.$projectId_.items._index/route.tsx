@@ -4,14 +4,12 @@ import { useEffect } from "react";
 import { PageHeader } from "~/components/page-header";
 import { Alert } from "~/components/ui/alert";
 import { db } from "~/db.server";
-import { readBrowseParams, readGoldForm, withCursor } from "~/modules/items/browse-params";
+import { readBrowseParams, readBulkForm, withCursor } from "~/modules/items/browse-params";
 import { browseItems, sampleMetadataKeys } from "~/modules/items/browse-items.server";
 import { bulkItems } from "~/modules/items/bulk-items.server";
-import type { BulkRequest } from "~/modules/items/schemas";
 import { can } from "~/modules/projects/policy";
 import { getProject } from "~/modules/projects/queries.server";
 import { getTemplate } from "~/modules/templates/get-template.server";
-import { sql } from "drizzle-orm";
 import { ValidationError } from "~/utils/errors";
 import { formAction, pageLoader } from "~/utils/route.server";
 import { BulkPanel } from "./bulk-panel";
@@ -26,11 +24,7 @@ export const loader = pageLoader(async ({ actor, params, request }) => {
   const search = new URL(request.url).searchParams;
   const browse = readBrowseParams(search);
   const subject = { isAdmin: actor.isAdmin, role: project.role };
-  const [metaKeys, template, [settings]] = await Promise.all([
-    sampleMetadataKeys(db, project.id),
-    getTemplate(db, project.id),
-    db.execute<{ overlap: number }>(sql`select overlap from projects where id = ${project.id}`),
-  ]);
+  const [metaKeys, template] = await Promise.all([sampleMetadataKeys(db, project.id), getTemplate(db, project.id)]);
   let page: Awaited<ReturnType<typeof browseItems>> | null = null;
   let error: string | null = null;
   try {
@@ -45,7 +39,6 @@ export const loader = pageLoader(async ({ actor, params, request }) => {
     error,
     browse,
     metaKeys,
-    overlap: settings?.overlap ?? 1,
     questions: template?.questions ?? [],
     mayManage: can(subject, "items.manage"),
     mayExport: can(subject, "datasets.export"),
@@ -55,25 +48,12 @@ export const loader = pageLoader(async ({ actor, params, request }) => {
 /** Bulk actions: on the checked items, or on every item the page's filter (sent as `search`) matches. */
 export const action = formAction(async ({ actor, params, form }) => {
   const projectId = params.projectId ?? "";
-  const browse = readBrowseParams(new URLSearchParams(form.text("search")));
-  const selection: BulkRequest["selection"] =
-    form.text("scope") === "all" ? { query: { q: browse.query.q, state: browse.query.state }, filter: browse.filter } : { ids: form.all("ids").map(Number) };
-  const intent = form.text("intent");
-  const questions = intent === "gold" ? ((await getTemplate(db, projectId))?.questions ?? []) : [];
-  const action: BulkRequest["action"] =
-    intent === "priority"
-      ? { action: "priority", priority: form.text("priority") === "" ? Number.NaN : Number(form.text("priority")) }
-      : intent === "gold"
-        ? { action: "gold", gold: readGoldForm(questions, { text: form.optional, list: form.all }), explanation: form.optional("explanation") }
-        : intent === "delete"
-          ? { action: "delete", confirmCount: Number(form.text("confirmCount")) }
-          : ({ action: intent } as BulkRequest["action"]);
-  const result = await bulkItems(db, actor, projectId, { selection, action });
-  return { done: result };
+  const questions = form.text("intent") === "gold" ? ((await getTemplate(db, projectId))?.questions ?? []) : [];
+  return { done: await bulkItems(db, actor, projectId, readBulkForm(form, questions)) };
 });
 
 export default function ItemsPage() {
-  const { project, page, error, browse, metaKeys, overlap, questions, mayManage, mayExport } = useLoaderData<typeof loader>();
+  const { project, page, error, browse, metaKeys, questions, mayManage, mayExport } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const location = useLocation();
   const rows = page?.rows ?? [];
@@ -120,7 +100,7 @@ export default function ItemsPage() {
       {mayManage || mayExport ? (
         <BulkPanel selected={[...selection.selected]} matching={count} search={location.search} questions={questions} mayManage={mayManage} mayExport={mayExport} projectId={project.id} />
       ) : null}
-      <ItemsTable projectId={project.id} rows={rows} browse={browse} overlap={overlap} selection={selection} selectable={mayManage || mayExport} search={location.search} />
+      <ItemsTable projectId={project.id} rows={rows} browse={browse} overlap={page?.overlap ?? 1} selection={selection} selectable={mayManage || mayExport} search={location.search} />
       <nav aria-label="Pages" className="mt-4 flex gap-4 text-sm">
         {page?.prevCursor ? (
           <Link to={withCursor(location.search, { before: page.prevCursor })} className="text-indigo-700 hover:underline">
