@@ -16,10 +16,10 @@ export const COUNT_CAP = 10_000;
 export const PREVIEW_CHARS = 120;
 
 /**
- * The full-text vector of an item's input and outputs: every string in their JSON. Spelled exactly
- * as the expression of items_search_idx (db/schema/review.ts), or the planner cannot use it.
+ * The full-text vector of an item's input and outputs: every string in their JSON
+ * (db/functions/loupe_item_search.sql). Spelled as the expression of items_search_idx.
  */
-export const SEARCH_VECTOR = sql`(jsonb_to_tsvector('english'::regconfig, i.input, '["string"]'::jsonb) || jsonb_to_tsvector('english'::regconfig, i.outputs, '["string"]'::jsonb))`;
+export const SEARCH_VECTOR = sql`loupe_item_search(i.input, i.outputs)`;
 
 /** A list as one array parameter (drizzle spreads a JS array into a row of parameters). */
 export const pgArray = (values: readonly (string | number)[]) => `{${values.map((v) => (typeof v === "number" ? String(v) : JSON.stringify(v))).join(",")}}`;
