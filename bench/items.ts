@@ -1,5 +1,6 @@
 /**
  * npm run bench:items [-- --items 1000000 --keep]
+ * DATABASE_URL=… npm run bench:items -- --project <id>   (check again a project a --keep run left)
  *
  * The data manager at scale: --items generated items in one project (test/support/generate, a
  * set-based INSERT … SELECT; priorities 0–99, a tenth done), then EXPLAIN ANALYZE of every page,
@@ -13,16 +14,19 @@ import { checkPlans, planText, seedPlanProject } from "~test/support/data-manage
 import { openBenchDatabase } from "./lib/database";
 import { machineInfo, markdownTable, writeResults } from "./lib/results";
 
-const { values: flags } = parseArgs({ options: { items: { type: "string", default: "1000000" }, keep: { type: "boolean", default: false } } });
+const { values: flags } = parseArgs({ options: { items: { type: "string", default: "1000000" }, keep: { type: "boolean", default: false }, project: { type: "string" } } });
 const count = Number(flags.items);
 
 async function main() {
-  const database = await openBenchDatabase(console.log);
+  // why: a project already loaded (a --keep run) is checked as it is, on the database given.
+  const database = flags.project && process.env.DATABASE_URL
+    ? { url: process.env.DATABASE_URL, where: "DATABASE_URL (a kept bench database)", close: async () => {} }
+    : await openBenchDatabase(console.log);
   const app = connect(database.url, { max: 2 });
   let failed = false;
   try {
-    console.log(`Loading ${count.toLocaleString("en")} items…`);
-    const { projectId, loadSeconds } = await seedPlanProject(app, count, console.log);
+    console.log(flags.project ? `Checking project ${flags.project}…` : `Loading ${count.toLocaleString("en")} items…`);
+    const { projectId, loadSeconds } = flags.project ? { projectId: flags.project, loadSeconds: Number.NaN } : await seedPlanProject(app, count, console.log);
     // why: the first run of each query warms the cache; the second is the figure reported.
     await checkPlans(app.db, projectId);
     const results = await checkPlans(app.db, projectId);
@@ -31,7 +35,7 @@ async function main() {
     const markdown = [
       `# bench:items — the data manager on ${count.toLocaleString("en")} items`,
       "",
-      `Loaded in ${loadSeconds.toFixed(0)} s (generated rows; the search and priority indexes built after the load). Database: ${database.where}.`,
+      `${Number.isNaN(loadSeconds) ? "Loaded by an earlier run" : `Loaded in ${loadSeconds.toFixed(0)} s`} (generated rows; the search and priority indexes built after the load). Database: ${database.where}.`,
       "Each query is EXPLAIN ANALYZE'd twice; the second run is reported. Target: no Seq Scan on items, no Sort over the project (a sort of a search's matches is allowed), pages under 100 ms.",
       "",
       markdownTable(["query", "time", "plan check", "plan (nodes on items, sorts, limit)"], rows),
