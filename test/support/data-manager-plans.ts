@@ -108,7 +108,8 @@ export async function seedPlanProject(connection: { db: Db; sql: postgres.Sql },
     await generateItems(connection.sql, { projectId: project.id, count, seed: 17, corpus: loadCorpus({ seed: 17, size: 600, log }), connections: 2, onProgress: (n) => log(`  ${n.toLocaleString("en")} items`) });
     await connection.sql`update items set priority = (id % 100)::int, status = case when id % 10 = 0 then 'done'::item_status else status end where project_id = ${project.id}`;
   } finally {
-    for (const index of indexes) await connection.sql.unsafe(index.def);
+    // why: one statement with its setting, so both run on the same pooled connection.
+    for (const index of indexes) await connection.sql.unsafe(`set maintenance_work_mem = '256MB'; ${index.def}`);
   }
   const loadSeconds = (performance.now() - started) / 1000;
   await connection.sql`vacuum (analyze) items`;
