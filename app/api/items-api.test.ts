@@ -7,6 +7,7 @@ import { createApiKey } from "~/modules/api-keys/create-api-key.server";
 import { addMember } from "~/modules/projects/add-member.server";
 import { createProject } from "~/modules/projects/create-project.server";
 import * as itemsRoute from "~/routes/api.v1.projects.$projectId.items";
+import * as bulkRoute from "~/routes/api.v1.projects.$projectId.items.bulk";
 import { makeUser } from "~test/factories";
 import { openApiDocument } from "./openapi.server";
 
@@ -142,6 +143,58 @@ describe("GET /api/v1/projects/:id/items", () => {
 
     expect(await call("GET", owner.key, projectId, { query: "?cursor=nonsense" })).toMatchObject({ status: 400, json: { issues: [{ field: "query.cursor" }] } });
     expect(await call("GET", owner.key, projectId, { query: "?limit=1001" })).toMatchObject({ status: 400, json: { issues: [{ field: "query.limit", message: "At most 1000." }] } });
+  });
+});
+
+describe("GET /api/v1/projects/:id/items with the data manager's filters", () => {
+  it("searches, filters, sorts by priority and pages back, and names a bad parameter", async () => {
+    const { owner, projectId } = await setUp();
+    const rows = ["red apple", "green apple", "red car", "blue sky"].map((text, n) => JSON.stringify({ input: `Say ${text}`, outputs: [{ text: `ok ${n}`, model: n % 2 ? "m-odd" : "m-even" }], priority: n, externalId: `c${n}` }));
+    await call("POST", owner.key, projectId, { type: "application/x-ndjson", body: rows.join("\n") });
+    const apples = await call("GET", owner.key, projectId, { query: "?q=apple" });
+    expect(apples.json.items.map((i: { externalId: string }) => i.externalId)).toEqual(["c0", "c1"]);
+    const filter = encodeURIComponent(JSON.stringify({ models: ["m-odd"] }));
+    const odd = await call("GET", owner.key, projectId, { query: `?filter=${filter}&sort=priority&dir=desc` });
+    expect(odd.json.items.map((i: { externalId: string }) => i.externalId)).toEqual(["c3", "c1"]);
+    const first = await call("GET", owner.key, projectId, { query: "?sort=priority&dir=desc&limit=2" });
+    const second = await call("GET", owner.key, projectId, { query: `?sort=priority&dir=desc&limit=2&cursor=${first.json.nextCursor}` });
+    expect(second.json.items.map((i: { priority: number }) => i.priority)).toEqual([1, 0]);
+    const back = await call("GET", owner.key, projectId, { query: `?sort=priority&dir=desc&limit=2&before=${second.json.prevCursor}` });
+    expect(back.json).toMatchObject({ items: first.json.items, prevCursor: null });
+    expect(await call("GET", owner.key, projectId, { query: "?filter=%7Bnope" })).toMatchObject({ status: 400, json: { issues: [{ field: "query.filter", message: "Expected a dataset filter as JSON." }] } });
+    expect(await call("GET", owner.key, projectId, { query: "?sort=size" })).toMatchObject({ status: 400, json: { issues: [{ field: "query.sort" }] } });
+  });
+});
+
+describe("POST /api/v1/projects/:id/items/bulk", () => {
+  async function bulk(key: string, projectId: string, body: unknown) {
+    const request = new Request(`http://loupe.test/api/v1/projects/${projectId}/items/bulk`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const response = await bulkRoute.action({ request, params: { projectId }, context: {} } as never);
+    return { status: response.status, json: await response.json() };
+  }
+
+  it("sets priority on a whole search, deletes a confirmed selection, and refuses others and bad input", async () => {
+    const { owner, projectId } = await setUp();
+    const added = await call("POST", owner.key, projectId, { type: "application/json", body: JSON.stringify(["alpha one", "alpha two", "beta"].map((t) => ({ input: t, outputs: [] }))) });
+    const ids: number[] = added.json.ids;
+    expect(await bulk(owner.key, projectId, { selection: { query: { q: "alpha" } }, action: { action: "priority", priority: 7 } })).toEqual({ status: 200, json: { action: "priority", matched: 2, changed: 2, skipped: 0 } });
+    const stored = await db.select({ id: items.id, priority: items.priority }).from(items).where(eq(items.projectId, projectId)).orderBy(items.id);
+    expect(stored.map((r) => r.priority)).toEqual([7, 7, 0]);
+
+    expect(await bulk(owner.key, projectId, { selection: { ids: [ids[2]] }, action: { action: "delete", confirmCount: 5 } })).toMatchObject({ status: 409 });
+    expect(await bulk(owner.key, projectId, { selection: { ids: [ids[2]] }, action: { action: "delete", confirmCount: 1 } })).toMatchObject({ status: 200, json: { changed: 1 } });
+    expect(await bulk(owner.key, projectId, { selection: { ids: [ids[0]] }, action: { action: "priority" } })).toMatchObject({ status: 400, json: { issues: [{ field: "action.priority" }] } });
+
+    const engineer = await keyed();
+    await addMember(db, owner.actor, projectId, { email: engineer.email, role: "engineer" });
+    expect(await bulk(engineer.key, projectId, { selection: { ids: [ids[0]] }, action: { action: "requeue" } })).toEqual({
+      status: 403,
+      json: { error: "Only managers can change, mark as gold or delete items in bulk." },
+    });
   });
 });
 

@@ -127,6 +127,12 @@ export const items = pgTable(
     index("items_project_resolved_idx").on(t.projectId, t.id).where(sql`${t.resolvedAt} is not null`),
     // why: keyset pages of a project's items (GET /api/v1/projects/:id/items).
     index("items_project_id_idx").on(t.projectId, t.id),
+    // why: the data manager sorts a project's items by priority in both directions (every status,
+    // so the queue's partial index on open items cannot serve it); keyset on (priority, id).
+    index("items_project_priority_idx").on(t.projectId, t.priority, t.id),
+    // why: the data manager's full-text search over input and outputs: an expression index (no
+    // table rewrite, no second copy of the text) on db/functions/loupe_item_search.sql.
+    index("items_search_idx").using("gin", sql`loupe_item_search(${t.input}, ${t.outputs})`),
     // why: the API's bound; it also keeps -priority (the queue index) from overflowing.
     check("items_uncertainty_range", sql`${t.uncertainty} between 0 and 1`),
     check("items_priority_range", sql`${t.priority} between -1000000 and 1000000`),

@@ -4,7 +4,8 @@ import { ImportFailedError, importItems, type ImportResult } from "~/modules/imp
 import { fileTypes, importModes, importPolicies, MappingSyntaxError, parseMapPairs, presetNames, type FileType } from "~/modules/imports/schemas";
 import { arrayImport } from "~/modules/items/add-items.server";
 import { listItems, MAX_PAGE } from "~/modules/items/queries.server";
-import { MAX_ITEMS_PER_REQUEST, newItemSchema, newItemsSchema } from "~/modules/items/schemas";
+import { BULK_BATCH, BULK_CAP, bulkItems } from "~/modules/items/bulk-items.server";
+import { bulkRequestSchema, itemSorts, itemStates, MAX_BULK_IDS, MAX_ITEMS_PER_REQUEST, newItemSchema, newItemsSchema } from "~/modules/items/schemas";
 import { IMPORT_LIMIT_SETTINGS, importLimits } from "~/utils/env.server";
 import { ValidationError } from "~/utils/errors";
 import { formatBytes } from "~/utils/format-bytes";
@@ -122,19 +123,41 @@ export const addItemsEndpoint = defineEndpoint({
   },
 });
 
+const filterParam = z
+  .string()
+  .max(10_000)
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "Expected a dataset filter as JSON." });
+      return z.NEVER;
+    }
+  });
+
 export const listItemsEndpoint = defineEndpoint({
   method: "get",
   path: "/api/v1/projects/{projectId}/items",
   tags: ["items"],
-  summary: "List a project's items with their outputs and metadata, in the order they went in (keyset pages)",
+  summary: "List a project's items with their outputs and metadata: in the order they went in, or by priority; filtered and searched (keyset pages)",
+  description:
+    "Without `sort`, `state`, `q` or `filter`, every item in id order (the order they went in). `q` searches the words of the input and the outputs " +
+    "(web-search syntax: quoted phrases, `or`, `-word`). `filter` is a dataset filter as JSON (the datasets API's `filter`; its `status` defaults to `any` here). " +
+    "Pages are keyset pages: pass `nextCursor` as `cursor` for the next one, `prevCursor` as `before` for the one before, with the same sort.",
   params: projectParams,
   query: z.object({
     cursor: z.string().max(100).optional().describe("`nextCursor` from the previous page"),
+    before: z.string().max(100).optional().describe("`prevCursor` of a page: the page before it"),
     limit: z.coerce.number({ error: `Expected a page size from 1 to ${MAX_PAGE}.` }).int().min(1).max(MAX_PAGE, { error: `At most ${MAX_PAGE}.` }).default(100),
+    sort: z.enum(itemSorts, { error: `Expected sort to be one of: ${itemSorts.join(", ")}.` }).optional().describe("id (the default: the order items went in) or priority"),
+    dir: z.enum(["asc", "desc"], { error: "Expected dir to be asc or desc." }).optional(),
+    state: z.enum(itemStates, { error: `Expected state to be one of: ${itemStates.join(", ")}.` }).optional().describe("Only items with this status"),
+    q: z.string().max(200, { error: "Search for at most 200 characters." }).optional().describe("Full-text search over input and outputs"),
+    filter: filterParam.optional().describe("A dataset filter as JSON, e.g. {\"models\":[\"gpt-4o\"],\"agreement\":{\"min\":0.8}}"),
   }),
   responses: {
     200: {
-      description: "One page; `nextCursor` is null on the last",
+      description: "One page; `nextCursor` is null on the last, `prevCursor` on the first",
       schema: z
         .object({
           items: z.array(
@@ -142,7 +165,7 @@ export const listItemsEndpoint = defineEndpoint({
               gold: z.record(z.string(), z.unknown()).nullable(),
               priority: z.int(),
               status: z
-                .enum(["open", "done", "held", "gold"])
+                .enum(itemStates)
                 .describe(
                   "open: in the review queue; done: answered as often as the overlap asks (or labelled by a machine); held: stored but not queued (an output end-user feedback is about); gold: a training item with a known answer, handed to reviewers at the gold rate and in onboarding rounds, out of progress",
                 ),
@@ -151,17 +174,46 @@ export const listItemsEndpoint = defineEndpoint({
             }),
           ),
           nextCursor: z.string().nullable(),
+          prevCursor: z.string().nullable(),
         })
         .meta({ id: "ItemPage" }),
     },
-    400: err("Invalid cursor or limit"),
+    400: err("Invalid cursor, limit, sort, search or filter (the issue names the field)"),
     401: err("Missing, invalid or revoked API key"),
     404: err("Not found, or not visible to you"),
   },
   handler: async ({ actor, params, query }) => {
-    const page = await listItems(db, actor, params.projectId, query);
+    const { cursor, before, limit, filter, ...rest } = query;
+    const page = await listItems(db, actor, params.projectId, { query: rest, filter, cursor, before, limit });
     return { status: 200, body: { ...page, items: page.items.map((i) => ({ ...i, createdAt: i.createdAt.toISOString() })) } };
   },
+});
+
+export const bulkItemsEndpoint = defineEndpoint({
+  method: "post",
+  path: "/api/v1/projects/{projectId}/items/bulk",
+  tags: ["items"],
+  summary: "Act on many items: set priority, send back to the queue, mark as gold with an answer, or delete",
+  description:
+    `\`selection\` is \`{ids: [...]}\` (up to ${MAX_BULK_IDS.toLocaleString("en")}) or \`{query: {state, q}, filter}\`: every item the search and dataset filter match, ` +
+    `up to ${BULK_CAP.toLocaleString("en")} per request (narrow the filter for more). Items change in id-ordered batches of ${BULK_BATCH.toLocaleString("en")}, each its own transaction; ` +
+    "each changed item gets an audit entry, the action one on the project. `requeue` opens items whose answers are fewer than the project's overlap " +
+    "(those that have them are counted in `skipped`: raise the overlap to ask for more). `gold` is checked against the template. " +
+    "`delete` needs `confirmCount`, the number of items you expect it to delete; a different number refuses with 409. Managers only.",
+  params: projectParams,
+  body: bulkRequestSchema.meta({ id: "BulkItemsRequest" }),
+  responses: {
+    200: {
+      description: "What was done: items matched, changed, and skipped (requeue: already had their answers)",
+      schema: z.object({ action: z.enum(["priority", "requeue", "gold", "delete"]), matched: z.int(), changed: z.int(), skipped: z.int() }).meta({ id: "BulkItemsResult" }),
+    },
+    400: err("Invalid selection or action (the issue names the field), or a filter matching too many items"),
+    401: err("Missing, invalid or revoked API key"),
+    403: err("Only managers act on items in bulk"),
+    404: err("Not found, or not visible to you"),
+    409: err("delete: confirmCount differs from the items that match now"),
+  },
+  handler: async ({ actor, params, body }) => ({ status: 200, body: await bulkItems(db, actor, params.projectId, body) }),
 });
 
 function answer(result: ImportResult) {

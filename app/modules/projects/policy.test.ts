@@ -37,6 +37,7 @@ const matrix: Record<ProjectAction, Record<Subject, boolean>> = {
   "people.identify":        { manager: Y, reviewer: n, researcher: n, engineer: n, admin: Y, outsider: n },
   "items.import":           { manager: Y, reviewer: n, researcher: n, engineer: Y, admin: Y, outsider: n },
   "items.read":             { manager: Y, reviewer: n, researcher: Y, engineer: Y, admin: Y, outsider: n },
+  "items.manage":           { manager: Y, reviewer: n, researcher: n, engineer: n, admin: Y, outsider: n },
   "review.annotate":        { manager: Y, reviewer: Y, researcher: n, engineer: n, admin: Y, outsider: n },
   "annotations.read_all":   { manager: Y, reviewer: n, researcher: n, engineer: Y, admin: Y, outsider: n },
   "annotations.adjudicate": { manager: Y, reviewer: n, researcher: n, engineer: n, admin: Y, outsider: n },

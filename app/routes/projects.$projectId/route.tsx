@@ -113,6 +113,7 @@ export default function ProjectPage() {
             canSeeQuality={can(subject, "quality.view")}
             canAdjudicate={can(subject, "annotations.adjudicate")}
             canReadFeedback={can(subject, "feedback.read")}
+            canReadItems={can(subject, "items.read")}
           />
         }
       />
@@ -148,6 +149,7 @@ function ProjectActions({
   canSeeQuality,
   canAdjudicate,
   canReadFeedback,
+  canReadItems,
 }: {
   projectId: string;
   canReview: boolean;
@@ -157,6 +159,7 @@ function ProjectActions({
   canSeeQuality: boolean;
   canAdjudicate: boolean;
   canReadFeedback: boolean;
+  canReadItems: boolean;
 }) {
   return (
     <>
@@ -172,6 +175,11 @@ function ProjectActions({
             My work
           </Link>
         </>
+      ) : null}
+      {canReadItems ? (
+        <Link to={`/projects/${projectId}/items`} className={secondaryLink}>
+          Items
+        </Link>
       ) : null}
       {canExport ? (
         <Link to={`/projects/${projectId}/datasets`} className={secondaryLink}>
