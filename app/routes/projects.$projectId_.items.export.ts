@@ -4,7 +4,7 @@ import { db } from "~/db.server";
 import { readBrowseParams } from "~/modules/items/browse-params";
 import { exportItems } from "~/modules/items/export-items.server";
 import { contentDisposition } from "~/modules/datasets/export-dataset.server";
-import { requireActor, throwAsResponse } from "~/utils/http.server";
+import { requireActor, throwAsResourceResponse } from "~/utils/http.server";
 import { webStreamOf } from "~/utils/web-stream.server";
 
 /**
@@ -28,6 +28,6 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
       },
     });
   } catch (error) {
-    throwAsResponse(error);
+    throwAsResourceResponse(error);
   }
 }

@@ -14,6 +14,8 @@ import {
   quoteSets,
   themeSuggestions,
   themes,
+  webhookDeliveries,
+  webhooks,
 } from "~db/schema";
 import type { Database } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
@@ -107,6 +109,12 @@ export async function seedMatrix(db: Database, baseURL: string) {
     .returning({ id: imports.id });
   await db.insert(importErrors).values({ importId: upload!.id, seq: 0, line: 2, field: "input", message: "Expected text." });
   const ingestKey = await createIngestKey(db, f.manager.actor, projectId, { name: "Matrix widget", allowedOrigins: [] });
+  // why rows, not the verbs: a webhook's URL is checked against private addresses when saved, and nothing here is ever sent.
+  const [webhook] = await db.insert(webhooks).values({ projectId, url: "https://hooks.example.com/loupe", events: ["item.resolved"], secretSealed: "matrix-unused", createdBy: f.manager.id }).returning({ id: webhooks.id });
+  const [delivery] = await db
+    .insert(webhookDeliveries)
+    .values({ webhookId: webhook!.id, event: "item.resolved", eventId: "matrix-event", payload: { matrix: true }, state: "failed", attempts: 6 })
+    .returning({ id: webhookDeliveries.id });
   const invite = await createInvite(db, f.manager.actor, { projectId, input: { email: "matrix-invitee@example.com", role: "reviewer" }, origin: baseURL });
 
   const keys = Object.fromEntries(await Promise.all(Object.entries(users).map(async ([role, u]) => [role, (await createApiKey(db, u.actor, { name: `matrix ${role}` })).key]))) as Record<
@@ -145,6 +153,8 @@ export async function seedMatrix(db: Database, baseURL: string) {
     suggestionId: suggestion!.id,
     keyId: ingestKey.id,
     inviteId: invite.id,
+    webhookId: webhook!.id,
+    deliveryId: String(delivery!.id),
     questionKey: "intent",
     ingestKey: ingestKey.key,
     outsiderUserId: outsider.id,

@@ -137,6 +137,9 @@ describe("bulk actions", () => {
     const [row] = await db.execute<{ status: string; gold: unknown; gold_explanation: string }>(sql`select status, gold, gold_explanation from items where id = ${ids[5]!}`);
     expect(row).toEqual({ status: "gold", gold: { quality: 4 }, gold_explanation: "Accurate and short." });
     expect((await getItemDetail(db, manager.actor, projectId, ids[5]!)).history.map((h) => h.what)).toContain("marked as gold");
+    // A gold item stays in the data manager (datasets leave gold items out unless asked; the manager shows all).
+    expect((await browseItems(db, manager.actor, projectId, { query: { state: "gold" } })).rows.map((r) => r.id)).toEqual([ids[5]!]);
+    expect((await browseItems(db, manager.actor, projectId, { query: { q: "" } })).rows.map((r) => r.id)).toContain(ids[5]!);
   });
 
   it("sends items back to the queue only where the overlap leaves room", async () => {

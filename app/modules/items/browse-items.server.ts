@@ -46,7 +46,8 @@ export type Browse = { query: ItemQueryInput; filter?: DatasetFilterInput | unkn
 export async function browseCondition(db: Db, projectId: string, input: Browse, use: "scan" | "page" = "page"): Promise<{ where: SQL; query: ItemQuery }> {
   const query = parseOrThrow(itemQuerySchema, input.query ?? {});
   const given = (input.filter ?? {}) as Record<string, unknown>;
-  const { filter } = parseOrThrow(z.object({ filter: datasetFilterSchema }), { filter: { ...given, status: given.status ?? "any" } });
+  // why gold "include" by default: the data manager shows every item, gold ones too (datasets leave them out unless asked).
+  const { filter } = parseOrThrow(z.object({ filter: datasetFilterSchema }), { filter: { ...given, status: given.status ?? "any", gold: given.gold ?? "include" } });
   const questions = (await getTemplate(db, projectId))?.questions ?? [];
   const parts = [filterCondition(projectId, filter, questions, use)];
   if (query.state) parts.push(sql`i.status = ${query.state}::item_status`);
