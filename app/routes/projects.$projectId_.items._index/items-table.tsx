@@ -3,22 +3,11 @@ import { useCallback, useRef, useState, type MouseEvent } from "react";
 import { DateTime } from "~/components/date-time";
 import { EmptyState } from "~/components/empty-state";
 import type { BrowseParams } from "~/modules/items/browse-params";
+import type { ItemRow } from "~/modules/items/browse-items.server";
 import { columnLabels, type ItemColumn } from "~/modules/items/schemas";
 
-type Row = {
-  id: number;
-  externalId: string | null;
-  status: string;
-  priority: number;
-  submittedCount: number;
-  resolvedAt: string | null;
-  createdAt: string;
-  hasGold: boolean;
-  preview: string;
-  models: string[];
-  agreement: number | null;
-  metadata: Record<string, unknown> | null;
-};
+// why the server type with status widened: rows arrive through the loader (serialized), where a plain string is what the table reads.
+type Row = Omit<ItemRow, "status"> & { status: string };
 
 export type Selection = ReturnType<typeof useSelection>;
 
