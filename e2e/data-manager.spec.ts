@@ -75,6 +75,16 @@ test("Managers import items, search, pick columns, raise priority, mark gold, de
   const [gold] = await db.select({ status: items.status, gold: items.gold, goldExplanation: items.goldExplanation }).from(items).where(eq(items.id, idOf("dm-4")));
   expect(gold).toEqual({ status: "gold", gold: { quality: 5, topic: "water" }, goldExplanation: "Rivers are water." });
 
+  // Send one back for two more answers: it wants the overlap plus two beyond what it has.
+  await page.getByRole("checkbox", { name: `Select item ${idOf("dm-1")}` }).check();
+  await page.getByLabel("More answers").fill("2");
+  await page.getByRole("button", { name: "Send back to the queue" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "1 item sent back to the queue for more answers." })).toBeVisible();
+  const [sent] = await db.select({ status: items.status, extra: items.extraAnswers, answers: items.submittedCount }).from(items).where(eq(items.id, idOf("dm-1")));
+  expect(sent).toMatchObject({ status: "open" });
+  // The project keeps the default overlap of 1: the item now wants 1 + extra ≥ its answers + 2.
+  expect(sent!.extra + 1).toBeGreaterThanOrEqual(sent!.answers + 2);
+
   // Delete two after a confirmation that names the count.
   await page.getByRole("checkbox", { name: "Select all on this page" }).check();
   await expect(page.getByText("6 selected")).toBeVisible();

@@ -85,7 +85,7 @@ BEGIN
         SELECT i.status = 'gold' OR i.status = 'open' AND i.submitted_count + (
                  SELECT count(*) FROM assignments o
                   WHERE o.item_id = i.id AND o.id <> v_own.id AND o.state = 'leased' AND o.expires_at > now()
-               ) < v_overlap
+               ) < v_overlap + i.extra_answers
           INTO v_room
           FROM items i WHERE i.id = v_own.item_id;
       END IF;
@@ -132,7 +132,7 @@ BEGIN
          AND i.submitted_count + (
                SELECT count(*) FROM assignments a
                 WHERE a.item_id = i.id AND a.state = 'leased' AND a.expires_at > now()
-             ) < v_overlap);
+             ) < v_overlap + i.extra_answers);
   END IF;
   IF v_gold_turn THEN
     -- why both conditions: items_project_gold_idx is on (project_id, id) where gold is not null.
@@ -200,7 +200,7 @@ BEGIN
            AND i.submitted_count + (
                  SELECT count(*) FROM assignments a
                   WHERE a.item_id = i.id AND a.state = 'leased' AND a.expires_at > now()
-               ) < v_overlap
+               ) < v_overlap + i.extra_answers
          ORDER BY (CASE WHEN i.uncertainty IS NULL THEN (1000001 - i.priority)::real ELSE -i.uncertainty END), i.id
          LIMIT 1
          FOR NO KEY UPDATE OF i SKIP LOCKED;
@@ -213,7 +213,7 @@ BEGIN
            AND i.submitted_count + (
                  SELECT count(*) FROM assignments a
                   WHERE a.item_id = i.id AND a.state = 'leased' AND a.expires_at > now()
-               ) < v_overlap
+               ) < v_overlap + i.extra_answers
          ORDER BY (CASE WHEN i.uncertainty IS NULL THEN (1000001 - i.priority)::real ELSE -i.uncertainty END), i.id
          LIMIT 1
          FOR NO KEY UPDATE OF i SKIP LOCKED;
@@ -229,7 +229,7 @@ BEGIN
            AND i.submitted_count + (
                  SELECT count(*) FROM assignments a
                   WHERE a.item_id = i.id AND a.state = 'leased' AND a.expires_at > now()
-               ) < v_overlap
+               ) < v_overlap + i.extra_answers
          ORDER BY i.random_key, i.id
          LIMIT 1
          FOR NO KEY UPDATE OF i SKIP LOCKED;
@@ -242,7 +242,7 @@ BEGIN
            AND i.submitted_count + (
                  SELECT count(*) FROM assignments a
                   WHERE a.item_id = i.id AND a.state = 'leased' AND a.expires_at > now()
-               ) < v_overlap
+               ) < v_overlap + i.extra_answers
          ORDER BY i.random_key, i.id
          LIMIT 1
          FOR NO KEY UPDATE OF i SKIP LOCKED;
@@ -258,7 +258,7 @@ BEGIN
          AND i.submitted_count + (
                SELECT count(*) FROM assignments a
                 WHERE a.item_id = i.id AND a.state = 'leased' AND a.expires_at > now()
-             ) < v_overlap
+             ) < v_overlap + i.extra_answers
        ORDER BY (-i.priority), i.id
        LIMIT 1
        FOR NO KEY UPDATE OF i SKIP LOCKED;
@@ -270,7 +270,7 @@ BEGIN
            AND i.submitted_count + (
                  SELECT count(*) FROM assignments a
                   WHERE a.item_id = i.id AND a.state = 'leased' AND a.expires_at > now()
-               ) < v_overlap
+               ) < v_overlap + i.extra_answers
          ORDER BY (-i.priority), i.id
          LIMIT 1
          FOR NO KEY UPDATE OF i SKIP LOCKED;
@@ -288,7 +288,7 @@ BEGIN
          AND i.submitted_count + (
                SELECT count(*) FROM assignments a
                 WHERE a.item_id = i.id AND a.state = 'leased' AND a.expires_at > now()
-             ) < v_overlap
+             ) < v_overlap + i.extra_answers
        ORDER BY (-i.priority), i.id
        LIMIT 1
        FOR NO KEY UPDATE OF i SKIP LOCKED;
@@ -310,7 +310,7 @@ BEGIN
            AND i.submitted_count + (
                  SELECT count(*) FROM assignments a
                   WHERE a.item_id = i.id AND a.state = 'leased' AND a.expires_at > now()
-               ) < v_overlap
+               ) < v_overlap + i.extra_answers
          ORDER BY (CASE WHEN i.uncertainty IS NULL THEN (1000001 - i.priority)::real ELSE -i.uncertainty END), i.id
          LIMIT 1;
       ELSIF v_order = 'random' THEN
@@ -320,7 +320,7 @@ BEGIN
            AND i.submitted_count + (
                  SELECT count(*) FROM assignments a
                   WHERE a.item_id = i.id AND a.state = 'leased' AND a.expires_at > now()
-               ) < v_overlap
+               ) < v_overlap + i.extra_answers
          ORDER BY i.random_key, i.id
          LIMIT 1;
       END IF;
@@ -331,7 +331,7 @@ BEGIN
            AND i.submitted_count + (
                  SELECT count(*) FROM assignments a
                   WHERE a.item_id = i.id AND a.state = 'leased' AND a.expires_at > now()
-               ) < v_overlap
+               ) < v_overlap + i.extra_answers
          ORDER BY (-i.priority), i.id
          LIMIT 1;
       END IF;
@@ -351,7 +351,7 @@ BEGIN
        AND i.submitted_count + (
              SELECT count(*) FROM assignments a
               WHERE a.item_id = i.id AND a.state = 'leased' AND a.expires_at > now()
-           ) < v_overlap
+           ) < v_overlap + i.extra_answers
        AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.user_id = p_user)
     RETURNING id, expires_at INTO v_lease, v_expires;
     IF v_lease IS NOT NULL THEN

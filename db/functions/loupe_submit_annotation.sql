@@ -6,6 +6,7 @@
 -- After the lock, each statement takes a fresh snapshot (READ COMMITTED, VOLATILE PL/pgSQL), so
 -- the room it counts sees every lease and answer committed before the lock. A gold item (status
 -- 'gold') has no overlap and never changes status or its answer count: each reviewer answers it once.
+-- An item wants the project's overlap plus the extra answers a manager asked of it (items.extra_answers).
 CREATE OR REPLACE FUNCTION loupe_submit_annotation(
   p_item bigint,
   p_user uuid,
@@ -27,7 +28,7 @@ DECLARE
   v_version integer;
   v_gold boolean;
 BEGIN
-  SELECT i.project_id, i.submitted_count, p.overlap, i.status = 'gold' INTO v_project, v_count, v_overlap, v_gold
+  SELECT i.project_id, i.submitted_count, p.overlap + i.extra_answers, i.status = 'gold' INTO v_project, v_count, v_overlap, v_gold
     FROM items i JOIN projects p ON p.id = i.project_id
    WHERE i.id = p_item
      FOR NO KEY UPDATE OF i;

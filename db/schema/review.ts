@@ -86,6 +86,11 @@ export const items = pgTable(
     status: itemStatus().notNull().default("open"),
     submittedCount: integer().notNull().default(0),
     /**
+     * Answers a manager asked for beyond the project's overlap ("send back for more answers" in the
+     * data manager): the item wants overlap + extra_answers answers before it is done or resolved.
+     */
+    extraAnswers: integer().notNull().default(0),
+    /**
      * When the item got its consensus: every question that has one is resolved (it had the
      * answers its overlap wants), or a manager adjudicated it. Null while unresolved; see
      * resolution.ts.
@@ -134,6 +139,7 @@ export const items = pgTable(
     // table rewrite, no second copy of the text) on db/functions/loupe_item_search.sql.
     index("items_search_idx").using("gin", sql`loupe_item_search(${t.input}, ${t.outputs})`),
     // why: the API's bound; it also keeps -priority (the queue index) from overflowing.
+    check("items_extra_answers_range", sql`${t.extraAnswers} between 0 and 50`),
     check("items_uncertainty_range", sql`${t.uncertainty} between 0 and 1`),
     check("items_priority_range", sql`${t.priority} between -1000000 and 1000000`),
   ],

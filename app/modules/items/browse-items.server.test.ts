@@ -11,6 +11,7 @@ import { makeUser } from "~test/factories";
 import { addItems } from "./add-items.server";
 import { browseItems, pgArray } from "./browse-items.server";
 import { bulkItems } from "./bulk-items.server";
+import { refreshResolutions } from "~/modules/resolution/refresh-resolutions.server";
 import { exportItems } from "./export-items.server";
 import { getItemDetail } from "./item-detail.server";
 
@@ -142,14 +143,36 @@ describe("bulk actions", () => {
     expect((await browseItems(db, manager.actor, projectId, { query: { q: "" } })).rows.map((r) => r.id)).toContain(ids[5]!);
   });
 
-  it("sends items back to the queue only where the overlap leaves room", async () => {
-    await db.execute(sql`update items set status = 'done' where id in (${ids[10]!}, ${ids[11]!})`);
-    await db.execute(sql`update items set submitted_count = 1 where id = ${ids[11]!}`);
-    const r = await bulkItems(db, manager.actor, projectId, { selection: { ids: [ids[10]!, ids[11]!] }, action: { action: "requeue" } });
-    expect(r).toEqual({ action: "requeue", matched: 2, changed: 1, skipped: 1 });
-    const rows = await db.execute<{ id: string; status: string }>(sql`select id, status from items where id in (${ids[10]!}, ${ids[11]!}) order by id`);
-    expect(rows.map((x) => x.status)).toEqual(["open", "done"]);
-    await db.execute(sql`update items set submitted_count = 0, status = 'open' where id = ${ids[11]!}`);
+  it("sends items back for more answers: a done item is open again for one more reviewer, its consensus waits, and held items stay", async () => {
+    const owner = await makeUser();
+    const p = await createProject(db, owner.actor, { name: `Requeue ${Date.now()}` });
+    await saveTemplate(db, owner.actor, p.id, { questions: [{ key: "ok", kind: "thumbs", text: "OK?" }] });
+    const [ada, ben] = [await makeUser(), await makeUser()];
+    for (const r of [ada, ben]) await addMember(db, owner.actor, p.id, { email: r.email, role: "reviewer" });
+    const [itemId] = (await addItems(db, owner.actor, p.id, [{ input: "Q", outputs: [{ text: "A" }] }])).ids as [number];
+    await submitAnnotation(db, ada.actor, { itemId, values: { ok: "up" }, idempotencyKey: `rq-${itemId}-a` });
+    await refreshResolutions(db, p.id);
+    const state = async () =>
+      (await db.execute<{ status: string; extra_answers: number; submitted_count: number; resolved: boolean }>(
+        sql`select status, extra_answers, submitted_count, resolved_at is not null as resolved from items where id = ${itemId}`,
+      ))[0];
+    expect(await state()).toEqual({ status: "done", extra_answers: 0, submitted_count: 1, resolved: true });
+    expect(await claimNextItem(db, ben.actor, p.id)).toBeNull();
+
+    expect(await bulkItems(db, owner.actor, p.id, { selection: { ids: [itemId] }, action: { action: "requeue", more: 1 } })).toEqual({ action: "requeue", matched: 1, changed: 1, skipped: 0 });
+    await refreshResolutions(db, p.id);
+    expect(await state()).toEqual({ status: "open", extra_answers: 1, submitted_count: 1, resolved: false });
+    // Ada answered it already; Ben gets it, and his answer completes it again.
+    expect(await claimNextItem(db, ada.actor, p.id)).toBeNull();
+    expect((await claimNextItem(db, ben.actor, p.id))?.itemId).toBe(itemId);
+    await submitAnnotation(db, ben.actor, { itemId, values: { ok: "up" }, idempotencyKey: `rq-${itemId}-b` });
+    await refreshResolutions(db, p.id);
+    expect(await state()).toEqual({ status: "done", extra_answers: 1, submitted_count: 2, resolved: true });
+
+    // A held item (an output feedback is about) is not sent to the queue.
+    await db.execute(sql`update items set status = 'held' where id = ${itemId}`);
+    expect(await bulkItems(db, owner.actor, p.id, { selection: { ids: [itemId] }, action: { action: "requeue", more: 2 } })).toMatchObject({ changed: 0, skipped: 1 });
+    await expect(bulkItems(db, owner.actor, p.id, { selection: { ids: [itemId] }, action: { action: "requeue", more: 11 } })).rejects.toThrow(/action.more: At most 10/);
   });
 
   it("deletes only after the count is confirmed, with one audit entry", async () => {

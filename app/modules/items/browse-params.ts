@@ -78,7 +78,7 @@ export function readBulkForm(form: { text(name: string): string; optional(name: 
   const actions: Record<string, () => BulkRequest["action"]> = {
     // why: an empty box is no number (Number("") is 0); NaN makes the schema name the field.
     priority: () => ({ action: "priority", priority: form.text("priority") === "" ? Number.NaN : Number(form.text("priority")) }),
-    requeue: () => ({ action: "requeue" }),
+    requeue: () => ({ action: "requeue", more: form.text("more") === "" ? 1 : Number(form.text("more")) }),
     gold: () => ({ action: "gold", gold: readGoldForm(questions, { text: form.optional, list: form.all }), explanation: form.optional("explanation") }),
     delete: () => ({ action: "delete", confirmCount: Number(form.text("confirmCount")) }),
   };

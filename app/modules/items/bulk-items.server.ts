@@ -52,9 +52,8 @@ export async function bulkItems(db: Db, actor: Actor, projectId: string, input: 
         where ${where} and i.id > ${after} order by i.id limit ${BULK_BATCH} for update of i`);
       if (!batch.length) return true;
       after = Number(batch.at(-1)!.id);
-      let targets = batch.map((r) => Number(r.id));
+      const targets = batch.map((r) => Number(r.id));
       if (gold) targets.forEach((_, n) => gold(batch[n]!.outputs, batch[n]!.id));
-      if (action.action === "requeue") targets = batch.filter((r) => r.submitted_count < r.overlap).map((r) => Number(r.id));
       changed += await apply(tx, action, targets, projectId);
       if (action.action !== "delete" && targets.length) {
         await tx.execute(sql`insert into audit_log (actor_user_id, action, target_type, target_id, data)
@@ -79,10 +78,19 @@ async function apply(tx: Db, action: BulkAction, ids: number[], projectId: strin
   const these = sql`project_id = ${projectId} and id = any(${pgArray(ids)}::bigint[])`;
   const statements: Record<BulkAction["action"], () => SQL> = {
     priority: () => sql`update items set priority = ${action.action === "priority" ? action.priority : 0} where ${these}`,
-    // why: the claim hands out an open item while submitted answers and live leases are fewer than
-    // the overlap, so an item that has its answers cannot take more by status alone (see ADR text
-    // in the report): those are skipped, and raising the overlap is the way to ask for more.
-    requeue: () => sql`update items set status = 'open' where ${these} and status <> 'open'`,
+    // why extra_answers: the claim hands out an open item while its answers and live leases are
+    // fewer than overlap + extra_answers, so "k more" raises what the item wants to at least what it
+    // has + k; the item is open again, and its consensus waits for the new answers (marked stale, so
+    // a resolved item is unresolved until they are in). Held and gold items are left as they are.
+    requeue: () => {
+      const more = action.action === "requeue" ? action.more : 1;
+      return sql`with sent as (
+          update items i set extra_answers = greatest(i.extra_answers, i.submitted_count + ${more} - p.overlap), status = 'open'
+            from projects p where p.id = i.project_id and i.project_id = ${projectId} and i.id = any(${pgArray(ids)}::bigint[]) and i.status in ('open', 'done')
+          returning i.id, i.project_id)
+        insert into resolution_stale (item_id, project_id) select id, project_id from sent
+        on conflict (item_id) do update set marked_at = now()`;
+    },
     gold: () =>
       action.action === "gold" ? sql`update items set gold = ${JSON.stringify(action.gold)}::jsonb, gold_explanation = ${action.explanation || null}, status = 'gold' where ${these}` : sql`select 1`,
     delete: () => sql`delete from items where ${these}`,
@@ -92,7 +100,13 @@ async function apply(tx: Db, action: BulkAction, ids: number[], projectId: strin
 }
 
 const auditData = (action: BulkAction): Record<string, unknown> =>
-  action.action === "priority" ? { priority: action.priority } : action.action === "gold" ? { gold: action.gold, explanation: action.explanation ?? null } : {};
+  action.action === "priority"
+    ? { priority: action.priority }
+    : action.action === "gold"
+      ? { gold: action.gold, explanation: action.explanation ?? null }
+      : action.action === "requeue"
+        ? { more: action.more }
+        : {};
 
 /** Checks the gold answer against the template once (keys, required answers) and per item (spans and pairwise read its outputs). */
 async function goldChecker(db: Db, projectId: string, gold: Record<string, unknown>) {

@@ -119,7 +119,15 @@ export const bulkActionSchema = z.discriminatedUnion(
   "action",
   [
     z.object({ action: z.literal("priority"), priority: z.int({ error: "Expected the priority as a whole number." }).min(-1_000_000, { error: "At least -1,000,000." }).max(1_000_000, { error: "At most 1,000,000." }) }),
-    z.object({ action: z.literal("requeue") }),
+    z.object({
+      action: z.literal("requeue"),
+      more: z
+        .int({ error: "Expected how many more answers, a whole number." })
+        .min(1, { error: "At least 1." })
+        .max(10, { error: "At most 10." })
+        .default(1)
+        .describe("Answers each item gets beyond those it has (or the overlap's, if it has fewer)"),
+    }),
     z.object({
       action: z.literal("gold"),
       gold: z.record(z.string(), z.unknown(), { error: "Expected the gold answer as question key → answer." }),

@@ -75,11 +75,11 @@ export async function updateProjectSettings(db: Db, actor: Actor, projectId: str
     if (changes.overlap !== undefined) {
       await tx
         .update(items)
-        .set({ status: sql`case when ${items.submittedCount} >= ${changes.overlap} then 'done'::item_status else 'open'::item_status end` })
+        .set({ status: sql`case when ${items.submittedCount} >= ${changes.overlap} + ${items.extraAnswers} then 'done'::item_status else 'open'::item_status end` })
         // why: an item a machine labelled under the routing policy, one held out of the queue (an
         // output end-user feedback is about), or a gold item stays out of the queue whatever the overlap.
         .where(
-          sql`${items.projectId} = ${projectId} and ${items.status} not in ('held', 'gold') and ${items.status} <> (case when ${items.submittedCount} >= ${changes.overlap} then 'done'::item_status else 'open'::item_status end)
+          sql`${items.projectId} = ${projectId} and ${items.status} not in ('held', 'gold') and ${items.status} <> (case when ${items.submittedCount} >= ${changes.overlap} + ${items.extraAnswers} then 'done'::item_status else 'open'::item_status end)
             and not exists (select 1 from machine_labels m where m.item_id = ${items.id})`,
         );
     }

@@ -72,7 +72,7 @@ async function markProjectChunk(sql: postgres.Sql, projectId: string): Promise<b
   return true;
 }
 
-type Locked = { item_id: number; outputs: { text: string }[] };
+type Locked = { item_id: number; outputs: { text: string }[]; extra_answers: number };
 type Answer = { item_id: number; user_id: string; values: Record<string, unknown> };
 type Adjudicated = { item_id: number; question_key: string };
 
@@ -80,7 +80,7 @@ async function refreshBatch(sql: postgres.Sql, projectId: string, setup: Setup, 
   // why: a submit locks the item, then its trigger the mark; taking both here without waiting
   // (SKIP LOCKED) means a refresh never deadlocks with a writer, it just leaves that item for later.
   const locked = await sql<Locked[]>`
-    select s.item_id, i.outputs from resolution_stale s join items i on i.id = s.item_id
+    select s.item_id, i.outputs, i.extra_answers from resolution_stale s join items i on i.id = s.item_id
     where s.project_id = ${projectId} ${only ? sql`and s.item_id = any(${only}::bigint[])` : sql``}
     order by s.item_id limit ${BATCH}
     for update of s skip locked for no key update of i skip locked`;
@@ -97,7 +97,7 @@ async function refreshBatch(sql: postgres.Sql, projectId: string, setup: Setup, 
   const rows: Row[] = [];
   const figures: Row[] = [];
   const resolved: boolean[] = [];
-  for (const { item_id, outputs } of locked) {
+  for (const { item_id, outputs, extra_answers } of locked) {
     const itemId = Number(item_id);
     const given = byItem.get(itemId) ?? [];
     let settled = true;
@@ -115,7 +115,8 @@ async function refreshBatch(sql: postgres.Sql, projectId: string, setup: Setup, 
         if (c.status !== "resolved") settled = false;
       }
     }
-    resolved.push(settled && (anyAdjudicated || given.length >= setup.overlap) && (anyAdjudicated || given.length > 0));
+    // why + extra_answers: an item a manager sent back for more answers waits for them.
+    resolved.push(settled && (anyAdjudicated || given.length >= setup.overlap + extra_answers) && (anyAdjudicated || given.length > 0));
   }
 
   await sql`delete from resolutions where item_id = any(${ids}::bigint[]) and method <> 'adjudicated'`;

@@ -24,7 +24,7 @@ export async function returnSkippedItem(db: Db, actor: Actor, itemId: number): P
     const [room] = await tx.execute<{ wanted: boolean; lease_minutes: number }>(sql`
       select i.status = 'open' and i.submitted_count + (
                select count(*) from assignments a
-                where a.item_id = i.id and a.user_id <> ${actor.userId} and a.state = 'leased' and a.expires_at > now()) < p.overlap as wanted,
+                where a.item_id = i.id and a.user_id <> ${actor.userId} and a.state = 'leased' and a.expires_at > now()) < p.overlap + i.extra_answers as wanted,
              p.lease_minutes
         from items i join projects p on p.id = i.project_id
        where i.id = ${itemId}`);

@@ -64,9 +64,15 @@ export function BulkPanel({
               Set priority
             </Button>
           </div>
-          <Button name="intent" value="requeue" variant="secondary" disabled={none}>
-            Send back to the queue
-          </Button>
+          <div className="flex items-end gap-2">
+            <label>
+              <span className="block font-medium">More answers</span>
+              <input name="more" type="number" min={1} max={10} step={1} defaultValue={1} className={`${field} w-20`} />
+            </label>
+            <Button name="intent" value="requeue" variant="secondary" disabled={none}>
+              Send back to the queue
+            </Button>
+          </div>
           <details className="relative">
             <summary className="inline-flex cursor-pointer list-none rounded-md bg-white px-3 py-2 font-medium ring-1 ring-inset ring-slate-300">Mark as gold…</summary>
             <div className="mt-2 w-96 space-y-3 rounded-md border border-slate-200 bg-white p-3 shadow-lg sm:absolute sm:z-10">

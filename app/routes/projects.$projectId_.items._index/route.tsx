@@ -123,7 +123,7 @@ function doneMessage(done: { action: string; matched: number; changed: number; s
     case "priority":
       return `Priority set on ${n(done.changed)}.`;
     case "requeue":
-      return `${n(done.changed)} sent back to the queue${done.skipped ? `; ${n(done.skipped)} already had the answers the overlap asks for (raise the overlap to get more)` : ""}.`;
+      return `${n(done.changed)} sent back to the queue for more answers${done.skipped ? `; ${n(done.skipped)} left as they are (held or gold items)` : ""}.`;
     case "gold":
       return `${n(done.changed)} marked as gold.`;
     default:
