@@ -31,7 +31,7 @@ export function GeneralErrorBoundary() {
         {detail ||
           (status === 404 ? "There is nothing at this address, or you do not have access to it." : "Loupe could not finish this request. Try again in a moment.")}
       </p>
-      <a href="/" className="mt-6 inline-block rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500">
+      <a href="/" className="mt-6 inline-block rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-700">
         Go to your projects
       </a>
     </div>

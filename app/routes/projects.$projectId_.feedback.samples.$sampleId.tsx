@@ -134,7 +134,7 @@ export default function SampleAgreementPage() {
         actions={
           <Link
             to={`/projects/${sample.projectId}/feedback?sample=${sample.id}`}
-            className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500"
+            className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-700"
           >
             Code this sample
           </Link>

@@ -58,7 +58,7 @@ export default function MyWork() {
         title="My work"
         description="Your answers in this project, most recently changed first. Open one to change it."
         actions={
-          <Link to={`/projects/${projectId}/review`} className="inline-flex items-center rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500">
+          <Link to={`/projects/${projectId}/review`} className="inline-flex items-center rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-700">
             Review
           </Link>
         }

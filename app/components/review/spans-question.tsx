@@ -80,7 +80,7 @@ export function SpansQuestion({ question, value, onChange, outputs, order, disab
           onClick={() => pending && add(pending)}
           disabled={disabled || !pending}
           aria-describedby={describedBy}
-          className="rounded-md bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-500 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:bg-indigo-300"
+          className="rounded-md bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:bg-indigo-300"
         >
           Mark selection as {labelFor(label)}
         </button>

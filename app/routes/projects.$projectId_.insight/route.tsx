@@ -141,7 +141,7 @@ export default function InsightPage() {
           <input type="number" id="insight-minCount" name="minCount" min={1} defaultValue={form.minCount || "30"} className={input} />
         </div>
         <div className="flex items-end">
-          <button type="submit" className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500">
+          <button type="submit" className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-700">
             Show
           </button>
         </div>

@@ -44,7 +44,7 @@ export default function QualityPage() {
               Reviewers
             </Link>
             {canAdjudicate ? (
-              <Link to={`/projects/${project.id}/adjudicate`} className="inline-flex items-center rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500">
+              <Link to={`/projects/${project.id}/adjudicate`} className="inline-flex items-center rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-700">
                 Adjudicate disagreements
               </Link>
             ) : null}
