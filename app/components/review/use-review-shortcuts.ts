@@ -15,7 +15,7 @@ type Handlers = {
   guidelines: () => void;
   /** Accept every suggestion not answered otherwise. */
   acceptSuggestions: () => void;
-  /** Off while a dialog is open or the item cannot be answered. */
+  /** Off while the item cannot be answered (an open dialog is asked of the page at each key). */
   enabled: boolean;
 };
 
@@ -52,13 +52,16 @@ export function useReviewShortcuts(handlers: Handlers) {
     const onKey = (event: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" | "altKey" | "defaultPrevented" | "isComposing" | "target" | "preventDefault">) => {
       const h = latest.current;
       if (event.defaultPrevented || event.isComposing) return;
+      // why the DOM and not React state: a dialog closed by Esc is closed at once, while the state
+      // that said so arrives a render later; a key pressed in between was lost.
+      const openDialog = document.querySelector("dialog[open]");
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-        if (!h.enabled) return;
+        // The wide correction editor is a dialog inside the review form: it may submit from there.
+        if (!h.enabled || (openDialog && !openDialog.closest("form"))) return;
         event.preventDefault();
         return h.submit();
       }
-      if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target) || !h.enabled) return;
-      if ((event.target as HTMLElement | null)?.closest?.("dialog")) return;
+      if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target) || !h.enabled || openDialog) return;
       const key = event.key.toLowerCase();
       const act = (fn: () => void) => {
         event.preventDefault();

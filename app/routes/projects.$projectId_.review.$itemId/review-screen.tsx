@@ -57,7 +57,8 @@ export function ReviewScreen({ review, userId, submitKey, progress }: ReviewData
     help: () => setDialog("help"),
     guidelines: () => setDialog("guidelines"),
     acceptSuggestions: answers.acceptAll,
-    enabled: dialog === null && mode !== "view",
+    // Keys are off while a dialog is open: the hook asks the page, which knows at once.
+    enabled: mode !== "view",
   });
 
   return (
